@@ -1,0 +1,339 @@
+// The one definition of the onebox ABI. The host's dispatch table is typed from
+// SYSCALLS, and abi/gen.ts writes the AssemblyScript declarations and docs/ABI.md
+// from it; test/abi.test.ts fails when any of them drifts.
+
+/** Bumped on any incompatible change. A guest states it in the custom section ABI_SECTION. */
+export const ABI_VERSION = 1;
+/** Custom section holding the ABI version a guest was built for, as one unsigned LEB128. */
+export const ABI_SECTION = "onebox_abi";
+
+export const MODULE_ONEBOX = "onebox";
+export const MODULE_WASI = "wasi_snapshot_preview1";
+
+/**
+ * Error numbers, with WASI preview1's values so a C guest's errno.h agrees with ours.
+ * A call returns the negated number: -ESRCH is "no such process".
+ */
+export const ERRNO = {
+  E2BIG: { code: 1, doc: "buffer too small for the result; nothing was consumed" },
+  EACCES: { code: 2, doc: "path leaves its export, or access denied" },
+  EAGAIN: { code: 6, doc: "would block: a receiver's mailbox is full, or a poll found nothing" },
+  EBADF: { code: 8, doc: "not an open file descriptor" },
+  EBUSY: { code: 10, doc: "lock held by another process" },
+  ECHILD: { code: 12, doc: "not a child of the caller, or no child left to wait for" },
+  EDEADLK: { code: 16, doc: "waiting would deadlock (a wait-for cycle, or the caller holds it)" },
+  EEXIST: { code: 20, doc: "already exists" },
+  EFAULT: { code: 21, doc: "pointer or length outside the guest's memory" },
+  EHOSTUNREACH: { code: 23, doc: "the node that owns the resource is unknown or down" },
+  EINVAL: { code: 28, doc: "invalid argument" },
+  EIO: { code: 29, doc: "I/O error on the host" },
+  EISDIR: { code: 31, doc: "is a directory" },
+  EMFILE: { code: 33, doc: "too many open files in this process" },
+  ENAMETOOLONG: { code: 37, doc: "name or path too long" },
+  ENOENT: { code: 44, doc: "no such file, directory, module or name" },
+  ENOEXEC: { code: 45, doc: "not a runnable module (malformed, unknown import, other ABI version)" },
+  ENOTDIR: { code: 54, doc: "not a directory" },
+  ENOTEMPTY: { code: 55, doc: "directory not empty" },
+  ENOTSUP: { code: 58, doc: "not supported" },
+  EPERM: { code: 63, doc: "not permitted (e.g. unlocking a lock the caller does not hold)" },
+  ESPIPE: { code: 70, doc: "seek on a stream" },
+  ESRCH: { code: 71, doc: "no such process" },
+  ETIMEDOUT: { code: 73, doc: "timed out" },
+} as const;
+export type ErrnoName = keyof typeof ERRNO;
+
+/** Why a process ended: `wait` reports it, and so does a monitor's down message. */
+export const EXIT_REASONS = {
+  NORMAL: { code: 0, doc: "returned from _start or called exit" },
+  KILLED: { code: 1, doc: "killed by another process or the operator" },
+  TRAP: { code: 2, doc: "trapped (unreachable, out-of-bounds access, stack overflow, ...)" },
+  NOCONNECTION: { code: 3, doc: "its node went down or could not be reached" },
+  NOPROC: { code: 4, doc: "no such process when the monitor was set" },
+  ERROR: { code: 5, doc: "the host could not start it (bad module, ABI version, limits)" },
+} as const;
+export type ExitReasonName = keyof typeof EXIT_REASONS;
+
+export const FLAGS = {
+  open: {
+    O_READ: { value: 1, doc: "open for reading" },
+    O_WRITE: { value: 2, doc: "open for writing" },
+    O_CREATE: { value: 4, doc: "create the file if it does not exist" },
+    O_TRUNC: { value: 8, doc: "truncate to length 0" },
+    O_APPEND: { value: 16, doc: "every write goes to the end" },
+    O_EXCL: { value: 32, doc: "with O_CREATE: fail with EEXIST if it exists" },
+  },
+  whence: {
+    SEEK_SET: { value: 0, doc: "offset from the start" },
+    SEEK_CUR: { value: 1, doc: "offset from the current position" },
+    SEEK_END: { value: 2, doc: "offset from the end" },
+  },
+  fileKind: {
+    KIND_FILE: { value: 1, doc: "regular file" },
+    KIND_DIR: { value: 2, doc: "directory" },
+    KIND_OTHER: { value: 3, doc: "anything else" },
+  },
+  special: {
+    TIMEOUT_INFINITE: { value: -1, doc: "timeout_ms that never expires" },
+    WAIT_ANY: { value: -1, doc: "wait's pid: any child" },
+    TAG_DOWN: { value: -1, doc: "tag of a monitor's down message (user tags are >= 0)" },
+  },
+} as const;
+
+/** Byte layouts of structs a call reads or writes in guest memory. Little-endian. */
+export const LAYOUTS = {
+  wait_status: {
+    size: 8,
+    doc: "written by wait",
+    fields: { status: { offset: 0, type: "i32" }, reason: { offset: 4, type: "i32" } },
+  },
+  recv_info: {
+    size: 12,
+    doc: "written by recv; on E2BIG only len is written, and the message stays queued",
+    fields: { sender: { offset: 0, type: "i32" }, tag: { offset: 4, type: "i32" }, len: { offset: 8, type: "i32" } },
+  },
+  stat: {
+    size: 24,
+    doc: "written by stat",
+    fields: { size: { offset: 0, type: "u64" }, mtime_ns: { offset: 8, type: "u64" }, kind: { offset: 16, type: "u32" } },
+  },
+  down_message: {
+    size: 12,
+    doc: "payload of a TAG_DOWN message; the reason text (UTF-8) follows the 12 bytes",
+    fields: { pid: { offset: 0, type: "i32" }, reason: { offset: 4, type: "i32" }, status: { offset: 8, type: "i32" } },
+  },
+} as const;
+
+/**
+ * Parameter kinds. `ptr`/`len` are guest memory addresses and byte counts (i32); a pair
+ * named x_ptr/x_len is one buffer. `i64` is the only 64-bit kind.
+ */
+export type ParamKind = "i32" | "i64" | "ptr" | "len";
+
+export interface ParamDef {
+  readonly name: string;
+  readonly kind: ParamKind;
+}
+
+export interface SyscallDef {
+  readonly name: string;
+  readonly module: typeof MODULE_ONEBOX | typeof MODULE_WASI;
+  readonly area: "process" | "message" | "file" | "lock" | "registry" | "env";
+  readonly params: readonly ParamDef[];
+  /** What a non-negative return means; "never" for calls that do not return. */
+  readonly returns: string;
+  /** Suspends the caller (served asynchronously, maybe on another node). */
+  readonly blocking: boolean;
+  readonly doc: string;
+  readonly errors: readonly ErrnoName[];
+}
+
+const p = <K extends ParamKind = "i32">(name: string, kind: K = "i32" as K) => ({ name, kind });
+const buf = (name: string) => [p(`${name}_ptr`, "ptr"), p(`${name}_len`, "len")] as const;
+
+export const SYSCALLS = [
+  // process
+  {
+    name: "spawn", module: MODULE_ONEBOX, area: "process", blocking: true,
+    params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node")],
+    returns: "pid of the new process",
+    doc: "Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace and output.",
+    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL"],
+  },
+  {
+    name: "exit", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("status")], returns: "never",
+    doc: "End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.",
+    errors: [],
+  },
+  {
+    name: "wait", module: MODULE_ONEBOX, area: "process", blocking: true,
+    params: [p("pid"), p("status_ptr", "ptr")], returns: "pid of the child that ended",
+    doc: "Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.",
+    errors: ["EFAULT", "ECHILD"],
+  },
+  {
+    name: "kill", module: MODULE_ONEBOX, area: "process", blocking: true,
+    params: [p("pid")], returns: "0",
+    doc: "End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.",
+    errors: ["ESRCH", "EHOSTUNREACH"],
+  },
+  {
+    name: "getpid", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [], returns: "the caller's pid", doc: "The caller's pid, valid cluster-wide.", errors: [],
+  },
+  {
+    name: "getppid", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [], returns: "the parent's pid, or 0", doc: "The pid of the process that spawned the caller; 0 for a process started by the operator.", errors: [],
+  },
+  {
+    name: "sleep", module: MODULE_ONEBOX, area: "process", blocking: true,
+    params: [p("ms")], returns: "0", doc: "Suspend the caller for `ms` milliseconds.", errors: ["EINVAL"],
+  },
+  {
+    name: "yield", module: MODULE_ONEBOX, area: "process", blocking: true,
+    params: [], returns: "0", doc: "Let every other runnable process and the node's own work run once.", errors: [],
+  },
+  {
+    name: "monitor", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("pid")], returns: "a monitor reference (> 0)",
+    doc: "When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.",
+    errors: [],
+  },
+  {
+    name: "demonitor", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("ref")], returns: "0", doc: "Cancel a monitor; its down message will not be sent.", errors: ["EINVAL"],
+  },
+  // message
+  {
+    name: "send", module: MODULE_ONEBOX, area: "message", blocking: false,
+    params: [p("pid"), p("tag"), ...buf("data")], returns: "0",
+    doc: "Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent.",
+    errors: ["EFAULT", "ESRCH", "EAGAIN", "EINVAL", "EHOSTUNREACH"],
+  },
+  {
+    name: "recv", module: MODULE_ONEBOX, area: "message", blocking: true,
+    params: [p("tags_ptr", "ptr"), p("tags_count"), p("timeout_ms"), ...buf("buf"), p("info_ptr", "ptr")],
+    returns: "length of the message",
+    doc: "Take the oldest message whose tag is one of the `tags_count` i32 tags at `tags_ptr` (any tag when 0), waiting up to `timeout_ms` (0 polls, TIMEOUT_INFINITE waits forever). Writes recv_info. A message longer than `buf_len` stays queued: E2BIG, with its length in recv_info.len.",
+    errors: ["EFAULT", "E2BIG", "ETIMEDOUT", "EAGAIN", "EINVAL"],
+  },
+  // file
+  {
+    name: "open", module: MODULE_ONEBOX, area: "file", blocking: true,
+    params: [...buf("path"), p("flags")], returns: "a file descriptor (>= 3)",
+    doc: "Open a file by namespace path with O_* flags.",
+    errors: ["EFAULT", "ENOENT", "EEXIST", "EACCES", "EISDIR", "EMFILE", "EINVAL", "EHOSTUNREACH", "EIO"],
+  },
+  {
+    name: "read", module: MODULE_ONEBOX, area: "file", blocking: true,
+    params: [p("fd"), ...buf("buf")], returns: "bytes read (0 at end of file)",
+    doc: "Read up to `buf_len` bytes at the file position and advance it.", errors: ["EFAULT", "EBADF", "EIO"],
+  },
+  {
+    name: "write", module: MODULE_ONEBOX, area: "file", blocking: true,
+    params: [p("fd"), ...buf("data")], returns: "bytes written",
+    doc: "Write at the file position (at the end with O_APPEND) and advance it.", errors: ["EFAULT", "EBADF", "EIO"],
+  },
+  {
+    name: "seek", module: MODULE_ONEBOX, area: "file", blocking: true,
+    params: [p("fd"), p("offset", "i64"), p("whence"), p("pos_ptr", "ptr")], returns: "0",
+    doc: "Move the file position; writes the new position (u64) at `pos_ptr`.", errors: ["EFAULT", "EBADF", "EINVAL", "ESPIPE"],
+  },
+  {
+    name: "close", module: MODULE_ONEBOX, area: "file", blocking: true,
+    params: [p("fd")], returns: "0", doc: "Close a file descriptor.", errors: ["EBADF"],
+  },
+  {
+    name: "stat", module: MODULE_ONEBOX, area: "file", blocking: true,
+    params: [...buf("path"), p("stat_ptr", "ptr")], returns: "0",
+    doc: "Write the stat layout for a path.", errors: ["EFAULT", "ENOENT", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "readdir", module: MODULE_ONEBOX, area: "file", blocking: true,
+    params: [...buf("path"), ...buf("buf")], returns: "bytes needed for the listing",
+    doc: "List a directory as NUL-terminated names, sorted. If the listing is longer than `buf_len` nothing is written; the return value says how much room it needs.",
+    errors: ["EFAULT", "ENOENT", "ENOTDIR", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "mkdir", module: MODULE_ONEBOX, area: "file", blocking: true,
+    params: [...buf("path")], returns: "0", doc: "Create a directory.", errors: ["EFAULT", "EEXIST", "ENOENT", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "unlink", module: MODULE_ONEBOX, area: "file", blocking: true,
+    params: [...buf("path")], returns: "0", doc: "Remove a file or an empty directory.",
+    errors: ["EFAULT", "ENOENT", "ENOTEMPTY", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "rename", module: MODULE_ONEBOX, area: "file", blocking: true,
+    params: [...buf("from"), ...buf("to")], returns: "0", doc: "Rename within one node's export.",
+    errors: ["EFAULT", "ENOENT", "EACCES", "ENOTSUP", "EHOSTUNREACH"],
+  },
+  // lock
+  {
+    name: "lock", module: MODULE_ONEBOX, area: "lock", blocking: true,
+    params: [...buf("name"), p("timeout_ms"), p("token_ptr", "ptr")], returns: "0",
+    doc: "Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.",
+    errors: ["EFAULT", "ETIMEDOUT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH"],
+  },
+  {
+    name: "trylock", module: MODULE_ONEBOX, area: "lock", blocking: true,
+    params: [...buf("name"), p("token_ptr", "ptr")], returns: "0",
+    doc: "Acquire `name` only if it is free; writes the fencing token.", errors: ["EFAULT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH"],
+  },
+  {
+    name: "unlock", module: MODULE_ONEBOX, area: "lock", blocking: true,
+    params: [...buf("name")], returns: "0", doc: "Release a lock the caller holds.", errors: ["EFAULT", "EPERM", "EINVAL", "EHOSTUNREACH"],
+  },
+  // registry
+  {
+    name: "register", module: MODULE_ONEBOX, area: "registry", blocking: true,
+    params: [...buf("name")], returns: "0", doc: "Register the caller under a cluster-wide `name`, removed when it ends.",
+    errors: ["EFAULT", "EEXIST", "EINVAL", "EHOSTUNREACH"],
+  },
+  {
+    name: "unregister", module: MODULE_ONEBOX, area: "registry", blocking: true,
+    params: [...buf("name")], returns: "0", doc: "Remove a name the caller registered.", errors: ["EFAULT", "ENOENT", "EPERM", "EHOSTUNREACH"],
+  },
+  {
+    name: "whereis", module: MODULE_ONEBOX, area: "registry", blocking: true,
+    params: [...buf("name")], returns: "the registered pid", doc: "Look up a registered name.", errors: ["EFAULT", "ENOENT", "EHOSTUNREACH"],
+  },
+  // WASI preview1, where it already names the thing
+  {
+    name: "args_sizes_get", module: MODULE_WASI, area: "env", blocking: false,
+    params: [p("argc_ptr", "ptr"), p("buf_size_ptr", "ptr")], returns: "0 (WASI errno)", doc: "Number of arguments and bytes they need.", errors: ["EFAULT"],
+  },
+  {
+    name: "args_get", module: MODULE_WASI, area: "env", blocking: false,
+    params: [p("argv_ptr", "ptr"), p("buf_ptr", "ptr")], returns: "0 (WASI errno)", doc: "Write argument pointers and NUL-terminated arguments.", errors: ["EFAULT"],
+  },
+  {
+    name: "environ_sizes_get", module: MODULE_WASI, area: "env", blocking: false,
+    params: [p("count_ptr", "ptr"), p("buf_size_ptr", "ptr")], returns: "0 (WASI errno)", doc: "Number of environment entries and bytes they need.", errors: ["EFAULT"],
+  },
+  {
+    name: "environ_get", module: MODULE_WASI, area: "env", blocking: false,
+    params: [p("environ_ptr", "ptr"), p("buf_ptr", "ptr")], returns: "0 (WASI errno)", doc: "Write KEY=VALUE entry pointers and strings.", errors: ["EFAULT"],
+  },
+  {
+    name: "clock_time_get", module: MODULE_WASI, area: "env", blocking: false,
+    params: [p("clock_id"), p("precision", "i64"), p("time_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock.", errors: ["EFAULT", "EINVAL"],
+  },
+  {
+    name: "clock_res_get", module: MODULE_WASI, area: "env", blocking: false,
+    params: [p("clock_id"), p("res_ptr", "ptr")], returns: "0 (WASI errno)", doc: "Write a clock's resolution in ns (u64).", errors: ["EFAULT", "EINVAL"],
+  },
+  {
+    name: "random_get", module: MODULE_WASI, area: "env", blocking: false,
+    params: [...buf("buf")], returns: "0 (WASI errno)", doc: "Fill a buffer with cryptographically secure random bytes.", errors: ["EFAULT"],
+  },
+  {
+    name: "fd_write", module: MODULE_WASI, area: "env", blocking: false,
+    params: [p("fd"), p("iovs_ptr", "ptr"), p("iovs_len", "len"), p("nwritten_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Write to stdout (1) or stderr (2); the output goes where the process's owner reads it.", errors: ["EFAULT", "EBADF"],
+  },
+  {
+    name: "fd_fdstat_get", module: MODULE_WASI, area: "env", blocking: false,
+    params: [p("fd"), p("stat_ptr", "ptr")], returns: "0 (WASI errno)", doc: "Describe stdin, stdout or stderr as a character device.", errors: ["EFAULT", "EBADF"],
+  },
+  {
+    name: "proc_exit", module: MODULE_WASI, area: "env", blocking: false,
+    params: [p("status")], returns: "never", doc: "Same as exit.", errors: [],
+  },
+  {
+    name: "sched_yield", module: MODULE_WASI, area: "env", blocking: true,
+    params: [], returns: "0 (WASI errno)", doc: "Same as yield.", errors: [],
+  },
+] as const satisfies readonly SyscallDef[];
+
+export type Syscall = (typeof SYSCALLS)[number];
+export type SyscallName = Syscall["name"];
+
+const BY_IMPORT = new Map<string, Syscall>(SYSCALLS.map((s) => [`${s.module}.${s.name}`, s]));
+
+/** The call a guest imports as `module.name`, if the ABI has it. */
+export const findSyscall = (module: string, name: string): Syscall | undefined => BY_IMPORT.get(`${module}.${name}`);
+
+/** Value of an errno by name, for host code: `errno("ESRCH")`. */
+export const errno = (name: ErrnoName): number => ERRNO[name].code;

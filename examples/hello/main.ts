@@ -1,0 +1,3 @@
+import { getpid, print } from "onebox";
+
+print("hello from pid " + getpid().toString());

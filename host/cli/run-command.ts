@@ -1,0 +1,55 @@
+import fs from "node:fs";
+import { Kernel } from "../kernel/kernel.ts";
+import { ModuleError } from "../kernel/module-cache.ts";
+import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
+import { formatTrace } from "./trace-format.ts";
+
+export const DEFAULT_ROOT = ".onebox/data";
+
+export const runCommand: Command = {
+  name: "run",
+  summary: "run a module on an embedded single node",
+  help: `usage: onebox run [options] MODULE.wasm [ARGS...]
+
+Start a node inside this command, run MODULE as its first process with ARGS, and
+exit with the program's exit status. Its stdout and stderr (and its children's)
+go to this terminal. Everything after MODULE is passed to the program.
+
+options:
+  --root DIR     the directory this node exports (default ${DEFAULT_ROOT})
+  --env K=V      set an environment variable for the program (repeatable)
+  --trace        print every syscall to stderr
+  -h, --help     show this help`,
+  async run(argv) {
+    const args = parseArgs(argv, { values: ["root", "env"], flags: ["trace"] }, true);
+    const file = args.positionals[0];
+    if (!file) throw new CliError("run needs a module (see --help)");
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (error) {
+      throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT });
+    if (flag(args, "trace")) kernel.tracer = (event) => process.stderr.write(formatTrace(kernel.nodeName, event) + "\n");
+    let pid: number;
+    try {
+      const module = await kernel.modules.load(bytes);
+      pid = kernel.start({
+        module,
+        argv: [file, ...args.rest],
+        env: args.options.get("env") ?? [],
+        ppid: 0,
+        namespace: { home: kernel.nodeName },
+        output: { write: (fd, data) => (fd === 1 ? process.stdout : process.stderr).write(data) },
+      }).pid;
+    } catch (error) {
+      if (error instanceof ModuleError) throw new CliError(`${file}: ${error.message}`);
+      throw error;
+    }
+    const info = await kernel.whenExited(pid);
+    kernel.shutdown();
+    if (info.reason !== "NORMAL") process.stderr.write(`onebox: ${file} (pid ${pid}) ended: ${info.reason.toLowerCase()}: ${info.text}\n`);
+    return info.status;
+  },
+};

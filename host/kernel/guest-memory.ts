@@ -1,0 +1,100 @@
+import { fail } from "./errors.ts";
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+const utf8Encoder = new TextEncoder();
+
+/**
+ * Bounds-checked access to one guest's linear memory. Every pointer a guest hands the
+ * host passes through here, so a bad one is EFAULT and never a host exception.
+ * Views are refreshed lazily because memory.grow detaches the old ArrayBuffer.
+ */
+export class GuestMemory {
+  private readonly memory: WebAssembly.Memory;
+  private u8: Uint8Array;
+  private view: DataView;
+
+  constructor(memory: WebAssembly.Memory) {
+    this.memory = memory;
+    this.u8 = new Uint8Array(memory.buffer);
+    this.view = new DataView(memory.buffer);
+  }
+
+  get byteLength(): number {
+    return this.refresh().byteLength;
+  }
+
+  private refresh(): Uint8Array {
+    if (this.u8.buffer !== this.memory.buffer) {
+      this.u8 = new Uint8Array(this.memory.buffer);
+      this.view = new DataView(this.memory.buffer);
+    }
+    return this.u8;
+  }
+
+  private check(ptr: number, len: number): Uint8Array {
+    const u8 = this.refresh();
+    const start = ptr >>> 0;
+    const size = len >>> 0;
+    if (start + size > u8.byteLength) fail("EFAULT", `[${start}, +${size}) outside ${u8.byteLength} bytes`);
+    return u8;
+  }
+
+  /** A live view into guest memory: valid only until the guest runs again. */
+  view8(ptr: number, len: number): Uint8Array {
+    const start = ptr >>> 0;
+    return this.check(ptr, len).subarray(start, start + (len >>> 0));
+  }
+
+  /** A copy that outlives the call (messages, writes that complete later). */
+  copy(ptr: number, len: number): Uint8Array {
+    const start = ptr >>> 0;
+    return this.check(ptr, len).slice(start, start + (len >>> 0));
+  }
+
+  string(ptr: number, len: number): string {
+    return utf8.decode(this.view8(ptr, len));
+  }
+
+  write(ptr: number, bytes: Uint8Array): void {
+    this.check(ptr, bytes.byteLength).set(bytes, ptr >>> 0);
+  }
+
+  writeString(ptr: number, text: string): number {
+    const bytes = utf8Encoder.encode(text);
+    this.write(ptr, bytes);
+    return bytes.byteLength;
+  }
+
+  i32(ptr: number): number {
+    this.check(ptr, 4);
+    return this.view.getInt32(ptr >>> 0, true);
+  }
+
+  setI32(ptr: number, value: number): void {
+    this.check(ptr, 4);
+    this.view.setInt32(ptr >>> 0, value, true);
+  }
+
+  setU32(ptr: number, value: number): void {
+    this.check(ptr, 4);
+    this.view.setUint32(ptr >>> 0, value, true);
+  }
+
+  setU64(ptr: number, value: bigint | number): void {
+    this.check(ptr, 8);
+    this.view.setBigUint64(ptr >>> 0, BigInt(value), true);
+  }
+
+  setU16(ptr: number, value: number): void {
+    this.check(ptr, 2);
+    this.view.setUint16(ptr >>> 0, value, true);
+  }
+
+  setU8(ptr: number, value: number): void {
+    this.check(ptr, 1);
+    this.u8[ptr >>> 0] = value;
+  }
+}
+
+export const encodeUtf8 = (text: string): Uint8Array => utf8Encoder.encode(text);
+export const decodeUtf8 = (bytes: Uint8Array): string => utf8.decode(bytes);

@@ -1,0 +1,287 @@
+import { FLAGS, LAYOUTS } from "../../abi/abi.ts";
+import type { Coordinator } from "./coordinator.ts";
+import { exitInfo, fail, ProcessEnd, reasonCode, SysError, type ExitInfo } from "./errors.ts";
+import { ExportDir } from "./export-dir.ts";
+import type { FileService } from "./file-service.ts";
+import { GuestMemory, encodeUtf8 } from "./guest-memory.ts";
+import { LocalCoordinator } from "./local-coordinator.ts";
+import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
+import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
+import { Process, type OutputSink } from "./process.ts";
+import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
+import { FuelTrampolines } from "./fuel.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
+
+export interface Limits {
+  /** Linear memory cap per process, in 64 KiB pages. */
+  readonly memoryPages: number;
+  /** Loop iterations and calls a process runs before it must let others run. */
+  readonly fuelPerSlice: number;
+  readonly openFiles: number;
+  /** Messages queued per process before senders get EAGAIN. */
+  readonly mailbox: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { memoryPages: 1024, fuelPerSlice: 100_000, openFiles: 256, mailbox: 4096 };
+
+export interface KernelOptions {
+  /** 1..2047, unique in the cluster: the high bits of every pid this node hands out. */
+  readonly nodeId: number;
+  readonly nodeName: string;
+  /** The directory this node exports. */
+  readonly root: string;
+  readonly limits?: Partial<Limits>;
+  readonly coordinator?: Coordinator;
+}
+
+export interface StartRequest {
+  readonly module: LoadedModule;
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+  readonly ppid: number;
+  readonly namespace: Namespace;
+  readonly output: OutputSink;
+}
+
+export interface SpawnArgs {
+  readonly path: string;
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+  readonly node: string;
+}
+
+const PID_SERIAL_BITS = 20;
+const PID_SERIAL_MAX = (1 << PID_SERIAL_BITS) - 1;
+export const MAX_NODE_ID = 2047;
+export const nodeIdOfPid = (pid: number): number => pid >>> PID_SERIAL_BITS;
+
+const TAG_DOWN = FLAGS.special.TAG_DOWN.value;
+const DOWN = LAYOUTS.down_message;
+
+/** Why a guest's run ended, from what unwound it. */
+function endOf(error: unknown): ExitInfo {
+  if (error instanceof ProcessEnd) return error.info;
+  if (error instanceof WebAssembly.RuntimeError) return exitInfo("TRAP", error.message);
+  if (error instanceof RangeError) return exitInfo("TRAP", error.message);
+  return exitInfo("ERROR", error instanceof Error ? error.message : String(error));
+}
+
+function encodeDown(pid: number, info: ExitInfo): Uint8Array {
+  const text = encodeUtf8(info.text);
+  const data = new Uint8Array(DOWN.size + text.byteLength);
+  const view = new DataView(data.buffer);
+  view.setInt32(DOWN.fields.pid.offset, pid, true);
+  view.setInt32(DOWN.fields.reason.offset, reasonCode(info.reason), true);
+  view.setInt32(DOWN.fields.status.offset, info.status, true);
+  data.set(text, DOWN.size);
+  return data;
+}
+
+/**
+ * One node's kernel: the process table and the life of each process. Syscalls (in
+ * syscalls/) call in here for anything that spans processes. Resources owned elsewhere
+ * are reached through the coordinator and, in a cluster, the router.
+ */
+export class Kernel {
+  readonly nodeId: number;
+  readonly nodeName: string;
+  readonly limits: Limits;
+  readonly modules: ModuleCache;
+  readonly exportDir: ExportDir;
+  readonly coordinator: Coordinator;
+  readonly procs = new Map<number, Process>();
+  tracer: Tracer | undefined;
+
+  private readonly trampolines = new FuelTrampolines();
+  private readonly exitListeners = new Map<number, ((info: ExitInfo) => void)[]>();
+  private nextSerial = 1;
+  private nextRef = 1;
+
+  constructor(options: KernelOptions) {
+    if (!Number.isInteger(options.nodeId) || options.nodeId < 1 || options.nodeId > MAX_NODE_ID) {
+      throw new RangeError(`node id must be 1..${MAX_NODE_ID}, got ${options.nodeId}`);
+    }
+    this.nodeId = options.nodeId;
+    this.nodeName = options.nodeName;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.modules = new ModuleCache(this.limits);
+    this.exportDir = new ExportDir(options.root);
+    this.coordinator = options.coordinator ?? new LocalCoordinator();
+  }
+
+  private allocPid(): number {
+    for (let tries = 0; tries < PID_SERIAL_MAX; tries++) {
+      const serial = this.nextSerial;
+      this.nextSerial = serial === PID_SERIAL_MAX ? 1 : serial + 1;
+      const pid = (this.nodeId << PID_SERIAL_BITS) | serial;
+      if (!this.procs.has(pid)) return pid;
+    }
+    throw new SysError("EAGAIN", "process table full");
+  }
+
+  /** Create, instantiate and schedule a process. Throws ModuleError if it cannot start. */
+  start(request: StartRequest): Process {
+    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), mailboxCapacity: this.limits.mailbox });
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(request.module.module, importsFor(proc, () => this.tracer));
+    } catch (error) {
+      throw new ModuleError(`cannot instantiate: ${(error as Error).message}`);
+    }
+    const exports = instance.exports;
+    proc.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
+    proc.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
+    (exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, this.trampolines.take(proc));
+    const entry = WebAssembly.promising(exports._start as () => unknown);
+    this.procs.set(proc.pid, proc);
+    queueMicrotask(() => void this.run(proc, entry));
+    return proc;
+  }
+
+  private async run(proc: Process, entry: () => Promise<unknown>): Promise<void> {
+    if (proc.state !== "ready") return;
+    proc.state = "running";
+    let info: ExitInfo;
+    try {
+      await entry();
+      info = exitInfo("NORMAL", "returned", 0);
+    } catch (error) {
+      info = endOf(error);
+    }
+    this.finish(proc, info);
+  }
+
+  /** Release everything the process held and tell whoever watches it. */
+  private finish(proc: Process, info: ExitInfo): void {
+    if (proc.state === "exited") return;
+    proc.state = "exited";
+    proc.exit = info;
+    this.procs.delete(proc.pid);
+    this.trampolines.release(proc);
+    for (const file of proc.files.values()) {
+      try {
+        void Promise.resolve(this.fileService(file.node).close(file.handle)).catch(() => {});
+      } catch {
+        // The file's node is gone; nothing left to close.
+      }
+    }
+    proc.files.clear();
+    this.coordinator.releaseAll(proc.pid);
+    for (const watcher of proc.watchers.values()) this.deliverDown(watcher, proc.pid, info);
+    for (const [ref, target] of proc.monitoring) this.procs.get(target)?.watchers.delete(ref);
+    const parent = this.procs.get(proc.ppid);
+    if (parent) {
+      parent.children.delete(proc.pid);
+      parent.zombies.set(proc.pid, info);
+      parent.childWaiter?.(proc.pid);
+    }
+    const listeners = this.exitListeners.get(proc.pid);
+    this.exitListeners.delete(proc.pid);
+    for (const listener of listeners ?? []) listener(info);
+  }
+
+  /** Resolves when `pid` ends (for the operator's tools; guests use wait or monitor). */
+  whenExited(pid: number): Promise<ExitInfo> {
+    return new Promise((resolve) => {
+      let list = this.exitListeners.get(pid);
+      if (!list) this.exitListeners.set(pid, (list = []));
+      list.push(resolve);
+    });
+  }
+
+  async spawnChild(parent: Process, spawn: SpawnArgs): Promise<number> {
+    if (spawn.node !== "" && spawn.node !== this.nodeName) fail("EHOSTUNREACH", `no node named ${spawn.node}`);
+    const module = spawn.path === "" ? parent.module : await this.loadModule(parent.namespace, spawn.path);
+    let child: Process;
+    try {
+      child = this.start({
+        module,
+        argv: [spawn.path === "" ? (parent.argv[0] ?? "") : spawn.path, ...spawn.args],
+        env: spawn.env,
+        ppid: parent.pid,
+        namespace: parent.namespace,
+        output: parent.output,
+      });
+    } catch (error) {
+      if (error instanceof ModuleError) fail("ENOEXEC", error.message);
+      throw error;
+    }
+    parent.children.add(child.pid);
+    return child.pid;
+  }
+
+  /** A module by namespace path. A module that cannot run is ENOEXEC, with the reason. */
+  async loadModule(namespace: Namespace, path: string): Promise<LoadedModule> {
+    const where = resolvePath(namespace, this.nodeName, path);
+    const bytes = await this.fileService(where.node).readFile(where.rel);
+    try {
+      return await this.modules.load(bytes);
+    } catch (error) {
+      if (error instanceof ModuleError) fail("ENOEXEC", `${path}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  kill(caller: Process, pid: number): number {
+    const target = this.procs.get(pid);
+    if (!target) fail("ESRCH", `no process ${pid}`);
+    const info = exitInfo("KILLED", `killed by ${caller.pid}`);
+    if (target === caller) throw new ProcessEnd(info);
+    this.terminate(target, info);
+    return 0;
+  }
+
+  /**
+   * End a process that is not on the stack. A process resumed but not yet running is
+   * caught on the next turn, when it has either blocked again or ended.
+   */
+  terminate(target: Process, info: ExitInfo): void {
+    if (target.state === "exited") return;
+    if (target.state === "ready") return this.finish(target, info);
+    if (!target.interrupt(new ProcessEnd(info))) setImmediate(() => this.terminate(target, info));
+  }
+
+  /** Kill every process: the node is going away. */
+  shutdown(): void {
+    for (const proc of [...this.procs.values()]) this.terminate(proc, exitInfo("KILLED", "node shut down"));
+  }
+
+  send(from: number, to: number, tag: number, data: Uint8Array): void {
+    const target = this.procs.get(to);
+    if (!target) fail(nodeIdOfPid(to) === this.nodeId ? "ESRCH" : "EHOSTUNREACH", `no process ${to}`);
+    if (!target.mailbox.put({ sender: from, tag, data })) fail("EAGAIN", `mailbox of ${to} is full`);
+  }
+
+  monitor(watcher: Process, pid: number): number {
+    const ref = this.nextRef++;
+    const target = this.procs.get(pid);
+    if (!target) {
+      this.deliverDown(watcher.pid, pid, exitInfo("NOPROC", `no process ${pid}`));
+      return ref;
+    }
+    target.watchers.set(ref, watcher.pid);
+    watcher.monitoring.set(ref, pid);
+    return ref;
+  }
+
+  demonitor(watcher: Process, ref: number): void {
+    const target = watcher.monitoring.get(ref);
+    if (target === undefined) fail("EINVAL", `no monitor ${ref}`);
+    watcher.monitoring.delete(ref);
+    this.procs.get(target)?.watchers.delete(ref);
+  }
+
+  private deliverDown(watcherPid: number, deadPid: number, info: ExitInfo): void {
+    const watcher = this.procs.get(watcherPid);
+    watcher?.mailbox.putSystem({ sender: deadPid, tag: TAG_DOWN, data: encodeDown(deadPid, info) });
+  }
+
+  resolvePath(proc: Process, path: string): ResolvedPath {
+    return resolvePath(proc.namespace, this.nodeName, path);
+  }
+
+  fileService(node: string): FileService {
+    if (node === this.nodeName) return this.exportDir;
+    fail("EHOSTUNREACH", `no node named ${node}`);
+  }
+}

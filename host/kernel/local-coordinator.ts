@@ -1,0 +1,29 @@
+import type { Coordinator } from "./coordinator.ts";
+import { LockTable } from "./lock-table.ts";
+import { NameRegistry } from "./name-registry.ts";
+
+/** Coordination served in this process: the single node, or the cluster's coordinator node. */
+export class LocalCoordinator implements Coordinator {
+  readonly locks = new LockTable();
+  readonly names = new NameRegistry();
+
+  lock(name: string, pid: number, timeoutMs: number): bigint | Promise<bigint> {
+    return this.locks.acquire(name, pid, timeoutMs);
+  }
+  unlock(name: string, pid: number): void {
+    this.locks.release(name, pid);
+  }
+  register(name: string, pid: number): void {
+    this.names.register(name, pid);
+  }
+  unregister(name: string, pid: number): void {
+    this.names.unregister(name, pid);
+  }
+  whereis(name: string): number {
+    return this.names.whereis(name);
+  }
+  releaseAll(pid: number): void {
+    this.locks.releaseAll(pid);
+    this.names.releaseAll(pid);
+  }
+}

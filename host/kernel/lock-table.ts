@@ -1,0 +1,119 @@
+import { fail, SysError } from "./errors.ts";
+
+interface Waiter {
+  readonly pid: number;
+  readonly grant: (token: bigint) => void;
+  readonly refuse: (error: SysError) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+interface LockState {
+  holder: number;
+  /** Highest token handed out for this name; kept after release so tokens only grow. */
+  token: bigint;
+  readonly waiters: Waiter[];
+}
+
+const MAX_NAME = 1024;
+
+export function checkLockName(name: string): void {
+  if (name.length === 0 || name.length > MAX_NAME) fail("EINVAL", `lock name must be 1..${MAX_NAME} bytes`);
+}
+
+/**
+ * Named locks with fencing tokens, FIFO hand-off and deadlock detection over the
+ * wait-for graph (holder -> lock it waits on -> that lock's holder ...).
+ * `timeoutMs` 0 is a try; negative waits forever.
+ */
+export class LockTable {
+  private readonly locks = new Map<string, LockState>();
+  private readonly waitingOn = new Map<number, string>();
+  private readonly held = new Map<number, Set<string>>();
+
+  acquire(name: string, pid: number, timeoutMs: number): bigint | Promise<bigint> {
+    checkLockName(name);
+    let state = this.locks.get(name);
+    if (!state) {
+      state = { holder: 0, token: 0n, waiters: [] };
+      this.locks.set(name, state);
+    }
+    if (state.holder === 0) return this.grant(name, state, pid);
+    if (this.wouldDeadlock(pid, state.holder)) fail("EDEADLK", `waiting for ${name} closes a wait-for cycle`);
+    if (timeoutMs === 0) fail("EBUSY", `${name} is held by ${state.holder}`);
+    return new Promise<bigint>((grant, refuse) => {
+      const waiter: Waiter = { pid, grant, refuse, timer: undefined };
+      if (timeoutMs > 0) {
+        waiter.timer = setTimeout(() => {
+          this.dropWaiter(name, waiter);
+          refuse(new SysError("ETIMEDOUT", `lock ${name}`));
+        }, timeoutMs);
+      }
+      state.waiters.push(waiter);
+      this.waitingOn.set(pid, name);
+    });
+  }
+
+  release(name: string, pid: number): void {
+    const state = this.locks.get(name);
+    if (!state || state.holder !== pid) fail("EPERM", `${name} is not held by ${pid}`);
+    this.handOff(name, state);
+  }
+
+  releaseAll(pid: number): void {
+    const waitName = this.waitingOn.get(pid);
+    if (waitName !== undefined) {
+      const state = this.locks.get(waitName);
+      const waiter = state?.waiters.find((w) => w.pid === pid);
+      if (waiter) this.dropWaiter(waitName, waiter);
+    }
+    for (const name of [...(this.held.get(pid) ?? [])]) {
+      this.handOff(name, this.locks.get(name)!);
+    }
+  }
+
+  holder(name: string): number {
+    return this.locks.get(name)?.holder ?? 0;
+  }
+
+  private grant(name: string, state: LockState, pid: number): bigint {
+    state.holder = pid;
+    state.token += 1n;
+    let names = this.held.get(pid);
+    if (!names) this.held.set(pid, (names = new Set()));
+    names.add(name);
+    return state.token;
+  }
+
+  private handOff(name: string, state: LockState): void {
+    const names = this.held.get(state.holder);
+    names?.delete(name);
+    if (names?.size === 0) this.held.delete(state.holder);
+    state.holder = 0;
+    const next = state.waiters.shift();
+    if (!next) return;
+    if (next.timer) clearTimeout(next.timer);
+    this.waitingOn.delete(next.pid);
+    next.grant(this.grant(name, state, next.pid));
+  }
+
+  private dropWaiter(name: string, waiter: Waiter): void {
+    const state = this.locks.get(name);
+    if (!state) return;
+    const i = state.waiters.indexOf(waiter);
+    if (i >= 0) state.waiters.splice(i, 1);
+    if (waiter.timer) clearTimeout(waiter.timer);
+    this.waitingOn.delete(waiter.pid);
+  }
+
+  private wouldDeadlock(pid: number, holder: number): boolean {
+    let current = holder;
+    for (let hops = 0; hops <= this.waitingOn.size; hops++) {
+      if (current === pid) return true;
+      const waits = this.waitingOn.get(current);
+      if (waits === undefined) return false;
+      current = this.locks.get(waits)?.holder ?? 0;
+      if (current === 0) return false;
+    }
+    return false;
+  }
+}

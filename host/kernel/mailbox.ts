@@ -1,0 +1,82 @@
+export interface Message {
+  readonly sender: number;
+  readonly tag: number;
+  readonly data: Uint8Array;
+}
+
+/** Tags a receiver accepts; empty accepts any. */
+export type TagFilter = readonly number[];
+
+const matches = (filter: TagFilter, tag: number): boolean => filter.length === 0 || filter.includes(tag);
+
+/**
+ * A process's bounded message queue with selective receive. Messages are kept in arrival
+ * order; `take` removes the oldest that matches, so order per sender->receiver pair holds.
+ */
+export class Mailbox {
+  private readonly queue: Message[] = [];
+  private head = 0;
+  readonly capacity: number;
+  private waiter: { filter: TagFilter; wake: () => void } | undefined;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  get length(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** False when full: the sender gets EAGAIN and the message is not taken. */
+  put(message: Message): boolean {
+    if (this.length >= this.capacity) return false;
+    this.putSystem(message);
+    return true;
+  }
+
+  /** Delivered even when full: the system's own messages (down notices) are never dropped. */
+  putSystem(message: Message): void {
+    this.queue.push(message);
+    const waiter = this.waiter;
+    if (waiter && matches(waiter.filter, message.tag)) {
+      this.waiter = undefined;
+      waiter.wake();
+    }
+  }
+
+  /** Index of the oldest matching message, or -1. */
+  find(filter: TagFilter): number {
+    for (let i = this.head; i < this.queue.length; i++) {
+      if (matches(filter, this.queue[i]!.tag)) return i;
+    }
+    return -1;
+  }
+
+  peek(index: number): Message {
+    return this.queue[index]!;
+  }
+
+  remove(index: number): Message {
+    const message = this.queue[index]!;
+    if (index === this.head) {
+      this.queue[this.head++] = undefined as unknown as Message;
+      // Compact once the dead prefix dominates, so a long-lived mailbox stays small.
+      if (this.head > 64 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+    } else {
+      this.queue.splice(index, 1);
+    }
+    return message;
+  }
+
+  /** Wake `wake` once a matching message arrives. One waiter: only its owner receives. */
+  wait(filter: TagFilter, wake: () => void): void {
+    this.waiter = { filter, wake };
+  }
+
+  cancelWait(): void {
+    this.waiter = undefined;
+  }
+}

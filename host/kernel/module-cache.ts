@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import { ABI_SECTION, ABI_VERSION, findSyscall, MODULE_ONEBOX } from "../../abi/abi.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, ModuleFormatError } from "./wasm/instrument.ts";
+
+/** A module that passed every check, compiled once and shared by all its processes. */
+export interface LoadedModule {
+  /** sha256 of the bytes as given: how nodes name a module to each other. */
+  readonly hash: string;
+  readonly bytes: Uint8Array;
+  /** Instrumented for preemption and the memory cap, then compiled. */
+  readonly module: WebAssembly.Module;
+  readonly imports: readonly WebAssembly.ModuleImportDescriptor[];
+}
+
+/** Why a module cannot run, in one line a person can act on. */
+export class ModuleError extends Error {}
+
+export interface ModuleLimits {
+  readonly fuelPerSlice: number;
+  readonly memoryPages: number;
+}
+
+function readAbiVersion(module: WebAssembly.Module): number | undefined {
+  const sections = WebAssembly.Module.customSections(module, ABI_SECTION);
+  if (sections.length === 0) return undefined;
+  const bytes = new Uint8Array(sections[0]!);
+  let value = 0;
+  for (let i = 0, shift = 0; i < bytes.length && i < 5; i++, shift += 7) {
+    value |= (bytes[i]! & 0x7f) << shift;
+    if ((bytes[i]! & 0x80) === 0) return value >>> 0;
+  }
+  throw new ModuleError(`malformed ${ABI_SECTION} section`);
+}
+
+function checkImports(module: WebAssembly.Module): WebAssembly.ModuleImportDescriptor[] {
+  const imports = WebAssembly.Module.imports(module);
+  const unknown = imports.filter((imp) => imp.kind !== "function" || !findSyscall(imp.module, imp.name));
+  if (unknown.length > 0) {
+    const names = unknown.map((imp) => `${imp.module}.${imp.name} (${imp.kind})`).join(", ");
+    throw new ModuleError(`unknown import${unknown.length > 1 ? "s" : ""} ${names}: onebox provides only the calls in docs/ABI.md`);
+  }
+  const version = readAbiVersion(module);
+  const usesOnebox = imports.some((imp) => imp.module === MODULE_ONEBOX);
+  if (version === undefined && usesOnebox) {
+    throw new ModuleError(`module imports onebox calls but does not state its ABI version (custom section "${ABI_SECTION}"); build it with onebox build`);
+  }
+  if (version !== undefined && version !== ABI_VERSION) {
+    throw new ModuleError(`module was built for onebox ABI v${version}; this host speaks v${ABI_VERSION}`);
+  }
+  return imports;
+}
+
+function checkExports(module: WebAssembly.Module): void {
+  const exports = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
+  if (exports.get("_start") !== "function") throw new ModuleError("module exports no _start function");
+  if (exports.get("memory") !== "memory") throw new ModuleError("module must define and export its memory as \"memory\"");
+  if (!exports.has(FUEL_GLOBAL_EXPORT) || !exports.has(FUEL_TABLE_EXPORT)) throw new ModuleError("module has no code to run");
+}
+
+/** Loads, checks, instruments and compiles modules, once per content hash. */
+export class ModuleCache {
+  private readonly limits: ModuleLimits;
+  private readonly byHash = new Map<string, Promise<LoadedModule>>();
+
+  constructor(limits: ModuleLimits) {
+    this.limits = limits;
+  }
+
+  static hash(bytes: Uint8Array): string {
+    return createHash("sha256").update(bytes).digest("hex");
+  }
+
+  get(hash: string): Promise<LoadedModule> | undefined {
+    return this.byHash.get(hash);
+  }
+
+  load(bytes: Uint8Array): Promise<LoadedModule> {
+    const hash = ModuleCache.hash(bytes);
+    let loaded = this.byHash.get(hash);
+    if (!loaded) {
+      loaded = this.compile(hash, bytes);
+      this.byHash.set(hash, loaded);
+      loaded.catch(() => this.byHash.delete(hash));
+    }
+    return loaded;
+  }
+
+  private async compile(hash: string, bytes: Uint8Array): Promise<LoadedModule> {
+    let instrumented: Uint8Array;
+    try {
+      instrumented = instrument(bytes, { fuelPerSlice: this.limits.fuelPerSlice, maxMemoryPages: this.limits.memoryPages }).bytes;
+    } catch (error) {
+      if (error instanceof ModuleFormatError) throw new ModuleError(error.message);
+      throw error;
+    }
+    let module: WebAssembly.Module;
+    try {
+      module = await WebAssembly.compile(instrumented as Uint8Array<ArrayBuffer>);
+    } catch (error) {
+      throw new ModuleError(`malformed module: ${(error as Error).message.replace(/^WebAssembly\.compile\(\): /, "")}`);
+    }
+    const imports = checkImports(module);
+    checkExports(module);
+    return { hash, bytes, module, imports };
+  }
+}

@@ -1,0 +1,121 @@
+import type { ExitInfo } from "./errors.ts";
+import { ProcessEnd } from "./errors.ts";
+import type { GuestMemory } from "./guest-memory.ts";
+import { Mailbox } from "./mailbox.ts";
+import type { LoadedModule } from "./module-cache.ts";
+import type { Kernel } from "./kernel.ts";
+import type { Namespace } from "./namespace.ts";
+
+/** Where a process's stdout (1) and stderr (2) go. Children inherit their parent's. */
+export interface OutputSink {
+  write(fd: 1 | 2, bytes: Uint8Array): void;
+}
+
+/** An open file: which node serves it and the host's handle there. */
+export interface OpenFile {
+  readonly node: string;
+  readonly handle: number;
+  readonly append: boolean;
+  pos: number;
+}
+
+export type ProcState = "ready" | "running" | "blocked" | "exited";
+
+export interface ProcessSpec {
+  readonly kernel: Kernel;
+  readonly pid: number;
+  readonly ppid: number;
+  readonly module: LoadedModule;
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+  readonly namespace: Namespace;
+  readonly output: OutputSink;
+  readonly mailboxCapacity: number;
+}
+
+/**
+ * One Wasm instance and everything the kernel tracks for it (xv6's struct proc).
+ * The kernel drives its life; syscalls read and change its tables.
+ */
+export class Process {
+  readonly kernel: Kernel;
+  readonly pid: number;
+  readonly ppid: number;
+  readonly module: LoadedModule;
+  readonly argv: readonly string[];
+  readonly env: readonly string[];
+  readonly namespace: Namespace;
+  readonly output: OutputSink;
+  readonly mailbox: Mailbox;
+  readonly startedAt = performance.now();
+
+  state: ProcState = "ready";
+  exit: ExitInfo | undefined;
+  memory!: GuestMemory;
+  /** The instrumented module's fuel counter: refilled at every preemption. */
+  fuel!: WebAssembly.Global;
+
+  readonly files = new Map<number, OpenFile>();
+  nextFd = 3;
+  /** Live children, and ended ones not yet reaped by wait (zombies). */
+  readonly children = new Set<number>();
+  readonly zombies = new Map<number, ExitInfo>();
+  childWaiter: ((child: number) => void) | undefined;
+  /** Monitors set on this process: ref -> pid of the watcher. */
+  readonly watchers = new Map<number, number>();
+  /** Monitors this process set on others, by ref. Demonitor needs to find the target. */
+  readonly monitoring = new Map<number, number>();
+
+  private interruptBlocked: ((end: ProcessEnd) => void) | undefined;
+
+  constructor(spec: ProcessSpec) {
+    this.kernel = spec.kernel;
+    this.pid = spec.pid;
+    this.ppid = spec.ppid;
+    this.module = spec.module;
+    this.argv = spec.argv;
+    this.env = spec.env;
+    this.namespace = spec.namespace;
+    this.output = spec.output;
+    this.mailbox = new Mailbox(spec.mailboxCapacity);
+  }
+
+  /**
+   * Suspend on `work` until it settles, unless the process is ended first: then the
+   * guest's stack is unwound with ProcessEnd. Resources the wait registered elsewhere
+   * are released by the kernel's end-of-process cleanup, not here.
+   */
+  block<T>(work: Promise<T>): Promise<T> {
+    this.state = "blocked";
+    return new Promise<T>((resolve, reject) => {
+      this.interruptBlocked = reject;
+      work.then(
+        (value) => {
+          if (this.interruptBlocked !== reject) return;
+          this.interruptBlocked = undefined;
+          this.state = "running";
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (this.interruptBlocked !== reject) return;
+          this.interruptBlocked = undefined;
+          this.state = "running";
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** End a blocked process from outside. False if it is not blocked. */
+  interrupt(end: ProcessEnd): boolean {
+    const reject = this.interruptBlocked;
+    if (!reject) return false;
+    this.interruptBlocked = undefined;
+    reject(end);
+    return true;
+  }
+
+  get uptimeMs(): number {
+    return performance.now() - this.startedAt;
+  }
+}

@@ -1,0 +1,54 @@
+import { LAYOUTS } from "../../../abi/abi.ts";
+import { fail, SysError } from "../errors.ts";
+import type { TagFilter } from "../mailbox.ts";
+import type { Process } from "../process.ts";
+import type { HandlerTable } from "./dispatch.ts";
+
+const INFO = LAYOUTS.recv_info;
+const MAX_TAGS = 64;
+
+/** Hand the oldest match to the guest, or leave it queued with E2BIG if it does not fit. */
+function deliver(proc: Process, index: number, bufPtr: number, bufLen: number, infoPtr: number): number {
+  const m = proc.memory;
+  const message = proc.mailbox.peek(index);
+  const len = message.data.byteLength;
+  m.setI32(infoPtr + INFO.fields.len.offset, len);
+  if (len > bufLen >>> 0) fail("E2BIG", `message of ${len} bytes, buffer of ${bufLen}`);
+  proc.mailbox.remove(index);
+  m.write(bufPtr, message.data);
+  m.setI32(infoPtr + INFO.fields.sender.offset, message.sender);
+  m.setI32(infoPtr + INFO.fields.tag.offset, message.tag);
+  return len;
+}
+
+export const messageCalls = {
+  send(proc, pid, tag, dataPtr, dataLen) {
+    if (tag < 0) fail("EINVAL", "tags below 0 are the system's");
+    proc.kernel.send(proc.pid, pid, tag, proc.memory.copy(dataPtr, dataLen));
+    return 0;
+  },
+
+  recv(proc, tagsPtr, tagsCount, timeoutMs, bufPtr, bufLen, infoPtr) {
+    const m = proc.memory;
+    if (tagsCount < 0 || tagsCount > MAX_TAGS) fail("EINVAL", `tags_count must be 0..${MAX_TAGS}`);
+    const filter: TagFilter = Array.from({ length: tagsCount }, (_, i) => m.i32(tagsPtr + 4 * i));
+    m.view8(bufPtr, bufLen);
+    m.view8(infoPtr, INFO.size);
+    const found = proc.mailbox.find(filter);
+    if (found >= 0) return deliver(proc, found, bufPtr, bufLen, infoPtr);
+    if (timeoutMs === 0) fail("EAGAIN", "no matching message");
+    return new Promise<number>((resolve, reject) => {
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              proc.mailbox.cancelWait();
+              reject(new SysError("ETIMEDOUT", `recv after ${timeoutMs} ms`));
+            }, timeoutMs)
+          : undefined;
+      proc.mailbox.wait(filter, () => {
+        clearTimeout(timer);
+        resolve(0);
+      });
+    }).then(() => deliver(proc, proc.mailbox.find(filter), bufPtr, bufLen, infoPtr));
+  },
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,84 @@
+import { FLAGS } from "../../../abi/abi.ts";
+import { exitInfo, fail, ProcessEnd, reasonCode } from "../errors.ts";
+import type { HandlerTable } from "./dispatch.ts";
+
+const WAIT_ANY = FLAGS.special.WAIT_ANY.value;
+
+/** NUL-terminated strings back to back, as spawn takes args and env. */
+export function splitStrings(text: string): string[] {
+  if (text === "") return [];
+  const parts = text.split("\0");
+  if (parts[parts.length - 1] === "") parts.pop();
+  return parts;
+}
+
+export const processCalls = {
+  spawn(proc, pathPtr, pathLen, argsPtr, argsLen, envPtr, envLen, nodePtr, nodeLen) {
+    const m = proc.memory;
+    const path = m.string(pathPtr, pathLen);
+    const args = splitStrings(m.string(argsPtr, argsLen));
+    const env = splitStrings(m.string(envPtr, envLen));
+    const node = m.string(nodePtr, nodeLen);
+    return proc.kernel.spawnChild(proc, { path, args, env, node });
+  },
+
+  exit(_proc, status) {
+    throw new ProcessEnd(exitInfo("NORMAL", "exit", status));
+  },
+
+  wait(proc, pid, statusPtr) {
+    proc.memory.view8(statusPtr, 8);
+    const reap = (child: number): number => {
+      const info = proc.zombies.get(child)!;
+      proc.zombies.delete(child);
+      proc.memory.setI32(statusPtr, info.status);
+      proc.memory.setI32(statusPtr + 4, reasonCode(info.reason));
+      return child;
+    };
+    if (pid === WAIT_ANY) {
+      const first = proc.zombies.keys().next();
+      if (!first.done) return reap(first.value);
+      if (proc.children.size === 0) fail("ECHILD", "no children");
+    } else {
+      if (proc.zombies.has(pid)) return reap(pid);
+      if (!proc.children.has(pid)) fail("ECHILD", `${pid} is not a child of ${proc.pid}`);
+    }
+    return new Promise<number>((resolve) => {
+      proc.childWaiter = (child) => {
+        if (pid !== WAIT_ANY && child !== pid) return;
+        proc.childWaiter = undefined;
+        resolve(child);
+      };
+    }).then(reap);
+  },
+
+  kill(proc, pid) {
+    return proc.kernel.kill(proc, pid);
+  },
+
+  getpid(proc) {
+    return proc.pid;
+  },
+
+  getppid(proc) {
+    return proc.ppid;
+  },
+
+  sleep(_proc, ms) {
+    if (ms < 0) fail("EINVAL", "negative sleep");
+    return new Promise<number>((resolve) => setTimeout(resolve, ms, 0));
+  },
+
+  yield() {
+    return new Promise<number>((resolve) => setImmediate(resolve, 0));
+  },
+
+  monitor(proc, pid) {
+    return proc.kernel.monitor(proc, pid);
+  },
+
+  demonitor(proc, ref) {
+    proc.kernel.demonitor(proc, ref);
+    return 0;
+  },
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,84 @@
+import { randomFillSync } from "node:crypto";
+import { fail } from "../errors.ts";
+import { encodeUtf8 } from "../guest-memory.ts";
+import type { Process } from "../process.ts";
+import type { HandlerTable } from "./dispatch.ts";
+import { processCalls } from "./sysproc.ts";
+
+const CLOCK_REALTIME = 0;
+const CLOCK_MONOTONIC = 1;
+const FILETYPE_CHARACTER_DEVICE = 2;
+const ALL_RIGHTS = 0xffff_ffff_ffff_ffffn;
+
+/** Write a string list the WASI way: a pointer per entry, then the NUL-terminated bytes. */
+function writeStrings(proc: Process, list: readonly string[], ptrsPtr: number, bufPtr: number): number {
+  let at = bufPtr;
+  list.forEach((entry, i) => {
+    proc.memory.setU32(ptrsPtr + 4 * i, at);
+    at += proc.memory.writeString(at, entry);
+    proc.memory.setU8(at++, 0);
+  });
+  return 0;
+}
+
+function writeSizes(proc: Process, list: readonly string[], countPtr: number, sizePtr: number): number {
+  proc.memory.setU32(countPtr, list.length);
+  proc.memory.setU32(sizePtr, list.reduce((sum, entry) => sum + encodeUtf8(entry).byteLength + 1, 0));
+  return 0;
+}
+
+const wallNs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+
+export const wasiCalls = {
+  args_sizes_get: (proc, argcPtr, sizePtr) => writeSizes(proc, proc.argv, argcPtr, sizePtr),
+  args_get: (proc, argvPtr, bufPtr) => writeStrings(proc, proc.argv, argvPtr, bufPtr),
+  environ_sizes_get: (proc, countPtr, sizePtr) => writeSizes(proc, proc.env, countPtr, sizePtr),
+  environ_get: (proc, envPtr, bufPtr) => writeStrings(proc, proc.env, envPtr, bufPtr),
+
+  clock_time_get(proc, clockId, _precision, timePtr) {
+    if (clockId === CLOCK_MONOTONIC) proc.memory.setU64(timePtr, process.hrtime.bigint());
+    else if (clockId === CLOCK_REALTIME) proc.memory.setU64(timePtr, wallNs());
+    else fail("EINVAL", `clock ${clockId}`);
+    return 0;
+  },
+
+  clock_res_get(proc, clockId, resPtr) {
+    if (clockId !== CLOCK_MONOTONIC && clockId !== CLOCK_REALTIME) fail("EINVAL", `clock ${clockId}`);
+    proc.memory.setU64(resPtr, clockId === CLOCK_MONOTONIC ? 1n : 1000n);
+    return 0;
+  },
+
+  random_get(proc, bufPtr, bufLen) {
+    randomFillSync(proc.memory.view8(bufPtr, bufLen));
+    return 0;
+  },
+
+  fd_write(proc, fd, iovsPtr, iovsLen, nwrittenPtr) {
+    if (fd !== 1 && fd !== 2) fail("EBADF", `fd ${fd}: fd_write serves stdout and stderr; use onebox write for files`);
+    const m = proc.memory;
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let i = 0; i < iovsLen; i++) {
+      const part = m.copy(m.i32(iovsPtr + 8 * i), m.i32(iovsPtr + 8 * i + 4));
+      parts.push(part);
+      total += part.byteLength;
+    }
+    m.setU32(nwrittenPtr, total);
+    proc.output.write(fd, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    return 0;
+  },
+
+  fd_fdstat_get(proc, fd, statPtr) {
+    if (fd < 0 || fd > 2) fail("EBADF", `fd ${fd}`);
+    proc.memory.view8(statPtr, 24);
+    proc.memory.setU8(statPtr, FILETYPE_CHARACTER_DEVICE);
+    proc.memory.setU16(statPtr + 2, 0);
+    proc.memory.setU64(statPtr + 8, ALL_RIGHTS);
+    proc.memory.setU64(statPtr + 16, ALL_RIGHTS);
+    return 0;
+  },
+
+  proc_exit: processCalls.exit,
+
+  sched_yield: processCalls.yield,
+} satisfies Partial<HandlerTable>;
