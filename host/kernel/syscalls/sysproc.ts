@@ -69,7 +69,7 @@ export const processCalls = {
     return new Promise<number>((resolve) => setTimeout(resolve, ms, 0));
   },
 
-  yield() {
+  yield(_proc) {
     return new Promise<number>((resolve) => setImmediate(resolve, 0));
   },
 
