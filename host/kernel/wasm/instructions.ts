@@ -117,6 +117,46 @@ const ATOMIC_OPS = table(0x4f, [
 
 const PREFIXED: Uint8Array[] = [GC_OPS, MISC_OPS, SIMD_OPS, ATOMIC_OPS]; // by prefix - 0xfb
 
+// Shortcuts for the bulk of real code, where every immediate is a one-byte LEB.
+// Instrumentation runs at load time, often before the JIT has warmed up, and
+// a call per instruction roughly doubles the cold cost.
+const FAST_NONE = 1;
+const FAST_ONE = 2; // one LEB
+const FAST_TWO = 3; // two LEBs
+const FAST_MEMARG = 4; // alignment without a memory index, then offset
+const FAST = OPS.map((kind) =>
+  kind === NONE ? FAST_NONE
+  : kind === IDX || kind === I32 || kind === I64 ? FAST_ONE
+  : kind === IDX2 ? FAST_TWO
+  : kind === MEMARG ? FAST_MEMARG
+  : 0,
+);
+const OP_LOOP = 0x03;
+
+/**
+ * Calls `found` with the offset just past each `loop blocktype` in
+ * code[start, end), which must hold whole instructions.
+ */
+export function forEachLoopBody(code: Uint8Array, start: number, end: number, found: (offset: number) => void): void {
+  let pos = start;
+  while (pos < end) {
+    const op = code[pos];
+    const fast = FAST[op];
+    if (fast === FAST_NONE) {
+      pos++;
+    } else if (fast === FAST_ONE && pos + 1 < end && code[pos + 1] < 0x80) {
+      pos += 2;
+    } else if (fast === FAST_TWO && pos + 2 < end && (code[pos + 1] | code[pos + 2]) < 0x80) {
+      pos += 3;
+    } else if (fast === FAST_MEMARG && pos + 2 < end && code[pos + 1] < 0x40 && code[pos + 2] < 0x80) {
+      pos += 3;
+    } else {
+      pos = instructionEnd(code, pos, end);
+      if (op === OP_LOOP) found(pos);
+    }
+  }
+}
+
 const reader = new Reader(new Uint8Array(0), 0, 0, "function body");
 
 /**

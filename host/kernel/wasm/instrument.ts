@@ -8,7 +8,7 @@
 // global are appended after the existing ones.
 
 import { ByteWriter, DecodeError, Reader, ulebSize } from "./leb.ts";
-import { instructionEnd, skipValType } from "./instructions.ts";
+import { forEachLoopBody, skipValType } from "./instructions.ts";
 
 export interface InstrumentOptions {
   fuelPerSlice: number;
@@ -44,7 +44,6 @@ const SECTION_NAMES = [
 // Position of each section id in the required order; custom sections (id 0) go anywhere.
 const ORDER = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 
-const OP_LOOP = 0x03;
 const VOID_FUNC_TYPE = new Uint8Array([0x60, 0x00, 0x00]);
 const FUEL_TABLE = new Uint8Array([0x70, 0x01, 0x01, 0x01]); // funcref, min 1, max 1
 
@@ -65,6 +64,12 @@ interface CodePlan {
   contentSize: number;
 }
 
+/**
+ * Returns a copy of `bytes` with fuel checks injected and defined memories
+ * capped. A module without a code section cannot loop, so it only gets the
+ * memory cap and none of the fuel exports. Throws ModuleFormatError for
+ * malformed or unsupported input, RangeError for bad options.
+ */
 export function instrument(bytes: Uint8Array, opts: InstrumentOptions): Instrumented {
   checkOptions(opts);
   try {
@@ -85,7 +90,9 @@ function checkOptions(opts: InstrumentOptions): void {
   }
 }
 
-function rewrite(bytes: Uint8Array, opts: InstrumentOptions): Uint8Array {
+function rewrite(input: Uint8Array, opts: InstrumentOptions): Uint8Array {
+  // A plain view, so subarray() on a Buffer or other subclass stays cheap.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   checkHeader(bytes);
   const sections = readSections(bytes);
   const byId: (Section | undefined)[] = [];
@@ -95,7 +102,7 @@ function rewrite(bytes: Uint8Array, opts: InstrumentOptions): Uint8Array {
   if (!code) {
     // Nothing can loop, so only the memory cap applies.
     const memory = byId[MEMORY];
-    if (!memory) return bytes;
+    if (!memory) return input;
     const w = new ByteWriter(bytes.length + 16);
     w.copy(bytes, 0, 8);
     for (const s of sections) {
@@ -375,6 +382,7 @@ function scanCode(bytes: Uint8Array, s: Section, snippetLength: number): CodePla
   const bodyEnd = new Uint32Array(count);
   const firstPoint = new Uint32Array(count + 1);
   const points = new U32List(count * 2);
+  const addPoint = (offset: number) => points.push(offset);
   let contentSize = ulebSize(count);
 
   for (let i = 0; i < count; i++) {
@@ -384,19 +392,14 @@ function scanCode(bytes: Uint8Array, s: Section, snippetLength: number): CodePla
     const end = start + size;
     if (size > s.end - start) throw new ModuleFormatError(`function body ${i} at offset ${start} runs past the end of the code section`);
     r.end = end;
-    r.what = `function body ${i}`;
+    r.what = "function body";
     for (let n = r.u32(); n > 0; n--) {
       r.skipLeb(5);
       skipValType(r);
     }
     firstPoint[i] = points.length;
     points.push(r.pos);
-    let pos = r.pos;
-    while (pos < end) {
-      const op = bytes[pos];
-      pos = instructionEnd(bytes, pos, end);
-      if (op === OP_LOOP) points.push(pos);
-    }
+    forEachLoopBody(bytes, r.pos, end, addPoint);
     bodyStart[i] = start;
     bodyEnd[i] = end;
     const grownSize = size + (points.length - firstPoint[i]) * snippetLength;
@@ -434,20 +437,36 @@ class U32List {
 
 function writeCodeSection(w: ByteWriter, bytes: Uint8Array, plan: CodePlan, snippet: Uint8Array): void {
   const { bodyStart, bodyEnd, firstPoint, points } = plan;
+  const snippetLength = snippet.length;
   w.byte(CODE);
   w.uleb(plan.contentSize);
   w.uleb(plan.count);
+  w.reserve(plan.contentSize);
+  // Copies go straight into the buffer; later snippets are copied from the
+  // first with copyWithin, which needs no temporary view.
+  const out = w.buf;
+  let snippetAt = -1;
   for (let i = 0; i < plan.count; i++) {
     const first = firstPoint[i];
     const last = firstPoint[i + 1];
-    w.uleb(bodyEnd[i] - bodyStart[i] + (last - first) * snippet.length);
+    w.uleb(bodyEnd[i] - bodyStart[i] + (last - first) * snippetLength);
+    let len = w.len;
     let from = bodyStart[i];
     for (let p = first; p < last; p++) {
-      w.copy(bytes, from, points[p]);
-      w.copy(snippet, 0, snippet.length);
-      from = points[p];
+      const to = points[p];
+      out.set(bytes.subarray(from, to), len);
+      len += to - from;
+      if (snippetAt < 0) {
+        out.set(snippet, len);
+        snippetAt = len;
+      } else {
+        out.copyWithin(len, snippetAt, snippetAt + snippetLength);
+      }
+      len += snippetLength;
+      from = to;
     }
-    w.copy(bytes, from, bodyEnd[i]);
+    out.set(bytes.subarray(from, bodyEnd[i]), len);
+    w.len = len + bodyEnd[i] - from;
   }
 }
 

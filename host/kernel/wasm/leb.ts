@@ -43,10 +43,10 @@ export class Reader {
     const start = this.pos;
     let pos = start;
     let result = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
+    for (let shift = 0; ; shift += 7) {
       if (pos >= end) throw this.truncated(pos);
       const b = buf[pos++];
-      // The fifth byte may only carry the top four bits of the value.
+      // The fifth byte may only carry the top four bits of the value (and no continuation).
       if (shift === 28 && b > 0x0f) throw new DecodeError(`LEB128 at offset ${start} does not fit in 32 bits`);
       result |= (b & 0x7f) << shift;
       if (b < 0x80) {
@@ -54,7 +54,6 @@ export class Reader {
         return result >>> 0;
       }
     }
-    throw new DecodeError(`malformed LEB128 at offset ${start}`);
   }
 
   /** Unsigned 64-bit value as a number; exact up to 2^53, which covers every real memory64 limit. */
