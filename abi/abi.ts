@@ -315,7 +315,19 @@ export const SYSCALLS = [
   },
   {
     name: "fd_fdstat_get", module: MODULE_WASI, area: "env", blocking: false,
-    params: [p("fd"), p("stat_ptr", "ptr")], returns: "0 (WASI errno)", doc: "Describe stdin, stdout or stderr as a character device.", errors: ["EFAULT", "EBADF"],
+    params: [p("fd"), p("stat_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Describe stdin, stdout or stderr as a character device that cannot seek, so C's stdio line-buffers them.", errors: ["EFAULT", "EBADF"],
+  },
+  {
+    name: "fd_seek", module: MODULE_WASI, area: "env", blocking: true,
+    params: [p("fd"), p("offset", "i64"), p("whence"), p("pos_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Same as seek for a file descriptor from open (WASI's whence values are onebox's); ESPIPE on stdin, stdout and stderr.",
+    errors: ["EFAULT", "EBADF", "EINVAL", "ESPIPE"],
+  },
+  {
+    name: "fd_close", module: MODULE_WASI, area: "env", blocking: true,
+    params: [p("fd")], returns: "0 (WASI errno)",
+    doc: "Same as close for a file descriptor from open; closing stdin, stdout or stderr does nothing, as their owner holds them.", errors: ["EBADF"],
   },
   {
     name: "proc_exit", module: MODULE_WASI, area: "env", blocking: false,

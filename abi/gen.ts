@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ABI_SECTION, ABI_VERSION, ERRNO, EXIT_REASONS, FLAGS, LAYOUTS, SYSCALLS, type ParamKind, type Syscall } from "./abi.ts";
+import { ABI_SECTION, ABI_VERSION, ERRNO, EXIT_REASONS, FLAGS, LAYOUTS, MODULE_ONEBOX, SYSCALLS, type ParamKind, type Syscall } from "./abi.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HEADER = "// Generated from abi/abi.ts by abi/gen.ts. Do not edit.";
@@ -30,6 +30,140 @@ function assemblyscript(): string {
     const params = s.params.map((p) => `${p.name}: ${asType[p.kind]}`).join(", ");
     lines.push("", `/** ${s.doc} */`, `@external("${s.module}", "${s.name}")`, `export declare function sys_${s.name}(${params}): ${s.returns === "never" ? "void" : "i32"};`);
   }
+  return lines.join("\n") + "\n";
+}
+
+/** C types of what a onebox call reads or writes through a pointer; other buffers are bytes it reads. */
+const C_POINTERS: Record<string, string> = {
+  status_ptr: "onebox_wait_status_t *",
+  info_ptr: "onebox_recv_info_t *",
+  stat_ptr: "onebox_stat_t *",
+  pos_ptr: "uint64_t *",
+  token_ptr: "uint64_t *",
+  tags_ptr: "const int32_t *",
+  buf_ptr: "void *",
+  args_ptr: "const char *",
+  env_ptr: "const char *",
+};
+/** Buffers a onebox call reads as text: the C call takes a NUL-terminated string for each. */
+const C_STRINGS = new Set(["path", "node", "from", "to", "name"]);
+const bufferOf = (param: string): string | undefined => param.match(/^(.*)_(ptr|len)$/)?.[1];
+const cField: Record<"i32" | "u32" | "u64", { type: string; bytes: number }> = {
+  i32: { type: "int32_t", bytes: 4 },
+  u32: { type: "uint32_t", bytes: 4 },
+  u64: { type: "uint64_t", bytes: 8 },
+};
+const isCString = (param: string): boolean => C_STRINGS.has(bufferOf(param) ?? "");
+
+function cParam(s: Syscall, name: string, kind: ParamKind): string {
+  if (kind === "i32") return `int32_t ${name}`;
+  if (kind === "i64") return `int64_t ${name}`;
+  if (kind === "len") return `size_t ${name}`;
+  // WASI's own structs are wasi-libc's business (wasi/api.h); onebox's are declared here.
+  if (s.module !== MODULE_ONEBOX) return `void *${name}`;
+  const type = isCString(name) ? "const char *" : (C_POINTERS[name] ?? "const void *");
+  return `${type}${type.endsWith("*") ? "" : " "}${name}`;
+}
+
+/** A switch from a code to a string, for the helpers that name errno values and exit reasons. */
+function cNamer(fn: string, arg: string, key: string, doc: string, cases: readonly (readonly [number, string])[], fallback: string): string[] {
+  return [
+    `/** ${doc} */`,
+    `static inline const char *${fn}(int32_t ${arg}) {`,
+    `  switch (${key}) {`,
+    ...cases.map(([code, text]) => `  case ${code}: return "${text}";`),
+    `  default: return "${fallback}";`,
+    "  }",
+    "}",
+  ];
+}
+
+function cHeader(): string {
+  const lines = [
+    HEADER,
+    "//",
+    "// The onebox ABI for C guests. `onebox build FILE.c` compiles with clang --target=wasm32-wasi,",
+    `// puts this directory on the include path and stamps ABI_VERSION into the custom section "${ABI_SECTION}";`,
+    "// a module built any other way must carry that section or the host refuses it.",
+    "//",
+    "// onebox_sys_NAME is the raw import; onebox_NAME is the call to use, the same but taking a C",
+    "// string for each text buffer. A onebox call returns a non-negative result or a negated errno (-ONEBOX_ESRCH).",
+    "#ifndef ONEBOX_H",
+    "#define ONEBOX_H",
+    "",
+    "#include <stddef.h>",
+    "#include <stdint.h>",
+    "#include <string.h>",
+    "",
+    `#define ONEBOX_ABI_VERSION ${ABI_VERSION}`,
+    "",
+    "// onebox build says which ABI it stamps; a stale copy of this header must not pass for current.",
+    "#if defined(ONEBOX_BUILD_ABI_VERSION) && ONEBOX_BUILD_ABI_VERSION != ONEBOX_ABI_VERSION",
+    '#error "this onebox.h is for another ABI version than onebox build: include guest-sdk/c/onebox.h"',
+    "#endif",
+    "",
+  ];
+  const define = (name: string, value: number, doc?: string) => {
+    if (doc) lines.push(`/** ${doc} */`);
+    lines.push(`#define ONEBOX_${name} ${value < 0 ? `(${value})` : value}`);
+  };
+  for (const [name, e] of Object.entries(ERRNO)) define(name, e.code, e.doc);
+  lines.push("");
+  for (const [name, r] of Object.entries(EXIT_REASONS)) define(`REASON_${name}`, r.code, r.doc);
+  lines.push("");
+  for (const group of Object.values(FLAGS)) {
+    for (const [name, f] of Object.entries(group)) define(name, f.value, f.doc);
+  }
+  for (const [name, layout] of Object.entries(LAYOUTS)) {
+    const upper = name.toUpperCase();
+    const type = `onebox_${name}_t`;
+    lines.push("", `/** ${layout.doc} */`, `typedef struct ${type} {`);
+    const fields = Object.entries<{ offset: number; type: keyof typeof cField }>(layout.fields);
+    let end = 0;
+    for (const [field, f] of fields) {
+      if (f.offset > end) lines.push(`  uint8_t _pad${end}[${f.offset - end}];`);
+      lines.push(`  ${cField[f.type].type} ${field};`);
+      end = f.offset + cField[f.type].bytes;
+    }
+    if (layout.size > end) lines.push(`  uint8_t _pad${end}[${layout.size - end}];`);
+    lines.push(`} ${type};`);
+    define(`${upper}_SIZE`, layout.size);
+    lines.push(`_Static_assert(sizeof(${type}) == ONEBOX_${upper}_SIZE, "${name} layout");`);
+    for (const [field, f] of fields) {
+      define(`${upper}_${field.toUpperCase()}_OFFSET`, f.offset);
+      lines.push(`_Static_assert(offsetof(${type}, ${field}) == ONEBOX_${upper}_${field.toUpperCase()}_OFFSET, "${name}.${field} offset");`);
+    }
+  }
+  for (const s of SYSCALLS as readonly Syscall[]) {
+    const never = s.returns === "never";
+    const ret = never ? "void" : "int32_t";
+    const attrs = `import_module("${s.module}"), import_name("${s.name}")${never ? ", noreturn" : ""}`;
+    const params = s.params.map((p) => cParam(s, p.name, p.kind)).join(", ") || "void";
+    lines.push("", `/** ${s.doc} */`, `__attribute__((${attrs}))`, `${ret} onebox_sys_${s.name}(${params});`);
+    if (s.module !== MODULE_ONEBOX) continue;
+    if (!s.params.some((p) => isCString(p.name))) {
+      lines.push(`#define onebox_${s.name} onebox_sys_${s.name}`);
+      continue;
+    }
+    const wrapperParams = s.params.filter((p) => !isCString(p.name) || p.kind === "ptr")
+      .map((p) => (isCString(p.name) ? `const char *${bufferOf(p.name)}` : cParam(s, p.name, p.kind)));
+    const args = s.params.map((p) => (!isCString(p.name) ? p.name : p.kind === "len" ? `strlen(${bufferOf(p.name)})` : bufferOf(p.name)));
+    lines.push(
+      `static inline ${ret} onebox_${s.name}(${wrapperParams.join(", ")}) {`,
+      `  return onebox_sys_${s.name}(${args.join(", ")});`,
+      "}",
+    );
+  }
+  lines.push(
+    "",
+    ...cNamer("onebox_errno_name", "err", "err < 0 ? -err : err", "Name of an errno value, either sign: onebox_errno_name(-ONEBOX_ESRCH) is \"ESRCH\".",
+      Object.entries(ERRNO).map(([name, e]) => [e.code, name] as const), "unknown errno"),
+    "",
+    ...cNamer("onebox_reason_name", "reason", "reason", "Name of an exit reason, as wait and down messages report it.",
+      Object.entries(EXIT_REASONS).map(([name, r]) => [r.code, name.toLowerCase()] as const), "unknown reason"),
+    "",
+    "#endif",
+  );
   return lines.join("\n") + "\n";
 }
 
@@ -82,6 +216,7 @@ function abiDoc(): string {
 
 export const GENERATED: Record<string, () => string> = {
   "guest-sdk/assemblyscript/onebox/abi.ts": assemblyscript,
+  "guest-sdk/c/onebox.h": cHeader,
   "docs/ABI.md": abiDoc,
 };
 

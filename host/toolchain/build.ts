@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { stampAbiVersion } from "./abi-section.ts";
 import { compileAssemblyScript } from "./assemblyscript.ts";
+import { compileC } from "./c.ts";
 
 export interface BuildResult {
   readonly out: string;
@@ -21,7 +22,8 @@ export async function buildGuest(source: string, out = defaultOutput(source)): P
   const ext = path.extname(source);
   let module: Uint8Array;
   if (ext === ".ts") module = await compileAssemblyScript(source);
-  else throw new Error(`cannot build ${ext || "a file without extension"}: onebox builds AssemblyScript (.ts)`);
+  else if (ext === ".c") module = await compileC(source);
+  else throw new Error(`cannot build ${ext || "a file without extension"}: onebox builds AssemblyScript (.ts) and C (.c)`);
   const stamped = stampAbiVersion(module);
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, stamped);

@@ -255,9 +255,17 @@ export declare function sys_random_get(buf_ptr: usize, buf_len: usize): i32;
 @external("wasi_snapshot_preview1", "fd_write")
 export declare function sys_fd_write(fd: i32, iovs_ptr: usize, iovs_len: usize, nwritten_ptr: usize): i32;
 
-/** Describe stdin, stdout or stderr as a character device. */
+/** Describe stdin, stdout or stderr as a character device that cannot seek, so C's stdio line-buffers them. */
 @external("wasi_snapshot_preview1", "fd_fdstat_get")
 export declare function sys_fd_fdstat_get(fd: i32, stat_ptr: usize): i32;
+
+/** Same as seek for a file descriptor from open (WASI's whence values are onebox's); ESPIPE on stdin, stdout and stderr. */
+@external("wasi_snapshot_preview1", "fd_seek")
+export declare function sys_fd_seek(fd: i32, offset: i64, whence: i32, pos_ptr: usize): i32;
+
+/** Same as close for a file descriptor from open; closing stdin, stdout or stderr does nothing, as their owner holds them. */
+@external("wasi_snapshot_preview1", "fd_close")
+export declare function sys_fd_close(fd: i32): i32;
 
 /** Same as exit. */
 @external("wasi_snapshot_preview1", "proc_exit")

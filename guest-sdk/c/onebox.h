@@ -1,0 +1,436 @@
+// Generated from abi/abi.ts by abi/gen.ts. Do not edit.
+//
+// The onebox ABI for C guests. `onebox build FILE.c` compiles with clang --target=wasm32-wasi,
+// puts this directory on the include path and stamps ABI_VERSION into the custom section "onebox_abi";
+// a module built any other way must carry that section or the host refuses it.
+//
+// onebox_sys_NAME is the raw import; onebox_NAME is the call to use, the same but taking a C
+// string for each text buffer. A onebox call returns a non-negative result or a negated errno (-ONEBOX_ESRCH).
+#ifndef ONEBOX_H
+#define ONEBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define ONEBOX_ABI_VERSION 1
+
+// onebox build says which ABI it stamps; a stale copy of this header must not pass for current.
+#if defined(ONEBOX_BUILD_ABI_VERSION) && ONEBOX_BUILD_ABI_VERSION != ONEBOX_ABI_VERSION
+#error "this onebox.h is for another ABI version than onebox build: include guest-sdk/c/onebox.h"
+#endif
+
+/** buffer too small for the result; nothing was consumed */
+#define ONEBOX_E2BIG 1
+/** path leaves its export, or access denied */
+#define ONEBOX_EACCES 2
+/** would block: a receiver's mailbox is full, or a poll found nothing */
+#define ONEBOX_EAGAIN 6
+/** not an open file descriptor */
+#define ONEBOX_EBADF 8
+/** lock held by another process */
+#define ONEBOX_EBUSY 10
+/** not a child of the caller, or no child left to wait for */
+#define ONEBOX_ECHILD 12
+/** waiting would deadlock (a wait-for cycle, or the caller holds it) */
+#define ONEBOX_EDEADLK 16
+/** already exists */
+#define ONEBOX_EEXIST 20
+/** pointer or length outside the guest's memory */
+#define ONEBOX_EFAULT 21
+/** the node that owns the resource is unknown or down */
+#define ONEBOX_EHOSTUNREACH 23
+/** invalid argument */
+#define ONEBOX_EINVAL 28
+/** I/O error on the host */
+#define ONEBOX_EIO 29
+/** is a directory */
+#define ONEBOX_EISDIR 31
+/** too many open files in this process */
+#define ONEBOX_EMFILE 33
+/** name or path too long */
+#define ONEBOX_ENAMETOOLONG 37
+/** no such file, directory, module or name */
+#define ONEBOX_ENOENT 44
+/** not a runnable module (malformed, unknown import, other ABI version) */
+#define ONEBOX_ENOEXEC 45
+/** not a directory */
+#define ONEBOX_ENOTDIR 54
+/** directory not empty */
+#define ONEBOX_ENOTEMPTY 55
+/** not supported */
+#define ONEBOX_ENOTSUP 58
+/** not permitted (e.g. unlocking a lock the caller does not hold) */
+#define ONEBOX_EPERM 63
+/** seek on a stream */
+#define ONEBOX_ESPIPE 70
+/** no such process */
+#define ONEBOX_ESRCH 71
+/** timed out */
+#define ONEBOX_ETIMEDOUT 73
+
+/** returned from _start or called exit */
+#define ONEBOX_REASON_NORMAL 0
+/** killed by another process or the operator */
+#define ONEBOX_REASON_KILLED 1
+/** trapped (unreachable, out-of-bounds access, stack overflow, ...) */
+#define ONEBOX_REASON_TRAP 2
+/** its node went down or could not be reached */
+#define ONEBOX_REASON_NOCONNECTION 3
+/** no such process when the monitor was set */
+#define ONEBOX_REASON_NOPROC 4
+/** the host could not start it (bad module, ABI version, limits) */
+#define ONEBOX_REASON_ERROR 5
+
+/** open for reading */
+#define ONEBOX_O_READ 1
+/** open for writing */
+#define ONEBOX_O_WRITE 2
+/** create the file if it does not exist */
+#define ONEBOX_O_CREATE 4
+/** truncate to length 0 */
+#define ONEBOX_O_TRUNC 8
+/** every write goes to the end */
+#define ONEBOX_O_APPEND 16
+/** with O_CREATE: fail with EEXIST if it exists */
+#define ONEBOX_O_EXCL 32
+/** offset from the start */
+#define ONEBOX_SEEK_SET 0
+/** offset from the current position */
+#define ONEBOX_SEEK_CUR 1
+/** offset from the end */
+#define ONEBOX_SEEK_END 2
+/** regular file */
+#define ONEBOX_KIND_FILE 1
+/** directory */
+#define ONEBOX_KIND_DIR 2
+/** anything else */
+#define ONEBOX_KIND_OTHER 3
+/** timeout_ms that never expires */
+#define ONEBOX_TIMEOUT_INFINITE (-1)
+/** wait's pid: any child */
+#define ONEBOX_WAIT_ANY (-1)
+/** tag of a monitor's down message (user tags are >= 0) */
+#define ONEBOX_TAG_DOWN (-1)
+
+/** written by wait */
+typedef struct onebox_wait_status_t {
+  int32_t status;
+  int32_t reason;
+} onebox_wait_status_t;
+#define ONEBOX_WAIT_STATUS_SIZE 8
+_Static_assert(sizeof(onebox_wait_status_t) == ONEBOX_WAIT_STATUS_SIZE, "wait_status layout");
+#define ONEBOX_WAIT_STATUS_STATUS_OFFSET 0
+_Static_assert(offsetof(onebox_wait_status_t, status) == ONEBOX_WAIT_STATUS_STATUS_OFFSET, "wait_status.status offset");
+#define ONEBOX_WAIT_STATUS_REASON_OFFSET 4
+_Static_assert(offsetof(onebox_wait_status_t, reason) == ONEBOX_WAIT_STATUS_REASON_OFFSET, "wait_status.reason offset");
+
+/** written by recv; on E2BIG only len is written, and the message stays queued */
+typedef struct onebox_recv_info_t {
+  int32_t sender;
+  int32_t tag;
+  int32_t len;
+} onebox_recv_info_t;
+#define ONEBOX_RECV_INFO_SIZE 12
+_Static_assert(sizeof(onebox_recv_info_t) == ONEBOX_RECV_INFO_SIZE, "recv_info layout");
+#define ONEBOX_RECV_INFO_SENDER_OFFSET 0
+_Static_assert(offsetof(onebox_recv_info_t, sender) == ONEBOX_RECV_INFO_SENDER_OFFSET, "recv_info.sender offset");
+#define ONEBOX_RECV_INFO_TAG_OFFSET 4
+_Static_assert(offsetof(onebox_recv_info_t, tag) == ONEBOX_RECV_INFO_TAG_OFFSET, "recv_info.tag offset");
+#define ONEBOX_RECV_INFO_LEN_OFFSET 8
+_Static_assert(offsetof(onebox_recv_info_t, len) == ONEBOX_RECV_INFO_LEN_OFFSET, "recv_info.len offset");
+
+/** written by stat */
+typedef struct onebox_stat_t {
+  uint64_t size;
+  uint64_t mtime_ns;
+  uint32_t kind;
+  uint8_t _pad20[4];
+} onebox_stat_t;
+#define ONEBOX_STAT_SIZE 24
+_Static_assert(sizeof(onebox_stat_t) == ONEBOX_STAT_SIZE, "stat layout");
+#define ONEBOX_STAT_SIZE_OFFSET 0
+_Static_assert(offsetof(onebox_stat_t, size) == ONEBOX_STAT_SIZE_OFFSET, "stat.size offset");
+#define ONEBOX_STAT_MTIME_NS_OFFSET 8
+_Static_assert(offsetof(onebox_stat_t, mtime_ns) == ONEBOX_STAT_MTIME_NS_OFFSET, "stat.mtime_ns offset");
+#define ONEBOX_STAT_KIND_OFFSET 16
+_Static_assert(offsetof(onebox_stat_t, kind) == ONEBOX_STAT_KIND_OFFSET, "stat.kind offset");
+
+/** payload of a TAG_DOWN message; the reason text (UTF-8) follows the 12 bytes */
+typedef struct onebox_down_message_t {
+  int32_t pid;
+  int32_t reason;
+  int32_t status;
+} onebox_down_message_t;
+#define ONEBOX_DOWN_MESSAGE_SIZE 12
+_Static_assert(sizeof(onebox_down_message_t) == ONEBOX_DOWN_MESSAGE_SIZE, "down_message layout");
+#define ONEBOX_DOWN_MESSAGE_PID_OFFSET 0
+_Static_assert(offsetof(onebox_down_message_t, pid) == ONEBOX_DOWN_MESSAGE_PID_OFFSET, "down_message.pid offset");
+#define ONEBOX_DOWN_MESSAGE_REASON_OFFSET 4
+_Static_assert(offsetof(onebox_down_message_t, reason) == ONEBOX_DOWN_MESSAGE_REASON_OFFSET, "down_message.reason offset");
+#define ONEBOX_DOWN_MESSAGE_STATUS_OFFSET 8
+_Static_assert(offsetof(onebox_down_message_t, status) == ONEBOX_DOWN_MESSAGE_STATUS_OFFSET, "down_message.status offset");
+
+/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace and output. */
+__attribute__((import_module("onebox"), import_name("spawn")))
+int32_t onebox_sys_spawn(const char *path_ptr, size_t path_len, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node_ptr, size_t node_len);
+static inline int32_t onebox_spawn(const char *path, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node) {
+  return onebox_sys_spawn(path, strlen(path), args_ptr, args_len, env_ptr, env_len, node, strlen(node));
+}
+
+/** End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL. */
+__attribute__((import_module("onebox"), import_name("exit"), noreturn))
+void onebox_sys_exit(int32_t status);
+#define onebox_exit onebox_sys_exit
+
+/** Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. */
+__attribute__((import_module("onebox"), import_name("wait")))
+int32_t onebox_sys_wait(int32_t pid, onebox_wait_status_t *status_ptr);
+#define onebox_wait onebox_sys_wait
+
+/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. */
+__attribute__((import_module("onebox"), import_name("kill")))
+int32_t onebox_sys_kill(int32_t pid);
+#define onebox_kill onebox_sys_kill
+
+/** The caller's pid, valid cluster-wide. */
+__attribute__((import_module("onebox"), import_name("getpid")))
+int32_t onebox_sys_getpid(void);
+#define onebox_getpid onebox_sys_getpid
+
+/** The pid of the process that spawned the caller; 0 for a process started by the operator. */
+__attribute__((import_module("onebox"), import_name("getppid")))
+int32_t onebox_sys_getppid(void);
+#define onebox_getppid onebox_sys_getppid
+
+/** Suspend the caller for `ms` milliseconds. */
+__attribute__((import_module("onebox"), import_name("sleep")))
+int32_t onebox_sys_sleep(int32_t ms);
+#define onebox_sleep onebox_sys_sleep
+
+/** Let every other runnable process and the node's own work run once. */
+__attribute__((import_module("onebox"), import_name("yield")))
+int32_t onebox_sys_yield(void);
+#define onebox_yield onebox_sys_yield
+
+/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION. */
+__attribute__((import_module("onebox"), import_name("monitor")))
+int32_t onebox_sys_monitor(int32_t pid);
+#define onebox_monitor onebox_sys_monitor
+
+/** Cancel a monitor; its down message will not be sent. */
+__attribute__((import_module("onebox"), import_name("demonitor")))
+int32_t onebox_sys_demonitor(int32_t ref);
+#define onebox_demonitor onebox_sys_demonitor
+
+/** Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. */
+__attribute__((import_module("onebox"), import_name("send")))
+int32_t onebox_sys_send(int32_t pid, int32_t tag, const void *data_ptr, size_t data_len);
+#define onebox_send onebox_sys_send
+
+/** Take the oldest message whose tag is one of the `tags_count` i32 tags at `tags_ptr` (any tag when 0), waiting up to `timeout_ms` (0 polls, TIMEOUT_INFINITE waits forever). Writes recv_info. A message longer than `buf_len` stays queued: E2BIG, with its length in recv_info.len. */
+__attribute__((import_module("onebox"), import_name("recv")))
+int32_t onebox_sys_recv(const int32_t *tags_ptr, int32_t tags_count, int32_t timeout_ms, void *buf_ptr, size_t buf_len, onebox_recv_info_t *info_ptr);
+#define onebox_recv onebox_sys_recv
+
+/** Open a file by namespace path with O_* flags. */
+__attribute__((import_module("onebox"), import_name("open")))
+int32_t onebox_sys_open(const char *path_ptr, size_t path_len, int32_t flags);
+static inline int32_t onebox_open(const char *path, int32_t flags) {
+  return onebox_sys_open(path, strlen(path), flags);
+}
+
+/** Read up to `buf_len` bytes at the file position and advance it. */
+__attribute__((import_module("onebox"), import_name("read")))
+int32_t onebox_sys_read(int32_t fd, void *buf_ptr, size_t buf_len);
+#define onebox_read onebox_sys_read
+
+/** Write at the file position (at the end with O_APPEND) and advance it. */
+__attribute__((import_module("onebox"), import_name("write")))
+int32_t onebox_sys_write(int32_t fd, const void *data_ptr, size_t data_len);
+#define onebox_write onebox_sys_write
+
+/** Move the file position; writes the new position (u64) at `pos_ptr`. */
+__attribute__((import_module("onebox"), import_name("seek")))
+int32_t onebox_sys_seek(int32_t fd, int64_t offset, int32_t whence, uint64_t *pos_ptr);
+#define onebox_seek onebox_sys_seek
+
+/** Close a file descriptor. */
+__attribute__((import_module("onebox"), import_name("close")))
+int32_t onebox_sys_close(int32_t fd);
+#define onebox_close onebox_sys_close
+
+/** Write the stat layout for a path. */
+__attribute__((import_module("onebox"), import_name("stat")))
+int32_t onebox_sys_stat(const char *path_ptr, size_t path_len, onebox_stat_t *stat_ptr);
+static inline int32_t onebox_stat(const char *path, onebox_stat_t *stat_ptr) {
+  return onebox_sys_stat(path, strlen(path), stat_ptr);
+}
+
+/** List a directory as NUL-terminated names, sorted. If the listing is longer than `buf_len` nothing is written; the return value says how much room it needs. */
+__attribute__((import_module("onebox"), import_name("readdir")))
+int32_t onebox_sys_readdir(const char *path_ptr, size_t path_len, void *buf_ptr, size_t buf_len);
+static inline int32_t onebox_readdir(const char *path, void *buf_ptr, size_t buf_len) {
+  return onebox_sys_readdir(path, strlen(path), buf_ptr, buf_len);
+}
+
+/** Create a directory. */
+__attribute__((import_module("onebox"), import_name("mkdir")))
+int32_t onebox_sys_mkdir(const char *path_ptr, size_t path_len);
+static inline int32_t onebox_mkdir(const char *path) {
+  return onebox_sys_mkdir(path, strlen(path));
+}
+
+/** Remove a file or an empty directory. */
+__attribute__((import_module("onebox"), import_name("unlink")))
+int32_t onebox_sys_unlink(const char *path_ptr, size_t path_len);
+static inline int32_t onebox_unlink(const char *path) {
+  return onebox_sys_unlink(path, strlen(path));
+}
+
+/** Rename within one node's export. */
+__attribute__((import_module("onebox"), import_name("rename")))
+int32_t onebox_sys_rename(const char *from_ptr, size_t from_len, const char *to_ptr, size_t to_len);
+static inline int32_t onebox_rename(const char *from, const char *to) {
+  return onebox_sys_rename(from, strlen(from), to, strlen(to));
+}
+
+/** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. */
+__attribute__((import_module("onebox"), import_name("lock")))
+int32_t onebox_sys_lock(const char *name_ptr, size_t name_len, int32_t timeout_ms, uint64_t *token_ptr);
+static inline int32_t onebox_lock(const char *name, int32_t timeout_ms, uint64_t *token_ptr) {
+  return onebox_sys_lock(name, strlen(name), timeout_ms, token_ptr);
+}
+
+/** Acquire `name` only if it is free; writes the fencing token. */
+__attribute__((import_module("onebox"), import_name("trylock")))
+int32_t onebox_sys_trylock(const char *name_ptr, size_t name_len, uint64_t *token_ptr);
+static inline int32_t onebox_trylock(const char *name, uint64_t *token_ptr) {
+  return onebox_sys_trylock(name, strlen(name), token_ptr);
+}
+
+/** Release a lock the caller holds. */
+__attribute__((import_module("onebox"), import_name("unlock")))
+int32_t onebox_sys_unlock(const char *name_ptr, size_t name_len);
+static inline int32_t onebox_unlock(const char *name) {
+  return onebox_sys_unlock(name, strlen(name));
+}
+
+/** Register the caller under a cluster-wide `name`, removed when it ends. */
+__attribute__((import_module("onebox"), import_name("register")))
+int32_t onebox_sys_register(const char *name_ptr, size_t name_len);
+static inline int32_t onebox_register(const char *name) {
+  return onebox_sys_register(name, strlen(name));
+}
+
+/** Remove a name the caller registered. */
+__attribute__((import_module("onebox"), import_name("unregister")))
+int32_t onebox_sys_unregister(const char *name_ptr, size_t name_len);
+static inline int32_t onebox_unregister(const char *name) {
+  return onebox_sys_unregister(name, strlen(name));
+}
+
+/** Look up a registered name. */
+__attribute__((import_module("onebox"), import_name("whereis")))
+int32_t onebox_sys_whereis(const char *name_ptr, size_t name_len);
+static inline int32_t onebox_whereis(const char *name) {
+  return onebox_sys_whereis(name, strlen(name));
+}
+
+/** Number of arguments and bytes they need. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("args_sizes_get")))
+int32_t onebox_sys_args_sizes_get(void *argc_ptr, void *buf_size_ptr);
+
+/** Write argument pointers and NUL-terminated arguments. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("args_get")))
+int32_t onebox_sys_args_get(void *argv_ptr, void *buf_ptr);
+
+/** Number of environment entries and bytes they need. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("environ_sizes_get")))
+int32_t onebox_sys_environ_sizes_get(void *count_ptr, void *buf_size_ptr);
+
+/** Write KEY=VALUE entry pointers and strings. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("environ_get")))
+int32_t onebox_sys_environ_get(void *environ_ptr, void *buf_ptr);
+
+/** Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("clock_time_get")))
+int32_t onebox_sys_clock_time_get(int32_t clock_id, int64_t precision, void *time_ptr);
+
+/** Write a clock's resolution in ns (u64). */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("clock_res_get")))
+int32_t onebox_sys_clock_res_get(int32_t clock_id, void *res_ptr);
+
+/** Fill a buffer with cryptographically secure random bytes. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("random_get")))
+int32_t onebox_sys_random_get(void *buf_ptr, size_t buf_len);
+
+/** Write to stdout (1) or stderr (2); the output goes where the process's owner reads it. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_write")))
+int32_t onebox_sys_fd_write(int32_t fd, void *iovs_ptr, size_t iovs_len, void *nwritten_ptr);
+
+/** Describe stdin, stdout or stderr as a character device that cannot seek, so C's stdio line-buffers them. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_fdstat_get")))
+int32_t onebox_sys_fd_fdstat_get(int32_t fd, void *stat_ptr);
+
+/** Same as seek for a file descriptor from open (WASI's whence values are onebox's); ESPIPE on stdin, stdout and stderr. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_seek")))
+int32_t onebox_sys_fd_seek(int32_t fd, int64_t offset, int32_t whence, void *pos_ptr);
+
+/** Same as close for a file descriptor from open; closing stdin, stdout or stderr does nothing, as their owner holds them. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_close")))
+int32_t onebox_sys_fd_close(int32_t fd);
+
+/** Same as exit. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_exit"), noreturn))
+void onebox_sys_proc_exit(int32_t status);
+
+/** Same as yield. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("sched_yield")))
+int32_t onebox_sys_sched_yield(void);
+
+/** Name of an errno value, either sign: onebox_errno_name(-ONEBOX_ESRCH) is "ESRCH". */
+static inline const char *onebox_errno_name(int32_t err) {
+  switch (err < 0 ? -err : err) {
+  case 1: return "E2BIG";
+  case 2: return "EACCES";
+  case 6: return "EAGAIN";
+  case 8: return "EBADF";
+  case 10: return "EBUSY";
+  case 12: return "ECHILD";
+  case 16: return "EDEADLK";
+  case 20: return "EEXIST";
+  case 21: return "EFAULT";
+  case 23: return "EHOSTUNREACH";
+  case 28: return "EINVAL";
+  case 29: return "EIO";
+  case 31: return "EISDIR";
+  case 33: return "EMFILE";
+  case 37: return "ENAMETOOLONG";
+  case 44: return "ENOENT";
+  case 45: return "ENOEXEC";
+  case 54: return "ENOTDIR";
+  case 55: return "ENOTEMPTY";
+  case 58: return "ENOTSUP";
+  case 63: return "EPERM";
+  case 70: return "ESPIPE";
+  case 71: return "ESRCH";
+  case 73: return "ETIMEDOUT";
+  default: return "unknown errno";
+  }
+}
+
+/** Name of an exit reason, as wait and down messages report it. */
+static inline const char *onebox_reason_name(int32_t reason) {
+  switch (reason) {
+  case 0: return "normal";
+  case 1: return "killed";
+  case 2: return "trap";
+  case 3: return "noconnection";
+  case 4: return "noproc";
+  case 5: return "error";
+  default: return "unknown reason";
+  }
+}
+
+#endif
