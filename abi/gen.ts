@@ -65,6 +65,20 @@ function cParam(s: Syscall, name: string, kind: ParamKind): string {
   return `${type}${type.endsWith("*") ? "" : " "}${name}`;
 }
 
+const cReturn = (s: Syscall): string => (s.returns === "never" ? "void" : "int32_t");
+
+function cRawSignature(s: Syscall): string {
+  return `${cReturn(s)} onebox_sys_${s.name}(${s.params.map((p) => cParam(s, p.name, p.kind)).join(", ") || "void"})`;
+}
+
+/** The function a C guest calls: onebox_NAME for a onebox call; a WASI call is wasi-libc's, or the raw import. */
+function cSignature(s: Syscall): string {
+  if (s.module !== MODULE_ONEBOX) return cRawSignature(s);
+  const params = s.params.filter((p) => !isCString(p.name) || p.kind === "ptr")
+    .map((p) => (isCString(p.name) ? `const char *${bufferOf(p.name)}` : cParam(s, p.name, p.kind)));
+  return `${cReturn(s)} onebox_${s.name}(${params.join(", ") || "void"})`;
+}
+
 /** A switch from a code to a string, for the helpers that name errno values and exit reasons. */
 function cNamer(fn: string, arg: string, key: string, doc: string, cases: readonly (readonly [number, string])[], fallback: string): string[] {
   return [
@@ -136,23 +150,15 @@ function cHeader(): string {
   }
   for (const s of SYSCALLS as readonly Syscall[]) {
     const never = s.returns === "never";
-    const ret = never ? "void" : "int32_t";
     const attrs = `import_module("${s.module}"), import_name("${s.name}")${never ? ", noreturn" : ""}`;
-    const params = s.params.map((p) => cParam(s, p.name, p.kind)).join(", ") || "void";
-    lines.push("", `/** ${s.doc} */`, `__attribute__((${attrs}))`, `${ret} onebox_sys_${s.name}(${params});`);
+    lines.push("", `/** ${s.doc} */`, `__attribute__((${attrs}))`, `${cRawSignature(s)};`);
     if (s.module !== MODULE_ONEBOX) continue;
     if (!s.params.some((p) => isCString(p.name))) {
       lines.push(`#define onebox_${s.name} onebox_sys_${s.name}`);
       continue;
     }
-    const wrapperParams = s.params.filter((p) => !isCString(p.name) || p.kind === "ptr")
-      .map((p) => (isCString(p.name) ? `const char *${bufferOf(p.name)}` : cParam(s, p.name, p.kind)));
     const args = s.params.map((p) => (!isCString(p.name) ? p.name : p.kind === "len" ? `strlen(${bufferOf(p.name)})` : bufferOf(p.name)));
-    lines.push(
-      `static inline ${ret} onebox_${s.name}(${wrapperParams.join(", ")}) {`,
-      `  return onebox_sys_${s.name}(${args.join(", ")});`,
-      "}",
-    );
+    lines.push(`static inline ${cSignature(s)} {`, `  return onebox_sys_${s.name}(${args.join(", ")});`, "}");
   }
   lines.push(
     "",
@@ -181,6 +187,8 @@ function abiDoc(): string {
     "",
     "**Return values.** A onebox call returns a non-negative result on success or a negated errno (`-71` is ESRCH). A WASI call returns 0 or a positive errno, as WASI does. Calls marked *blocking* suspend only the calling process (JSPI); the node and every other process go on.",
     "",
+    "**C.** Each call's C line is the function `guest-sdk/c/onebox.h` declares for it (`#include <onebox.h>`; `onebox build FILE.c` puts it on the include path): the raw import is `onebox_sys_NAME`, and `onebox_NAME` takes a C string for each text buffer. Constants are `ONEBOX_`-prefixed; layouts are `onebox_LAYOUT_t` structs.",
+    "",
     "**Preemption.** The host instruments each module so a process that runs too long without a call is preempted at a loop head or a call, and can be killed there.",
     "",
     "## Calls",
@@ -194,6 +202,7 @@ function abiDoc(): string {
       out.push(`#### \`${s.module}.${s.name}(${sig})\`${s.blocking ? " — blocking" : ""}`, "", s.doc, "");
       out.push(`- returns: ${s.returns}`);
       if (s.params.length) out.push(`- wasm signature: (${s.params.map((p) => wasmType[p.kind]).join(", ")}) -> ${s.returns === "never" ? "(none)" : "i32"}`);
+      out.push(`- C: \`${cSignature(s)}\``);
       out.push(`- errors: ${s.errors.length ? s.errors.join(", ") : "none"}`, "");
     }
   }
