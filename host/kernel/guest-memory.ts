@@ -2,6 +2,7 @@ import { fail } from "./errors.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 const utf8Encoder = new TextEncoder();
+const SHORT_STRING = 64;
 
 /**
  * Bounds-checked access to one guest's linear memory. Every pointer a guest hands the
@@ -23,8 +24,10 @@ export class GuestMemory {
     return this.refresh().byteLength;
   }
 
+  // memory.grow detaches the old buffer, which empties every view on it: reading the
+  // view's length is far cheaper than the memory.buffer getter on every access.
   private refresh(): Uint8Array {
-    if (this.u8.buffer !== this.memory.buffer) {
+    if (this.u8.byteLength === 0) {
       this.u8 = new Uint8Array(this.memory.buffer);
       this.view = new DataView(this.memory.buffer);
     }
@@ -52,7 +55,17 @@ export class GuestMemory {
   }
 
   string(ptr: number, len: number): string {
-    return utf8.decode(this.view8(ptr, len));
+    const bytes = this.view8(ptr, len);
+    // Names and paths are short and mostly ASCII: decoding them here skips TextDecoder's
+    // native call, which costs more than the rest of a syscall.
+    if (bytes.byteLength > SHORT_STRING) return utf8.decode(bytes);
+    let text = "";
+    for (let i = 0; i < bytes.byteLength; i++) {
+      const c = bytes[i]!;
+      if (c >= 0x80) return utf8.decode(bytes);
+      text += String.fromCharCode(c);
+    }
+    return text;
   }
 
   write(ptr: number, bytes: Uint8Array): void {
