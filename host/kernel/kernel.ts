@@ -134,7 +134,9 @@ export class Kernel {
     (exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, this.trampolines.take(proc));
     const entry = WebAssembly.promising(exports._start as () => unknown);
     this.procs.set(proc.pid, proc);
-    queueMicrotask(() => void this.run(proc, entry));
+    // A macrotask, so a spawning parent resumes (all microtasks) before the child runs:
+    // it can monitor the child before the child can end, as Erlang's spawn_monitor.
+    setImmediate(() => void this.run(proc, entry));
     return proc;
   }
 

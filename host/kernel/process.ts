@@ -67,6 +67,7 @@ export class Process {
   readonly monitoring = new Map<number, number>();
 
   private interruptBlocked: ((end: ProcessEnd) => void) | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(spec: ProcessSpec) {
     this.kernel = spec.kernel;
@@ -106,11 +107,33 @@ export class Process {
     });
   }
 
+  /**
+   * Run `fire` after `ms` for a blocked call. Only a blocked process can be waiting on a
+   * timer, and it ends through interrupt, which cancels them: a killed sleeper leaves
+   * nothing behind to keep the node's event loop busy.
+   */
+  timeout(ms: number, fire: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fire();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  cancelTimeout(timer: NodeJS.Timeout | undefined): void {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
   /** End a blocked process from outside. False if it is not blocked. */
   interrupt(end: ProcessEnd): boolean {
     const reject = this.interruptBlocked;
     if (!reject) return false;
     this.interruptBlocked = undefined;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     reject(end);
     return true;
   }

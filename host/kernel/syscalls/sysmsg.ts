@@ -40,13 +40,13 @@ export const messageCalls = {
     return new Promise<number>((resolve, reject) => {
       const timer =
         timeoutMs > 0
-          ? setTimeout(() => {
+          ? proc.timeout(timeoutMs, () => {
               proc.mailbox.cancelWait();
               reject(new SysError("ETIMEDOUT", `recv after ${timeoutMs} ms`));
-            }, timeoutMs)
+            })
           : undefined;
       proc.mailbox.wait(filter, () => {
-        clearTimeout(timer);
+        proc.cancelTimeout(timer);
         resolve(0);
       });
     }).then(() => deliver(proc, proc.mailbox.find(filter), bufPtr, bufLen, infoPtr));

@@ -64,9 +64,9 @@ export const processCalls = {
     return proc.ppid;
   },
 
-  sleep(_proc, ms) {
+  sleep(proc, ms) {
     if (ms < 0) fail("EINVAL", "negative sleep");
-    return new Promise<number>((resolve) => setTimeout(resolve, ms, 0));
+    return new Promise<number>((resolve) => proc.timeout(ms, () => resolve(0)));
   },
 
   yield(_proc) {
