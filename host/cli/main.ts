@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+import { benchCommand } from "./bench-command.ts";
 import { buildCommand } from "./build-command.ts";
 import { CliError, HelpRequested, type Command } from "./command.ts";
 import { runCommand } from "./run-command.ts";
 
-const COMMANDS: readonly Command[] = [buildCommand, runCommand];
+const COMMANDS: readonly Command[] = [buildCommand, runCommand, benchCommand];
 
 const USAGE = `usage: onebox <command> [options]
 

@@ -1,0 +1,83 @@
+import type { Entry } from "./entry.ts";
+import { floorFsRead, floorImportCall, floorImportCallJspi, floorInstantiate, floorSuspend } from "./floors/local.ts";
+import { floorWsRoundtrip, floorWsThroughput4k, floorWsThroughput64 } from "./floors/ws.ts";
+import { processesPerNode } from "./local/capacity.ts";
+import { guestTimed } from "./local/guest-timed.ts";
+import { FILE_4K, MINIMAL_MODULE } from "./workdir.ts";
+
+const NEEDS_MESH = "needs the mesh";
+
+/**
+ * The suite, in run order: floors first, then every entry naming its floor. Names are
+ * fixed so runs compare; a new entry is one more element here.
+ */
+export const ENTRIES: readonly Entry[] = [
+  floorImportCall,
+  floorImportCallJspi,
+  floorSuspend,
+  floorInstantiate,
+  floorFsRead,
+  floorWsRoundtrip,
+  floorWsThroughput64,
+  floorWsThroughput4k,
+  {
+    name: "null-syscall",
+    op: "getpid from a guest",
+    floor: "floor-import-call",
+    target: { of: "ratio", max: 2 },
+    run: (ctx) => guestTimed(ctx, { mode: "null", calls: 10_000, batches: { quick: 30, full: 300 } }),
+  },
+  {
+    name: "clock",
+    op: "clock_time_get (monotonic) from a guest",
+    floor: "floor-import-call",
+    run: (ctx) => guestTimed(ctx, { mode: "clock", calls: 10_000, batches: { quick: 30, full: 300 } }),
+  },
+  {
+    name: "blocking-syscall",
+    op: "whereis of the caller's own name: a blocking call that suspends and resumes at once",
+    floor: "floor-suspend",
+    target: { of: "ratio", max: 3 },
+    run: (ctx) => guestTimed(ctx, { mode: "blocking", args: ["bench"], calls: 2_000, batches: { quick: 30, full: 300 } }),
+  },
+  {
+    name: "local-roundtrip",
+    op: "send 64 bytes + recv the echo, between two processes on one node",
+    floor: "floor-suspend",
+    target: { of: "median_ns", max: 2_000 },
+    run: (ctx) => guestTimed(ctx, { mode: "roundtrip", calls: 200, batches: { quick: 30, full: 300 } }),
+  },
+  {
+    name: "local-spawn",
+    op: "spawn + exit + wait of the minimal module",
+    floor: "floor-instantiate",
+    target: { of: "ratio", max: 3 },
+    run: (ctx) => guestTimed(ctx, { mode: "spawn", args: [`/${MINIMAL_MODULE}`], calls: 20, batches: { quick: 30, full: 300 } }),
+  },
+  {
+    name: "file-local",
+    op: "open + read 4 KiB + close of a file on the caller's node",
+    floor: "floor-fs-read",
+    run: (ctx) => guestTimed(ctx, { mode: "file", args: [`/${FILE_4K}`], calls: 50, batches: { quick: 30, full: 300 } }),
+  },
+  {
+    name: "lock-local",
+    op: "uncontended lock + unlock",
+    floor: "floor-suspend",
+    run: (ctx) => guestTimed(ctx, { mode: "lock", args: ["bench"], calls: 500, batches: { quick: 30, full: 300 } }),
+  },
+  { name: "remote-roundtrip", op: "send + recv with a process on another node", floor: "floor-ws-roundtrip", target: { of: "ratio", max: 1.3 }, skipped: NEEDS_MESH },
+  { name: "remote-spawn", op: "spawn + exit + wait of the minimal module on another node", floor: "floor-ws-roundtrip", skipped: NEEDS_MESH },
+  { name: "file-remote", op: "open + read 4 KiB + close of a file on another node", floor: "floor-ws-roundtrip", skipped: NEEDS_MESH },
+  { name: "lock-remote", op: "uncontended lock + unlock served by another node", floor: "floor-ws-roundtrip", skipped: NEEDS_MESH },
+  // Throughput entries report the time per message; 2x the floor's rate is a ratio of 0.5.
+  { name: "remote-throughput-64", op: "one 64-byte message, one sender to one receiver on another node", floor: "floor-ws-throughput-64", target: { of: "ratio", max: 0.5 }, skipped: NEEDS_MESH },
+  { name: "remote-throughput-4k", op: "one 4 KiB message, one sender to one receiver on another node", floor: "floor-ws-throughput-4k", skipped: NEEDS_MESH },
+  {
+    name: "processes-per-node",
+    op: "start a process that parks in recv, with capacity (live processes) and bytes per process",
+    floor: "floor-instantiate",
+    target: { of: "capacity", min: 10_000 },
+    run: processesPerNode,
+  },
+];

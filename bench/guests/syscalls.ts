@@ -1,0 +1,170 @@
+// The bench guest: one program, one mode per entry, so the suite compiles a single
+// guest. argv: MODE BATCHES CALLS [TARGET]. Each batch times CALLS calls between two
+// monotonic clock reads and prints the elapsed nanoseconds on one line, so the host
+// sees the per-call cost a guest sees. Buffers are made once, outside the timed loops,
+// so a figure is the syscall and not AssemblyScript's allocator.
+import * as abi from "onebox";
+import { args, print } from "onebox";
+
+const argv = args();
+const mode = argv.length > 1 ? argv[1] : "";
+const batches = argv.length > 2 ? I32.parseInt(argv[2]) : 0;
+const calls = argv.length > 3 ? I32.parseInt(argv[3]) : 0;
+// A path (file, spawn), a lock or registered name, or a node to spawn on, by mode.
+const target = argv.length > 4 ? argv[4] : "";
+
+const clockOut = new StaticArray<u64>(1);
+const clockPtr = changetype<usize>(clockOut);
+
+function now(): u64 {
+  abi.sys_clock_time_get(1, 1, clockPtr);
+  return clockOut[0];
+}
+
+function bytes(s: string): ArrayBuffer {
+  return String.UTF8.encode(s, false);
+}
+
+function fail(what: string, r: i32): void {
+  print("error " + what + " " + r.toString());
+  abi.sys_exit(1);
+}
+
+const targetBytes = bytes(target);
+const targetPtr = changetype<usize>(targetBytes);
+const targetLen = <usize>targetBytes.byteLength;
+const empty = new ArrayBuffer(0);
+const emptyPtr = changetype<usize>(empty);
+
+function nullSyscall(): void {
+  let sum: i32 = 0;
+  for (let b = 0; b < batches; b++) {
+    const t0 = now();
+    for (let i = 0; i < calls; i++) sum += abi.sys_getpid();
+    print((now() - t0).toString());
+  }
+  if (sum == 42) print("");
+}
+
+function clockCalls(): void {
+  const out = new StaticArray<u64>(1);
+  const at = changetype<usize>(out);
+  for (let b = 0; b < batches; b++) {
+    const t0 = now();
+    for (let i = 0; i < calls; i++) abi.sys_clock_time_get(1, 1, at);
+    print((now() - t0).toString());
+  }
+}
+
+/** whereis of the caller's own name: a blocking-class call the host serves at once. */
+function blockingCalls(): void {
+  const r = abi.sys_register(targetPtr, targetLen);
+  if (r < 0) fail("register", r);
+  for (let b = 0; b < batches; b++) {
+    const t0 = now();
+    for (let i = 0; i < calls; i++) abi.sys_whereis(targetPtr, targetLen);
+    print((now() - t0).toString());
+  }
+}
+
+function fileCalls(): void {
+  const buf = new Uint8Array(4096);
+  for (let b = 0; b < batches; b++) {
+    const t0 = now();
+    for (let i = 0; i < calls; i++) {
+      const fd = abi.sys_open(targetPtr, targetLen, abi.O_READ);
+      if (fd < 0) fail("open", fd);
+      const n = abi.sys_read(fd, buf.dataStart, 4096);
+      if (n != 4096) fail("read", n);
+      abi.sys_close(fd);
+    }
+    print((now() - t0).toString());
+  }
+}
+
+function lockCalls(): void {
+  const token = new StaticArray<u64>(1);
+  const at = changetype<usize>(token);
+  for (let b = 0; b < batches; b++) {
+    const t0 = now();
+    for (let i = 0; i < calls; i++) {
+      const r = abi.sys_lock(targetPtr, targetLen, -1, at);
+      if (r < 0) fail("lock", r);
+      abi.sys_unlock(targetPtr, targetLen);
+    }
+    print((now() - t0).toString());
+  }
+}
+
+/** spawn + exit + wait of the module at TARGET; argv[5], when given, names the node. */
+function spawnCalls(): void {
+  const node = bytes(argv.length > 5 ? argv[5] : "");
+  const status = new StaticArray<i32>(2);
+  const at = changetype<usize>(status);
+  for (let b = 0; b < batches; b++) {
+    const t0 = now();
+    for (let i = 0; i < calls; i++) {
+      const pid = abi.sys_spawn(targetPtr, targetLen, emptyPtr, 0, emptyPtr, 0, changetype<usize>(node), node.byteLength);
+      if (pid < 0) fail("spawn", pid);
+      const r = abi.sys_wait(pid, at);
+      if (r < 0) fail("wait", r);
+    }
+    print((now() - t0).toString());
+  }
+}
+
+const TAG_DATA = 0;
+const TAG_STOP = 1;
+const payload = new Uint8Array(64);
+const info = new StaticArray<i32>(3);
+const infoPtr = changetype<usize>(info);
+
+function recvAny(): i32 {
+  const r = abi.sys_recv(0, 0, -1, payload.dataStart, payload.length, infoPtr);
+  if (r < 0) fail("recv", r);
+  return info[1];
+}
+
+/** Send + recv of 64 bytes with an echo child, spawned on node TARGET ("" = here). */
+function roundtrips(): void {
+  const self = bytes("");
+  const echoArgs = bytes("echo\0");
+  const node = targetBytes;
+  const pid = abi.sys_spawn(changetype<usize>(self), 0, changetype<usize>(echoArgs), echoArgs.byteLength, emptyPtr, 0, targetPtr, node.byteLength);
+  if (pid < 0) fail("spawn", pid);
+  for (let b = 0; b < batches; b++) {
+    const t0 = now();
+    for (let i = 0; i < calls; i++) {
+      const r = abi.sys_send(pid, TAG_DATA, payload.dataStart, payload.length);
+      if (r < 0) fail("send", r);
+      recvAny();
+    }
+    print((now() - t0).toString());
+  }
+  abi.sys_send(pid, TAG_STOP, payload.dataStart, 0);
+  const status = new StaticArray<i32>(2);
+  abi.sys_wait(pid, changetype<usize>(status));
+}
+
+function echo(): void {
+  while (recvAny() != TAG_STOP) {
+    const r = abi.sys_send(info[0], TAG_DATA, payload.dataStart, info[2]);
+    if (r < 0) fail("send", r);
+  }
+}
+
+/** Stay alive without running: what processes-per-node counts. */
+function park(): void {
+  recvAny();
+}
+
+if (mode == "null") nullSyscall();
+else if (mode == "clock") clockCalls();
+else if (mode == "blocking") blockingCalls();
+else if (mode == "file") fileCalls();
+else if (mode == "lock") lockCalls();
+else if (mode == "spawn") spawnCalls();
+else if (mode == "roundtrip") roundtrips();
+else if (mode == "echo") echo();
+else if (mode == "park") park();
+else fail("unknown mode " + mode, -1);

@@ -1,0 +1,32 @@
+import type { BenchContext } from "../entry.ts";
+import { fromSamples, type Measurement } from "../stats.ts";
+import { benchNode, startGuest } from "./node.ts";
+
+export interface GuestRun {
+  /** The guest's mode (see bench/guests/syscalls.ts) and its TARGET arguments. */
+  readonly mode: string;
+  readonly args?: readonly string[];
+  /** Calls per timed batch: enough that the two clock reads around it vanish. */
+  readonly calls: number;
+  readonly batches: { readonly quick: number; readonly full: number };
+}
+
+/**
+ * Run the bench guest in one mode on a fresh node and turn its batch timings into
+ * per-call samples. The first fifth of the batches (at least two) warm the JIT and are
+ * dropped.
+ */
+export async function guestTimed(ctx: BenchContext, run: GuestRun): Promise<Measurement> {
+  const { kernel, guest } = await benchNode(ctx);
+  const batches = ctx.quick ? run.batches.quick : run.batches.full;
+  const warm = Math.max(2, Math.floor(batches / 5));
+  const lines: string[] = [];
+  const proc = startGuest(kernel, guest, [run.mode, String(warm + batches), String(run.calls), ...(run.args ?? [])], (l) => lines.push(l));
+  const info = await kernel.whenExited(proc.pid);
+  kernel.shutdown();
+  const failed = lines.find((l) => l.startsWith("error"));
+  if (info.reason !== "NORMAL" || info.status !== 0 || failed) {
+    throw new Error(`bench guest ${run.mode} ended ${info.reason.toLowerCase()} (${failed ?? info.text})`);
+  }
+  return fromSamples(lines.slice(warm).map((l) => Number(l) / run.calls));
+}

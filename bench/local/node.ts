@@ -1,0 +1,31 @@
+import { Kernel } from "../../host/kernel/kernel.ts";
+import type { LoadedModule } from "../../host/kernel/module-cache.ts";
+import type { Process } from "../../host/kernel/process.ts";
+import type { BenchContext } from "../entry.ts";
+
+/** A one-node kernel exporting the work directory, and the bench guest loaded on it. */
+export async function benchNode(ctx: BenchContext): Promise<{ kernel: Kernel; guest: LoadedModule }> {
+  const kernel = new Kernel({ nodeId: 1, nodeName: "bench", root: ctx.workdir });
+  return { kernel, guest: await kernel.modules.load(await ctx.guest()) };
+}
+
+/** Start the bench guest with `args`, sending its stdout lines to `line`. */
+export function startGuest(kernel: Kernel, guest: LoadedModule, args: readonly string[], line: (text: string) => void): Process {
+  let partial = "";
+  const decoder = new TextDecoder();
+  return kernel.start({
+    module: guest,
+    argv: ["syscalls.wasm", ...args],
+    env: [],
+    ppid: 0,
+    namespace: { home: kernel.nodeName },
+    output: {
+      write(fd, data) {
+        if (fd === 2) return void process.stderr.write(data);
+        const lines = (partial + decoder.decode(data)).split("\n");
+        partial = lines.pop()!;
+        lines.forEach(line);
+      },
+    },
+  });
+}

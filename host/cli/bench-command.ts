@@ -1,0 +1,51 @@
+import { formatCompare, formatReport } from "../../bench/report.ts";
+import { loadReport, saveReport } from "../../bench/results.ts";
+import { runSuite } from "../../bench/run.ts";
+import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
+
+export const benchCommand: Command = {
+  name: "bench",
+  summary: "measure syscall overhead beside its floor",
+  help: `usage: onebox bench [--quick] [--json] [--only NAMES] [--results DIR]
+       onebox bench --compare A.json B.json
+
+Run the syscall-overhead suite: every call a guest makes, timed from inside the
+guest, beside the floor under it (a bare import call, a bare JSPI suspend, a bare
+instantiate, a bare ws echo between two processes). The figure that matters is
+the ratio. Progress goes to stderr; the table (or, with --json, one JSON object)
+to stdout. Each run is saved in bench/results/. See docs/BENCHMARKS.md.
+
+options:
+  --quick          fewer samples: well under two minutes on two cores
+  --json           print the report as one JSON object
+  --only NAMES     comma-separated entries to run (their floors run too)
+  --results DIR    where to save the run (default bench/results)
+  --compare A B    print the change per entry from saved run A to run B
+  -h, --help       show this help`,
+  async run(argv) {
+    const args = parseArgs(argv, { values: ["only", "results"], flags: ["quick", "json", "compare"] });
+    if (flag(args, "compare")) {
+      const [a, b, ...extra] = args.positionals;
+      if (!a || !b || extra.length > 0) throw new CliError("--compare takes two result files (see --help)");
+      try {
+        console.log(formatCompare(loadReport(a), loadReport(b)));
+      } catch (error) {
+        throw new CliError((error as Error).message);
+      }
+      return 0;
+    }
+    if (args.positionals.length > 0) throw new CliError(`unexpected argument ${args.positionals[0]} (see --help)`);
+    const only = option(args, "only")?.split(",").filter(Boolean) ?? [];
+    const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
+    let report;
+    try {
+      report = await runSuite({ quick: flag(args, "quick"), only, progress });
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    progress(`saved ${saveReport(report, option(args, "results"))}`);
+    if (flag(args, "json")) process.stdout.write(JSON.stringify(report) + "\n");
+    else console.log(formatReport(report));
+    return report.results.some((r) => r.error) ? 1 : 0;
+  },
+};
