@@ -8,6 +8,7 @@ import { LocalCoordinator } from "./local-coordinator.ts";
 import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
 import { Process, type OutputSink } from "./process.ts";
+import type { Router } from "./router.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
 import { FuelTrampolines } from "./fuel.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
@@ -32,6 +33,8 @@ export interface KernelOptions {
   readonly root: string;
   readonly limits?: Partial<Limits>;
   readonly coordinator?: Coordinator;
+  /** Reaches other nodes; absent on a lone node. */
+  readonly router?: Router;
 }
 
 export interface StartRequest {
@@ -89,6 +92,7 @@ export class Kernel {
   readonly modules: ModuleCache;
   readonly exportDir: ExportDir;
   readonly coordinator: Coordinator;
+  readonly router: Router | undefined;
   readonly procs = new Map<number, Process>();
   tracer: Tracer | undefined;
 
@@ -107,6 +111,17 @@ export class Kernel {
     this.modules = new ModuleCache(this.limits);
     this.exportDir = new ExportDir(options.root);
     this.coordinator = options.coordinator ?? new LocalCoordinator();
+    this.router = options.router;
+  }
+
+  private isLocal(pid: number): boolean {
+    return nodeIdOfPid(pid) === this.nodeId;
+  }
+
+  /** The router for a pid or node elsewhere; EHOSTUNREACH on a lone node. */
+  private remote(what: string): Router {
+    if (!this.router) fail("EHOSTUNREACH", `${what} is on another node and this node is not in a cluster`);
+    return this.router;
   }
 
   private allocPid(): number {
@@ -169,17 +184,37 @@ export class Kernel {
     }
     proc.files.clear();
     this.coordinator.releaseAll(proc.pid);
-    for (const watcher of proc.watchers.values()) this.deliverDown(watcher, proc.pid, info);
-    for (const [ref, target] of proc.monitoring) this.procs.get(target)?.watchers.delete(ref);
-    const parent = this.procs.get(proc.ppid);
-    if (parent) {
-      parent.children.delete(proc.pid);
-      parent.zombies.set(proc.pid, info);
-      parent.childWaiter?.(proc.pid);
+    for (const [ref, watcher] of proc.watchers) this.fireMonitor(ref, watcher, proc.pid, info);
+    for (const [ref, target] of proc.monitoring) {
+      if (this.isLocal(target)) this.procs.get(target)?.watchers.delete(ref);
+      else this.router?.demonitor(proc.pid, target, ref);
     }
+    if (this.isLocal(proc.ppid)) this.childExited(proc.ppid, proc.pid, info);
+    else if (proc.ppid !== 0) this.router?.childExited(proc.ppid, proc.pid, info);
     const listeners = this.exitListeners.get(proc.pid);
     this.exitListeners.delete(proc.pid);
     for (const listener of listeners ?? []) listener(info);
+  }
+
+  /** Child `child` of local process `ppid` ended, here or on another node: make it a zombie for wait. */
+  childExited(ppid: number, child: number, info: ExitInfo): void {
+    const parent = this.procs.get(ppid);
+    if (!parent?.children.delete(child)) return;
+    parent.zombies.set(child, info);
+    parent.childWaiter?.(child);
+  }
+
+  /**
+   * A node went down: whatever this node's processes watched there ends with NOCONNECTION,
+   * and whatever it watched here is forgotten.
+   */
+  nodeDown(nodeId: number): void {
+    const info = exitInfo("NOCONNECTION", `node ${nodeId} went down`);
+    for (const proc of [...this.procs.values()]) {
+      for (const [ref, target] of proc.monitoring) if (nodeIdOfPid(target) === nodeId) this.fireMonitor(ref, proc.pid, target, info);
+      for (const child of [...proc.children]) if (nodeIdOfPid(child) === nodeId) this.childExited(proc.pid, child, info);
+      for (const [ref, watcher] of proc.watchers) if (nodeIdOfPid(watcher) === nodeId) proc.watchers.delete(ref);
+    }
   }
 
   /** Resolves when `pid` ends (for the operator's tools; guests use wait or monitor). */
@@ -192,18 +227,27 @@ export class Kernel {
   }
 
   async spawnChild(parent: Process, spawn: SpawnArgs): Promise<number> {
-    if (spawn.node !== "" && spawn.node !== this.nodeName) fail("EHOSTUNREACH", `no node named ${spawn.node}`);
+    // A node name, or "" / k=v labels for the router's scheduler to choose from.
+    const named = spawn.node !== "" && !spawn.node.includes("=");
+    const node = named || !this.router ? spawn.node || this.nodeName : this.router.place(spawn.node);
+    if (node !== this.nodeName && !this.router) fail("EHOSTUNREACH", `no node named ${node}`);
     const module = spawn.path === "" ? parent.module : await this.loadModule(parent.namespace, spawn.path);
+    const request = {
+      module,
+      argv: [spawn.path === "" ? (parent.argv[0] ?? "") : spawn.path, ...spawn.args],
+      env: spawn.env,
+      ppid: parent.pid,
+      namespace: parent.namespace,
+      output: parent.output,
+    };
+    if (node !== this.nodeName) {
+      const pid = await this.remote(`node ${node}`).spawn(node, request);
+      parent.children.add(pid);
+      return pid;
+    }
     let child: Process;
     try {
-      child = this.start({
-        module,
-        argv: [spawn.path === "" ? (parent.argv[0] ?? "") : spawn.path, ...spawn.args],
-        env: spawn.env,
-        ppid: parent.pid,
-        namespace: parent.namespace,
-        output: parent.output,
-      });
+      child = this.start(request);
     } catch (error) {
       if (error instanceof ModuleError) fail("ENOEXEC", error.message);
       throw error;
@@ -224,7 +268,8 @@ export class Kernel {
     }
   }
 
-  kill(caller: Process, pid: number): number {
+  kill(caller: Process, pid: number): number | Promise<number> {
+    if (!this.isLocal(pid)) return this.remote(`process ${pid}`).kill(caller.pid, pid).then(() => 0);
     const target = this.procs.get(pid);
     if (!target) fail("ESRCH", `no process ${pid}`);
     const info = exitInfo("KILLED", `killed by ${caller.pid}`);
@@ -249,28 +294,46 @@ export class Kernel {
   }
 
   send(from: number, to: number, tag: number, data: Uint8Array): void {
+    if (!this.isLocal(to)) return this.remote(`process ${to}`).send(from, to, tag, data);
     const target = this.procs.get(to);
-    if (!target) fail(nodeIdOfPid(to) === this.nodeId ? "ESRCH" : "EHOSTUNREACH", `no process ${to}`);
+    if (!target) fail("ESRCH", `no process ${to}`);
     if (!target.mailbox.put({ sender: from, tag, data })) fail("EAGAIN", `mailbox of ${to} is full`);
   }
 
   monitor(watcher: Process, pid: number): number {
-    const ref = this.nextRef++;
-    const target = this.procs.get(pid);
-    if (!target) {
-      this.deliverDown(watcher.pid, pid, exitInfo("NOPROC", `no process ${pid}`));
-      return ref;
-    }
-    target.watchers.set(ref, watcher.pid);
+    // Refs carry the node id, so a target's watchers from many nodes never collide.
+    const ref = (this.nodeId << PID_SERIAL_BITS) | (this.nextRef++ & PID_SERIAL_MAX);
     watcher.monitoring.set(ref, pid);
+    if (this.isLocal(pid)) this.watch(watcher.pid, pid, ref);
+    else if (this.router) this.router.monitor(watcher.pid, pid, ref);
+    else this.fireMonitor(ref, watcher.pid, pid, exitInfo("NOCONNECTION", `node of ${pid} is not reachable from a lone node`));
     return ref;
+  }
+
+  /** Set monitor `ref` of `watcherPid` (here or on another node) on local process `pid`. */
+  watch(watcherPid: number, pid: number, ref: number): void {
+    const target = this.procs.get(pid);
+    if (target) target.watchers.set(ref, watcherPid);
+    else this.fireMonitor(ref, watcherPid, pid, exitInfo("NOPROC", `no process ${pid}`));
+  }
+
+  /**
+   * Monitor `ref` fired: a spent monitor is forgotten (or a long-lived supervisor's table
+   * only grows) and its watcher, here or on another node, gets the down message.
+   */
+  fireMonitor(ref: number, watcherPid: number, deadPid: number, info: ExitInfo): void {
+    if (!this.isLocal(watcherPid)) return this.router?.down(watcherPid, ref, deadPid, info);
+    const watcher = this.procs.get(watcherPid);
+    if (!watcher?.monitoring.delete(ref)) return;
+    this.deliverDown(watcherPid, deadPid, info);
   }
 
   demonitor(watcher: Process, ref: number): void {
     const target = watcher.monitoring.get(ref);
     if (target === undefined) fail("EINVAL", `no monitor ${ref}`);
     watcher.monitoring.delete(ref);
-    this.procs.get(target)?.watchers.delete(ref);
+    if (this.isLocal(target)) this.procs.get(target)?.watchers.delete(ref);
+    else this.router?.demonitor(watcher.pid, target, ref);
   }
 
   private deliverDown(watcherPid: number, deadPid: number, info: ExitInfo): void {
@@ -284,6 +347,6 @@ export class Kernel {
 
   fileService(node: string): FileService {
     if (node === this.nodeName) return this.exportDir;
-    fail("EHOSTUNREACH", `no node named ${node}`);
+    return this.remote(`node ${node}`).fileService(node);
   }
 }

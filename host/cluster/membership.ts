@@ -1,0 +1,110 @@
+import type { Member, MemberState, Members } from "../transport/wire.ts";
+import { toNumber } from "../transport/wire.ts";
+
+/** A member's state changed: what the node must act on. */
+export interface Transition {
+  readonly member: Member;
+  readonly from: MemberState | undefined;
+}
+
+/**
+ * Who is in the cluster, as this node knows it. The coordinator keeps the truth: it hears
+ * every member's heartbeat, marks one silent for a heartbeat timeout `suspect` and for
+ * one and a half `down`, and sends the list out; the others apply what it sends.
+ * A node id is never handed out twice, so a restarted node is a new incarnation.
+ */
+export class Membership {
+  readonly timeoutMs: number;
+  private readonly byId = new Map<number, Member>();
+  private readonly lastHeard = new Map<number, number>();
+  private version = 0;
+
+  constructor(timeoutMs: number) {
+    this.timeoutMs = timeoutMs;
+  }
+
+  get(id: number): Member | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The live incarnation named `name` (a down one only if no other). */
+  byName(name: string): Member | undefined {
+    let found: Member | undefined;
+    for (const m of this.byId.values()) if (m.name === name && (!found || m.state !== "down")) found = m;
+    return found;
+  }
+
+  list(): Member[] {
+    return [...this.byId.values()].sort((a, b) => a.id - b.id);
+  }
+
+  snapshot(): Members {
+    return { version: this.version, members: this.list() };
+  }
+
+  /** Coordinator: a member joins (or this node founds the cluster). */
+  admit(member: Member, now: number): Transition[] {
+    const changes: Transition[] = [];
+    const old = this.byName(member.name);
+    if (old && old.state !== "down") changes.push(this.set(old, "down"));
+    this.byId.set(member.id, member);
+    this.lastHeard.set(member.id, now);
+    changes.push({ member, from: undefined });
+    this.version++;
+    return changes;
+  }
+
+  /** Coordinator: a heartbeat. Returns false for a member already declared down. */
+  heard(id: number, load: number, now: number): boolean {
+    const member = this.byId.get(id);
+    if (!member || member.state === "down") return false;
+    member.load = load;
+    this.lastHeard.set(id, now);
+    if (member.state === "suspect") {
+      this.set(member, "alive");
+      this.version++;
+    }
+    return true;
+  }
+
+  /** Coordinator: mark the silent. `self` is never suspected. */
+  sweep(self: number, now: number): Transition[] {
+    const changes: Transition[] = [];
+    for (const member of this.byId.values()) {
+      if (member.id === self || member.state === "down") continue;
+      const silent = now - (this.lastHeard.get(member.id) ?? now);
+      if (silent > this.timeoutMs * 1.5) changes.push(this.set(member, "down"));
+      else if (silent > this.timeoutMs && member.state === "alive") changes.push(this.set(member, "suspect"));
+    }
+    if (changes.length > 0) this.version++;
+    return changes;
+  }
+
+  /** A member (not the coordinator): take the coordinator's list; newer versions only. */
+  apply(list: Members): Transition[] {
+    const version = toNumber(list.version);
+    if (version < this.version) return [];
+    this.version = version;
+    const changes: Transition[] = [];
+    for (const incoming of list.members) {
+      const known = this.byId.get(incoming.id);
+      if (known?.state === "down") continue;
+      const member: Member = { ...incoming, labels: { ...incoming.labels } };
+      this.byId.set(member.id, member);
+      if (known?.state !== member.state) changes.push({ member, from: known?.state });
+    }
+    return changes;
+  }
+
+  /** Mark one member down here (a member deciding the coordinator is gone). */
+  markDown(id: number): Transition[] {
+    const member = this.byId.get(id);
+    return member && member.state !== "down" ? [this.set(member, "down")] : [];
+  }
+
+  private set(member: Member, state: MemberState): Transition {
+    const from = member.state;
+    member.state = state;
+    return { member, from };
+  }
+}

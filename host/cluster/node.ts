@@ -1,0 +1,407 @@
+import { exitInfo, fail, SysError, type ExitInfo } from "../kernel/errors.ts";
+import type { FileService } from "../kernel/file-service.ts";
+import { Kernel, nodeIdOfPid, type Limits, type StartRequest } from "../kernel/kernel.ts";
+import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
+import type { Router } from "../kernel/router.ts";
+import { Channel } from "../transport/channel.ts";
+import { clientHandshake, serverHandshake, type Identity } from "../transport/handshake.ts";
+import type { Conn, Listener, Transport } from "../transport/transport.ts";
+import { bodyName, type Bodies, type Body, type Member, type Msg } from "../transport/wire.ts";
+import { CoordinatorService } from "./coordinator-service.ts";
+import { serveFile } from "./file-server.ts";
+import { expectReply, Link } from "./link.ts";
+import { Membership, type Transition } from "./membership.ts";
+import { OutputSinks } from "./output-sinks.ts";
+import { fromExitNote, killHere, procInfo, runForClient, startHere, toExitNote } from "./process-server.ts";
+import { RemoteCoordinator } from "./remote-coordinator.ts";
+import { RemoteFiles } from "./remote-files.ts";
+import { Scheduler } from "./scheduler.ts";
+
+export interface NodeOptions {
+  readonly name: string;
+  /** host:port for ws, any name for the simulated network. */
+  readonly listen: string;
+  /** URL of any member; absent: this node founds the cluster and serves its coordinator. */
+  readonly join?: string;
+  readonly root: string;
+  readonly cluster: string;
+  readonly secret: Uint8Array;
+  readonly labels?: Record<string, string>;
+  readonly transport: Transport;
+  /** Silence after which a member is suspect; down after 1.5 times this. */
+  readonly heartbeatTimeoutMs?: number;
+  readonly limits?: Partial<Limits>;
+  readonly log?: (line: string) => void;
+  /** This node was declared down while it still ran (a partition): it has stopped itself. */
+  readonly onFenced?: () => void;
+}
+
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3000;
+/** The founding node's id: it serves the embedded coordinator. */
+const COORDINATOR_ID = 1;
+
+/**
+ * One node of a cluster: its kernel, its place in the membership, and the links to the
+ * other nodes. It is the kernel's Router: anything the kernel finds on another node
+ * comes here and leaves as a message to the node that owns it.
+ */
+export class ClusterNode implements Router {
+  readonly name: string;
+  readonly members: Membership;
+  readonly stats = { moduleFetches: 0 };
+  kernel!: Kernel;
+  url = "";
+
+  private readonly options: NodeOptions;
+  private readonly identity: Identity;
+  private readonly log: (line: string) => void;
+  private readonly links = new Map<number, Link>();
+  private readonly inbound = new Set<Channel>();
+  private readonly sinks = new OutputSinks();
+  private readonly scheduler = new Scheduler();
+  private readonly fetches = new Map<string, Promise<LoadedModule>>();
+  private coordinatorService: CoordinatorService | undefined;
+  private coordinatorHeard = 0;
+  private listener: Listener | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  private constructor(options: NodeOptions) {
+    this.options = options;
+    this.name = options.name;
+    this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
+    this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: this.log };
+    this.members = new Membership(options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
+  }
+
+  /** Listen, then found the cluster or join it through `options.join`. */
+  static async start(options: NodeOptions): Promise<ClusterNode> {
+    const node = new ClusterNode(options);
+    node.listener = await options.transport.listen(options.listen, (conn) => void node.accept(conn));
+    node.url = node.listener.url;
+    try {
+      await (options.join ? node.join(options.join) : node.found());
+    } catch (error) {
+      await node.listener.close();
+      throw error;
+    }
+    node.timer = setInterval(() => node.tick(), node.members.timeoutMs / 4);
+    return node;
+  }
+
+  get id(): number {
+    return this.kernel.nodeId;
+  }
+
+  get isCoordinator(): boolean {
+    return this.coordinatorService !== undefined;
+  }
+
+  private self(id: number): Member {
+    return { id, name: this.name, url: this.url, state: "alive", labels: { ...this.options.labels }, load: 0 };
+  }
+
+  private makeKernel(id: number, coordinator: Kernel["coordinator"]): void {
+    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this });
+  }
+
+  private async found(): Promise<void> {
+    this.coordinatorService = new CoordinatorService();
+    this.makeKernel(COORDINATOR_ID, this.coordinatorService.local);
+    this.members.admit(this.self(COORDINATOR_ID), performance.now());
+    this.log(`founded cluster '${this.options.cluster}' at ${this.url}`);
+  }
+
+  private async join(url: string): Promise<void> {
+    const channel = await this.dial(url);
+    try {
+      const joined = await expectReply(channel.call({ join: { name: this.name, url: this.url, labels: { ...this.options.labels } } }), "joined");
+      this.makeKernel(joined.nodeId, new RemoteCoordinator(() => this.link(COORDINATOR_ID)));
+      this.members.apply(joined.members);
+      this.coordinatorHeard = performance.now();
+      this.log(`joined cluster '${this.options.cluster}' through ${url} as node ${joined.nodeId}`);
+    } finally {
+      channel.close("joined");
+    }
+  }
+
+  private async dial(url: string): Promise<Channel> {
+    const conn = await this.options.transport.connect(url);
+    const peer = await clientHandshake(this.identity, conn);
+    return new Channel(conn, peer, (msg, channel) => this.handle(msg, channel));
+  }
+
+  private async accept(conn: Conn): Promise<void> {
+    let peer: string;
+    try {
+      peer = await serverHandshake(this.identity, conn);
+    } catch {
+      return; // refused and logged by the handshake
+    }
+    const channel = new Channel(conn, peer, (msg, ch) => this.handle(msg, ch));
+    this.inbound.add(channel);
+    channel.onClose((reason) => {
+      this.inbound.delete(channel);
+      if (reason.startsWith("malformed")) this.log(`closed connection from ${peer}: ${reason}`);
+    });
+  }
+
+  /** The link to a member, dialled on first use; EHOSTUNREACH for a node not alive. */
+  link(id: number): Link {
+    const member = this.members.get(id);
+    if (!member || member.state === "down") fail("EHOSTUNREACH", `node ${id} is ${member ? "down" : "unknown"}`);
+    let link = this.links.get(id);
+    if (!link || link.isClosed) {
+      link = new Link(member.name, () => this.dial(member.url));
+      this.links.set(id, link);
+    }
+    return link;
+  }
+
+  private linkByName(name: string): Link {
+    const member = this.members.byName(name);
+    if (!member) fail("EHOSTUNREACH", `no node named ${name}`);
+    return this.link(member.id);
+  }
+
+  private linkForPid(pid: number): Link {
+    return this.link(nodeIdOfPid(pid));
+  }
+
+  // ---- membership ----------------------------------------------------------------
+
+  private tick(): void {
+    const now = performance.now();
+    if (this.isCoordinator) {
+      this.members.heard(COORDINATOR_ID, this.kernel.procs.size, now);
+      this.act(this.members.sweep(COORDINATOR_ID, now));
+      this.broadcast();
+      return;
+    }
+    try {
+      this.link(COORDINATOR_ID).cast({ heartbeat: { nodeId: this.id, load: this.kernel.procs.size } });
+    } catch {
+      // The coordinator is down; nothing to tell.
+    }
+    if (now - this.coordinatorHeard > this.members.timeoutMs * 1.5) this.act(this.members.markDown(COORDINATOR_ID));
+  }
+
+  /** The coordinator's list to every other alive member: membership, loads, and its own pulse. */
+  private broadcast(): void {
+    const list = this.members.snapshot();
+    this.scheduler.refreshed();
+    for (const m of list.members) {
+      if (m.id !== this.id && m.state !== "down") this.link(m.id).cast({ members: list });
+    }
+  }
+
+  private admit(join: Bodies["join"]): Bodies["joined"] {
+    if (join.name === this.name) fail("EEXIST", `${join.name} is the coordinator's own name`);
+    const id = Math.max(...this.members.list().map((m) => m.id)) + 1;
+    if (id > 2047) fail("EAGAIN", "node ids exhausted");
+    this.act(this.members.admit({ id, name: join.name, url: join.url, state: "alive", labels: join.labels, load: 0 }, performance.now()));
+    this.log(`node ${join.name} joined as node ${id}`);
+    this.broadcast();
+    return { nodeId: id, members: this.members.snapshot() };
+  }
+
+  /** React to members changing state: a node down ends everything that depended on it. */
+  private act(changes: Transition[]): void {
+    for (const { member, from } of changes) {
+      if (member.state !== "down") {
+        if (from) this.log(`node ${member.name} (${member.id}) is ${member.state}`);
+        continue;
+      }
+      if (member.id === this.id) return this.fence();
+      this.log(`node ${member.name} (${member.id}) is down`);
+      this.links.get(member.id)?.close("node down");
+      this.links.delete(member.id);
+      this.kernel.nodeDown(member.id);
+      this.coordinatorService?.nodeDown(member.id);
+    }
+  }
+
+  /** Declared down while alive: its processes were already reported dead, so end them. */
+  private fence(): void {
+    this.log("declared down by the coordinator (partitioned?): stopping this node");
+    void this.stop().then(() => this.options.onFenced?.());
+  }
+
+  // ---- incoming messages -----------------------------------------------------------
+
+  private handle(msg: Msg, channel: Channel): Body | void | Promise<Body | void> {
+    if (this.stopped) fail("EHOSTUNREACH", `${this.name} is stopping`);
+    const kind = bodyName(msg);
+    const m = msg as unknown as Partial<Bodies>;
+    switch (kind) {
+      case "join":
+        if (this.isCoordinator) return { joined: this.admit(m.join!) };
+        return this.link(COORDINATOR_ID).call({ join: m.join! }, "joined").then((joined) => ({ joined }));
+      case "nodes":
+        return { members: this.members.snapshot() };
+      case "members":
+        this.coordinatorHeard = performance.now();
+        this.scheduler.refreshed();
+        return this.act(this.members.apply(m.members!));
+      case "heartbeat":
+        if (this.isCoordinator && !this.members.heard(m.heartbeat!.nodeId, m.heartbeat!.load, performance.now())) {
+          // A node we declared down still speaks: show it the verdict so it fences itself.
+          channel.cast({ members: this.members.snapshot() });
+        }
+        return;
+      case "lock":
+      case "unlock":
+      case "register":
+      case "unregister":
+      case "whereis":
+      case "releaseAll":
+        if (!this.coordinatorService) fail("EHOSTUNREACH", `${this.name} is not the coordinator`);
+        return this.coordinatorService.serve(kind, m);
+      case "spawn":
+        return this.serveSpawn(m.spawn!);
+      case "fetchModule": {
+        const loaded = this.kernel.modules.get(m.fetchModule!.hash);
+        if (!loaded) fail("ENOENT", `no module ${m.fetchModule!.hash}`);
+        return loaded.then((mod) => ({ moduleBytes: { data: mod.bytes } }));
+      }
+      case "send": {
+        const s = m.send!;
+        try {
+          this.kernel.send(s.from, s.to, s.tag, s.data);
+        } catch (error) {
+          // As in Erlang, a message to a process that is gone is dropped.
+          if (!(error instanceof SysError)) throw error;
+        }
+        return;
+      }
+      case "kill": {
+        const { caller, pid } = m.kill!;
+        if (nodeIdOfPid(pid) === this.id) return void killHere(this.kernel, caller, pid);
+        return this.linkForPid(pid).call({ kill: { caller, pid } }, "empty").then(() => undefined);
+      }
+      case "monitor":
+        return this.kernel.watch(m.monitor!.watcher, m.monitor!.pid, m.monitor!.ref);
+      case "demonitor":
+        return void this.kernel.procs.get(m.demonitor!.pid)?.watchers.delete(m.demonitor!.ref);
+      case "down":
+        return this.kernel.fireMonitor(m.down!.ref ?? 0, m.down!.to, m.down!.pid, fromExitNote(m.down!));
+      case "childExit":
+        return this.kernel.childExited(m.childExit!.to, m.childExit!.pid, fromExitNote(m.childExit!));
+      case "output":
+        return this.sinks.get(m.output!.sink)?.write(m.output!.fd === 2 ? 2 : 1, m.output!.data);
+      case "ps":
+        return this.ps(m.ps!.cluster).then((procs) => ({ procs: { procs } }));
+      case "run":
+        return runForClient(this.kernel, m.run!, channel).then((pid) => ({ pid: { pid } }));
+      default:
+        if (kind.startsWith("f")) return serveFile(this.kernel.exportDir, kind, m);
+        fail("ENOTSUP", `unexpected ${kind}`);
+    }
+  }
+
+  private async serveSpawn(spawn: Bodies["spawn"]): Promise<Body> {
+    const module = await this.moduleByHash(spawn.moduleHash, spawn.moduleNode);
+    const origin = this.linkByName(spawn.moduleNode);
+    const sink = spawn.outputSink;
+    const output = { write: (fd: 1 | 2, data: Uint8Array) => origin.cast({ output: { sink, fd, data } }) };
+    return { pid: { pid: startHere(this.kernel, module, spawn, output).pid } };
+  }
+
+  /** A module this node has, or fetches once from `from` however many spawns ask at once. */
+  private moduleByHash(hash: string, from: string): Promise<LoadedModule> {
+    const cached = this.kernel.modules.get(hash) ?? this.fetches.get(hash);
+    if (cached) return cached;
+    this.stats.moduleFetches++;
+    const fetched = this.linkByName(from)
+      .call({ fetchModule: { hash } }, "moduleBytes")
+      .then(({ data }) => {
+        if (ModuleCache.hash(data) !== hash) fail("EIO", `module from ${from} does not match its hash`);
+        return this.kernel.modules.load(data);
+      })
+      .finally(() => this.fetches.delete(hash));
+    this.fetches.set(hash, fetched);
+    return fetched;
+  }
+
+  private async ps(cluster: boolean) {
+    const here = [...this.kernel.procs.values()].map((p) => procInfo(this.name, p));
+    if (!cluster) return here;
+    const others = this.members.list().filter((m) => m.id !== this.id && m.state !== "down");
+    const lists = await Promise.all(others.map((m) => this.link(m.id).call({ ps: { cluster: false } }, "procs").then((r) => r.procs, () => [])));
+    return [...here, ...lists.flat()];
+  }
+
+  // ---- Router: what the kernel asks of other nodes ----------------------------------
+
+  place(constraint: string): string {
+    const list = this.members.list().map((m) => (m.id === this.id ? { ...m, load: this.kernel.procs.size } : m));
+    return this.scheduler.place(list, constraint);
+  }
+
+  async spawn(node: string, request: StartRequest): Promise<number> {
+    const reply = await this.linkByName(node).call(
+      {
+        spawn: {
+          moduleHash: request.module.hash,
+          moduleNode: this.name,
+          argv: [...request.argv],
+          env: [...request.env],
+          ppid: request.ppid,
+          home: request.namespace.home,
+          outputSink: this.sinks.idFor(request.output),
+        },
+      },
+      "pid",
+    );
+    return reply.pid;
+  }
+
+  send(from: number, to: number, tag: number, data: Uint8Array): void {
+    this.linkForPid(to).cast({ send: { from, to, tag, data } });
+  }
+
+  async kill(caller: number, pid: number): Promise<void> {
+    await this.linkForPid(pid).call({ kill: { caller, pid } }, "empty");
+  }
+
+  monitor(watcher: number, pid: number, ref: number): void {
+    try {
+      this.linkForPid(pid).cast({ monitor: { watcher, pid, ref } });
+    } catch {
+      this.kernel.fireMonitor(ref, watcher, pid, exitInfo("NOCONNECTION", `node of ${pid} is down`));
+    }
+  }
+
+  demonitor(watcher: number, pid: number, ref: number): void {
+    this.castToNodeOf(pid, { demonitor: { watcher, pid, ref } });
+  }
+
+  down(watcher: number, ref: number, pid: number, info: ExitInfo): void {
+    this.castToNodeOf(watcher, { down: toExitNote(watcher, pid, info, ref) });
+  }
+
+  childExited(parent: number, child: number, info: ExitInfo): void {
+    this.castToNodeOf(parent, { childExit: toExitNote(parent, child, info) });
+  }
+
+  fileService(node: string): FileService {
+    return new RemoteFiles(this.linkByName(node));
+  }
+
+  /** A notice to a node that may be gone: then there is no one left to tell. */
+  private castToNodeOf(pid: number, body: Body): void {
+    const member = this.members.get(nodeIdOfPid(pid));
+    if (member && member.state !== "down") this.link(member.id).cast(body);
+  }
+
+  /** Leave: processes end, links and the listener close. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.kernel?.shutdown();
+    for (const link of this.links.values()) link.close("node stopping");
+    for (const channel of this.inbound) channel.close("node stopping");
+    await this.listener?.close();
+  }
+}

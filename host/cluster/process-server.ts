@@ -1,0 +1,64 @@
+import { EXIT_REASONS, type ExitReasonName } from "../../abi/abi.ts";
+import { exitInfo, fail, SysError, type ExitInfo } from "../kernel/errors.ts";
+import type { Kernel } from "../kernel/kernel.ts";
+import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
+import type { OutputSink, Process } from "../kernel/process.ts";
+import type { Channel } from "../transport/channel.ts";
+import type { Bodies, ExitNote, ProcInfo } from "../transport/wire.ts";
+
+export function toExitNote(to: number, pid: number, info: ExitInfo, ref = 0): ExitNote {
+  return { to, pid, reason: info.reason, status: info.status, text: info.text, ref };
+}
+
+export function fromExitNote(note: ExitNote): ExitInfo {
+  const reason = (note.reason in EXIT_REASONS ? note.reason : "ERROR") as ExitReasonName;
+  return exitInfo(reason, note.text, note.status);
+}
+
+export function procInfo(node: string, proc: Process): ProcInfo {
+  return {
+    pid: proc.pid,
+    node,
+    ppid: proc.ppid,
+    state: proc.state,
+    module: proc.argv[0] ?? "",
+    uptimeMs: proc.uptimeMs,
+    memoryBytes: proc.memory?.byteLength ?? 0,
+  };
+}
+
+/** Start a process here; a module that cannot run is ENOEXEC for the caller. */
+export function startHere(kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string }, output: OutputSink): Process {
+  try {
+    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output });
+  } catch (error) {
+    if (error instanceof ModuleError) throw new SysError("ENOEXEC", error.message);
+    throw error;
+  }
+}
+
+/** End a local process for a caller anywhere (a guest on another node, or the operator). */
+export function killHere(kernel: Kernel, caller: number, pid: number): void {
+  const target = kernel.procs.get(pid);
+  if (!target) fail("ESRCH", `no process ${pid}`);
+  kernel.terminate(target, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"));
+}
+
+/**
+ * The CLI's `run`: start a module here as a root process whose output and end stream back
+ * over the CLI's connection. If the CLI goes away, so does its process.
+ */
+export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: Channel): Promise<number> {
+  let module: LoadedModule;
+  try {
+    module = await kernel.modules.load(run.module);
+  } catch (error) {
+    if (error instanceof ModuleError) fail("ENOEXEC", error.message);
+    throw error;
+  }
+  const output: OutputSink = { write: (fd, data) => channel.cast({ output: { sink: 0, fd, data } }) };
+  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName }, output);
+  void kernel.whenExited(proc.pid).then((info) => channel.cast({ exited: toExitNote(0, proc.pid, info) }));
+  channel.onClose(() => kernel.terminate(proc, exitInfo("KILLED", "its client disconnected")));
+  return proc.pid;
+}

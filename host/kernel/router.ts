@@ -1,0 +1,26 @@
+import type { ExitInfo } from "./errors.ts";
+import type { FileService } from "./file-service.ts";
+import type { StartRequest } from "./kernel.ts";
+
+/**
+ * What the kernel asks about anything on another node. The cluster implements it; a lone
+ * node has none, and every such request is EHOSTUNREACH. Pids name their node
+ * (nodeIdOfPid); a router throws SysError("EHOSTUNREACH") for a node it cannot reach.
+ */
+export interface Router {
+  /** The node a spawn with no node named should run on; `constraint` is "" or k=v[,k=v]. */
+  place(constraint: string): string;
+  /** Start a child on `node` (which fetches the module by hash if it lacks it); its pid. */
+  spawn(node: string, request: StartRequest): Promise<number>;
+  /** Queue a message for a process on another node. Order per sender->receiver is kept. */
+  send(from: number, to: number, tag: number, data: Uint8Array): void;
+  kill(caller: number, pid: number): Promise<void>;
+  monitor(watcher: number, pid: number, ref: number): void;
+  demonitor(watcher: number, pid: number, ref: number): void;
+  /** A process here ended (or never was): fire monitor `ref` of a watcher on another node. */
+  down(watcher: number, ref: number, pid: number, info: ExitInfo): void;
+  /** A process here ended: tell its parent on another node, for wait. */
+  childExited(parent: number, child: number, info: ExitInfo): void;
+  /** The export of another node. */
+  fileService(node: string): FileService;
+}

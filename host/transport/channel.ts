@@ -1,0 +1,158 @@
+import type { Conn } from "./transport.ts";
+import { bodyName, decodeFrame, encodeFrame, toNumber, type Body, type Msg } from "./wire.ts";
+
+/** A call failed at the other end (errno name and detail), or the connection went. */
+export class RemoteError extends Error {
+  readonly errno: string;
+  readonly detail: string;
+  constructor(errno: string, detail: string) {
+    super(`${errno}: ${detail}`);
+    this.errno = errno;
+    this.detail = detail;
+  }
+}
+
+/** Serves one incoming call or cast. A thrown error with an `errnoName` becomes that errno. */
+export type MsgHandler = (msg: Msg, channel: Channel) => Body | void | Promise<Body | void>;
+
+/** Flush early once a batch holds this much, so one burst does not become one huge frame. */
+const BATCH_BYTES = 256 * 1024;
+
+function errnoOf(error: unknown): RemoteError {
+  if (error instanceof RemoteError) return error;
+  const name = (error as { errnoName?: string } | undefined)?.errnoName;
+  return new RemoteError(name ?? "EIO", (error as Error)?.message ?? String(error));
+}
+
+function sizeOf(msg: Msg): number {
+  const body = Object.values(msg)[0] as { data?: Uint8Array } | undefined;
+  return 32 + (body?.data?.byteLength ?? 0);
+}
+
+/**
+ * Calls, replies and casts over one authenticated connection. Messages sent in one turn
+ * of the event loop leave as one Batch frame: a burst of small sends costs one frame.
+ * Order is the connection's: whatever is sent first arrives first.
+ */
+export class Channel {
+  readonly conn: Conn;
+  readonly peerName: string;
+  private readonly handler: MsgHandler;
+  private readonly pending = new Map<number, { resolve: (msg: Msg) => void; reject: (error: RemoteError) => void }>();
+  private readonly closeListeners: ((reason: string) => void)[] = [];
+  private queue: Msg[] = [];
+  private queuedBytes = 0;
+  private nextId = 1;
+  private sentSeq = 0;
+  private seenSeq = 0;
+  private closedWith: string | undefined;
+
+  constructor(conn: Conn, peerName: string, handler: MsgHandler) {
+    this.conn = conn;
+    this.peerName = peerName;
+    this.handler = handler;
+    conn.setHandlers(
+      (bytes) => this.receive(bytes),
+      (reason) => this.closed(reason),
+    );
+  }
+
+  get isClosed(): boolean {
+    return this.closedWith !== undefined;
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    if (this.closedWith !== undefined) listener(this.closedWith);
+    else this.closeListeners.push(listener);
+  }
+
+  call(body: Body): Promise<Msg> {
+    if (this.closedWith !== undefined) return Promise.reject(new RemoteError("EHOSTUNREACH", `${this.peerName}: ${this.closedWith}`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.enqueue({ ...body, id } as Msg);
+    });
+  }
+
+  cast(body: Body): void {
+    if (this.closedWith === undefined) this.enqueue(body as Msg);
+  }
+
+  close(reason: string): void {
+    this.flush();
+    this.conn.close(reason);
+    this.closed(reason);
+  }
+
+  private enqueue(msg: Msg): void {
+    if (this.queue.length === 0) queueMicrotask(() => this.flush());
+    this.queue.push(msg);
+    this.queuedBytes += sizeOf(msg);
+    if (this.queuedBytes >= BATCH_BYTES) this.flush();
+  }
+
+  private flush(): void {
+    if (this.queue.length === 0 || this.closedWith !== undefined) return;
+    const msgs = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.conn.send(encodeFrame({ batch: { seq: ++this.sentSeq, msgs } }));
+  }
+
+  private receive(bytes: Uint8Array): void {
+    let frame;
+    try {
+      frame = decodeFrame(bytes);
+      if (!("batch" in frame) || !frame.batch) throw new Error("expected a batch");
+    } catch (error) {
+      return this.close(`malformed frame from ${this.peerName}: ${(error as Error).message}`);
+    }
+    const seq = toNumber(frame.batch.seq);
+    if (seq <= this.seenSeq) return;
+    if (seq !== this.seenSeq + 1) return this.close(`lost frames from ${this.peerName} (${this.seenSeq + 1}..${seq - 1})`);
+    this.seenSeq = seq;
+    for (const msg of frame.batch.msgs) this.dispatch(msg);
+  }
+
+  private dispatch(msg: Msg): void {
+    if (msg.replyTo) {
+      const waiter = this.pending.get(msg.replyTo);
+      this.pending.delete(msg.replyTo);
+      if (msg.errno) waiter?.reject(new RemoteError(msg.errno, msg.detail ?? ""));
+      else waiter?.resolve(msg);
+      return;
+    }
+    const id = msg.id;
+    let result;
+    try {
+      result = this.handler(msg, this);
+    } catch (error) {
+      if (id) this.replyError(id, error);
+      else process.emitWarning(`onebox: ${bodyName(msg)} from ${this.peerName} failed: ${(error as Error)?.message}`);
+      return;
+    }
+    if (!id) return;
+    if (result instanceof Promise) result.then((body) => this.reply(id, body), (error: unknown) => this.replyError(id, error));
+    else this.reply(id, result);
+  }
+
+  private reply(id: number, body: Body | void): void {
+    this.cast({ ...(body ?? { empty: {} }), replyTo: id } as Msg);
+  }
+
+  private replyError(id: number, error: unknown): void {
+    const e = errnoOf(error);
+    this.cast({ empty: {}, replyTo: id, errno: e.errno, detail: e.detail } as Msg);
+  }
+
+  private closed(reason: string): void {
+    if (this.closedWith !== undefined) return;
+    this.closedWith = reason;
+    this.queue = [];
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const waiter of pending) waiter.reject(new RemoteError("EHOSTUNREACH", `connection to ${this.peerName} lost: ${reason}`));
+    for (const listener of this.closeListeners.splice(0)) listener(reason);
+  }
+}

@@ -1,0 +1,109 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { ABI_VERSION } from "../../abi/abi.ts";
+import type { Conn } from "./transport.ts";
+import { decodeFrame, encodeFrame, type Frame } from "./wire.ts";
+
+/** Who this end is and what a peer must prove to talk to it. */
+export interface Identity {
+  readonly cluster: string;
+  readonly name: string;
+  readonly secret: Uint8Array;
+  /** Where refusals are reported, on both sides. */
+  readonly log: (line: string) => void;
+}
+
+export class HandshakeError extends Error {}
+
+const TIMEOUT_MS = 5000;
+
+const mac = (secret: Uint8Array, role: string, nonce: Uint8Array): Buffer =>
+  createHmac("sha256", secret).update(role).update(nonce).digest();
+
+function sameMac(a: Uint8Array | undefined, b: Buffer): boolean {
+  return a !== undefined && a.byteLength === b.byteLength && timingSafeEqual(a, b);
+}
+
+/** The next frame on a connection that has no other reader yet. */
+function nextFrame(conn: Conn): Promise<Frame> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new HandshakeError("handshake timed out")), TIMEOUT_MS);
+    conn.setHandlers(
+      (bytes) => {
+        clearTimeout(timer);
+        try {
+          resolve(decodeFrame(bytes));
+        } catch (error) {
+          reject(new HandshakeError(`malformed handshake frame: ${(error as Error).message}`));
+        }
+      },
+      (reason) => {
+        clearTimeout(timer);
+        reject(new HandshakeError(`connection closed during handshake: ${reason}`));
+      },
+    );
+  });
+}
+
+function checkHello(me: Identity, frame: Frame): NonNullable<Extract<Frame, { hello: unknown }>["hello"]> {
+  if ("refuse" in frame && frame.refuse) throw new HandshakeError(`refused: ${frame.refuse.reason}`);
+  if (!("hello" in frame) || !frame.hello) throw new HandshakeError("expected a hello");
+  const hello = frame.hello;
+  if (hello.cluster !== me.cluster) throw new HandshakeError(`cluster '${hello.cluster}' is not this cluster '${me.cluster}'`);
+  if (hello.abiVersion !== ABI_VERSION) throw new HandshakeError(`ABI version ${hello.abiVersion} is not this node's ${ABI_VERSION}`);
+  return hello;
+}
+
+/** Refuse on the wire, log it here, and fail the caller. */
+function refuse(me: Identity, conn: Conn, who: string, error: unknown): never {
+  const reason = error instanceof HandshakeError ? error.message : String(error);
+  me.log(`refused connection ${who}: ${reason}`);
+  conn.send(encodeFrame({ refuse: { reason } }));
+  conn.close(reason);
+  throw error instanceof HandshakeError ? error : new HandshakeError(reason);
+}
+
+/** Dial side: returns the peer's name once both ends proved the shared secret. */
+export async function clientHandshake(me: Identity, conn: Conn): Promise<string> {
+  const nonce = randomBytes(32);
+  conn.send(encodeFrame({ hello: { cluster: me.cluster, abiVersion: ABI_VERSION, nonce, name: me.name } }));
+  let hello;
+  try {
+    hello = checkHello(me, await nextFrame(conn));
+    if (!sameMac(hello.proof, mac(me.secret, "server", nonce))) throw new HandshakeError("peer does not know the cluster secret (HMAC mismatch)");
+  } catch (error) {
+    if (error instanceof HandshakeError && error.message.startsWith("refused")) {
+      me.log(`${conn.remote} ${error.message}`);
+      conn.close(error.message);
+      throw error;
+    }
+    refuse(me, conn, `to ${conn.remote}`, error);
+  }
+  conn.send(encodeFrame({ proof: { proof: mac(me.secret, "client", hello.nonce) } }));
+  const answer = await nextFrame(conn);
+  if ("welcome" in answer && answer.welcome) return hello.name;
+  const reason = "refuse" in answer && answer.refuse ? answer.refuse.reason : "unexpected frame";
+  me.log(`${conn.remote} refused us: ${reason}`);
+  conn.close(reason);
+  throw new HandshakeError(`refused by ${hello.name}: ${reason}`);
+}
+
+/** Accept side: returns the peer's name, or refuses (logged here, told to the peer). */
+export async function serverHandshake(me: Identity, conn: Conn): Promise<string> {
+  const nonce = randomBytes(32);
+  let hello;
+  try {
+    hello = checkHello(me, await nextFrame(conn));
+  } catch (error) {
+    refuse(me, conn, `from ${conn.remote}`, error);
+  }
+  conn.send(encodeFrame({ hello: { cluster: me.cluster, abiVersion: ABI_VERSION, nonce, name: me.name, proof: mac(me.secret, "server", hello.nonce) } }));
+  try {
+    const answer = await nextFrame(conn);
+    const proof = "proof" in answer && answer.proof ? answer.proof.proof : undefined;
+    if (!sameMac(proof, mac(me.secret, "client", nonce))) throw new HandshakeError(`'${hello.name}' does not know the cluster secret (HMAC mismatch)`);
+  } catch (error) {
+    refuse(me, conn, `from ${hello.name} at ${conn.remote}`, error);
+  }
+  conn.send(encodeFrame({ welcome: {} }));
+  return hello.name;
+}

@@ -1,0 +1,160 @@
+import { BufferedConn, type Conn, type Transport } from "./transport.ts";
+
+export interface SimFaults {
+  /** Chance a frame is lost. The receiver sees the gap and drops the connection, as TCP would. */
+  readonly drop: number;
+  /** Chance a frame is delivered twice. */
+  readonly duplicate: number;
+  /** Latency of each frame, uniform in [min, max] ms; order per direction is kept. */
+  readonly delayMs: readonly [number, number];
+}
+
+const NO_FAULTS: SimFaults = { drop: 0, duplicate: 0, delayMs: [0, 1] };
+
+/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hashString(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+class SimConn extends BufferedConn {
+  readonly remote: string;
+  peer!: SimConn;
+  private readonly net: SimNetwork;
+  /** from -> to host names: what a partition cuts. */
+  readonly from: string;
+  readonly to: string;
+  private readonly random: () => number;
+  private lastDelivery = 0;
+
+  constructor(net: SimNetwork, from: string, to: string, link: string) {
+    super();
+    this.net = net;
+    this.from = from;
+    this.to = to;
+    this.remote = `sim://${to}`;
+    // Each direction of each link draws from its own stream, so one link's traffic does
+    // not shift another's faults: a seed replays the same faults for the same traffic.
+    this.random = prng(net.seed ^ hashString(link));
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.isClosed || this.net.cut(this.from, this.to)) return;
+    const faults = this.net.faults;
+    if (this.random() < faults.drop) return;
+    const copies = this.random() < faults.duplicate ? 2 : 1;
+    const [min, max] = faults.delayMs;
+    const at = Math.max(this.lastDelivery, performance.now() + min + this.random() * (max - min));
+    this.lastDelivery = at;
+    const bytes = frame.slice();
+    this.net.schedule(at, () => {
+      if (this.net.cut(this.from, this.to)) return;
+      for (let i = 0; i < copies; i++) this.peer.received(bytes);
+    });
+  }
+
+  close(reason: string): void {
+    if (this.isClosed) return;
+    this.closed(reason);
+    this.net.schedule(Math.max(this.lastDelivery, performance.now()), () => this.peer.closed(`peer closed: ${reason}`));
+  }
+
+  /** Gone without a word, like a kill -9 behind a dead switch. */
+  vanish(): void {
+    this.closed("vanished");
+  }
+}
+
+/**
+ * Many nodes in one process over a network that drops, delays, duplicates and partitions
+ * frames from a seed. Host names are the listen addresses; URLs are sim://host.
+ */
+export class SimNetwork {
+  readonly seed: number;
+  faults: SimFaults;
+  private readonly listeners = new Map<string, (conn: Conn) => void>();
+  private readonly conns = new Set<SimConn>();
+  private readonly cuts = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private links = 0;
+
+  constructor(seed: number, faults: Partial<SimFaults> = {}) {
+    this.seed = seed;
+    this.faults = { ...NO_FAULTS, ...faults };
+  }
+
+  /** The transport one simulated host uses. */
+  host(name: string): Transport {
+    return {
+      listen: async (address, accept) => {
+        if (this.listeners.has(address)) throw new Error(`sim: ${address} already listening`);
+        this.listeners.set(address, accept);
+        return {
+          url: `sim://${address}`,
+          close: async () => {
+            this.listeners.delete(address);
+          },
+        };
+      },
+      connect: async (url) => {
+        const target = url.replace(/^sim:\/\//, "");
+        const accept = this.listeners.get(target);
+        if (!accept || this.cut(name, target)) throw new Error(`sim: connect ${url}: refused`);
+        const link = `${name}->${target}#${this.links++}`;
+        const mine = new SimConn(this, name, target, link);
+        const theirs = new SimConn(this, target, name, `${link}'`);
+        mine.peer = theirs;
+        theirs.peer = mine;
+        this.conns.add(mine).add(theirs);
+        accept(theirs);
+        return mine;
+      },
+    };
+  }
+
+  /** Frames between the two groups vanish in both directions until heal(). */
+  partition(groupA: readonly string[], groupB: readonly string[]): void {
+    for (const a of groupA) for (const b of groupB) this.cuts.add(`${a}|${b}`).add(`${b}|${a}`);
+  }
+
+  heal(): void {
+    this.cuts.clear();
+  }
+
+  cut(from: string, to: string): boolean {
+    return this.cuts.has(`${from}|${to}`);
+  }
+
+  /** A host dies: its listener goes and its connections fall silent (no close is seen). */
+  crash(name: string): void {
+    this.listeners.delete(name);
+    for (const conn of this.conns) if (conn.from === name) conn.vanish();
+    this.partition([name], [...new Set([...this.conns].map((c) => c.to))]);
+  }
+
+  schedule(at: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, Math.max(0, at - performance.now()));
+    this.timers.add(timer);
+  }
+
+  /** Stop every pending delivery: the test is over. */
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

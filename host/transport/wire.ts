@@ -1,0 +1,99 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import protobuf from "protobufjs";
+
+/** The one schema of everything on the wire; the types below mirror it field by field. */
+const PROTO = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../abi/wire.proto");
+const Frame = protobuf.loadSync(PROTO).lookupType("onebox.wire.Frame");
+
+/** A frame larger than this closes its connection: nothing legitimate is that big. */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+/** 64-bit fields arrive as Long (or number) and leave as number, string or bigint text. */
+type U64 = number | string | { toString(): string };
+
+export interface Hello { cluster: string; abiVersion: number; nonce: Uint8Array; name: string; proof?: Uint8Array }
+export interface Member { id: number; name: string; url: string; state: MemberState; labels: Record<string, string>; load: number }
+export type MemberState = "alive" | "suspect" | "down";
+export interface Members { version: U64; members: Member[] }
+export interface ExitNote { to: number; pid: number; reason: string; status: number; text: string; ref?: number }
+export interface ProcInfo { pid: number; node: string; ppid: number; state: string; module: string; uptimeMs: number; memoryBytes: U64 }
+
+/** The bodies a Msg can carry, by field name in abi/wire.proto. */
+export interface Bodies {
+  empty: Record<string, never>;
+  join: { name: string; url: string; labels: Record<string, string> };
+  joined: { nodeId: number; members: Members };
+  members: Members;
+  heartbeat: { nodeId: number; load: number };
+  lock: { name: string; pid: number; timeoutMs: number };
+  token: { token: U64 };
+  unlock: { name: string; pid: number };
+  register: { name: string; pid: number };
+  unregister: { name: string; pid: number };
+  whereis: { name: string };
+  pid: { pid: number };
+  releaseAll: { pid: number };
+  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number };
+  fetchModule: { hash: string };
+  moduleBytes: { data: Uint8Array };
+  send: { from: number; to: number; tag: number; data: Uint8Array };
+  kill: { caller: number; pid: number };
+  monitor: { watcher: number; pid: number; ref: number };
+  demonitor: { watcher: number; pid: number; ref: number };
+  down: ExitNote;
+  childExit: ExitNote;
+  output: { sink: number; fd: number; data: Uint8Array };
+  ps: { cluster: boolean };
+  procs: { procs: ProcInfo[] };
+  run: { module: Uint8Array; argv: string[]; env: string[]; node: string };
+  exited: ExitNote;
+  nodes: Record<string, never>;
+  fOpen: { rel: string; flags: number };
+  fRead: { handle: number; pos: U64; len: number };
+  fWrite: { handle: number; pos: U64; data: Uint8Array };
+  fSize: { handle: number };
+  fClose: { handle: number };
+  fStat: { rel: string };
+  fReaddir: { rel: string };
+  fMkdir: { rel: string };
+  fUnlink: { rel: string };
+  fRename: { from: string; to: string };
+  fReadFile: { rel: string };
+  count: { n: U64 };
+  bytes: { data: Uint8Array };
+  stat: { size: U64; mtimeNs: U64; kind: number };
+  names: { names: string[] };
+}
+export type BodyName = keyof Bodies;
+/** One body: exactly one key of Bodies set. */
+export type Body = { [K in BodyName]: { [P in K]: Bodies[K] } }[BodyName];
+
+export type Msg = Body & { id?: number; replyTo?: number; errno?: string; detail?: string };
+
+export type Frame =
+  | { hello: Hello }
+  | { proof: { proof: Uint8Array } }
+  | { refuse: { reason: string } }
+  | { welcome: Record<string, never> }
+  | { batch: { seq: U64; msgs: Msg[] } };
+
+export const encodeFrame = (frame: Frame): Uint8Array => Frame.encode(frame as unknown as protobuf.Message).finish();
+
+/** Throws on bytes that are not a Frame: the caller closes that connection. */
+export function decodeFrame(bytes: Uint8Array): Frame {
+  const message = Frame.decode(bytes) as unknown as { kind?: string };
+  if (!message.kind) throw new Error("frame with no kind");
+  if (message.kind === "batch") for (const msg of (message as { batch: { msgs: Msg[] } }).batch.msgs) bodyName(msg);
+  return message as unknown as Frame;
+}
+
+/** The body a decoded Msg carries: protobufjs names the set member of oneof `body`. */
+export function bodyName(msg: Msg): BodyName {
+  const name = (msg as { body?: BodyName }).body;
+  if (!name) throw new Error("message with no body");
+  return name;
+}
+
+export const toNumber = (v: U64): number => (typeof v === "number" ? v : Number(v.toString()));
+export const toBigint = (v: U64): bigint => BigInt.asUintN(64, BigInt(typeof v === "number" ? v : v.toString()));

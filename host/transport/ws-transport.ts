@@ -1,0 +1,91 @@
+import fs from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { BufferedConn, type Conn, type Listener, type Transport } from "./transport.ts";
+import { MAX_FRAME_BYTES } from "./wire.ts";
+
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+class WsConn extends BufferedConn {
+  readonly remote: string;
+  private readonly socket: WebSocket;
+
+  constructor(socket: WebSocket, remote: string) {
+    super();
+    this.socket = socket;
+    this.remote = remote;
+    socket.binaryType = "nodebuffer";
+    socket.on("message", (data: RawData, isBinary: boolean) => {
+      if (!isBinary) return this.close("text frame on a binary protocol");
+      this.received(data as Buffer);
+    });
+    // 1009 is ws's answer to a frame above maxPayload: that connection only.
+    socket.on("close", (code, reason) => this.closed(reason.toString() || (code === 1009 ? "frame too large" : `closed (${code})`)));
+    socket.on("error", (error) => this.closed(error.message));
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(frame, { binary: true });
+  }
+
+  close(reason: string): void {
+    // Close reasons are limited to 123 bytes by the protocol.
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000, reason.slice(0, 120));
+    else this.socket.terminate();
+    this.closed(reason);
+  }
+}
+
+function parseAddress(address: string): { host: string; port: number } {
+  const match = /^(.*):(\d+)$/.exec(address);
+  if (!match) throw new Error(`listen address must be HOST:PORT, got '${address}'`);
+  return { host: match[1]!.replace(/^\[|\]$/g, ""), port: Number(match[2]) };
+}
+
+/** WebSocket connections; wss when a certificate and key are given. */
+export class WsTransport implements Transport {
+  private readonly tls: { cert: Buffer; key: Buffer } | undefined;
+
+  constructor(tls?: TlsFiles) {
+    this.tls = tls && { cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile) };
+  }
+
+  async listen(address: string, accept: (conn: Conn) => void): Promise<Listener> {
+    const { host, port } = parseAddress(address);
+    const server = this.tls ? https.createServer(this.tls) : http.createServer();
+    const wss = new WebSocketServer({ server, maxPayload: MAX_FRAME_BYTES });
+    wss.on("connection", (socket, request) => {
+      accept(new WsConn(socket, `${request.socket.remoteAddress}:${request.socket.remotePort}`));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => resolve());
+    });
+    const bound = (server.address() as AddressInfo).port;
+    const url = `${this.tls ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${bound}`;
+    return {
+      url,
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const client of wss.clients) client.terminate();
+          wss.close(() => server.close(() => resolve()));
+        }),
+    };
+  }
+
+  connect(url: string): Promise<Conn> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES });
+      socket.once("open", () => {
+        socket.off("error", reject);
+        resolve(new WsConn(socket, url));
+      });
+      socket.once("error", reject);
+    });
+  }
+}
