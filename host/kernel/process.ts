@@ -83,10 +83,11 @@ export class Process {
 
   /**
    * Suspend on `work` until it settles, unless the process is ended first: then the
-   * guest's stack is unwound with ProcessEnd. Resources the wait registered elsewhere
+   * guest's stack is unwound with ProcessEnd. A rejection goes through `recover`, if given.
+   * Resources the wait registered elsewhere
    * are released by the kernel's end-of-process cleanup, not here.
    */
-  block<T>(work: Promise<T>): Promise<T> {
+  block<T>(work: Promise<T>, recover?: (error: unknown) => T): Promise<T> {
     this.state = "blocked";
     return new Promise<T>((resolve, reject) => {
       this.interruptBlocked = reject;
@@ -101,7 +102,13 @@ export class Process {
           if (this.interruptBlocked !== reject) return;
           this.interruptBlocked = undefined;
           this.state = "running";
-          reject(error);
+          // Recovering here rather than in a .catch after saves a promise hop per wake.
+          if (!recover) return reject(error);
+          try {
+            resolve(recover(error));
+          } catch (unrecoverable) {
+            reject(unrecoverable);
+          }
         },
       );
     });

@@ -48,7 +48,7 @@ type Result = number | Promise<number>;
 
 /** A promise a handler returned: awaited under proc.block, so a kill can interrupt it. */
 function settle(def: Syscall, proc: Process, result: Promise<number>): Promise<number> {
-  return proc.block(result).catch((error: unknown) => errorResult(def, proc, error));
+  return proc.block(result, (error) => errorResult(def, proc, error));
 }
 
 /** The same call, timed and reported to the tracer. */

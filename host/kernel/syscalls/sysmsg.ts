@@ -45,10 +45,15 @@ export const messageCalls = {
               reject(new SysError("ETIMEDOUT", `recv after ${timeoutMs} ms`));
             })
           : undefined;
+      // Delivered in the wake-up itself, not in a .then after it: one promise hop less.
       proc.mailbox.wait(filter, () => {
         proc.cancelTimeout(timer);
-        resolve(0);
+        try {
+          resolve(deliver(proc, proc.mailbox.find(filter), bufPtr, bufLen, infoPtr));
+        } catch (error) {
+          reject(error);
+        }
       });
-    }).then(() => deliver(proc, proc.mailbox.find(filter), bufPtr, bufLen, infoPtr));
+    });
   },
 } satisfies Partial<HandlerTable>;
