@@ -4,10 +4,12 @@ import { CliError, option, parseArgs, type Command } from "./command.ts";
 export const buildCommand: Command = {
   name: "build",
   summary: "compile a guest program to a onebox module",
-  help: `usage: onebox build FILE.ts [-o OUT.wasm]
+  help: `usage: onebox build FILE.ts|FILE.c [-o OUT.wasm]
 
-Compile a guest (AssemblyScript .ts) against the onebox guest SDK and stamp the
-ABI version into it. The output defaults to FILE.wasm next to the source.
+Compile a guest against the onebox guest SDK and stamp the ABI version into it:
+AssemblyScript (.ts) with the SDK imported as "onebox", or C (.c) with
+guest-sdk/c/onebox.h through Debian's clang-14, lld-14 and wasi-libc.
+The output defaults to FILE.wasm next to the source.
 
 options:
   -o, --out FILE   where to write the module
