@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ABI_SECTION, ABI_VERSION, ERRNO, EXIT_REASONS, FLAGS, LAYOUTS, MODULE_ONEBOX, SYSCALLS, type ParamKind, type Syscall } from "./abi.ts";
+import { blockingWitCalls, WIT_CALLS, WIT_INTERFACE, WIT_PACKAGE, WIT_START, WIT_WORLD, witErrno, type WitCallName } from "./wit.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HEADER = "// Generated from abi/abi.ts by abi/gen.ts. Do not edit.";
@@ -173,6 +174,39 @@ function cHeader(): string {
   return lines.join("\n") + "\n";
 }
 
+/** abi/onebox.wit: the world a component guest is built against (see abi/wit.ts). */
+function wit(): string {
+  const docOf = new Map<string, string>((SYSCALLS as readonly Syscall[]).map((s) => [s.name, s.doc]));
+  const blocking = new Set<string>(blockingWitCalls());
+  const lines = [
+    "// Generated from abi/abi.ts and abi/wit.ts by abi/gen.ts. Do not edit.",
+    "//",
+    "// The onebox ABI for component guests: the same calls as the core-module imports, with",
+    "// WIT values instead of pointers. A call that can fail returns result<T, errno>.",
+    "// Calls marked blocking suspend the guest (an async import under JSPI).",
+    `package ${WIT_PACKAGE};`,
+    "",
+    `interface ${WIT_INTERFACE} {`,
+    "  /** Why a call failed: the ABI's errno names, lower-case. */",
+    "  enum errno {",
+    ...Object.keys(ERRNO).map((name) => `    ${witErrno(name as keyof typeof ERRNO)},`),
+    "  }",
+    "",
+    `  /** What wait reports: the child's pid, its exit status and reason code (${Object.entries(EXIT_REASONS).map(([n, r]) => `${n}=${r.code}`).join(", ")}). */`,
+    "  record wait-status { pid: s32, status: s32, reason: s32 }",
+    `  /** A received message. Tag ${FLAGS.special.TAG_DOWN.value} is a monitor's down message, data in the down_message layout. */`,
+    "  record message { sender: s32, tag: s32, data: list<u8> }",
+    "  /** What stat reports; kind is a KIND_* value. */",
+    "  record file-stat { size: u64, mtime-ns: u64, kind: u32 }",
+  ];
+  for (const [name, c] of Object.entries(WIT_CALLS) as [WitCallName, (typeof WIT_CALLS)[WitCallName]][]) {
+    const result = c.ok === undefined ? "" : c.fails ? ` -> result<${c.ok === "_" ? "_" : c.ok}, errno>` : c.ok === "_" ? "" : ` -> ${c.ok}`;
+    lines.push("", `  /** ${docOf.get(c.abi)}${blocking.has(name) ? " Blocking." : ""} */`, `  ${name}: func(${c.params})${result};`);
+  }
+  lines.push("}", "", `world ${WIT_WORLD} {`, `  import ${WIT_INTERFACE};`, "  /** The guest's entry point, as _start is a core module's. */", `  export ${WIT_START}: func();`, "}");
+  return lines.join("\n") + "\n";
+}
+
 const wasmType: Record<ParamKind, string> = { i32: "i32", i64: "i64", ptr: "i32 (pointer)", len: "i32 (length)" };
 
 function abiDoc(): string {
@@ -227,6 +261,7 @@ export const GENERATED: Record<string, () => string> = {
   "guest-sdk/assemblyscript/onebox/abi.ts": assemblyscript,
   "guest-sdk/c/onebox.h": cHeader,
   "docs/ABI.md": abiDoc,
+  "abi/onebox.wit": wit,
 };
 
 function main(check: boolean): number {

@@ -2,10 +2,18 @@ import { after } from "../file-service.ts";
 import type { Process } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
 
+/** The lock calls without guest pointers, for both kinds of guest. */
+export const lockOps = {
+  /** The fencing token of the acquired lock. */
+  lock: (proc: Process, name: string, timeoutMs: number): bigint | Promise<bigint> => proc.kernel.coordinator.lock(name, proc.pid, timeoutMs),
+
+  unlock: (proc: Process, name: string): void | Promise<void> => proc.kernel.coordinator.unlock(name, proc.pid),
+};
+
 function acquire(proc: Process, namePtr: number, nameLen: number, timeoutMs: number, tokenPtr: number): number | Promise<number> {
   const name = proc.memory.string(namePtr, nameLen);
   proc.memory.view8(tokenPtr, 8);
-  return after(proc.kernel.coordinator.lock(name, proc.pid, timeoutMs), (token) => {
+  return after(lockOps.lock(proc, name, timeoutMs), (token) => {
     proc.memory.setU64(tokenPtr, token);
     return 0;
   });
@@ -19,6 +27,6 @@ export const lockCalls = {
   },
 
   unlock(proc, namePtr, nameLen) {
-    return after(proc.kernel.coordinator.unlock(proc.memory.string(namePtr, nameLen), proc.pid), () => 0);
+    return after(lockOps.unlock(proc, proc.memory.string(namePtr, nameLen)), () => 0);
   },
 } satisfies Partial<HandlerTable>;

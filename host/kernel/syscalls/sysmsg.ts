@@ -1,6 +1,6 @@
 import { LAYOUTS } from "../../../abi/abi.ts";
 import { fail, SysError } from "../errors.ts";
-import type { TagFilter } from "../mailbox.ts";
+import type { Message, TagFilter } from "../mailbox.ts";
 import type { Process } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
 
@@ -14,30 +14,37 @@ function deliver(proc: Process, index: number, bufPtr: number, bufLen: number, i
   const len = message.data.byteLength;
   m.setI32(infoPtr + INFO.fields.len.offset, len);
   if (len > bufLen >>> 0) fail("E2BIG", `message of ${len} bytes, buffer of ${bufLen}`);
-  proc.mailbox.remove(index);
+  takeMessage(proc, index);
   m.write(bufPtr, message.data);
   m.setI32(infoPtr + INFO.fields.sender.offset, message.sender);
   m.setI32(infoPtr + INFO.fields.tag.offset, message.tag);
   return len;
 }
 
-export const messageCalls = {
-  send(proc, pid, tag, dataPtr, dataLen) {
+/** Take queued message `index` out of the mailbox, whole. */
+export function takeMessage(proc: Process, index: number): Message {
+  const message = proc.mailbox.peek(index);
+  proc.mailbox.remove(index);
+  return message;
+}
+
+/** The message calls without guest pointers, for both kinds of guest. */
+export const messageOps = {
+  send(proc: Process, pid: number, tag: number, data: Uint8Array): void {
     if (tag < 0) fail("EINVAL", "tags below 0 are the system's");
-    proc.kernel.send(proc.pid, pid, tag, proc.memory.copy(dataPtr, dataLen));
-    return 0;
+    proc.kernel.send(proc.pid, pid, tag, data);
   },
 
-  recv(proc, tagsPtr, tagsCount, timeoutMs, bufPtr, bufLen, infoPtr) {
-    const m = proc.memory;
-    if (tagsCount < 0 || tagsCount > MAX_TAGS) fail("EINVAL", `tags_count must be 0..${MAX_TAGS}`);
-    const filter: TagFilter = Array.from({ length: tagsCount }, (_, i) => m.i32(tagsPtr + 4 * i));
-    m.view8(bufPtr, bufLen);
-    m.view8(infoPtr, INFO.size);
+  /**
+   * Wait up to `timeoutMs` for the oldest message matching `filter`, then hand its index
+   * to `take`, which either removes it or throws leaving it queued.
+   */
+  recv<R>(proc: Process, filter: TagFilter, timeoutMs: number, take: (index: number) => R): R | Promise<R> {
+    if (filter.length > MAX_TAGS) fail("EINVAL", `tags_count must be 0..${MAX_TAGS}`);
     const found = proc.mailbox.find(filter);
-    if (found >= 0) return deliver(proc, found, bufPtr, bufLen, infoPtr);
+    if (found >= 0) return take(found);
     if (timeoutMs === 0) fail("EAGAIN", "no matching message");
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       const timer =
         timeoutMs > 0
           ? proc.timeout(timeoutMs, () => {
@@ -49,11 +56,27 @@ export const messageCalls = {
       proc.mailbox.wait(filter, () => {
         proc.cancelTimeout(timer);
         try {
-          resolve(deliver(proc, proc.mailbox.find(filter), bufPtr, bufLen, infoPtr));
+          resolve(take(proc.mailbox.find(filter)));
         } catch (error) {
           reject(error);
         }
       });
     });
+  },
+};
+
+export const messageCalls = {
+  send(proc, pid, tag, dataPtr, dataLen) {
+    messageOps.send(proc, pid, tag, proc.memory.copy(dataPtr, dataLen));
+    return 0;
+  },
+
+  recv(proc, tagsPtr, tagsCount, timeoutMs, bufPtr, bufLen, infoPtr) {
+    const m = proc.memory;
+    if (tagsCount < 0 || tagsCount > MAX_TAGS) fail("EINVAL", `tags_count must be 0..${MAX_TAGS}`);
+    const filter: TagFilter = Array.from({ length: tagsCount }, (_, i) => m.i32(tagsPtr + 4 * i));
+    m.view8(bufPtr, bufLen);
+    m.view8(infoPtr, INFO.size);
+    return messageOps.recv(proc, filter, timeoutMs, (index) => deliver(proc, index, bufPtr, bufLen, infoPtr));
   },
 } satisfies Partial<HandlerTable>;

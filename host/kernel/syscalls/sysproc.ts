@@ -1,5 +1,7 @@
 import { FLAGS } from "../../../abi/abi.ts";
-import { exitInfo, fail, ProcessEnd, reasonCode } from "../errors.ts";
+import { exitInfo, fail, ProcessEnd, reasonCode, type ExitInfo } from "../errors.ts";
+import { after } from "../file-service.ts";
+import type { Process } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
 
 const WAIT_ANY = FLAGS.special.WAIT_ANY.value;
@@ -12,28 +14,27 @@ export function splitStrings(text: string): string[] {
   return parts;
 }
 
-export const processCalls = {
-  spawn(proc, pathPtr, pathLen, argsPtr, argsLen, envPtr, envLen, nodePtr, nodeLen) {
-    const m = proc.memory;
-    const path = m.string(pathPtr, pathLen);
-    const args = splitStrings(m.string(argsPtr, argsLen));
-    const env = splitStrings(m.string(envPtr, envLen));
-    const node = m.string(nodePtr, nodeLen);
-    return proc.kernel.spawnChild(proc, { path, args, env, node });
-  },
+/** A child that wait reaped. */
+export interface Reaped {
+  readonly pid: number;
+  readonly info: ExitInfo;
+}
 
-  exit(_proc, status) {
+/**
+ * The process calls without guest pointers: the logic both the core-module handlers
+ * below and the component adapter (component-calls.ts) run.
+ */
+export const processOps = {
+  exit(status: number): never {
     throw new ProcessEnd(exitInfo("NORMAL", "exit", status));
   },
 
-  wait(proc, pid, statusPtr) {
-    proc.memory.view8(statusPtr, 8);
-    const reap = (child: number): number => {
+  /** Reap child `pid` (or any, with WAIT_ANY), waiting for it to end if it has not. */
+  wait(proc: Process, pid: number): Reaped | Promise<Reaped> {
+    const reap = (child: number): Reaped => {
       const info = proc.zombies.get(child)!;
       proc.zombies.delete(child);
-      proc.memory.setI32(statusPtr, info.status);
-      proc.memory.setI32(statusPtr + 4, reasonCode(info.reason));
-      return child;
+      return { pid: child, info };
     };
     if (pid === WAIT_ANY) {
       const first = proc.zombies.keys().next();
@@ -50,6 +51,30 @@ export const processCalls = {
         resolve(child);
       };
     }).then(reap);
+  },
+};
+
+export const processCalls = {
+  spawn(proc, pathPtr, pathLen, argsPtr, argsLen, envPtr, envLen, nodePtr, nodeLen) {
+    const m = proc.memory;
+    const path = m.string(pathPtr, pathLen);
+    const args = splitStrings(m.string(argsPtr, argsLen));
+    const env = splitStrings(m.string(envPtr, envLen));
+    const node = m.string(nodePtr, nodeLen);
+    return proc.kernel.spawnChild(proc, { path, args, env, node });
+  },
+
+  exit(_proc, status) {
+    return processOps.exit(status);
+  },
+
+  wait(proc, pid, statusPtr) {
+    proc.memory.view8(statusPtr, 8);
+    return after(processOps.wait(proc, pid), (child) => {
+      proc.memory.setI32(statusPtr, child.info.status);
+      proc.memory.setI32(statusPtr + 4, reasonCode(child.info.reason));
+      return child.pid;
+    });
   },
 
   kill(proc, pid) {

@@ -34,6 +34,26 @@ function writeSizes(proc: Process, list: readonly string[], countPtr: number, si
 
 const wallNs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
 
+function checkOutput(fd: number): asserts fd is 1 | 2 {
+  if (fd !== 1 && fd !== 2) fail("EBADF", `fd ${fd}: fd_write serves stdout and stderr; use onebox write for files`);
+}
+
+/** The WASI calls a component also has, without guest pointers (see abi/wit.ts). */
+export const envOps = {
+  clockNs(clockId: number): bigint {
+    if (clockId === CLOCK_MONOTONIC) return process.hrtime.bigint();
+    if (clockId === CLOCK_REALTIME) return wallNs();
+    return fail("EINVAL", `clock ${clockId}`);
+  },
+
+  random: (target: Uint8Array): Uint8Array => randomFillSync(target),
+
+  output(proc: Process, fd: number, data: Uint8Array): void {
+    checkOutput(fd);
+    proc.output.write(fd, data);
+  },
+};
+
 export const wasiCalls = {
   args_sizes_get: (proc, argcPtr, sizePtr) => writeSizes(proc, proc.argv, argcPtr, sizePtr),
   args_get: (proc, argvPtr, bufPtr) => writeStrings(proc, proc.argv, argvPtr, bufPtr),
@@ -41,9 +61,7 @@ export const wasiCalls = {
   environ_get: (proc, envPtr, bufPtr) => writeStrings(proc, proc.env, envPtr, bufPtr),
 
   clock_time_get(proc, clockId, _precision, timePtr) {
-    if (clockId === CLOCK_MONOTONIC) proc.memory.setU64(timePtr, process.hrtime.bigint());
-    else if (clockId === CLOCK_REALTIME) proc.memory.setU64(timePtr, wallNs());
-    else fail("EINVAL", `clock ${clockId}`);
+    proc.memory.setU64(timePtr, envOps.clockNs(clockId));
     return 0;
   },
 
@@ -54,12 +72,12 @@ export const wasiCalls = {
   },
 
   random_get(proc, bufPtr, bufLen) {
-    randomFillSync(proc.memory.view8(bufPtr, bufLen));
+    envOps.random(proc.memory.view8(bufPtr, bufLen));
     return 0;
   },
 
   fd_write(proc, fd, iovsPtr, iovsLen, nwrittenPtr) {
-    if (fd !== 1 && fd !== 2) fail("EBADF", `fd ${fd}: fd_write serves stdout and stderr; use onebox write for files`);
+    checkOutput(fd);
     const m = proc.memory;
     const parts: Uint8Array[] = [];
     let total = 0;
@@ -69,7 +87,7 @@ export const wasiCalls = {
       total += part.byteLength;
     }
     m.setU32(nwrittenPtr, total);
-    proc.output.write(fd, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    envOps.output(proc, fd, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
     return 0;
   },
 
