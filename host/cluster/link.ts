@@ -34,6 +34,7 @@ export class Link {
   private connecting: Promise<Channel> | undefined;
   private backlog: Body[] = [];
   private closedWith: string | undefined;
+  private abortDial: ((error: Error) => void) | undefined;
 
   constructor(peer: string, dial: () => Promise<Channel>) {
     this.peer = peer;
@@ -46,7 +47,14 @@ export class Link {
 
   private ready(): Promise<Channel> {
     if (this.closedWith !== undefined) return Promise.reject(new SysError("EHOSTUNREACH", `${this.peer}: ${this.closedWith}`));
-    this.connecting ??= this.dial().then(
+    // A link closed while it dials (its node declared down) fails its waiters at once.
+    this.connecting ??= new Promise<Channel>((resolve, reject) => {
+      this.abortDial = reject;
+      this.dial().then((channel) => {
+        if (this.closedWith !== undefined) channel.close(this.closedWith);
+        resolve(channel);
+      }, reject);
+    }).then(
       (channel) => {
         this.channel = channel;
         channel.onClose((reason) => this.close(reason));
@@ -78,6 +86,7 @@ export class Link {
     if (this.closedWith !== undefined) return;
     this.closedWith = reason;
     this.backlog = [];
+    this.abortDial?.(new Error(reason));
     if (this.channel && !this.channel.isClosed) this.channel.close(reason);
   }
 }

@@ -60,11 +60,13 @@ export class ClusterNode implements Router {
   private readonly sinks = new OutputSinks();
   private readonly scheduler = new Scheduler();
   private readonly fetches = new Map<string, Promise<LoadedModule>>();
-  private coordinatorService: CoordinatorService | undefined;
+  /** The embedded coordinator, on the founding node only. */
+  coordinator: CoordinatorService | undefined;
   private coordinatorHeard = 0;
   private listener: Listener | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private probing = false;
 
   private constructor(options: NodeOptions) {
     this.options = options;
@@ -94,7 +96,7 @@ export class ClusterNode implements Router {
   }
 
   get isCoordinator(): boolean {
-    return this.coordinatorService !== undefined;
+    return this.coordinator !== undefined;
   }
 
   private self(id: number): Member {
@@ -106,8 +108,8 @@ export class ClusterNode implements Router {
   }
 
   private async found(): Promise<void> {
-    this.coordinatorService = new CoordinatorService();
-    this.makeKernel(COORDINATOR_ID, this.coordinatorService.local);
+    this.coordinator = new CoordinatorService();
+    this.makeKernel(COORDINATOR_ID, this.coordinator.local);
     this.members.admit(this.self(COORDINATOR_ID), performance.now());
     this.log(`founded cluster '${this.options.cluster}' at ${this.url}`);
   }
@@ -178,12 +180,29 @@ export class ClusterNode implements Router {
       this.broadcast();
       return;
     }
-    try {
-      this.link(COORDINATOR_ID).cast({ heartbeat: { nodeId: this.id, load: this.kernel.procs.size } });
-    } catch {
-      // The coordinator is down; nothing to tell.
-    }
+    const heartbeat: Body = { heartbeat: { nodeId: this.id, load: this.kernel.procs.size } };
+    if (this.members.get(COORDINATOR_ID)?.state === "down") return this.probeCoordinator(heartbeat);
+    this.link(COORDINATOR_ID).cast(heartbeat);
     if (now - this.coordinatorHeard > this.members.timeoutMs * 1.5) this.act(this.members.markDown(COORDINATOR_ID));
+  }
+
+  /**
+   * Lost the coordinator: keep knocking. If it was a partition, the coordinator answers
+   * with its list, in which this node is down, and the node fences itself.
+   */
+  private probeCoordinator(heartbeat: Body): void {
+    if (this.probing) return;
+    this.probing = true;
+    this.dial(this.members.get(COORDINATOR_ID)!.url).then(
+      (channel) => {
+        channel.cast(heartbeat);
+        setTimeout(() => {
+          channel.close("probe done");
+          this.probing = false;
+        }, this.members.timeoutMs);
+      },
+      () => (this.probing = false),
+    );
   }
 
   /** The coordinator's list to every other alive member: membership, loads, and its own pulse. */
@@ -217,7 +236,7 @@ export class ClusterNode implements Router {
       this.links.get(member.id)?.close("node down");
       this.links.delete(member.id);
       this.kernel.nodeDown(member.id);
-      this.coordinatorService?.nodeDown(member.id);
+      this.coordinator?.nodeDown(member.id);
     }
   }
 
@@ -255,8 +274,8 @@ export class ClusterNode implements Router {
       case "unregister":
       case "whereis":
       case "releaseAll":
-        if (!this.coordinatorService) fail("EHOSTUNREACH", `${this.name} is not the coordinator`);
-        return this.coordinatorService.serve(kind, m);
+        if (!this.coordinator) fail("EHOSTUNREACH", `${this.name} is not the coordinator`);
+        return this.coordinator.serve(kind, m);
       case "spawn":
         return this.serveSpawn(m.spawn!);
       case "fetchModule": {

@@ -199,7 +199,10 @@ export class Kernel {
   /** Child `child` of local process `ppid` ended, here or on another node: make it a zombie for wait. */
   childExited(ppid: number, child: number, info: ExitInfo): void {
     const parent = this.procs.get(ppid);
-    if (!parent?.children.delete(child)) return;
+    if (!parent) return;
+    // A remote child's end may overtake the reply to its spawn: they travel on the two
+    // connections of the pair. Its zombie then waits for spawnChild to see it.
+    if (!parent.children.delete(child) && this.isLocal(child)) return;
     parent.zombies.set(child, info);
     parent.childWaiter?.(child);
   }
@@ -242,7 +245,7 @@ export class Kernel {
     };
     if (node !== this.nodeName) {
       const pid = await this.remote(`node ${node}`).spawn(node, request);
-      parent.children.add(pid);
+      if (!parent.zombies.has(pid)) parent.children.add(pid);
       return pid;
     }
     let child: Process;

@@ -104,6 +104,8 @@ export class Channel {
     let frame;
     try {
       frame = decodeFrame(bytes);
+      // A repeated handshake frame (a duplicating network) is harmless; anything else is not.
+      if (("hello" in frame && frame.hello) || ("proof" in frame && frame.proof) || ("welcome" in frame && frame.welcome)) return;
       if (!("batch" in frame) || !frame.batch) throw new Error("expected a batch");
     } catch (error) {
       return this.close(`malformed frame from ${this.peerName}: ${(error as Error).message}`);

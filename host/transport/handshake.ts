@@ -23,12 +23,18 @@ function sameMac(a: Uint8Array | undefined, b: Buffer): boolean {
   return a !== undefined && a.byteLength === b.byteLength && timingSafeEqual(a, b);
 }
 
+/** The last handshake frame read per connection: a repeat of it is a duplicate, not a step. */
+const lastRead = new WeakMap<Conn, Buffer>();
+
 /** The next frame on a connection that has no other reader yet. */
 function nextFrame(conn: Conn): Promise<Frame> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new HandshakeError("handshake timed out")), TIMEOUT_MS);
     conn.setHandlers(
       (bytes) => {
+        const previous = lastRead.get(conn);
+        if (previous?.equals(bytes)) return;
+        lastRead.set(conn, Buffer.from(bytes));
         clearTimeout(timer);
         try {
           resolve(decodeFrame(bytes));

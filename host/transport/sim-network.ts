@@ -38,6 +38,7 @@ class SimConn extends BufferedConn {
   readonly to: string;
   private readonly random: () => number;
   private lastDelivery = 0;
+  private readonly inFlight: { at: number; run: () => void }[] = [];
 
   constructor(net: SimNetwork, from: string, to: string, link: string) {
     super();
@@ -59,16 +60,30 @@ class SimConn extends BufferedConn {
     const at = Math.max(this.lastDelivery, performance.now() + min + this.random() * (max - min));
     this.lastDelivery = at;
     const bytes = frame.slice();
-    this.net.schedule(at, () => {
-      if (this.net.cut(this.from, this.to)) return;
-      for (let i = 0; i < copies; i++) this.peer.received(bytes);
+    this.enqueue(at, () => {
+      for (let i = 0; i < copies && !this.net.cut(this.from, this.to); i++) this.peer.received(bytes);
     });
+  }
+
+  private enqueue(at: number, run: () => void): void {
+    this.inFlight.push({ at, run });
+    if (this.inFlight.length === 1) this.net.schedule(at, () => this.deliver());
+  }
+
+  /**
+   * Frames leave in the order sent: one timer for the head of the queue, because timers
+   * of different lengths set at different times may fire out of order.
+   */
+  private deliver(): void {
+    const now = performance.now();
+    while (this.inFlight.length > 0 && this.inFlight[0]!.at <= now + 1) this.inFlight.shift()!.run();
+    if (this.inFlight.length > 0) this.net.schedule(this.inFlight[0]!.at, () => this.deliver());
   }
 
   close(reason: string): void {
     if (this.isClosed) return;
     this.closed(reason);
-    this.net.schedule(Math.max(this.lastDelivery, performance.now()), () => this.peer.closed(`peer closed: ${reason}`));
+    this.enqueue(Math.max(this.lastDelivery, performance.now()), () => this.peer.closed(`peer closed: ${reason}`));
   }
 
   /** Gone without a word, like a kill -9 behind a dead switch. */

@@ -37,6 +37,14 @@ if (role == "echo") {
   const token = ob.lock("L");
   ob.sendText(ob.getppid(), 5, token.toString());
   ob.recv([6]);
+} else if (role == "lockwait") {
+  report("waiter.token", ob.lock("L").toString());
+} else if (role == "watch") {
+  ob.monitor(I32.parseInt(argv[2]));
+  const down = ob.recv([ob.TAG_DOWN])!.down();
+  report("watch.down", ob.reasonName(down.reason));
+} else if (role == "stat") {
+  report("stat", (ob.stat(argv[2]) == null ? -ob.errno() : 0).toString());
 } else if (role == "registrar") {
   ob.register("svc");
   ob.sendText(ob.getppid(), 7, "registered");
