@@ -52,7 +52,7 @@ export const ENTRIES: readonly Entry[] = [
     op: "spawn + exit + wait of the minimal module",
     floor: "floor-instantiate",
     target: { of: "ratio", max: 3 },
-    run: (ctx) => guestTimed(ctx, { mode: "spawn", args: [`/${MINIMAL_MODULE}`], calls: 20, batches: { quick: 30, full: 300 } }),
+    run: (ctx) => guestTimed(ctx, { mode: "spawn", args: [`/${MINIMAL_MODULE}`], calls: 20, batches: { quick: 30, full: 300 }, warmupCalls: 1_000 }),
   },
   {
     name: "file-local",

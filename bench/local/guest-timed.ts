@@ -9,17 +9,18 @@ export interface GuestRun {
   /** Calls per timed batch: enough that the two clock reads around it vanish. */
   readonly calls: number;
   readonly batches: { readonly quick: number; readonly full: number };
+  /** Calls made before timing counts (default 20,000): V8 tiers up the hot path only after thousands. */
+  readonly warmupCalls?: number;
 }
 
 /**
  * Run the bench guest in one mode on a fresh node and turn its batch timings into
- * per-call samples. The first fifth of the batches (at least two) warm the JIT and are
- * dropped.
+ * per-call samples. Batches that warm the JIT are run first and dropped.
  */
 export async function guestTimed(ctx: BenchContext, run: GuestRun): Promise<Measurement> {
   const { kernel, guest } = await benchNode(ctx);
   const batches = ctx.quick ? run.batches.quick : run.batches.full;
-  const warm = Math.max(2, Math.floor(batches / 5));
+  const warm = Math.max(2, Math.ceil((run.warmupCalls ?? 20_000) / run.calls));
   const lines: string[] = [];
   const proc = startGuest(kernel, guest, [run.mode, String(warm + batches), String(run.calls), ...(run.args ?? [])], (l) => lines.push(l));
   const info = await kernel.whenExited(proc.pid);

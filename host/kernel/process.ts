@@ -84,8 +84,8 @@ export class Process {
   /**
    * Suspend on `work` until it settles, unless the process is ended first: then the
    * guest's stack is unwound with ProcessEnd. A rejection goes through `recover`, if given.
-   * Resources the wait registered elsewhere
-   * are released by the kernel's end-of-process cleanup, not here.
+   * Resources the wait registered elsewhere are released by the kernel's end-of-process
+   * cleanup, not here.
    */
   block<T>(work: Promise<T>, recover?: (error: unknown) => T): Promise<T> {
     this.state = "blocked";
