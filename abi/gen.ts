@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ABI_SECTION, ABI_VERSION, ERRNO, EXIT_REASONS, FLAGS, LAYOUTS, MODULE_ONEBOX, SYSCALLS, type ParamKind, type Syscall } from "./abi.ts";
-import { blockingWitCalls, WIT_CALLS, WIT_INTERFACE, WIT_PACKAGE, WIT_START, WIT_WORLD, witErrno, type WitCallName } from "./wit.ts";
+import { blockingWitCalls, WIT_CALLS, WIT_IMPORT, WIT_INTERFACE, WIT_PACKAGE, WIT_START, WIT_WORLD, witErrno, type WitCallName } from "./wit.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HEADER = "// Generated from abi/abi.ts by abi/gen.ts. Do not edit.";
@@ -174,6 +174,21 @@ function cHeader(): string {
   return lines.join("\n") + "\n";
 }
 
+/** Constants for JavaScript component guests; their calls come from the WIT import itself. */
+function componentConstants(): string {
+  const lines = [HEADER, "// Errors are thrown: a failed call throws with .payload, the errno's name in lower case.", "", `export const ABI_VERSION = ${ABI_VERSION};`, `export const WIT_IMPORT = "${WIT_IMPORT}";`, ""];
+  for (const [name, r] of Object.entries(EXIT_REASONS)) lines.push(`/** ${r.doc} */`, `export const REASON_${name} = ${r.code};`);
+  lines.push("");
+  for (const group of Object.values(FLAGS)) {
+    for (const [name, f] of Object.entries(group)) lines.push(`/** ${f.doc} */`, `export const ${name} = ${f.value};`);
+  }
+  lines.push("");
+  const down = LAYOUTS.down_message;
+  lines.push(`export const DOWN_MESSAGE_SIZE = ${down.size};`);
+  for (const [field, f] of Object.entries(down.fields)) lines.push(`export const DOWN_MESSAGE_${field.toUpperCase()}_OFFSET = ${f.offset};`);
+  return lines.join("\n") + "\n";
+}
+
 /** abi/onebox.wit: the world a component guest is built against (see abi/wit.ts). */
 function wit(): string {
   const docOf = new Map<string, string>((SYSCALLS as readonly Syscall[]).map((s) => [s.name, s.doc]));
@@ -262,6 +277,7 @@ export const GENERATED: Record<string, () => string> = {
   "guest-sdk/c/onebox.h": cHeader,
   "docs/ABI.md": abiDoc,
   "abi/onebox.wit": wit,
+  "guest-sdk/component/abi.js": componentConstants,
 };
 
 function main(check: boolean): number {

@@ -4,6 +4,7 @@ import { exitInfo, fail, ProcessEnd, reasonCode, SysError, type ExitInfo } from 
 import { ExportDir } from "./export-dir.ts";
 import type { FileService } from "./file-service.ts";
 import { GuestMemory, encodeUtf8 } from "./guest-memory.ts";
+import { instantiateComponent } from "./component-instance.ts";
 import { LocalCoordinator } from "./local-coordinator.ts";
 import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
@@ -137,22 +138,28 @@ export class Kernel {
   /** Create, instantiate and schedule a process. Throws ModuleError if it cannot start. */
   start(request: StartRequest): Process {
     const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), mailboxCapacity: this.limits.mailbox });
-    let instance: WebAssembly.Instance;
+    let entry: () => Promise<unknown>;
     try {
-      instance = new WebAssembly.Instance(request.module.module, importsFor(proc, () => this.tracer));
+      const { component } = request.module;
+      entry = component ? instantiateComponent(proc, component, this.trampolines, () => this.tracer) : this.instantiateCore(proc);
     } catch (error) {
+      this.trampolines.release(proc);
       throw new ModuleError(`cannot instantiate: ${(error as Error).message}`);
     }
-    const exports = instance.exports;
-    proc.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
-    proc.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
-    (exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, this.trampolines.take(proc));
-    const entry = WebAssembly.promising(exports._start as () => unknown);
     this.procs.set(proc.pid, proc);
     // A macrotask, so a spawning parent resumes (all microtasks) before the child runs:
     // it can monitor the child before the child can end, as Erlang's spawn_monitor.
     setImmediate(() => void this.run(proc, entry));
     return proc;
+  }
+
+  /** A core module's instance, wired to the process; returns its entry. */
+  private instantiateCore(proc: Process): () => Promise<unknown> {
+    const exports = new WebAssembly.Instance(proc.module.module, importsFor(proc, () => this.tracer)).exports;
+    proc.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
+    proc.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
+    (exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, this.trampolines.take(proc));
+    return WebAssembly.promising(exports._start as () => unknown);
   }
 
   private async run(proc: Process, entry: () => Promise<unknown>): Promise<void> {

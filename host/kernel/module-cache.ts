@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { ABI_SECTION, ABI_VERSION, findSyscall, MODULE_ONEBOX } from "../../abi/abi.ts";
+import { isComponent, loadComponent, type ComponentCode } from "./component-loader.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, ModuleFormatError } from "./wasm/instrument.ts";
 
 /** A module that passed every check, compiled once and shared by all its processes. */
@@ -7,9 +8,12 @@ export interface LoadedModule {
   /** sha256 of the bytes as given: how nodes name a module to each other. */
   readonly hash: string;
   readonly bytes: Uint8Array;
-  /** Instrumented for preemption and the memory cap, then compiled. */
+  /** Instrumented for preemption and the memory cap, then compiled; a component's own core module. */
   readonly module: WebAssembly.Module;
+  /** ABI imports of a core module; a component's are its WIT imports, so none here. */
   readonly imports: readonly WebAssembly.ModuleImportDescriptor[];
+  /** Set for a component guest (see component-loader.ts). */
+  readonly component?: ComponentCode;
 }
 
 /** Why a module cannot run, in one line a person can act on. */
@@ -86,6 +90,10 @@ export class ModuleCache {
   }
 
   private async compile(hash: string, bytes: Uint8Array): Promise<LoadedModule> {
+    if (isComponent(bytes)) {
+      const component = await loadComponent(hash, bytes, this.limits);
+      return { hash, bytes, module: component.main, imports: [], component };
+    }
     let instrumented: Uint8Array;
     try {
       instrumented = instrument(bytes, { fuelPerSlice: this.limits.fuelPerSlice, maxMemoryPages: this.limits.memoryPages }).bytes;

@@ -3,6 +3,7 @@ import path from "node:path";
 import { stampAbiVersion } from "./abi-section.ts";
 import { compileAssemblyScript } from "./assemblyscript.ts";
 import { compileC } from "./c.ts";
+import { compileComponent } from "./component.ts";
 
 export interface BuildResult {
   readonly out: string;
@@ -15,16 +16,27 @@ export function defaultOutput(source: string): string {
   return source.replace(/\.[^./]+$/, "") + ".wasm";
 }
 
-/** Build one guest source file into a stamped module. The language is chosen by extension. */
-export async function buildGuest(source: string, out = defaultOutput(source)): Promise<BuildResult> {
+export interface BuildOptions {
+  /** Build a .ts file as a JavaScript component rather than as AssemblyScript. */
+  readonly component?: boolean;
+}
+
+/** One guest source file as a module: the language is chosen by extension, and --component. */
+async function compile(source: string, options: BuildOptions): Promise<Uint8Array> {
+  const ext = path.extname(source);
+  // A component states its ABI version in its WIT package name, not in a custom section.
+  if (ext === ".js" || (ext === ".ts" && options.component)) return compileComponent(source);
+  if (options.component) throw new Error(`cannot build ${ext || "a file without extension"} as a component: components are built from .js or .ts`);
+  if (ext === ".ts") return stampAbiVersion(await compileAssemblyScript(source));
+  if (ext === ".c") return stampAbiVersion(await compileC(source));
+  throw new Error(`cannot build ${ext || "a file without extension"}: onebox builds AssemblyScript (.ts), C (.c) and JavaScript components (.js, or .ts with --component)`);
+}
+
+/** Build one guest source file into a module onebox runs. */
+export async function buildGuest(source: string, out = defaultOutput(source), options: BuildOptions = {}): Promise<BuildResult> {
   if (!fs.existsSync(source)) throw new Error(`no such file: ${source}`);
   const started = performance.now();
-  const ext = path.extname(source);
-  let module: Uint8Array;
-  if (ext === ".ts") module = await compileAssemblyScript(source);
-  else if (ext === ".c") module = await compileC(source);
-  else throw new Error(`cannot build ${ext || "a file without extension"}: onebox builds AssemblyScript (.ts) and C (.c)`);
-  const stamped = stampAbiVersion(module);
+  const stamped = await compile(source, options);
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, stamped);
   return { out, bytes: stamped.byteLength, ms: performance.now() - started };

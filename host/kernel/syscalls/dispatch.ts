@@ -35,12 +35,18 @@ export interface TraceEvent {
 }
 export type Tracer = (event: TraceEvent) => void;
 
-/** Errors become return values; an end-of-process unwinds the guest; a host bug is EIO. */
-function errorResult(def: Syscall, proc: Process, error: unknown): number {
+/** The errno a call failed with; an end-of-process unwinds the guest; a host bug is EIO. */
+export function sysErrorOf(def: Syscall, proc: Process, error: unknown): SysError {
   if (error instanceof ProcessEnd) throw error;
-  if (error instanceof SysError) return def.module === MODULE_WASI ? error.errno : -error.errno;
+  if (error instanceof SysError) return error;
   process.emitWarning(`onebox: ${def.name} from pid ${proc.pid} failed in the host: ${(error as Error)?.stack ?? error}`);
-  return def.module === MODULE_WASI ? 29 : -29;
+  return new SysError("EIO", "host error");
+}
+
+/** Errors become return values: a negated errno, or WASI's positive one. */
+function errorResult(def: Syscall, proc: Process, error: unknown): number {
+  const errno = sysErrorOf(def, proc, error).errno;
+  return def.module === MODULE_WASI ? errno : -errno;
 }
 
 type Arg = number | bigint;
@@ -51,11 +57,14 @@ function settle(def: Syscall, proc: Process, result: Promise<number>): Promise<n
   return proc.block(result, (error) => errorResult(def, proc, error));
 }
 
-/** The same call, timed and reported to the tracer. */
-function traced(tracer: Tracer, def: Syscall, proc: Process, args: Arg[], run: () => Result): Result {
+/**
+ * The same call, timed and reported to the tracer; `code` says what a result of a
+ * component call (a string, a record) reports as.
+ */
+export function traced<T>(tracer: Tracer, def: Syscall, proc: Process, args: Arg[], run: () => T | Promise<T>, code: (result: T) => number = Number): T | Promise<T> {
   const startNs = process.hrtime.bigint();
   return after(run(), (result) => {
-    tracer({ pid: proc.pid, call: def.name, args, result, startNs, durationNs: Number(process.hrtime.bigint() - startNs) });
+    tracer({ pid: proc.pid, call: def.name, args, result: code(result), startNs, durationNs: Number(process.hrtime.bigint() - startNs) });
     return result;
   });
 }

@@ -1,0 +1,54 @@
+// Generated from abi/abi.ts by abi/gen.ts. Do not edit.
+// Errors are thrown: a failed call throws with .payload, the errno's name in lower case.
+
+export const ABI_VERSION = 1;
+export const WIT_IMPORT = "onebox:guest/sys@1.0.0";
+
+/** returned from _start or called exit */
+export const REASON_NORMAL = 0;
+/** killed by another process or the operator */
+export const REASON_KILLED = 1;
+/** trapped (unreachable, out-of-bounds access, stack overflow, ...) */
+export const REASON_TRAP = 2;
+/** its node went down or could not be reached */
+export const REASON_NOCONNECTION = 3;
+/** no such process when the monitor was set */
+export const REASON_NOPROC = 4;
+/** the host could not start it (bad module, ABI version, limits) */
+export const REASON_ERROR = 5;
+
+/** open for reading */
+export const O_READ = 1;
+/** open for writing */
+export const O_WRITE = 2;
+/** create the file if it does not exist */
+export const O_CREATE = 4;
+/** truncate to length 0 */
+export const O_TRUNC = 8;
+/** every write goes to the end */
+export const O_APPEND = 16;
+/** with O_CREATE: fail with EEXIST if it exists */
+export const O_EXCL = 32;
+/** offset from the start */
+export const SEEK_SET = 0;
+/** offset from the current position */
+export const SEEK_CUR = 1;
+/** offset from the end */
+export const SEEK_END = 2;
+/** regular file */
+export const KIND_FILE = 1;
+/** directory */
+export const KIND_DIR = 2;
+/** anything else */
+export const KIND_OTHER = 3;
+/** timeout_ms that never expires */
+export const TIMEOUT_INFINITE = -1;
+/** wait's pid: any child */
+export const WAIT_ANY = -1;
+/** tag of a monitor's down message (user tags are >= 0) */
+export const TAG_DOWN = -1;
+
+export const DOWN_MESSAGE_SIZE = 12;
+export const DOWN_MESSAGE_PID_OFFSET = 0;
+export const DOWN_MESSAGE_REASON_OFFSET = 4;
+export const DOWN_MESSAGE_STATUS_OFFSET = 8;

@@ -1,0 +1,61 @@
+import fs from "node:fs";
+import { registerHooks, stripTypeScriptTypes } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { WIT_WORLD } from "../../abi/wit.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const witPath = path.join(root, "abi/onebox.wit");
+/** The onebox ABI is all a component guest imports: no WASI, so none of StarlingMonkey's WASI features. */
+const WASI_FEATURES = ["stdio", "random", "clocks", "http", "fetch-event"] as const;
+
+let hooked = false;
+
+/**
+ * componentize-js 0.23's bindings import @bytecodealliance/preview2-shim without
+ * declaring it; npm installs it only inside jco's own node_modules. Resolve it from there.
+ */
+function resolvePreview2Shim(): void {
+  if (hooked) return;
+  hooked = true;
+  const jco = pathToFileURL(path.join(root, "node_modules/@bytecodealliance/jco/package.json")).href;
+  registerHooks({
+    resolve: (specifier, context, next) =>
+      next(specifier, specifier.startsWith("@bytecodealliance/preview2-shim") ? { ...context, parentURL: jco } : context),
+  });
+}
+
+/**
+ * Build a JavaScript (or TypeScript, types stripped) guest into a component of the onebox
+ * world, offline: componentize-js splices the bindings into its bundled SpiderMonkey and
+ * runs the module's top level at build time (Wizer). The guest exports `start`.
+ */
+export async function compileComponent(source: string): Promise<Uint8Array> {
+  resolvePreview2Shim();
+  const { componentize } = await import("@bytecodealliance/componentize-js");
+  let sourcePath = path.resolve(source);
+  let scratch: string | undefined;
+  if (source.endsWith(".ts")) {
+    // Beside the source, so its relative imports (the SDK) still resolve.
+    scratch = path.join(path.dirname(sourcePath), `.${path.basename(source, ".ts")}.${process.pid}.onebox.js`);
+    fs.writeFileSync(scratch, stripTypeScriptTypes(fs.readFileSync(sourcePath, "utf8")));
+    sourcePath = scratch;
+  }
+  try {
+    const options = {
+      sourcePath,
+      // Inline rather than by path: the splicer reads files through a WASI shim that sees
+      // only its own preopens, so a path outside them is "not found". componentize-js
+      // reads witWorld though its types name only witPath.
+      witWorld: fs.readFileSync(witPath, "utf8"),
+      worldName: WIT_WORLD,
+      disableFeatures: [...WASI_FEATURES],
+    };
+    const { component } = await componentize(options);
+    return component;
+  } catch (error) {
+    throw new Error(`component build failed:\n${(error as Error).message}`);
+  } finally {
+    if (scratch) fs.rmSync(scratch, { force: true });
+  }
+}
