@@ -2,13 +2,15 @@ import fs from "node:fs";
 import { Kernel } from "../kernel/kernel.ts";
 import { ModuleError } from "../kernel/module-cache.ts";
 import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
+import { CLUSTER_HELP, CLUSTER_VALUES } from "./cluster-options.ts";
+import { runOnCluster } from "./cluster-run.ts";
 import { formatTrace } from "./trace-format.ts";
 
 export const DEFAULT_ROOT = ".onebox/data";
 
 export const runCommand: Command = {
   name: "run",
-  summary: "run a module on an embedded single node",
+  summary: "run a module on an embedded single node, or on a cluster",
   help: `usage: onebox run [options] MODULE.wasm [ARGS...]
 
 Start a node inside this command, run MODULE as its first process with ARGS, and
@@ -19,9 +21,13 @@ options:
   --root DIR     the directory this node exports (default ${DEFAULT_ROOT})
   --env K=V      set an environment variable for the program (repeatable)
   --trace        print every syscall to stderr
-  -h, --help     show this help`,
+  -h, --help     show this help
+
+on a running cluster (with --cluster or $ONEBOX_CLUSTER):
+  --on NODE            run on NODE (a name, or k=v labels); default: least loaded
+${CLUSTER_HELP}`,
   async run(argv) {
-    const args = parseArgs(argv, { values: ["root", "env"], flags: ["trace"] }, true);
+    const args = parseArgs(argv, { values: ["root", "env", "on", ...CLUSTER_VALUES], flags: ["trace"] }, true);
     const file = args.positionals[0];
     if (!file) throw new CliError("run needs a module (see --help)");
     let bytes: Uint8Array;
@@ -30,6 +36,7 @@ options:
     } catch (error) {
       throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
+    if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster(args, file, bytes);
     const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT });
     if (flag(args, "trace")) kernel.tracer = (event) => process.stderr.write(formatTrace(kernel.nodeName, event) + "\n");
     let pid: number;

@@ -21,7 +21,8 @@ const BATCH_BYTES = 256 * 1024;
 function errnoOf(error: unknown): RemoteError {
   if (error instanceof RemoteError) return error;
   const name = (error as { errnoName?: string } | undefined)?.errnoName;
-  return new RemoteError(name ?? "EIO", (error as Error)?.message ?? String(error));
+  const message = (error as Error)?.message ?? String(error);
+  return new RemoteError(name ?? "EIO", name && message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message);
 }
 
 function sizeOf(msg: Msg): number {

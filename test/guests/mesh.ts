@@ -34,11 +34,11 @@ if (role == "echo") {
   ob.writeFile("/from-child.txt", "written by " + ob.getpid().toString());
   ob.writeFile("/local/scratch.txt", "scratch of " + ob.getpid().toString());
 } else if (role == "holder") {
-  const token = ob.lock("L");
+  const token = ob.lock(argv.length > 2 ? argv[2] : "L");
   ob.sendText(ob.getppid(), 5, token.toString());
   ob.recv([6]);
 } else if (role == "lockwait") {
-  report("waiter.token", ob.lock("L").toString());
+  report("waiter.token", ob.lock(argv.length > 2 ? argv[2] : "L").toString());
 } else if (role == "watch") {
   ob.monitor(I32.parseInt(argv[2]));
   const down = ob.recv([ob.TAG_DOWN])!.down();

@@ -1,9 +1,12 @@
-// Clusters for the mesh tests: many nodes in one process over the simulated network.
+// Clusters for the mesh tests: many nodes in one process over the simulated network, or
+// real node processes on loopback.
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import { ClusterNode, type NodeOptions } from "../../host/cluster/node.ts";
 import type { ExitInfo } from "../../host/kernel/errors.ts";
 import { SimNetwork, type SimFaults } from "../../host/transport/sim-network.ts";
-import { tempDir } from "./guests.ts";
+import { REPO, tempDir } from "./guests.ts";
 
 export const SECRET = new TextEncoder().encode("test secret");
 
@@ -89,4 +92,41 @@ export async function waitFor(what: string, check: () => boolean, timeoutMs = 10
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+export interface NodeProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Everything it logged so far. */
+  log(): string;
+}
+
+/** Start `onebox node start` as its own OS process on a free loopback port; resolves once it listens. */
+export function startNodeProcess(name: string, options: { join?: string; secretFile: string; heartbeatMs: number; cwd: string }): Promise<NodeProcess> {
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO, "host/cli/main.ts"), "node", "start", "--name", name, "--listen", "127.0.0.1:0", "--root", path.join(options.cwd, name),
+      "--secret-file", options.secretFile, "--heartbeat-ms", String(options.heartbeatMs), ...(options.join ? ["--join", options.join] : [])],
+    { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let log = "";
+  return new Promise((resolve, reject) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
+      log += chunk.toString();
+      const match = /listening at (\S+)/.exec(log);
+      if (match) resolve({ name, url: match[1]!, child, log: () => log });
+    });
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}: ${log}`)));
+  });
+}
+
+/** Stop a node process (SIGTERM, or SIGKILL if it lingers) and wait for it to be gone. */
+export async function stopNodeProcess(node: NodeProcess): Promise<void> {
+  if (node.child.exitCode !== null || node.child.signalCode !== null) return;
+  const gone = new Promise((resolve) => node.child.once("exit", resolve));
+  node.child.kill("SIGTERM");
+  const timer = setTimeout(() => node.child.kill("SIGKILL"), 5000);
+  await gone;
+  clearTimeout(timer);
 }

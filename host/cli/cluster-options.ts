@@ -1,0 +1,88 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Channel, type MsgHandler } from "../transport/channel.ts";
+import { clientHandshake } from "../transport/handshake.ts";
+import { WsTransport } from "../transport/ws-transport.ts";
+import { CliError, option, type ParsedArgs } from "./command.ts";
+
+/** Where `cluster up` keeps what `cluster down` and the other commands need. */
+export const STATE_DIR = ".onebox";
+export const STATE_FILE = path.join(STATE_DIR, "cluster.json");
+export const DEFAULT_SECRET_FILE = path.join(STATE_DIR, "secret");
+export const DEFAULT_CLUSTER_NAME = "onebox";
+
+/** The options every command that talks to a cluster takes, for --help texts. */
+export const CLUSTER_HELP = `  --cluster URL        a member of the cluster (default: $ONEBOX_CLUSTER, or the
+                       cluster 'onebox cluster up' started here)
+  --secret-file FILE   the cluster's shared secret (default: $ONEBOX_SECRET_FILE,
+                       or ${DEFAULT_SECRET_FILE} if it exists)
+  --cluster-name NAME  the cluster's name (default ${DEFAULT_CLUSTER_NAME})`;
+export const CLUSTER_VALUES = ["cluster", "secret-file", "cluster-name"];
+
+export interface ClusterState {
+  readonly url: string;
+  readonly secretFile: string;
+  readonly nodes: { readonly name: string; readonly pid: number; readonly url: string; readonly log: string }[];
+}
+
+export function readState(): ClusterState | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(STATE_FILE, "utf8")) as ClusterState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The secret's bytes; none given and none found means the empty secret (no protection). */
+export function readSecret(file: string | undefined): Uint8Array {
+  const chosen = file ?? process.env.ONEBOX_SECRET_FILE ?? (fs.existsSync(DEFAULT_SECRET_FILE) ? DEFAULT_SECRET_FILE : undefined);
+  if (chosen === undefined) return new Uint8Array();
+  try {
+    return new Uint8Array(fs.readFileSync(chosen));
+  } catch (error) {
+    throw new CliError(`cannot read secret file ${chosen}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export function clusterUrl(args: ParsedArgs): string {
+  const url = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? readState()?.url;
+  if (!url) throw new CliError("no cluster: give --cluster URL, set ONEBOX_CLUSTER, or start one with 'onebox cluster up'");
+  return url;
+}
+
+/** Connect to a cluster member as a client; `handler` gets what the node sends back. */
+export async function connectCluster(args: ParsedArgs, url = clusterUrl(args), handler: MsgHandler = () => {}): Promise<Channel> {
+  const identity = {
+    cluster: option(args, "cluster-name") ?? DEFAULT_CLUSTER_NAME,
+    name: "cli",
+    secret: readSecret(option(args, "secret-file")),
+    log: () => {},
+  };
+  let conn;
+  try {
+    conn = await new WsTransport().connect(url);
+  } catch (error) {
+    throw new CliError(`cannot reach ${url}: ${(error as Error).message || "connection refused"}`);
+  }
+  try {
+    return new Channel(conn, await clientHandshake(identity, conn), handler);
+  } catch (error) {
+    throw new CliError(`${url}: ${(error as Error).message}`);
+  }
+}
+
+/** Connect, use the connection, and close it however `use` ends. */
+export async function withCluster<T>(args: ParsedArgs, use: (channel: Channel) => Promise<T>): Promise<T> {
+  const channel = await connectCluster(args);
+  try {
+    return await use(channel);
+  } finally {
+    channel.close("done");
+  }
+}
+
+/** The options of a command that lists something cluster-wide. */
+export const LISTING_HELP = `options:
+${CLUSTER_HELP}
+  --json               one JSON array
+  -h, --help           show this help`;

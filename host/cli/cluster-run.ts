@@ -1,0 +1,51 @@
+import { expectReply } from "../cluster/link.ts";
+import { Scheduler } from "../cluster/scheduler.ts";
+import type { Bodies, Msg } from "../transport/wire.ts";
+import { CliError, option, type ParsedArgs } from "./command.ts";
+import { clusterUrl, connectCluster, withCluster } from "./cluster-options.ts";
+
+/** The URL of the member `on` names (a node name or k=v labels), or the least loaded. */
+async function chooseNode(args: ParsedArgs, on: string): Promise<{ name: string; url: string }> {
+  const { members } = await withCluster(args, (channel) => expectReply(channel.call({ nodes: {} }), "members"));
+  let name = on;
+  if (on === "" || on.includes("=")) {
+    try {
+      name = new Scheduler().place(members, on);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+  }
+  const member = members.find((m) => m.name === name && m.state === "alive");
+  if (!member) throw new CliError(`no alive node named ${name} (see onebox nodes)`);
+  return member;
+}
+
+/**
+ * `run --cluster`: send the module to the chosen node, stream its output here, and
+ * return its exit status. Closing this end (Ctrl-C) kills the process there.
+ */
+export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8Array): Promise<number> {
+  clusterUrl(args);
+  const node = await chooseNode(args, option(args, "on") ?? "");
+  let ended: (note: Bodies["exited"]) => void = () => {};
+  const exited = new Promise<Bodies["exited"]>((resolve) => (ended = resolve));
+  const handler = (msg: Msg) => {
+    const m = msg as Partial<Bodies>;
+    if (m.output) (m.output.fd === 2 ? process.stderr : process.stdout).write(m.output.data);
+    else if (m.exited) ended(m.exited);
+  };
+  const channel = await connectCluster(args, node.url, handler);
+  channel.onClose((reason) => ended({ to: 0, pid: 0, reason: "NOCONNECTION", status: 255, text: `lost ${node.name}: ${reason}` }));
+  process.once("SIGINT", () => channel.close("interrupted"));
+  let pid: number;
+  try {
+    pid = (await expectReply(channel.call({ run: { module: bytes, argv: [file, ...args.rest], env: args.options.get("env") ?? [], node: "" } }), "pid")).pid;
+  } catch (error) {
+    channel.close("done");
+    throw new CliError(`${file}: ${(error as Error).message}`);
+  }
+  const note = await exited;
+  channel.close("done");
+  if (note.reason !== "NORMAL") process.stderr.write(`onebox: ${file} (pid ${pid} on ${node.name}) ended: ${note.reason.toLowerCase()}: ${note.text}\n`);
+  return note.status;
+}

@@ -1,0 +1,31 @@
+import { expectReply } from "../cluster/link.ts";
+import { toNumber } from "../transport/wire.ts";
+import { flag, parseArgs, type Command } from "./command.ts";
+import { CLUSTER_VALUES, LISTING_HELP, withCluster } from "./cluster-options.ts";
+import { formatTable } from "./table.ts";
+
+export const psCommand: Command = {
+  name: "ps",
+  summary: "list processes cluster-wide",
+  help: `usage: onebox ps [options]
+
+List every process on every alive node: pid, node, parent, state, module,
+uptime and memory.
+
+${LISTING_HELP}`,
+  async run(argv) {
+    const args = parseArgs(argv, { values: CLUSTER_VALUES, flags: ["json"] });
+    const { procs } = await withCluster(args, (channel) => expectReply(channel.call({ ps: { cluster: true } }), "procs"));
+    const rows = procs
+      .map((p) => ({ pid: p.pid, node: p.node, ppid: p.ppid, state: p.state, module: p.module, uptimeMs: Math.round(p.uptimeMs), memoryBytes: toNumber(p.memoryBytes) }))
+      .sort((a, b) => a.pid - b.pid);
+    if (flag(args, "json")) console.log(JSON.stringify(rows));
+    else {
+      console.log(formatTable(
+        ["PID", "NODE", "PPID", "STATE", "UPTIME", "MEMORY", "MODULE"],
+        rows.map((p) => [String(p.pid), p.node, String(p.ppid), p.state, `${(p.uptimeMs / 1000).toFixed(1)}s`, `${Math.round(p.memoryBytes / 1024)}K`, p.module]),
+      ));
+    }
+    return 0;
+  },
+};
