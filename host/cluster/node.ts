@@ -1,6 +1,7 @@
 import { exitInfo, fail, SysError, type ExitInfo } from "../kernel/errors.ts";
 import type { FileService } from "../kernel/file-service.ts";
-import { Kernel, nodeIdOfPid, type Limits, type StartRequest } from "../kernel/kernel.ts";
+import { Kernel, nodeIdOfPid, type Limits } from "../kernel/kernel.ts";
+import type { StartRequest } from "../kernel/process.ts";
 import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
 import type { Router } from "../kernel/router.ts";
 import { Channel } from "../transport/channel.ts";

@@ -8,7 +8,7 @@ import { instantiateComponent } from "./component-instance.ts";
 import { LocalCoordinator } from "./local-coordinator.ts";
 import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
-import { Process, type OutputSink } from "./process.ts";
+import { Process, type StartRequest } from "./process.ts";
 import type { Router } from "./router.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
 import { FuelTrampolines } from "./fuel.ts";
@@ -36,15 +36,6 @@ export interface KernelOptions {
   readonly coordinator?: Coordinator;
   /** Reaches other nodes; absent on a lone node. */
   readonly router?: Router;
-}
-
-export interface StartRequest {
-  readonly module: LoadedModule;
-  readonly argv: readonly string[];
-  readonly env: readonly string[];
-  readonly ppid: number;
-  readonly namespace: Namespace;
-  readonly output: OutputSink;
 }
 
 export interface SpawnArgs {

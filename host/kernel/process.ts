@@ -21,16 +21,26 @@ export interface OpenFile {
 
 export type ProcState = "ready" | "running" | "blocked" | "exited";
 
-export interface ProcessSpec {
-  readonly kernel: Kernel;
-  readonly pid: number;
-  readonly ppid: number;
+/** What a process is started with; fixed for its life. */
+export interface StartRequest {
   readonly module: LoadedModule;
   readonly argv: readonly string[];
   readonly env: readonly string[];
+  readonly ppid: number;
   readonly namespace: Namespace;
   readonly output: OutputSink;
+}
+
+export interface ProcessSpec extends StartRequest {
+  readonly kernel: Kernel;
+  readonly pid: number;
   readonly mailboxCapacity: number;
+}
+
+/** The spec's fields are the process's own (read-only), so they are declared once, above. */
+export interface Process extends StartRequest {
+  readonly kernel: Kernel;
+  readonly pid: number;
 }
 
 /**
@@ -38,14 +48,6 @@ export interface ProcessSpec {
  * The kernel drives its life; syscalls read and change its tables.
  */
 export class Process {
-  readonly kernel: Kernel;
-  readonly pid: number;
-  readonly ppid: number;
-  readonly module: LoadedModule;
-  readonly argv: readonly string[];
-  readonly env: readonly string[];
-  readonly namespace: Namespace;
-  readonly output: OutputSink;
   readonly mailbox: Mailbox;
   readonly startedAt = performance.now();
 
@@ -70,15 +72,9 @@ export class Process {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(spec: ProcessSpec) {
-    this.kernel = spec.kernel;
-    this.pid = spec.pid;
-    this.ppid = spec.ppid;
-    this.module = spec.module;
-    this.argv = spec.argv;
-    this.env = spec.env;
-    this.namespace = spec.namespace;
-    this.output = spec.output;
-    this.mailbox = new Mailbox(spec.mailboxCapacity);
+    const { mailboxCapacity, ...identity } = spec;
+    Object.assign(this, identity);
+    this.mailbox = new Mailbox(mailboxCapacity);
   }
 
   /**

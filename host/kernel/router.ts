@@ -1,6 +1,6 @@
 import type { ExitInfo } from "./errors.ts";
 import type { FileService } from "./file-service.ts";
-import type { StartRequest } from "./kernel.ts";
+import type { StartRequest } from "./process.ts";
 
 /**
  * What the kernel asks about anything on another node. The cluster implements it; a lone
