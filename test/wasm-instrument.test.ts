@@ -324,7 +324,7 @@ test("JSPI: a looping guest yields to the event loop and can be stopped by rejec
   );
   await assert.rejects(running, /stopped by the host/);
   assert.equal(timer.settled, false, "the guest was still running when the timer fired");
-  assert.ok(timer.iters >= fuelPerSlice, `the guest made progress before the timer (${timer.iters} iterations)`);
+  assert.ok(timer.iters > 0, `the guest made progress before the timer (${timer.iters} iterations)`);
   assert.ok(yields >= 2);
   assert.ok((f.iters.value as number) >= timer.iters);
 });
