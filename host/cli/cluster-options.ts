@@ -7,7 +7,6 @@ import { CliError, option, type ParsedArgs } from "./command.ts";
 
 /** Where `cluster up` keeps what `cluster down` and the other commands need. */
 export const STATE_DIR = ".onebox";
-export const STATE_FILE = path.join(STATE_DIR, "cluster.json");
 export const DEFAULT_SECRET_FILE = path.join(STATE_DIR, "secret");
 export const DEFAULT_CLUSTER_NAME = "onebox";
 
@@ -25,9 +24,11 @@ export interface ClusterState {
   readonly nodes: { readonly name: string; readonly pid: number; readonly url: string; readonly log: string }[];
 }
 
-export function readState(): ClusterState | undefined {
+export const stateFile = (dir: string): string => path.join(dir, "cluster.json");
+
+export function readState(dir = STATE_DIR): ClusterState | undefined {
   try {
-    return JSON.parse(fs.readFileSync(STATE_FILE, "utf8")) as ClusterState;
+    return JSON.parse(fs.readFileSync(stateFile(dir), "utf8")) as ClusterState;
   } catch {
     return undefined;
   }

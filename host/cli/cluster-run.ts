@@ -1,6 +1,6 @@
 import { expectReply } from "../cluster/link.ts";
 import { Scheduler } from "../cluster/scheduler.ts";
-import type { Bodies, Msg } from "../transport/wire.ts";
+import { toBytes, type Bodies, type Msg } from "../transport/wire.ts";
 import { CliError, option, type ParsedArgs } from "./command.ts";
 import { clusterUrl, connectCluster, withCluster } from "./cluster-options.ts";
 
@@ -31,12 +31,14 @@ export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8A
   const exited = new Promise<Bodies["exited"]>((resolve) => (ended = resolve));
   const handler = (msg: Msg) => {
     const m = msg as Partial<Bodies>;
-    if (m.output) (m.output.fd === 2 ? process.stderr : process.stdout).write(m.output.data);
+    if (m.output) (m.output.fd === 2 ? process.stderr : process.stdout).write(toBytes(m.output.data));
     else if (m.exited) ended(m.exited);
   };
   const channel = await connectCluster(args, node.url, handler);
   channel.onClose((reason) => ended({ to: 0, pid: 0, reason: "NOCONNECTION", status: 255, text: `lost ${node.name}: ${reason}` }));
   process.once("SIGINT", () => channel.close("interrupted"));
+  // A reader that went away (| head) ends the run, not this process with EPIPE.
+  process.stdout.once("error", () => channel.close("stdout closed"));
   let pid: number;
   try {
     pid = (await expectReply(channel.call({ run: { module: bytes, argv: [file, ...args.rest], env: args.options.get("env") ?? [], node: "" } }), "pid")).pid;

@@ -3,13 +3,14 @@ import { benchCommand } from "./bench-command.ts";
 import { buildCommand } from "./build-command.ts";
 import { clusterCommand } from "./cluster-command.ts";
 import { CliError, HelpRequested, type Command } from "./command.ts";
+import { demoCommand } from "./demo-command.ts";
 import { killCommand } from "./kill-command.ts";
 import { nodeCommand } from "./node-command.ts";
 import { nodesCommand } from "./nodes-command.ts";
 import { psCommand } from "./ps-command.ts";
 import { runCommand } from "./run-command.ts";
 
-const COMMANDS: readonly Command[] = [buildCommand, runCommand, benchCommand, nodeCommand, clusterCommand, nodesCommand, psCommand, killCommand];
+const COMMANDS: readonly Command[] = [buildCommand, runCommand, benchCommand, nodeCommand, clusterCommand, nodesCommand, psCommand, killCommand, demoCommand];
 
 const USAGE = `usage: onebox <command> [options]
 

@@ -10,12 +10,14 @@ export const psCommand: Command = {
   help: `usage: onebox ps [options]
 
 List every process on every alive node: pid, node, parent, state, module,
-uptime and memory.
+uptime and memory. With --all, also the last processes that ended on each node
+(state exited, uptime = how long it ran).
 
-${LISTING_HELP}`,
+${LISTING_HELP}
+  --all                include recently ended processes`,
   async run(argv) {
-    const args = parseArgs(argv, { values: CLUSTER_VALUES, flags: ["json"] });
-    const { procs } = await withCluster(args, (channel) => expectReply(channel.call({ ps: { cluster: true } }), "procs"));
+    const args = parseArgs(argv, { values: CLUSTER_VALUES, flags: ["json", "all"] });
+    const { procs } = await withCluster(args, (channel) => expectReply(channel.call({ ps: { cluster: true, ended: flag(args, "all") } }), "procs"));
     const rows = procs
       .map((p) => ({ pid: p.pid, node: p.node, ppid: p.ppid, state: p.state, module: p.module, uptimeMs: Math.round(p.uptimeMs), memoryBytes: toNumber(p.memoryBytes) }))
       .sort((a, b) => a.pid - b.pid);

@@ -1,6 +1,6 @@
 import { fail } from "../kernel/errors.ts";
 import type { FileService } from "../kernel/file-service.ts";
-import { toNumber, type Bodies, type Body, type BodyName } from "../transport/wire.ts";
+import { toBytes, toNumber, type Bodies, type Body, type BodyName } from "../transport/wire.ts";
 
 /** One remote read is capped so a guest's huge buffer cannot make a huge frame. */
 const MAX_READ = 4 * 1024 * 1024;
@@ -18,7 +18,7 @@ export async function serveFile(files: FileService, kind: BodyName, m: Partial<B
     }
     case "fWrite": {
       const pos = toNumber(m.fWrite!.pos);
-      return { count: { n: await files.write(m.fWrite!.handle, m.fWrite!.data, pos < 0 ? null : pos) } };
+      return { count: { n: await files.write(m.fWrite!.handle, toBytes(m.fWrite!.data), pos < 0 ? null : pos) } };
     }
     case "fSize":
       return { count: { n: await files.size(m.fSize!.handle) } };

@@ -7,7 +7,7 @@ import type { Router } from "../kernel/router.ts";
 import { Channel } from "../transport/channel.ts";
 import { clientHandshake, serverHandshake, type Identity } from "../transport/handshake.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
-import { bodyName, type Bodies, type Body, type Member, type Msg } from "../transport/wire.ts";
+import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
 import { serveFile } from "./file-server.ts";
 import { expectReply, Link } from "./link.ts";
@@ -38,6 +38,7 @@ export interface NodeOptions {
 }
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3000;
+const ENDED_KEPT = 1000;
 /** The founding node's id: it serves the embedded coordinator. */
 const COORDINATOR_ID = 1;
 
@@ -68,6 +69,8 @@ export class ClusterNode implements Router {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private probing = false;
+  /** The last ENDED_KEPT processes that ended here, for `ps --all`. */
+  private readonly ended: ProcInfo[] = [];
 
   private constructor(options: NodeOptions) {
     this.options = options;
@@ -106,6 +109,9 @@ export class ClusterNode implements Router {
 
   private makeKernel(id: number, coordinator: Kernel["coordinator"]): void {
     this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this });
+    this.kernel.onExit = (proc) => {
+      if (this.ended.push(procInfo(this.name, proc)) > ENDED_KEPT) this.ended.shift();
+    };
   }
 
   private async found(): Promise<void> {
@@ -287,7 +293,7 @@ export class ClusterNode implements Router {
       case "send": {
         const s = m.send!;
         try {
-          this.kernel.send(s.from, s.to, s.tag, s.data);
+          this.kernel.send(s.from, s.to, s.tag, toBytes(s.data));
         } catch (error) {
           // As in Erlang, a message to a process that is gone is dropped.
           if (!(error instanceof SysError)) throw error;
@@ -308,9 +314,9 @@ export class ClusterNode implements Router {
       case "childExit":
         return this.kernel.childExited(m.childExit!.to, m.childExit!.pid, fromExitNote(m.childExit!));
       case "output":
-        return this.sinks.get(m.output!.sink)?.write(m.output!.fd === 2 ? 2 : 1, m.output!.data);
+        return this.sinks.get(m.output!.sink)?.write(m.output!.fd === 2 ? 2 : 1, toBytes(m.output!.data));
       case "ps":
-        return this.ps(m.ps!.cluster).then((procs) => ({ procs: { procs } }));
+        return this.ps(m.ps!.cluster, m.ps!.ended ?? false).then((procs) => ({ procs: { procs } }));
       case "run":
         return runForClient(this.kernel, m.run!, channel).then((pid) => ({ pid: { pid } }));
       default:
@@ -335,6 +341,7 @@ export class ClusterNode implements Router {
     const fetched = this.linkByName(from)
       .call({ fetchModule: { hash } }, "moduleBytes")
       .then(({ data }) => {
+        data = toBytes(data);
         if (ModuleCache.hash(data) !== hash) fail("EIO", `module from ${from} does not match its hash`);
         return this.kernel.modules.load(data);
       })
@@ -343,11 +350,11 @@ export class ClusterNode implements Router {
     return fetched;
   }
 
-  private async ps(cluster: boolean) {
-    const here = [...this.kernel.procs.values()].map((p) => procInfo(this.name, p));
+  private async ps(cluster: boolean, ended: boolean): Promise<ProcInfo[]> {
+    const here = [...(ended ? this.ended : []), ...[...this.kernel.procs.values()].map((p) => procInfo(this.name, p))];
     if (!cluster) return here;
     const others = this.members.list().filter((m) => m.id !== this.id && m.state !== "down");
-    const lists = await Promise.all(others.map((m) => this.link(m.id).call({ ps: { cluster: false } }, "procs").then((r) => r.procs, () => [])));
+    const lists = await Promise.all(others.map((m) => this.link(m.id).call({ ps: { cluster: false, ended } }, "procs").then((r) => r.procs, () => [])));
     return [...here, ...lists.flat()];
   }
 

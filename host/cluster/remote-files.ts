@@ -1,5 +1,5 @@
 import type { FileService, FileStat } from "../kernel/file-service.ts";
-import { toNumber, toBigint } from "../transport/wire.ts";
+import { toBigint, toBytes, toNumber } from "../transport/wire.ts";
 import type { Link } from "./link.ts";
 
 /** Another node's export, reached over its link: each operation is one call. */
@@ -15,7 +15,7 @@ export class RemoteFiles implements FileService {
   }
 
   async readInto(handle: number, target: Uint8Array, pos: number): Promise<number> {
-    const { data } = await this.link.call({ fRead: { handle, pos, len: target.byteLength } }, "bytes");
+    const data = toBytes((await this.link.call({ fRead: { handle, pos, len: target.byteLength } }, "bytes")).data);
     target.set(data);
     return data.byteLength;
   }
@@ -54,6 +54,6 @@ export class RemoteFiles implements FileService {
   }
 
   async readFile(rel: string): Promise<Uint8Array> {
-    return (await this.link.call({ fReadFile: { rel } }, "bytes")).data;
+    return toBytes((await this.link.call({ fReadFile: { rel } }, "bytes")).data);
   }
 }

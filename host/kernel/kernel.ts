@@ -87,6 +87,8 @@ export class Kernel {
   readonly router: Router | undefined;
   readonly procs = new Map<number, Process>();
   tracer: Tracer | undefined;
+  /** Told of every process that ends, after its watchers (the cluster keeps a history for ps). */
+  onExit: ((proc: Process) => void) | undefined;
 
   private readonly trampolines = new FuelTrampolines();
   private readonly exitListeners = new Map<number, ((info: ExitInfo) => void)[]>();
@@ -189,6 +191,7 @@ export class Kernel {
     }
     if (this.isLocal(proc.ppid)) this.childExited(proc.ppid, proc.pid, info);
     else if (proc.ppid !== 0) this.router?.childExited(proc.ppid, proc.pid, info);
+    this.onExit?.(proc);
     const listeners = this.exitListeners.get(proc.pid);
     this.exitListeners.delete(proc.pid);
     for (const listener of listeners ?? []) listener(info);

@@ -44,7 +44,7 @@ export interface Bodies {
   down: ExitNote;
   childExit: ExitNote;
   output: { sink: number; fd: number; data: Uint8Array };
-  ps: { cluster: boolean };
+  ps: { cluster: boolean; ended?: boolean };
   procs: { procs: ProcInfo[] };
   run: { module: Uint8Array; argv: string[]; env: string[]; node: string };
   exited: ExitNote;
@@ -94,6 +94,9 @@ export function bodyName(msg: Msg): BodyName {
   if (!name) throw new Error("message with no body");
   return name;
 }
+
+/** A bytes field: protobufjs decodes an empty one as its shared default, not a Uint8Array. */
+export const toBytes = (v: Uint8Array | undefined): Uint8Array => (v instanceof Uint8Array ? v : new Uint8Array());
 
 export const toNumber = (v: U64): number => (typeof v === "number" ? v : Number(v.toString()));
 export const toBigint = (v: U64): bigint => BigInt.asUintN(64, BigInt(typeof v === "number" ? v : v.toString()));
