@@ -68,3 +68,22 @@ test("a trap ends the program with an error naming the trap, after its output", 
   assert.equal(stdout, "about to trap\n");
   assert.match(stderr, /^onebox: .*trap\.wasm \(pid \d+\) ended: trap: unreachable\n$/);
 });
+
+test("a guest that never imports the SDK builds, and its abort still reports and traps", async () => {
+  const source = path.join(dir, "plain.ts");
+  fs.writeFileSync(source, 'const limit: i32 = 2;\nassert(limit < 2, "limit exceeded");\n');
+  const built = await onebox(["build", source]);
+  assert.equal(built.code, 0, built.stderr);
+  const { code, stderr } = await onebox(["run", "--root", root, path.join(dir, "plain.wasm")]);
+  assert.equal(code, 134);
+  assert.match(stderr, /^abort: limit exceeded at .*plain\.ts:2:\d+\n/);
+});
+
+test("a build with a compile error exits non-zero with the compiler's diagnostic", async () => {
+  const source = path.join(dir, "broken.ts");
+  fs.writeFileSync(source, "let y: i32 = undefinedThing;\n");
+  const { code, stderr } = await onebox(["build", source]);
+  assert.equal(code, 1);
+  assert.match(stderr, /Cannot find name 'undefinedThing'/);
+  assert.doesNotMatch(stderr, /~lib\/onebox/, "no diagnostics from the SDK itself");
+});

@@ -1,5 +1,5 @@
 // 8 processes each add 1 to a counter file 100 times; the lock keeps every update.
-import { args, lock, print, readFile, spawn, unlock, wait, writeFile } from "onebox";
+import { args, lock, print, readFile, spawn, unlock, wait, writeFile, yieldNow } from "onebox";
 
 const WORKERS = 8;
 const ROUNDS = 100;
@@ -8,7 +8,9 @@ const COUNTER = "counter.txt";
 if (args().length > 1 && args()[1] == "worker") {
   for (let i = 0; i < ROUNDS; i++) {
     lock("counter");
-    writeFile(COUNTER, (I32.parseInt(readFile(COUNTER)!) + 1).toString());
+    const next = I32.parseInt(readFile(COUNTER)!) + 1;
+    yieldNow(); // let the others run mid-update: without the lock, increments would be lost
+    writeFile(COUNTER, next.toString());
     unlock("counter");
   }
 } else {

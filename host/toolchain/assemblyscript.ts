@@ -1,8 +1,27 @@
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import asc from "assemblyscript/asc";
 
 const sdkPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../guest-sdk/assemblyscript");
+
+/**
+ * The SDK holds the abort handler `--use abort=` names, so every guest must include it,
+ * even one that never imports it: the entry file gets a trailing side-effect import
+ * (trailing, so diagnostics keep their line numbers).
+ */
+function readSource(entry: string) {
+  return (name: string, baseDir: string): string | null => {
+    const file = path.resolve(baseDir, name);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      return null;
+    }
+    return file === entry ? `${text}\nimport "onebox";\n` : text;
+  };
+}
 
 /**
  * Compile an AssemblyScript guest. The SDK resolves as the package "onebox"; top-level
@@ -23,6 +42,7 @@ export async function compileAssemblyScript(source: string): Promise<Uint8Array>
       "--shrinkLevel", "0",
     ],
     {
+      readFile: readSource(path.resolve(source)),
       writeFile(name, contents) {
         if (name.endsWith(".wasm")) binary = contents as Uint8Array;
       },

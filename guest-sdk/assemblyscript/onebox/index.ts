@@ -67,8 +67,8 @@ export function eprint(s: string): void {
 
 /** AssemblyScript's abort (failed assertions, out of bounds): report, then trap. */
 export function onebox_abort(message: string | null = null, file: string | null = null, line: u32 = 0, column: u32 = 0): void {
-  const where = file ? " at " + file! + ":" + line.toString() + ":" + column.toString() : "";
-  writeFd(2, "abort: " + (message ? message! : "(no message)") + where + "\n");
+  const where = file ? " at " + file + ":" + line.toString() + ":" + column.toString() : "";
+  writeFd(2, "abort: " + (message ? message : "(no message)") + where + "\n");
   unreachable();
 }
 
