@@ -1,0 +1,52 @@
+// One behaviour suite, three languages: test/conformance/guest.{ts,c,js} run the same
+// numbered checks through onebox run and print `ok N name` or `not ok N name: detail`.
+// Each transcript must be exactly CHECKS, all ok, so a language that drifts (a check
+// missing, renamed, reordered or failing) fails under its own name.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, test } from "node:test";
+import { buildGuest } from "../host/toolchain/build.ts";
+import { onebox } from "./helpers/cli.ts";
+import { REPO, tempDir } from "./helpers/guests.ts";
+
+const CHECKS = [
+  "pids", "spawn-wait", "wait-any", "wait-echild", "spawn-errors", "kill", "kill-esrch",
+  "send-recv-tags", "recv-eagain", "recv-etimedout", "recv-e2big", "send-einval",
+  "files", "file-ebadf", "file-enoent", "file-eacces",
+  "locks", "lock-busy", "registry", "monitor", "monitor-noproc", "sleep", "args",
+];
+
+const noClang = spawnSync("clang-14", ["--version"]).error !== undefined;
+const LANGUAGES = [
+  { name: "AssemblyScript", source: "guest.ts", skip: false as const },
+  { name: "C", source: "guest.c", skip: noClang && "needs the C toolchain: apt-get install -y clang-14 lld-14 wasi-libc" },
+  { name: "JavaScript component", source: "guest.js", skip: false as const },
+];
+
+const dir = tempDir("onebox-conformance");
+
+/** An export as the guests expect it: /not-wasm.txt, and /escape, a symlink out of it. */
+function makeRoot(label: string): string {
+  const root = path.join(dir, label, "root");
+  const outside = path.join(dir, label, "outside");
+  fs.mkdirSync(root, { recursive: true });
+  fs.mkdirSync(outside);
+  fs.writeFileSync(path.join(outside, "secret"), "not for guests");
+  fs.symlinkSync(outside, path.join(root, "escape"));
+  fs.writeFileSync(path.join(root, "not-wasm.txt"), "not a module");
+  return root;
+}
+
+describe("conformance: the same checks in every guest language", { concurrency: 3 }, () => {
+  for (const lang of LANGUAGES) {
+    test(lang.name, { skip: lang.skip }, async () => {
+      const label = path.extname(lang.source).slice(1);
+      const module = (await buildGuest(path.join(REPO, "test/conformance", lang.source), path.join(dir, `${label}.wasm`))).out;
+      const ran = await onebox(["run", "--root", makeRoot(label), module, "main"]);
+      assert.equal(ran.code, 0, `${lang.name} guest ended with ${ran.code}: ${ran.stderr}`);
+      assert.deepEqual(ran.stdout.trimEnd().split("\n"), CHECKS.map((name, i) => `ok ${i + 1} ${name}`), `${lang.name} drifted:\n${ran.stdout}`);
+    });
+  }
+});
