@@ -47,6 +47,20 @@ export const ENTRIES: readonly Entry[] = [
     target: { of: "median_ns", max: 2_000 },
     run: (ctx) => guestTimed(ctx, { mode: "roundtrip", calls: 200, batches: { quick: 30, full: 300 } }),
   },
+  // The same two operations from a JavaScript component: what jco's glue and SpiderMonkey
+  // add. No targets; they show what choosing the component path costs.
+  {
+    name: "component-null-syscall",
+    op: "getpid from a JavaScript component guest",
+    floor: "floor-import-call",
+    run: (ctx) => guestTimed(ctx, { mode: "null", component: true, calls: 200, batches: { quick: 30, full: 300 }, warmupCalls: 2_000 }),
+  },
+  {
+    name: "component-roundtrip",
+    op: "send 64 bytes + recv the echo, between two JavaScript component processes on one node",
+    floor: "floor-suspend",
+    run: (ctx) => guestTimed(ctx, { mode: "roundtrip", component: true, calls: 10, batches: { quick: 30, full: 300 }, warmupCalls: 50 }),
+  },
   {
     name: "local-spawn",
     op: "spawn + exit + wait of the minimal module",

@@ -7,6 +7,8 @@ export interface BenchContext {
   readonly workdir: string;
   /** The bench guest (bench/guests/syscalls.ts), compiled once per run. */
   guest(): Promise<Uint8Array>;
+  /** The same as a JavaScript component (bench/guests/component.js), built once per source. */
+  componentGuest(): Promise<Uint8Array>;
   progress(text: string): void;
 }
 

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildGuest } from "../host/toolchain/build.ts";
+import { componentBenchGuest } from "./component-guest.ts";
 import type { BenchContext, Entry } from "./entry.ts";
 import { ENTRIES } from "./entries.ts";
 import { thisMachine, type Machine } from "./machine.ts";
@@ -81,7 +82,14 @@ export async function runSuite(options: SuiteOptions): Promise<Report> {
     return fs.readFileSync((await buildGuest(GUEST_SOURCE, path.join(workdir, "syscalls.wasm"))).out);
   };
   let guest: Promise<Uint8Array> | undefined;
-  const ctx: BenchContext = { quick: options.quick, workdir, progress: options.progress, guest: () => (guest ??= build()) };
+  let componentGuest: Promise<Uint8Array> | undefined;
+  const ctx: BenchContext = {
+    quick: options.quick,
+    workdir,
+    progress: options.progress,
+    guest: () => (guest ??= build()),
+    componentGuest: () => (componentGuest ??= componentBenchGuest(options.progress)),
+  };
   const measured = new Map<string, Measurement>();
   const results: Result[] = [];
   try {

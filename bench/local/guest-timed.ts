@@ -11,6 +11,8 @@ export interface GuestRun {
   readonly batches: { readonly quick: number; readonly full: number };
   /** Calls made before timing counts (default 20,000): V8 tiers up the hot path only after thousands. */
   readonly warmupCalls?: number;
+  /** Run the component bench guest (bench/guests/component.js) instead of the core one. */
+  readonly component?: boolean;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface GuestRun {
  * per-call samples. Batches that warm the JIT are run first and dropped.
  */
 export async function guestTimed(ctx: BenchContext, run: GuestRun): Promise<Measurement> {
-  const { kernel, guest } = await benchNode(ctx);
+  const { kernel, guest } = await benchNode(ctx, run.component ? ctx.componentGuest() : ctx.guest());
   const batches = ctx.quick ? run.batches.quick : run.batches.full;
   const warm = Math.max(2, Math.ceil((run.warmupCalls ?? 20_000) / run.calls));
   const lines: string[] = [];

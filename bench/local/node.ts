@@ -3,10 +3,10 @@ import type { LoadedModule } from "../../host/kernel/module-cache.ts";
 import type { Process } from "../../host/kernel/process.ts";
 import type { BenchContext } from "../entry.ts";
 
-/** A one-node kernel exporting the work directory, and the bench guest loaded on it. */
-export async function benchNode(ctx: BenchContext): Promise<{ kernel: Kernel; guest: LoadedModule }> {
+/** A one-node kernel exporting the work directory, and a bench guest (by default the core one) loaded on it. */
+export async function benchNode(ctx: BenchContext, guest = ctx.guest()): Promise<{ kernel: Kernel; guest: LoadedModule }> {
   const kernel = new Kernel({ nodeId: 1, nodeName: "bench", root: ctx.workdir });
-  return { kernel, guest: await kernel.modules.load(await ctx.guest()) };
+  return { kernel, guest: await kernel.modules.load(await guest) };
 }
 
 /** Start the bench guest with `args`, sending its stdout lines to `line`. */
