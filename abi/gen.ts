@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ABI_SECTION, ABI_VERSION, ERRNO, EXIT_REASONS, FLAGS, LAYOUTS, MODULE_ONEBOX, SYSCALLS, type ParamKind, type Syscall } from "./abi.ts";
-import { blockingWitCalls, WIT_CALLS, WIT_IMPORT, WIT_INTERFACE, WIT_PACKAGE, WIT_START, WIT_WORLD, witErrno, type WitCallName } from "./wit.ts";
+import { blockingWitCalls, jsName, WIT_CALLS, WIT_IMPORT, WIT_INTERFACE, WIT_PACKAGE, WIT_START, WIT_WORLD, witErrno, type WitCallName } from "./wit.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const HEADER = "// Generated from abi/abi.ts by abi/gen.ts. Do not edit.";
@@ -189,6 +189,19 @@ function componentConstants(): string {
   return lines.join("\n") + "\n";
 }
 
+/** A call's line in the WIT interface, e.g. `kill: func(pid: s32) -> result<_, errno>`. */
+function witSignature(name: WitCallName): string {
+  const c = WIT_CALLS[name];
+  const result = c.ok === undefined ? "" : c.fails ? ` -> result<${c.ok === "_" ? "_" : c.ok}, errno>` : c.ok === "_" ? "" : ` -> ${c.ok}`;
+  return `${name}: func(${c.params})${result}`;
+}
+
+/** How a JavaScript component calls it: jco's camelCase names, `%` (WIT's keyword escape) dropped. */
+function jsCall(name: WitCallName): string {
+  const params = WIT_CALLS[name].params.split(", ").filter(Boolean).map((p) => jsName(p.split(":")[0]!.replace("%", "")));
+  return `sys.${jsName(name)}(${params.join(", ")})`;
+}
+
 /** abi/onebox.wit: the world a component guest is built against (see abi/wit.ts). */
 function wit(): string {
   const docOf = new Map<string, string>((SYSCALLS as readonly Syscall[]).map((s) => [s.name, s.doc]));
@@ -214,13 +227,42 @@ function wit(): string {
     "  /** What stat reports; kind is a KIND_* value. */",
     "  record file-stat { size: u64, mtime-ns: u64, kind: u32 }",
   ];
-  for (const [name, c] of Object.entries(WIT_CALLS) as [WitCallName, (typeof WIT_CALLS)[WitCallName]][]) {
-    const result = c.ok === undefined ? "" : c.fails ? ` -> result<${c.ok === "_" ? "_" : c.ok}, errno>` : c.ok === "_" ? "" : ` -> ${c.ok}`;
-    lines.push("", `  /** ${docOf.get(c.abi)}${blocking.has(name) ? " Blocking." : ""} */`, `  ${name}: func(${c.params})${result};`);
+  for (const name of Object.keys(WIT_CALLS) as WitCallName[]) {
+    lines.push("", `  /** ${docOf.get(WIT_CALLS[name].abi)}${blocking.has(name) ? " Blocking." : ""} */`, `  ${witSignature(name)};`);
   }
   lines.push("}", "", `world ${WIT_WORLD} {`, `  import ${WIT_INTERFACE};`, "  /** The guest's entry point, as _start is a core module's. */", `  export ${WIT_START}: func();`, "}");
   return lines.join("\n") + "\n";
 }
+
+const AS_SDK = "guest-sdk/assemblyscript/onebox/index.ts";
+
+/**
+ * The AssemblyScript SDK's functions for each raw call, read from its source: the exported
+ * functions that call `abi.sys_NAME`, directly or through one private helper (print
+ * through writeFd). ABI.md is regenerated, and checked, against the SDK as it is.
+ */
+function assemblyscriptCalls(): Map<string, string[]> {
+  const source = fs.readFileSync(path.join(root, AS_SDK), "utf8");
+  const functions = [...source.matchAll(/^(export )?function (\w+)(\([^)]*\)): ([^{]+?) \{$([\s\S]*?)^\}$/gm)].map((m) => ({
+    exported: m[1] !== undefined,
+    name: m[2]!,
+    signature: `${m[2]}${m[3]}: ${m[4]}`,
+    calls: new Set([...m[5]!.matchAll(/\babi\.sys_(\w+)\(/g)].map((c) => c[1]!)),
+    uses: m[5]!,
+  }));
+  const helpers = functions.filter((f) => !f.exported);
+  // onebox_abort is exported for the compiler's --use abort=, not as a call to offer.
+  const offered = functions.filter((f) => f.exported && f.name !== "onebox_abort");
+  const bySyscall = new Map<string, string[]>();
+  for (const s of SYSCALLS) {
+    const direct = offered.filter((f) => f.calls.has(s.name));
+    const viaHelper = offered.filter((f) => helpers.some((h) => h.calls.has(s.name) && new RegExp(`\\b${h.name}\\(`).test(f.uses)));
+    bySyscall.set(s.name, (direct.length ? direct : viaHelper).map((f) => f.signature));
+  }
+  return bySyscall;
+}
+
+const witCallsOf = (abiName: string): WitCallName[] => (Object.keys(WIT_CALLS) as WitCallName[]).filter((name) => WIT_CALLS[name].abi === abiName);
 
 const wasmType: Record<ParamKind, string> = { i32: "i32", i64: "i64", ptr: "i32 (pointer)", len: "i32 (length)" };
 
@@ -238,11 +280,16 @@ function abiDoc(): string {
     "",
     "**C.** Each call's C line is the function `guest-sdk/c/onebox.h` declares for it (`#include <onebox.h>`; `onebox build FILE.c` puts it on the include path): the raw import is `onebox_sys_NAME`, and `onebox_NAME` takes a C string for each text buffer. Constants are `ONEBOX_`-prefixed; layouts are `onebox_LAYOUT_t` structs.",
     "",
+    `**AssemblyScript.** Each call's AS line is the function the SDK (\`import { ... } from "onebox"\`, ${AS_SDK}) offers for it; a failed call returns a negative errno or null and records it in \`errno()\`. The raw import is \`sys_NAME\`, exported too.`,
+    "",
+    `**JavaScript components.** Each call's WIT line is its function in abi/onebox.wit (interface \`${WIT_IMPORT}\`), and the JS line how a guest calls it (\`import { sys } from "guest-sdk/component/onebox.js"\`): values instead of pointers, and a failed call throws an error whose \`.payload\` is the errno's name in lower case (\`"esrch"\`). WASI calls whose job a list's own length does (the size queries, stdio descriptors) have no component form.`,
+    "",
     "**Preemption.** The host instruments each module so a process that runs too long without a call is preempted at a loop head or a call, and can be killed there.",
     "",
     "## Calls",
     "",
   ];
+  const asCalls = assemblyscriptCalls();
   const areas = [...new Set(SYSCALLS.map((s) => s.area))];
   for (const area of areas) {
     out.push(`### ${area}`, "");
@@ -252,6 +299,10 @@ function abiDoc(): string {
       out.push(`- returns: ${s.returns}`);
       if (s.params.length) out.push(`- wasm signature: (${s.params.map((p) => wasmType[p.kind]).join(", ")}) -> ${s.returns === "never" ? "(none)" : "i32"}`);
       out.push(`- C: \`${cSignature(s)}\``);
+      const as = asCalls.get(s.name)!;
+      out.push(`- AssemblyScript: ${as.length ? as.map((f) => `\`${f}\``).join(", ") : `\`sys_${s.name}\` (raw)`}`);
+      const wits = witCallsOf(s.name);
+      out.push(wits.length ? `- WIT: ${wits.map((w) => `\`${witSignature(w)}\``).join(", ")}; JS: ${wits.map((w) => `\`${jsCall(w)}\``).join(", ")}` : "- WIT: none (no component form)");
       out.push(`- errors: ${s.errors.length ? s.errors.join(", ") : "none"}`, "");
     }
   }
