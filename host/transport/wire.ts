@@ -88,11 +88,18 @@ export function decodeFrame(bytes: Uint8Array): Frame {
   return message as unknown as Frame;
 }
 
-/** The body a decoded Msg carries: protobufjs names the set member of oneof `body`. */
+const HEADER = new Set(["id", "replyTo", "errno", "detail"]);
+
+/** The one body a decoded Msg carries: the only own field that is not a header. */
 export function bodyName(msg: Msg): BodyName {
-  const name = (msg as { body?: BodyName }).body;
-  if (!name) throw new Error("message with no body");
-  return name;
+  let name: string | undefined;
+  for (const key of Object.keys(msg)) {
+    if (HEADER.has(key)) continue;
+    if (name !== undefined) throw new Error(`message with two bodies: ${name}, ${key}`);
+    name = key;
+  }
+  if (name === undefined) throw new Error("message with no body");
+  return name as BodyName;
 }
 
 /** A bytes field: protobufjs decodes an empty one as its shared default, not a Uint8Array. */

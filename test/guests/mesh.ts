@@ -45,6 +45,38 @@ if (role == "echo") {
   report("watch.down", ob.reasonName(down.reason));
 } else if (role == "stat") {
   report("stat", (ob.stat(argv[2]) == null ? -ob.errno() : 0).toString());
+} else if (role == "sink") {
+  // Count N messages, then tell the last sender.
+  const n = I32.parseInt(argv[2]);
+  let last = 0;
+  for (let i = 0; i < n; i++) last = ob.recv([1])!.sender;
+  ob.sendText(last, 9, "done");
+} else if (role == "flood") {
+  // flood NODE N: N 64-byte messages to a sink on NODE; prints messages per second.
+  const n = I32.parseInt(argv[3]);
+  const sink = ob.spawn("", ["sink", n.toString()], [], argv[2]);
+  const data = new Uint8Array(64);
+  const started = ob.monotonicNs();
+  for (let i = 0; i < n; i++) while (ob.send(sink, 1, data) == -ob.EAGAIN) ob.yieldNow();
+  ob.recv([9]);
+  const seconds = <f64>(ob.monotonicNs() - started) / 1e9;
+  report("flood.per-second", (<i64>(<f64>n / seconds)).toString());
+  ended(sink);
+} else if (role == "ping") {
+  // ping NODE N: N round trips to an echo on NODE; prints the mean in microseconds.
+  const n = I32.parseInt(argv[3]);
+  const echo = ob.spawn("", ["echo"], [], argv[2]);
+  const data = new Uint8Array(64);
+  ob.send(echo, 1, data);
+  ob.recv([1]);
+  const started = ob.monotonicNs();
+  for (let i = 0; i < n; i++) {
+    ob.send(echo, 1, data);
+    ob.recv([1]);
+  }
+  report("ping.mean-us", (<f64>(ob.monotonicNs() - started) / <f64>n / 1000.0).toString());
+  ob.sendText(echo, 99, "");
+  ended(echo);
 } else if (role == "registrar") {
   ob.register("svc");
   ob.sendText(ob.getppid(), 7, "registered");
