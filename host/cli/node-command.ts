@@ -19,6 +19,8 @@ options:
   --name NAME           this node's name, unique in the cluster (required)
   --listen HOST:PORT    where other nodes and the CLI reach it (required)
   --join URL            a member of the cluster to join, e.g. ws://10.0.0.1:7000
+  --advertise URL       the URL other nodes dial (default: ws://LISTEN), needed
+                        when listening on 0.0.0.0 or behind NAT
   --root DIR            the directory this node exports (default ${DEFAULT_ROOT})
   --secret-file FILE    the cluster's shared secret (default: $ONEBOX_SECRET_FILE)
   --cluster-name NAME   the cluster's name (default ${DEFAULT_CLUSTER_NAME})
@@ -30,7 +32,7 @@ options:
     const [sub, ...rest] = argv;
     if (sub === "-h" || sub === "--help") return this.run(["start", "--help"]);
     if (sub !== "start") throw new CliError(`unknown node subcommand '${sub ?? ""}' (see onebox node --help)`);
-    const args = parseArgs(rest, { values: ["name", "listen", "join", "root", "secret-file", "cluster-name", "label", "cert", "key", "heartbeat-ms"], flags: [] });
+    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "root", "secret-file", "cluster-name", "label", "cert", "key", "heartbeat-ms"], flags: [] });
     const name = option(args, "name");
     const listen = option(args, "listen");
     if (!name || !listen) throw new CliError("node start needs --name and --listen (see --help)");
@@ -53,6 +55,7 @@ options:
       node = await ClusterNode.start({
         name,
         listen,
+        advertise: option(args, "advertise"),
         join: option(args, "join"),
         root,
         cluster: option(args, "cluster-name") ?? DEFAULT_CLUSTER_NAME,

@@ -22,6 +22,8 @@ export interface NodeOptions {
   readonly name: string;
   /** host:port for ws, any name for the simulated network. */
   readonly listen: string;
+  /** The URL other nodes dial, when it is not the listen address (0.0.0.0, NAT, a proxy). */
+  readonly advertise?: string;
   /** URL of any member; absent: this node founds the cluster and serves its coordinator. */
   readonly join?: string;
   readonly root: string;
@@ -84,7 +86,7 @@ export class ClusterNode implements Router {
   static async start(options: NodeOptions): Promise<ClusterNode> {
     const node = new ClusterNode(options);
     node.listener = await options.transport.listen(options.listen, (conn) => void node.accept(conn));
-    node.url = node.listener.url;
+    node.url = options.advertise ?? node.listener.url;
     try {
       await (options.join ? node.join(options.join) : node.found());
     } catch (error) {
