@@ -52,3 +52,21 @@ test("every routed syscall works across three simulated nodes", async () => {
     await cluster.stop();
   }
 });
+
+test("the scheduler places by load and by label", async () => {
+  const wasm = await guest("mesh");
+  const cluster = await simCluster(3, ["A", "B"], { delayMs: [0, 2] });
+  try {
+    const c = await cluster.add("C", { labels: { zone: "edge" } });
+    const run = await runOn(cluster.nodes[0]!, wasm, ["place", "", "", "", "zone=edge", "zone=nowhere"]);
+    assert.equal((await run.exited).reason, "NORMAL", run.stderr());
+    const placed = keyed(run.lines()).get("placed")!.split(",").map(Number);
+    const [edge, nowhere] = placed.slice(3);
+    const free = placed.slice(0, 3);
+    assert.equal(edge! >>> 20, c.id, "a k=v node runs on a node with that label");
+    assert.equal(nowhere, -errno("EHOSTUNREACH"));
+    assert.equal(new Set(free.map((pid) => pid >>> 20)).size, 3, "a burst of unplaced spawns spreads over all three nodes");
+  } finally {
+    await cluster.stop();
+  }
+});

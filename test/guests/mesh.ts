@@ -77,6 +77,12 @@ if (role == "echo") {
   report("ping.mean-us", (<f64>(ob.monotonicNs() - started) / <f64>n / 1000.0).toString());
   ob.sendText(echo, 99, "");
   ended(echo);
+} else if (role == "place") {
+  // place WHERE...: the pid of a child spawned with each node argument ("" lets the host choose).
+  const pids = new Array<string>();
+  for (let i = 2; i < argv.length; i++) pids.push(ob.spawn("", ["return"], [], argv[i]).toString());
+  report("placed", pids.join(","));
+  for (let i = 2; i < argv.length; i++) ob.wait();
 } else if (role == "registrar") {
   ob.register("svc");
   ob.sendText(ob.getppid(), 7, "registered");
