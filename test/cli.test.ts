@@ -87,3 +87,13 @@ test("a build with a compile error exits non-zero with the compiler's diagnostic
   assert.match(stderr, /Cannot find name 'undefinedThing'/);
   assert.doesNotMatch(stderr, /~lib\/onebox/, "no diagnostics from the SDK itself");
 });
+
+test("run --on without any cluster says so instead of running on an embedded node", async () => {
+  const hello = path.join(dir, "hello-on.wasm");
+  assert.equal((await onebox(["build", "examples/hello/main.ts", "-o", hello])).code, 0);
+  const away = tempDir("onebox-no-cluster");
+  const { code, stdout, stderr } = await onebox(["run", "--on", "node2", hello], away);
+  assert.equal(code, 1);
+  assert.equal(stdout, "");
+  assert.match(stderr, /^onebox: --on needs a cluster: .*\n$/);
+});

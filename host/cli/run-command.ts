@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { Kernel } from "../kernel/kernel.ts";
 import { ModuleError } from "../kernel/module-cache.ts";
 import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
-import { CLUSTER_HELP, CLUSTER_VALUES } from "./cluster-options.ts";
+import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
 import { runOnCluster } from "./cluster-run.ts";
 import { formatTrace } from "./trace-format.ts";
 
@@ -23,7 +23,8 @@ options:
   --trace        print every syscall to stderr
   -h, --help     show this help
 
-on a running cluster (with --cluster or $ONEBOX_CLUSTER):
+on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
+'onebox cluster up' started here is up):
   --on NODE            run on NODE (a name, or k=v labels); default: least loaded
 ${CLUSTER_HELP}`,
   async run(argv) {
@@ -37,6 +38,11 @@ ${CLUSTER_HELP}`,
       throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
     if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster(args, file, bytes);
+    // Naming a node only means something on a cluster: use the local one, or say there is none.
+    if (option(args, "on") !== undefined) {
+      if (!readState()) throw new CliError("--on needs a cluster: give --cluster URL, set ONEBOX_CLUSTER, or start one with 'onebox cluster up'");
+      return runOnCluster(args, file, bytes);
+    }
     const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT });
     if (flag(args, "trace")) kernel.tracer = (event) => process.stderr.write(formatTrace(kernel.nodeName, event) + "\n");
     let pid: number;
