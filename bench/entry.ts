@@ -1,3 +1,4 @@
+import type { BenchCluster } from "./remote/cluster.ts";
 import type { Measurement } from "./stats.ts";
 
 /** What a run gives every entry. */
@@ -9,6 +10,8 @@ export interface BenchContext {
   guest(): Promise<Uint8Array>;
   /** The same as a JavaScript component (bench/guests/component.js), built once per source. */
   componentGuest(): Promise<Uint8Array>;
+  /** Two node processes on loopback, started at the first remote entry and stopped when the run ends. */
+  cluster(): Promise<BenchCluster>;
   progress(text: string): void;
 }
 

@@ -7,8 +7,9 @@ import type { BenchContext, Entry } from "./entry.ts";
 import { ENTRIES } from "./entries.ts";
 import { thisMachine, type Machine } from "./machine.ts";
 import type { Measurement } from "./stats.ts";
+import { startBenchCluster, type BenchCluster } from "./remote/cluster.ts";
 import { judge, type TargetVerdict } from "./target.ts";
-import { makeWorkdir } from "./workdir.ts";
+import { FILE_4K, makeWorkdir, MINIMAL_MODULE } from "./workdir.ts";
 
 const GUEST_SOURCE = fileURLToPath(new URL("./guests/syscalls.ts", import.meta.url));
 
@@ -83,12 +84,17 @@ export async function runSuite(options: SuiteOptions): Promise<Report> {
   };
   let guest: Promise<Uint8Array> | undefined;
   let componentGuest: Promise<Uint8Array> | undefined;
+  let cluster: Promise<BenchCluster> | undefined;
   const ctx: BenchContext = {
     quick: options.quick,
     workdir,
     progress: options.progress,
     guest: () => (guest ??= build()),
     componentGuest: () => (componentGuest ??= componentBenchGuest(options.progress)),
+    cluster: () => {
+      if (!cluster) options.progress("starting two node processes");
+      return (cluster ??= startBenchCluster(workdir, [FILE_4K, MINIMAL_MODULE]));
+    },
   };
   const measured = new Map<string, Measurement>();
   const results: Result[] = [];
@@ -111,6 +117,7 @@ export async function runSuite(options: SuiteOptions): Promise<Report> {
       }
     }
   } finally {
+    await cluster?.then((c) => c.stop(), () => {});
     fs.rmSync(workdir, { recursive: true, force: true });
   }
   return { date: new Date().toISOString(), quick: options.quick, machine: thisMachine(), results };

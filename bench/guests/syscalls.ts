@@ -115,7 +115,10 @@ function spawnCalls(): void {
 
 const TAG_DATA = 0;
 const TAG_STOP = 1;
+const TAG_COUNT = 2;
 const payload = new Uint8Array(64);
+// The largest message a throughput entry sends.
+const big = new Uint8Array(4096);
 const info = new StaticArray<i32>(3);
 const infoPtr = changetype<usize>(info);
 
@@ -125,13 +128,23 @@ function recvAny(): i32 {
   return info[1];
 }
 
+/** This module again, in MODE `child` (a NUL-terminated argv), on node TARGET ("" = here). */
+function spawnChild(child: string): i32 {
+  const childArgs = bytes(child + "\0");
+  const pid = abi.sys_spawn(emptyPtr, 0, changetype<usize>(childArgs), childArgs.byteLength, emptyPtr, 0, targetPtr, targetLen);
+  if (pid < 0) fail("spawn", pid);
+  return pid;
+}
+
+function stopChild(pid: i32): void {
+  abi.sys_send(pid, TAG_STOP, payload.dataStart, 0);
+  const status = new StaticArray<i32>(2);
+  abi.sys_wait(pid, changetype<usize>(status));
+}
+
 /** Send + recv of 64 bytes with an echo child, spawned on node TARGET ("" = here). */
 function roundtrips(): void {
-  const self = bytes("");
-  const echoArgs = bytes("echo\0");
-  const node = targetBytes;
-  const pid = abi.sys_spawn(changetype<usize>(self), 0, changetype<usize>(echoArgs), echoArgs.byteLength, emptyPtr, 0, targetPtr, node.byteLength);
-  if (pid < 0) fail("spawn", pid);
+  const pid = spawnChild("echo");
   for (let b = 0; b < batches; b++) {
     const t0 = now();
     for (let i = 0; i < calls; i++) {
@@ -141,9 +154,52 @@ function roundtrips(): void {
     }
     print((now() - t0).toString());
   }
-  abi.sys_send(pid, TAG_STOP, payload.dataStart, 0);
-  const status = new StaticArray<i32>(2);
-  abi.sys_wait(pid, changetype<usize>(status));
+  stopChild(pid);
+}
+
+/** Send; while the receiver has no room (EAGAIN: its mailbox, or its node's send window, is full), let it drain. */
+function sendOrYield(pid: i32, tag: i32, ptr: usize, len: usize): void {
+  let r = abi.sys_send(pid, tag, ptr, len);
+  while (r == -abi.EAGAIN) {
+    abi.sys_yield();
+    r = abi.sys_send(pid, tag, ptr, len);
+  }
+  if (r < 0) fail("send", r);
+}
+
+/**
+ * A one-way stream of CALLS messages of argv[5] bytes to a sink child on node TARGET.
+ * A batch ends when the sink reports it has counted all of them, as the ws throughput
+ * floor ends a burst.
+ */
+function stream(): void {
+  const size = <usize>I32.parseInt(argv[5]);
+  const pid = spawnChild("sink");
+  for (let b = 0; b < batches; b++) {
+    const t0 = now();
+    for (let i = 0; i < calls; i++) sendOrYield(pid, TAG_DATA, big.dataStart, size);
+    sendOrYield(pid, TAG_COUNT, payload.dataStart, 0);
+    if (recvAny() != TAG_COUNT) fail("sink reply tag", info[1]);
+    const counted = load<i32>(payload.dataStart);
+    if (counted != calls) fail("sink counted", counted);
+    print((now() - t0).toString());
+  }
+  stopChild(pid);
+}
+
+/** Count DATA messages; on COUNT, tell the sender how many since the last COUNT. */
+function sink(): void {
+  const count = new StaticArray<i32>(1);
+  for (;;) {
+    const r = abi.sys_recv(0, 0, -1, big.dataStart, big.length, infoPtr);
+    if (r < 0) fail("recv", r);
+    if (info[1] == TAG_DATA) count[0]++;
+    else if (info[1] == TAG_COUNT) {
+      const s = abi.sys_send(info[0], TAG_COUNT, changetype<usize>(count), 4);
+      if (s < 0) fail("send", s);
+      count[0] = 0;
+    } else return;
+  }
 }
 
 function echo(): void {
@@ -166,5 +222,7 @@ else if (mode == "lock") lockCalls();
 else if (mode == "spawn") spawnCalls();
 else if (mode == "roundtrip") roundtrips();
 else if (mode == "echo") echo();
+else if (mode == "stream") stream();
+else if (mode == "sink") sink();
 else if (mode == "park") park();
 else fail("unknown mode " + mode, -1);

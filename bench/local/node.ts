@@ -2,6 +2,7 @@ import { Kernel } from "../../host/kernel/kernel.ts";
 import type { LoadedModule } from "../../host/kernel/module-cache.ts";
 import type { Process } from "../../host/kernel/process.ts";
 import type { BenchContext } from "../entry.ts";
+import { GUEST_ARGV0, lineSink } from "../guest-output.ts";
 
 /** A one-node kernel exporting the work directory, and a bench guest (by default the core one) loaded on it. */
 export async function benchNode(ctx: BenchContext, guest = ctx.guest()): Promise<{ kernel: Kernel; guest: LoadedModule }> {
@@ -11,21 +12,12 @@ export async function benchNode(ctx: BenchContext, guest = ctx.guest()): Promise
 
 /** Start the bench guest with `args`, sending its stdout lines to `line`. */
 export function startGuest(kernel: Kernel, guest: LoadedModule, args: readonly string[], line: (text: string) => void): Process {
-  let partial = "";
-  const decoder = new TextDecoder();
   return kernel.start({
     module: guest,
-    argv: ["syscalls.wasm", ...args],
+    argv: [GUEST_ARGV0, ...args],
     env: [],
     ppid: 0,
     namespace: { home: kernel.nodeName },
-    output: {
-      write(fd, data) {
-        if (fd === 2) return void process.stderr.write(data);
-        const lines = (partial + decoder.decode(data)).split("\n");
-        partial = lines.pop()!;
-        lines.forEach(line);
-      },
-    },
+    output: lineSink(line),
   });
 }
