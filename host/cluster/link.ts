@@ -2,6 +2,7 @@ import { RemoteError, type Channel } from "../transport/channel.ts";
 import type { Body, Bodies, BodyName, Msg } from "../transport/wire.ts";
 import { SysError } from "../kernel/errors.ts";
 import { ERRNO, type ErrnoName } from "../../abi/abi.ts";
+import { SendCredits } from "./flow-control.ts";
 
 /** A remote failure as the kernel's error, so a guest sees the errno the owner chose. */
 export function toSysError(error: unknown): unknown {
@@ -29,6 +30,8 @@ export async function expectReply<K extends BodyName>(reply: Promise<Msg>, kind:
  */
 export class Link {
   readonly peer: string;
+  /** Send credit toward the peer's processes; tied to this connection, as the peer's ledger is. */
+  readonly credits = new SendCredits();
   private readonly dial: () => Promise<Channel>;
   private channel: Channel | undefined;
   private connecting: Promise<Channel> | undefined;
@@ -67,6 +70,11 @@ export class Link {
       },
     );
     return this.connecting;
+  }
+
+  /** Whether `channel` is this link's connection (a grant from an older one is stale). */
+  carries(channel: Channel): boolean {
+    return this.channel === channel;
   }
 
   cast(body: Body): void {

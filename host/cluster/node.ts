@@ -10,6 +10,7 @@ import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
 import { serveFile } from "./file-server.ts";
+import { ReceiveCredits } from "./flow-control.ts";
 import { expectReply, Link } from "./link.ts";
 import { Membership, type Transition } from "./membership.ts";
 import { OutputSinks } from "./output-sinks.ts";
@@ -60,7 +61,8 @@ export class ClusterNode implements Router {
   private readonly identity: Identity;
   private readonly log: (line: string) => void;
   private readonly links = new Map<number, Link>();
-  private readonly inbound = new Set<Channel>();
+  /** Inbound connections, each with the credit it owes its sender node. */
+  private readonly inbound = new Map<Channel, ReceiveCredits>();
   private readonly sinks = new OutputSinks();
   private readonly scheduler = new Scheduler();
   private readonly fetches = new Map<string, Promise<LoadedModule>>();
@@ -150,8 +152,14 @@ export class ClusterNode implements Router {
       return; // refused and logged by the handshake
     }
     const channel = new Channel(conn, peer, (msg, ch) => this.handle(msg, ch));
-    this.inbound.add(channel);
+    const credits = new ReceiveCredits({
+      mailbox: (pid) => this.kernel.procs.get(pid)?.mailbox,
+      grant: (pid, n) => channel.cast({ credit: { pid, n } }),
+      setTimer: (run, ms) => setTimeout(run, ms),
+    });
+    this.inbound.set(channel, credits);
     channel.onClose((reason) => {
+      credits.close();
       this.inbound.delete(channel);
       if (reason.startsWith("malformed")) this.log(`closed connection from ${peer}: ${reason}`);
     });
@@ -293,11 +301,18 @@ export class ClusterNode implements Router {
         return loaded.then((mod) => ({ moduleBytes: { data: mod.bytes } }));
       }
       case "send": {
-        // The sender was told 0 long ago: a full mailbox takes it anyway rather than lose
-        // it (no flow control across nodes yet), and, as in Erlang, a message to a
-        // process that is gone is dropped.
+        // The sender was told 0: a full mailbox takes it anyway, within the sender node's
+        // window, and holds back its credit (flow-control.ts). As in Erlang, a message to
+        // a process that is gone is dropped.
         const s = m.send!;
         this.kernel.procs.get(s.to)?.mailbox.putSystem({ sender: s.from, tag: s.tag, data: toBytes(s.data) });
+        const credits = this.inbound.get(channel);
+        if (!credits) throw new Error(`send from ${channel.peerName} on a connection this node dialled`);
+        return credits.delivered(s.to);
+      }
+      case "credit": {
+        const link = this.links.get(nodeIdOfPid(m.credit!.pid));
+        if (link?.carries(channel)) link.credits.grant(m.credit!.pid, m.credit!.n);
         return;
       }
       case "kill": {
@@ -384,7 +399,9 @@ export class ClusterNode implements Router {
   }
 
   send(from: number, to: number, tag: number, data: Uint8Array): void {
-    this.linkForPid(to).cast({ send: { from, to, tag, data } });
+    const link = this.linkForPid(to);
+    link.credits.take(to);
+    link.cast({ send: { from, to, tag, data } });
   }
 
   async kill(caller: number, pid: number): Promise<void> {
@@ -428,7 +445,7 @@ export class ClusterNode implements Router {
     clearInterval(this.timer);
     this.kernel?.shutdown();
     for (const link of this.links.values()) link.close("node stopping");
-    for (const channel of this.inbound) channel.close("node stopping");
+    for (const channel of this.inbound.keys()) channel.close("node stopping");
     await this.listener?.close();
   }
 }

@@ -12,7 +12,10 @@ export interface Router {
   place(constraint: string): string;
   /** Start a child on `node` (which fetches the module by hash if it lacks it); its pid. */
   spawn(node: string, request: StartRequest): Promise<number>;
-  /** Queue a message for a process on another node. Order per sender->receiver is kept. */
+  /**
+   * Queue a message for a process on another node. Order per sender->receiver is kept.
+   * EAGAIN once this node's send credit toward `to` is spent (its mailbox is full).
+   */
   send(from: number, to: number, tag: number, data: Uint8Array): void;
   kill(caller: number, pid: number): Promise<void>;
   monitor(watcher: number, pid: number, ref: number): void;

@@ -49,6 +49,7 @@ export interface Bodies {
   run: { module: Uint8Array; argv: string[]; env: string[]; node: string };
   exited: ExitNote;
   nodes: Record<string, never>;
+  credit: { pid: number; n: number };
   fOpen: { rel: string; flags: number };
   fRead: { handle: number; pos: U64; len: number };
   fWrite: { handle: number; pos: U64; data: Uint8Array };
