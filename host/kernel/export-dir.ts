@@ -4,6 +4,9 @@ import { FLAGS, type ErrnoName } from "../../abi/abi.ts";
 import { fail, SysError } from "./errors.ts";
 import type { FileService, FileStat } from "./file-service.ts";
 
+/** How long a file must have been unchanged before `identity` vouches for it (FAT's mtime is 2 s coarse). */
+export const SETTLE_MS = 2_000;
+
 const O = FLAGS.open;
 const KIND = FLAGS.fileKind;
 
@@ -92,6 +95,21 @@ export class ExportDir implements FileService {
       fail("EISDIR", rel);
     }
     return fd;
+  }
+
+  /**
+   * Which file `rel` is now, as `dev:ino:size:mtime:ctime`, for a cache of what was read
+   * from it. Undefined when it cannot be stat'ed, or when it changed within the last
+   * SETTLE_MS: timestamps come from a coarse clock (a jiffy, a second on some filesystems),
+   * so a rewrite that soon could leave every field as it was. A rewrite later always moves
+   * ctime, which no one can set back. One stat, without the export check: an unchanged
+   * identity only ever finds bytes read through `readFile` before, so it reaches nothing
+   * outside the export.
+   */
+  identity(rel: string): string | undefined {
+    const st = fs.statSync(path.join(this.realRoot, rel), { bigint: true, throwIfNoEntry: false });
+    if (!st || Date.now() - Number(st.ctimeMs) < SETTLE_MS) return undefined;
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
   }
 
   readFile(rel: string): Uint8Array {

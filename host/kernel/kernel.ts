@@ -261,8 +261,20 @@ export class Kernel {
   }
 
   /** A module by namespace path. A module that cannot run is ENOEXEC, with the reason. */
-  async loadModule(namespace: Namespace, path: string): Promise<LoadedModule> {
+  loadModule(namespace: Namespace, path: string): LoadedModule | Promise<LoadedModule> {
     const where = resolvePath(namespace, this.nodeName, path);
+    if (where.node !== this.nodeName) return this.readModule(where, path);
+    const identity = this.exportDir.identity(where.rel);
+    if (identity === undefined) return this.readModule(where, path);
+    const known = this.modules.fromFile(where.rel, identity);
+    if (known) return known;
+    return this.readModule(where, path).then((module) => {
+      this.modules.rememberFile(where.rel, identity, module);
+      return module;
+    });
+  }
+
+  private async readModule(where: ResolvedPath, path: string): Promise<LoadedModule> {
     const bytes = await this.fileService(where.node).readFile(where.rel);
     try {
       return await this.modules.load(bytes);

@@ -65,9 +65,25 @@ function checkExports(module: WebAssembly.Module): void {
 export class ModuleCache {
   private readonly limits: ModuleLimits;
   private readonly byHash = new Map<string, Promise<LoadedModule>>();
+  /** The module last loaded from each file of this node's export, and which file it was. */
+  private readonly byFile = new Map<string, { readonly identity: string; readonly module: LoadedModule }>();
 
   constructor(limits: ModuleLimits) {
     this.limits = limits;
+  }
+
+  /**
+   * The module loaded from `rel` before, if the file is still the one it was read from
+   * (ExportDir.identity): a spawn of an unchanged file neither reads nor hashes it.
+   */
+  fromFile(rel: string, identity: string): LoadedModule | undefined {
+    const known = this.byFile.get(rel);
+    return known?.identity === identity ? known.module : undefined;
+  }
+
+  /** `identity` must be taken before the bytes were read, so a rewrite in between is seen next time. */
+  rememberFile(rel: string, identity: string, module: LoadedModule): void {
+    this.byFile.set(rel, { identity, module });
   }
 
   static hash(bytes: Uint8Array): string {
