@@ -42,6 +42,11 @@ export class GuestMemory {
     return u8;
   }
 
+  /** EFAULT unless the range is in memory: checked before a call commits to anything. */
+  probe(ptr: number, len: number): void {
+    this.check(ptr, len);
+  }
+
   /** A live view into guest memory: valid only until the guest runs again. */
   view8(ptr: number, len: number): Uint8Array {
     const start = ptr >>> 0;

@@ -69,6 +69,9 @@ export class Process {
   readonly monitoring = new Map<number, number>();
 
   private interruptBlocked: ((end: ProcessEnd) => void) | undefined;
+  /** The promise of the running suspension until block is given it; then its recovery. */
+  private suspension: Promise<unknown> | undefined;
+  private recover: ((error: unknown) => unknown) | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(spec: ProcessSpec) {
@@ -81,24 +84,34 @@ export class Process {
    * Suspend on `work` until it settles, unless the process is ended first: then the
    * guest's stack is unwound with ProcessEnd. A rejection goes through `recover`, if given.
    * Resources the wait registered elsewhere are released by the kernel's end-of-process
-   * cleanup, not here.
+   * cleanup, not here. Given the promise `suspend` just made, it only adds `recover`.
    */
   block<T>(work: Promise<T>, recover?: (error: unknown) => T): Promise<T> {
+    if (work === this.suspension) {
+      this.suspension = undefined;
+      this.recover = recover;
+      return work;
+    }
+    return this.suspend<T>((resume, failed) => void work.then(resume, failed), recover);
+  }
+
+  /**
+   * Block, as above, until `wait` calls `resume` or `failed` (never synchronously). The
+   * wake-up settles the one promise the guest is suspended on, where a handler's own
+   * promise passed to block costs a promise and a microtask more per wake.
+   */
+  suspend<T>(wait: (resume: (value: T) => void, failed: (error: unknown) => void) => void, recover?: (error: unknown) => T): Promise<T> {
     this.state = "blocked";
-    return new Promise<T>((resolve, reject) => {
+    this.recover = recover;
+    const promise = new Promise<T>((resolve, reject) => {
       this.interruptBlocked = reject;
-      work.then(
+      wait(
         (value) => {
-          if (this.interruptBlocked !== reject) return;
-          this.interruptBlocked = undefined;
-          this.state = "running";
-          resolve(value);
+          if (this.wakes(reject)) resolve(value);
         },
-        (error: unknown) => {
-          if (this.interruptBlocked !== reject) return;
-          this.interruptBlocked = undefined;
-          this.state = "running";
-          // Recovering here rather than in a .catch after saves a promise hop per wake.
+        (error) => {
+          if (!this.wakes(reject)) return;
+          const recover = this.recover as ((error: unknown) => T) | undefined;
           if (!recover) return reject(error);
           try {
             resolve(recover(error));
@@ -108,6 +121,17 @@ export class Process {
         },
       );
     });
+    this.suspension = promise;
+    return promise;
+  }
+
+  /** Whether the suspension `reject` ends is still on (not interrupted): it ends now. */
+  private wakes(reject: (end: ProcessEnd) => void): boolean {
+    if (this.interruptBlocked !== reject) return false;
+    this.interruptBlocked = undefined;
+    this.suspension = undefined;
+    this.state = "running";
+    return true;
   }
 
   /**
@@ -135,6 +159,7 @@ export class Process {
     const reject = this.interruptBlocked;
     if (!reject) return false;
     this.interruptBlocked = undefined;
+    this.suspension = undefined;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     reject(end);

@@ -109,7 +109,7 @@ export const fileCalls = {
   write: (proc, fd, dataPtr, dataLen) => fileOps.write(proc, fd, proc.memory.view8(dataPtr, dataLen)),
 
   seek(proc, fd, offset, whence, posPtr) {
-    proc.memory.view8(posPtr, 8);
+    proc.memory.probe(posPtr, 8);
     return after(fileOps.seek(proc, fd, offset, whence), (pos) => {
       proc.memory.setU64(posPtr, pos);
       return 0;
@@ -120,7 +120,7 @@ export const fileCalls = {
 
   stat(proc, pathPtr, pathLen, statPtr) {
     const path = proc.memory.string(pathPtr, pathLen);
-    proc.memory.view8(statPtr, LAYOUTS.stat.size);
+    proc.memory.probe(statPtr, LAYOUTS.stat.size);
     return after(fileOps.stat(proc, path), (st) => {
       proc.memory.setU64(statPtr + STAT.size.offset, st.size);
       proc.memory.setU64(statPtr + STAT.mtime_ns.offset, st.mtimeNs);
@@ -131,7 +131,7 @@ export const fileCalls = {
 
   readdir(proc, pathPtr, pathLen, bufPtr, bufLen) {
     const path = proc.memory.string(pathPtr, pathLen);
-    proc.memory.view8(bufPtr, bufLen);
+    proc.memory.probe(bufPtr, bufLen);
     return after(fileOps.readdir(proc, path), (names) => {
       const listing = new TextEncoder().encode(names.map((n) => `${n}\0`).join(""));
       if (listing.byteLength <= bufLen >>> 0) proc.memory.write(bufPtr, listing);

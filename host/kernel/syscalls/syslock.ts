@@ -12,7 +12,7 @@ export const lockOps = {
 
 function acquire(proc: Process, namePtr: number, nameLen: number, timeoutMs: number, tokenPtr: number): number | Promise<number> {
   const name = proc.memory.string(namePtr, nameLen);
-  proc.memory.view8(tokenPtr, 8);
+  proc.memory.probe(tokenPtr, 8);
   return after(lockOps.lock(proc, name, timeoutMs), (token) => {
     proc.memory.setU64(tokenPtr, token);
     return 0;

@@ -6,6 +6,8 @@ import type { HandlerTable } from "./dispatch.ts";
 
 const INFO = LAYOUTS.recv_info;
 const MAX_TAGS = 64;
+/** The filter of a recv that takes any message: shared, as most do. */
+const ANY_TAG: TagFilter = [];
 
 /** Hand the oldest match to the guest, or leave it queued with E2BIG if it does not fit. */
 function deliver(proc: Process, index: number, bufPtr: number, bufLen: number, infoPtr: number): number {
@@ -44,21 +46,21 @@ export const messageOps = {
     const found = proc.mailbox.find(filter);
     if (found >= 0) return take(found);
     if (timeoutMs === 0) fail("EAGAIN", "no matching message");
-    return new Promise<R>((resolve, reject) => {
+    return proc.suspend<R>((resume, failed) => {
       const timer =
         timeoutMs > 0
           ? proc.timeout(timeoutMs, () => {
               proc.mailbox.cancelWait();
-              reject(new SysError("ETIMEDOUT", `recv after ${timeoutMs} ms`));
+              failed(new SysError("ETIMEDOUT", `recv after ${timeoutMs} ms`));
             })
           : undefined;
       // Delivered in the wake-up itself, not in a .then after it: one promise hop less.
       proc.mailbox.wait(filter, () => {
         proc.cancelTimeout(timer);
         try {
-          resolve(take(proc.mailbox.find(filter)));
+          resume(take(proc.mailbox.find(filter)));
         } catch (error) {
-          reject(error);
+          failed(error);
         }
       });
     });
@@ -74,9 +76,9 @@ export const messageCalls = {
   recv(proc, tagsPtr, tagsCount, timeoutMs, bufPtr, bufLen, infoPtr) {
     const m = proc.memory;
     if (tagsCount < 0 || tagsCount > MAX_TAGS) fail("EINVAL", `tags_count must be 0..${MAX_TAGS}`);
-    const filter: TagFilter = Array.from({ length: tagsCount }, (_, i) => m.i32(tagsPtr + 4 * i));
-    m.view8(bufPtr, bufLen);
-    m.view8(infoPtr, INFO.size);
+    const filter: TagFilter = tagsCount === 0 ? ANY_TAG : Array.from({ length: tagsCount }, (_, i) => m.i32(tagsPtr + 4 * i));
+    m.probe(bufPtr, bufLen);
+    m.probe(infoPtr, INFO.size);
     return messageOps.recv(proc, filter, timeoutMs, (index) => deliver(proc, index, bufPtr, bufLen, infoPtr));
   },
 } satisfies Partial<HandlerTable>;

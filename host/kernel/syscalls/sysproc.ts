@@ -69,7 +69,7 @@ export const processCalls = {
   },
 
   wait(proc, pid, statusPtr) {
-    proc.memory.view8(statusPtr, 8);
+    proc.memory.probe(statusPtr, 8);
     return after(processOps.wait(proc, pid), (child) => {
       proc.memory.setI32(statusPtr, child.info.status);
       proc.memory.setI32(statusPtr + 4, reasonCode(child.info.reason));

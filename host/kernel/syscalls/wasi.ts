@@ -93,7 +93,7 @@ export const wasiCalls = {
 
   fd_fdstat_get(proc, fd, statPtr) {
     if (!isStdio(fd)) fail("EBADF", `fd ${fd}`);
-    proc.memory.view8(statPtr, 24);
+    proc.memory.probe(statPtr, 24);
     proc.memory.setU8(statPtr, FILETYPE_CHARACTER_DEVICE);
     proc.memory.setU16(statPtr + 2, 0);
     proc.memory.setU64(statPtr + 8, STDIO_RIGHTS);
