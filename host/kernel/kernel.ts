@@ -12,6 +12,7 @@ import { Process, type StartRequest } from "./process.ts";
 import type { Router } from "./router.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
 import { FuelTrampolines } from "./fuel.ts";
+import { after } from "./file-service.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
 
 export interface Limits {
@@ -230,12 +231,17 @@ export class Kernel {
     });
   }
 
-  async spawnChild(parent: Process, spawn: SpawnArgs): Promise<number> {
+  /** Spawn for a guest: no promise (and no promise hops) when the module is in memory. */
+  spawnChild(parent: Process, spawn: SpawnArgs): number | Promise<number> {
     // A node name, or "" / k=v labels for the router's scheduler to choose from.
     const named = spawn.node !== "" && !spawn.node.includes("=");
     const node = named || !this.router ? spawn.node || this.nodeName : this.router.place(spawn.node);
     if (node !== this.nodeName && !this.router) fail("EHOSTUNREACH", `no node named ${node}`);
-    const module = spawn.path === "" ? parent.module : await this.loadModule(parent.namespace, spawn.path);
+    const module = spawn.path === "" ? parent.module : this.loadModule(parent.namespace, spawn.path);
+    return after(module, (loaded) => this.spawnLoaded(parent, spawn, node, loaded));
+  }
+
+  private spawnLoaded(parent: Process, spawn: SpawnArgs, node: string, module: LoadedModule): number | Promise<number> {
     const request = {
       module,
       argv: [spawn.path === "" ? (parent.argv[0] ?? "") : spawn.path, ...spawn.args],
@@ -245,9 +251,12 @@ export class Kernel {
       output: parent.output,
     };
     if (node !== this.nodeName) {
-      const pid = await this.remote(`node ${node}`).spawn(node, request);
-      if (!parent.zombies.has(pid)) parent.children.add(pid);
-      return pid;
+      return this.remote(`node ${node}`)
+        .spawn(node, request)
+        .then((pid) => {
+          if (!parent.zombies.has(pid)) parent.children.add(pid);
+          return pid;
+        });
     }
     let child: Process;
     try {

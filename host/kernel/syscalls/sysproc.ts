@@ -1,6 +1,5 @@
 import { FLAGS } from "../../../abi/abi.ts";
 import { exitInfo, fail, ProcessEnd, reasonCode, type ExitInfo } from "../errors.ts";
-import { after } from "../file-service.ts";
 import type { Process } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
 
@@ -29,12 +28,15 @@ export const processOps = {
     throw new ProcessEnd(exitInfo("NORMAL", "exit", status));
   },
 
-  /** Reap child `pid` (or any, with WAIT_ANY), waiting for it to end if it has not. */
-  wait(proc: Process, pid: number): Reaped | Promise<Reaped> {
-    const reap = (child: number): Reaped => {
+  /**
+   * Reap child `pid` (or any, with WAIT_ANY), waiting for it to end if it has not, and
+   * hand it to `take`: in the wake-up itself, not in a .then after it.
+   */
+  wait<R>(proc: Process, pid: number, take: (child: Reaped) => R): R | Promise<R> {
+    const reap = (child: number): R => {
       const info = proc.zombies.get(child)!;
       proc.zombies.delete(child);
-      return { pid: child, info };
+      return take({ pid: child, info });
     };
     if (pid === WAIT_ANY) {
       const first = proc.zombies.keys().next();
@@ -44,13 +46,13 @@ export const processOps = {
       if (proc.zombies.has(pid)) return reap(pid);
       if (!proc.children.has(pid)) fail("ECHILD", `${pid} is not a child of ${proc.pid}`);
     }
-    return new Promise<number>((resolve) => {
+    return proc.suspend<R>((resume) => {
       proc.childWaiter = (child) => {
         if (pid !== WAIT_ANY && child !== pid) return;
         proc.childWaiter = undefined;
-        resolve(child);
+        resume(reap(child));
       };
-    }).then(reap);
+    });
   },
 };
 
@@ -70,7 +72,7 @@ export const processCalls = {
 
   wait(proc, pid, statusPtr) {
     proc.memory.probe(statusPtr, 8);
-    return after(processOps.wait(proc, pid), (child) => {
+    return processOps.wait(proc, pid, (child) => {
       proc.memory.setI32(statusPtr, child.info.status);
       proc.memory.setI32(statusPtr + 4, reasonCode(child.info.reason));
       return child.pid;
