@@ -1,12 +1,16 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { WebSocket } from "ws";
-import { errno } from "../abi/abi.ts";
+import { ABI_VERSION, errno } from "../abi/abi.ts";
+import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
+import { WsTransport } from "../host/transport/ws-transport.ts";
+import { decodeFrame, encodeFrame, type Frame } from "../host/transport/wire.ts";
 import { onebox } from "./helpers/cli.ts";
-import { keyed, startNodeProcess, stopNodeProcess, type NodeProcess } from "./helpers/cluster.ts";
+import { keyed, startNodeProcess, stopNodeProcess, waitFor, type NodeProcess } from "./helpers/cluster.ts";
 import { guest, REPO, tempDir } from "./helpers/guests.ts";
 
 const HEARTBEAT_MS = 500;
@@ -80,6 +84,60 @@ test("a wrong secret is refused, with a clear line on both sides", async () => {
   assert.equal(result.stderr.trim().split("\n").length, 1, "one line");
   await assert.rejects(startNodeProcess("intruder", { join: nodes[0]!.url, secretFile: wrong, heartbeatMs: HEARTBEAT_MS, cwd: dir }), /refused|secret/);
   assert.match(nodes[0]!.log(), /refused connection from (cli|intruder).*HMAC mismatch/);
+});
+
+test("a wrong cluster name is refused, with a clear line on both sides", async () => {
+  const result = await cli("nodes", "--cluster", nodes[0]!.url, "--cluster-name", "elsewhere");
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /refused: cluster 'elsewhere' is not this cluster/);
+  assert.equal(result.stderr.trim().split("\n").length, 1, "one line");
+  await assert.rejects(
+    startNodeProcess("stranger", { join: nodes[0]!.url, secretFile, heartbeatMs: HEARTBEAT_MS, cwd: dir, args: ["--cluster-name", "elsewhere"] }),
+    /cluster 'elsewhere' is not this cluster/,
+  );
+  assert.match(nodes[0]!.log(), /refused connection from \S+: cluster 'elsewhere' is not this cluster '/);
+});
+
+/** One frame from a bare connection, as a peer of another onebox version would see it. */
+const nextFrame = (conn: Awaited<ReturnType<WsTransport["connect"]>>): Promise<Frame> =>
+  new Promise((resolve, reject) => conn.setHandlers((bytes) => resolve(decodeFrame(bytes)), reject));
+
+test("a peer of another ABI version is refused, with a clear line on both sides", async () => {
+  const other = ABI_VERSION + 1;
+  const hello = (proof?: Uint8Array) => encodeFrame({ hello: { cluster: DEFAULT_CLUSTER_NAME, abiVersion: other, nonce: randomBytes(32), name: "future", proof } });
+
+  // A newer client dials a node: the node refuses it and says why.
+  const conn = await new WsTransport().connect(nodes[0]!.url);
+  const answer = nextFrame(conn);
+  conn.send(hello());
+  const refusal = await answer;
+  conn.close("done");
+  assert.ok("refuse" in refusal && refusal.refuse, `the node answers with a refusal: ${JSON.stringify(refusal)}`);
+  assert.match(refusal.refuse.reason, new RegExp(`ABI version ${other} is not this node's ${ABI_VERSION}`));
+  await waitFor("the node's log line", () => new RegExp(`refused connection from \\S+: ABI version ${other} is not`).test(nodes[0]!.log()));
+
+  // The CLI dials a newer node: the CLI refuses it, says why, and tells the node.
+  let told = "";
+  const server = await new WsTransport().listen("127.0.0.1:0", (peer) => {
+    peer.setHandlers(
+      (bytes) => {
+        const frame = decodeFrame(bytes);
+        if ("hello" in frame && frame.hello) peer.send(hello(new Uint8Array(32)));
+        if ("refuse" in frame && frame.refuse) told = frame.refuse.reason;
+      },
+      () => {},
+    );
+  });
+  try {
+    const result = await cli("nodes", "--cluster", server.url);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`ABI version ${other} is not this node's ${ABI_VERSION}`));
+    assert.equal(result.stderr.trim().split("\n").length, 1, "one line");
+    await waitFor("the refusal to reach the newer node", () => told !== "");
+    assert.match(told, /ABI version/);
+  } finally {
+    await server.close();
+  }
 });
 
 test("a malformed frame closes only its own connection", async () => {

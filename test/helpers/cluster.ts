@@ -103,12 +103,15 @@ export interface NodeProcess {
 }
 
 /** Start `onebox node start` as its own OS process on a free loopback port; resolves once it listens. */
-export function startNodeProcess(name: string, options: { join?: string; secretFile: string; heartbeatMs: number; cwd: string }): Promise<NodeProcess> {
+export function startNodeProcess(
+  name: string,
+  options: { join?: string; secretFile: string; heartbeatMs: number; cwd: string; args?: readonly string[]; env?: NodeJS.ProcessEnv },
+): Promise<NodeProcess> {
   const child = spawn(
     process.execPath,
     [path.join(REPO, "host/cli/main.ts"), "node", "start", "--name", name, "--listen", "127.0.0.1:0", "--root", path.join(options.cwd, name),
-      "--secret-file", options.secretFile, "--heartbeat-ms", String(options.heartbeatMs), ...(options.join ? ["--join", options.join] : [])],
-    { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"] },
+      "--secret-file", options.secretFile, "--heartbeat-ms", String(options.heartbeatMs), ...(options.join ? ["--join", options.join] : []), ...(options.args ?? [])],
+    { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...options.env } },
   );
   let log = "";
   return new Promise((resolve, reject) => {
