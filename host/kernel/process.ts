@@ -73,6 +73,8 @@ export class Process {
   private suspension: Promise<unknown> | undefined;
   private recover: ((error: unknown) => unknown) | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Children spawned since this process last suspended: they start when it next does. */
+  private spawned: (() => void)[] | undefined;
 
   constructor(spec: ProcessSpec) {
     const { mailboxCapacity, ...identity } = spec;
@@ -103,6 +105,7 @@ export class Process {
   suspend<T>(wait: (resume: (value: T) => void, failed: (error: unknown) => void) => void, recover?: (error: unknown) => T): Promise<T> {
     this.state = "blocked";
     this.recover = recover;
+    this.startSpawned();
     const promise = new Promise<T>((resolve, reject) => {
       this.interruptBlocked = reject;
       wait(
@@ -123,6 +126,24 @@ export class Process {
     });
     this.suspension = promise;
     return promise;
+  }
+
+  /**
+   * Run `start` (a child's run) once this process suspends or ends, in a microtask, so
+   * it has the child's pid before the child runs: a guest call that returns a plain value
+   * still suspends through JSPI, and a child started then would run before the parent
+   * resumes. A process that never waits is preempted, which suspends it.
+   */
+  startOnSuspend(start: () => void): void {
+    (this.spawned ??= []).push(start);
+  }
+
+  /** Start the children spawned since the last suspension (the kernel calls it at the end too). */
+  startSpawned(): void {
+    const spawned = this.spawned;
+    if (spawned === undefined) return;
+    this.spawned = undefined;
+    for (const start of spawned) queueMicrotask(start);
   }
 
   /** Whether the suspension `reject` ends is still on (not interrupted): it ends now. */
