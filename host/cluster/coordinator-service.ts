@@ -1,5 +1,5 @@
 import { LocalCoordinator } from "../kernel/local-coordinator.ts";
-import { fail } from "../kernel/errors.ts";
+import { fail, SysError } from "../kernel/errors.ts";
 import { nodeIdOfPid } from "../kernel/kernel.ts";
 import type { Bodies, Body, BodyName } from "../transport/wire.ts";
 
@@ -12,6 +12,8 @@ import type { Bodies, Body, BodyName } from "../transport/wire.ts";
 export class CoordinatorService {
   readonly local = new LocalCoordinator();
   private readonly pidsByNode = new Map<number, Set<number>>();
+  /** Lock calls still waiting, by pid: answered with ESRCH when their process ends. */
+  private readonly waiting = new Map<number, (error: SysError) => void>();
 
   private track(pid: number): void {
     const node = nodeIdOfPid(pid);
@@ -22,9 +24,11 @@ export class CoordinatorService {
 
   async serve(kind: BodyName, m: Partial<Bodies>): Promise<Body | void> {
     switch (kind) {
-      case "lock":
-        this.track(m.lock!.pid);
-        return { token: { token: (await this.local.lock(m.lock!.name, m.lock!.pid, m.lock!.timeoutMs)).toString() } };
+      case "lock": {
+        const { name, pid, timeoutMs } = m.lock!;
+        this.track(pid);
+        return { token: { token: (await this.untilEnded(pid, this.local.lock(name, pid, timeoutMs))).toString() } };
+      }
       case "unlock":
         return void this.local.unlock(m.unlock!.name, m.unlock!.pid);
       case "register":
@@ -41,14 +45,36 @@ export class CoordinatorService {
     }
   }
 
+  /**
+   * A wait for a lock, unless its process ends first: releaseAll drops the waiter from
+   * the lock table (so the lock never goes to the dead), and this answers its call, so
+   * the caller's node is not left with a call that never returns.
+   */
+  private untilEnded(pid: number, lock: bigint | Promise<bigint>): bigint | Promise<bigint> {
+    if (typeof lock === "bigint") return lock;
+    return new Promise<bigint>((resolve, reject) => {
+      this.waiting.set(pid, reject);
+      lock.then(resolve, reject).finally(() => {
+        if (this.waiting.get(pid) === reject) this.waiting.delete(pid);
+      });
+    });
+  }
+
   release(pid: number): void {
     this.pidsByNode.get(nodeIdOfPid(pid))?.delete(pid);
-    this.local.releaseAll(pid);
+    this.end(pid);
   }
 
   nodeDown(nodeId: number): void {
     const pids = this.pidsByNode.get(nodeId);
     this.pidsByNode.delete(nodeId);
-    for (const pid of pids ?? []) this.local.releaseAll(pid);
+    for (const pid of pids ?? []) this.end(pid);
+  }
+
+  private end(pid: number): void {
+    this.local.releaseAll(pid);
+    const cancel = this.waiting.get(pid);
+    this.waiting.delete(pid);
+    cancel?.(new SysError("ESRCH", `process ${pid} ended while it waited for a lock`));
   }
 }

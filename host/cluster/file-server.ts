@@ -7,7 +7,7 @@ const MAX_READ = 4 * 1024 * 1024;
 const OK: Body = { empty: {} };
 
 /** Serve another node's file call on this node's export (the other half of RemoteFiles). */
-export async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>): Promise<Body> {
+async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>): Promise<Body> {
   switch (kind) {
     case "fOpen":
       return { count: { n: await files.open(m.fOpen!.rel, m.fOpen!.flags) } };
@@ -44,5 +44,45 @@ export async function serveFile(files: FileService, kind: BodyName, m: Partial<B
       return { bytes: { data: await files.readFile(m.fReadFile!.rel) } };
     default:
       fail("ENOTSUP", `${kind} is not a file call`);
+  }
+}
+
+/**
+ * Serves other nodes' file calls and remembers which node opened each handle, so that a
+ * node going down leaves none of its processes' files open here.
+ */
+export class ExportServer {
+  private readonly files: FileService;
+  /** Open handle -> the node that opened it. */
+  private readonly owners = new Map<number, number>();
+
+  constructor(files: FileService) {
+    this.files = files;
+  }
+
+  /** A call from node `nodeId` (undefined for a client that is not a member). */
+  async serve(kind: BodyName, m: Partial<Bodies>, nodeId: number | undefined): Promise<Body> {
+    // Forgotten before the close: the descriptor may be handed out again at once.
+    if (kind === "fClose") this.owners.delete(m.fClose!.handle);
+    const reply = await serveFile(this.files, kind, m);
+    if (kind === "fOpen" && nodeId !== undefined && "count" in reply) this.owners.set(toNumber(reply.count.n), nodeId);
+    return reply;
+  }
+
+  nodeDown(nodeId: number): void {
+    for (const [handle, owner] of this.owners) {
+      if (owner !== nodeId) continue;
+      this.owners.delete(handle);
+      void Promise.resolve()
+        .then(() => this.files.close(handle))
+        .catch(() => {});
+    }
+  }
+
+  /** How many handles node `nodeId` has open here (what the tests check). */
+  openBy(nodeId: number): number {
+    let n = 0;
+    for (const owner of this.owners.values()) if (owner === nodeId) n++;
+    return n;
   }
 }

@@ -9,7 +9,7 @@ import { clientHandshake, serverHandshake, type Identity } from "../transport/ha
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
-import { serveFile } from "./file-server.ts";
+import { ExportServer } from "./file-server.ts";
 import { ReceiveCredits } from "./flow-control.ts";
 import { expectReply, Link } from "./link.ts";
 import { Membership, type Transition } from "./membership.ts";
@@ -66,6 +66,7 @@ export class ClusterNode implements Router {
   private readonly sinks = new OutputSinks();
   private readonly scheduler = new Scheduler();
   private readonly fetches = new Map<string, Promise<LoadedModule>>();
+  private exports!: ExportServer;
   /** The embedded coordinator, on the founding node only. */
   coordinator: CoordinatorService | undefined;
   private coordinatorHeard = 0;
@@ -113,6 +114,7 @@ export class ClusterNode implements Router {
 
   private makeKernel(id: number, coordinator: Kernel["coordinator"]): void {
     this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this });
+    this.exports = new ExportServer(this.kernel.exportDir);
     this.kernel.onExit = (proc) => {
       if (this.ended.push(procInfo(this.name, proc)) > ENDED_KEPT) this.ended.shift();
     };
@@ -253,6 +255,7 @@ export class ClusterNode implements Router {
       this.links.get(member.id)?.close("node down");
       this.links.delete(member.id);
       this.kernel.nodeDown(member.id);
+      this.exports.nodeDown(member.id);
       this.coordinator?.nodeDown(member.id);
     }
   }
@@ -335,7 +338,7 @@ export class ClusterNode implements Router {
       case "run":
         return runForClient(this.kernel, m.run!, channel).then((pid) => ({ pid: { pid } }));
       default:
-        if (kind.startsWith("f")) return serveFile(this.kernel.exportDir, kind, m);
+        if (kind.startsWith("f")) return this.exports.serve(kind, m, this.members.byName(channel.peerName)?.id);
         fail("ENOTSUP", `unexpected ${kind}`);
     }
   }
