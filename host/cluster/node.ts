@@ -6,6 +6,7 @@ import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
 import type { Router } from "../kernel/router.ts";
 import { Channel } from "../transport/channel.ts";
 import { clientHandshake, serverHandshake, type Identity } from "../transport/handshake.ts";
+import { realClock, type Clock, type ClockTimer } from "../transport/clock.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
@@ -32,6 +33,8 @@ export interface NodeOptions {
   readonly secret: Uint8Array;
   readonly labels?: Record<string, string>;
   readonly transport: Transport;
+  /** Heartbeats, timeouts and the flow-control poll (default: real time; the simulation's own). */
+  readonly clock?: Clock;
   /** Silence after which a member is suspect; down after 1.5 times this. */
   readonly heartbeatTimeoutMs?: number;
   readonly limits?: Partial<Limits>;
@@ -71,7 +74,8 @@ export class ClusterNode implements Router {
   coordinator: CoordinatorService | undefined;
   private coordinatorHeard = 0;
   private listener: Listener | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock;
+  private timer: ClockTimer | undefined;
   private stopped = false;
   private probing = false;
   /** The last ENDED_KEPT processes that ended here, for `ps --all`. */
@@ -79,6 +83,7 @@ export class ClusterNode implements Router {
 
   private constructor(options: NodeOptions) {
     this.options = options;
+    this.clock = options.clock ?? realClock;
     this.name = options.name;
     this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
     this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: this.log };
@@ -96,7 +101,7 @@ export class ClusterNode implements Router {
       await node.listener.close();
       throw error;
     }
-    node.timer = setInterval(() => node.tick(), node.members.timeoutMs / 4);
+    node.beat();
     return node;
   }
 
@@ -123,7 +128,7 @@ export class ClusterNode implements Router {
   private async found(): Promise<void> {
     this.coordinator = new CoordinatorService();
     this.makeKernel(COORDINATOR_ID, this.coordinator.local);
-    this.members.admit(this.self(COORDINATOR_ID), performance.now());
+    this.members.admit(this.self(COORDINATOR_ID), this.clock.now());
     this.log(`founded cluster '${this.options.cluster}' at ${this.url}`);
   }
 
@@ -133,7 +138,7 @@ export class ClusterNode implements Router {
       const joined = await expectReply(channel.call({ join: { name: this.name, url: this.url, labels: { ...this.options.labels } } }), "joined");
       this.makeKernel(joined.nodeId, new RemoteCoordinator(() => this.link(COORDINATOR_ID)));
       this.members.apply(joined.members);
-      this.coordinatorHeard = performance.now();
+      this.coordinatorHeard = this.clock.now();
       this.log(`joined cluster '${this.options.cluster}' through ${url} as node ${joined.nodeId}`);
     } finally {
       channel.close("joined");
@@ -157,7 +162,7 @@ export class ClusterNode implements Router {
     const credits = new ReceiveCredits({
       mailbox: (pid) => this.kernel.procs.get(pid)?.mailbox,
       grant: (pid, n) => channel.cast({ credit: { pid, n } }),
-      setTimer: (run, ms) => setTimeout(run, ms),
+      setTimer: (run, ms) => this.clock.setTimeout(run, ms),
     });
     this.inbound.set(channel, credits);
     channel.onClose((reason) => {
@@ -191,8 +196,17 @@ export class ClusterNode implements Router {
 
   // ---- membership ----------------------------------------------------------------
 
+  /** tick() every timeout/4, for as long as the node runs. */
+  private beat(): void {
+    this.timer = this.clock.setTimeout(() => {
+      if (this.stopped) return;
+      this.beat();
+      this.tick();
+    }, this.members.timeoutMs / 4);
+  }
+
   private tick(): void {
-    const now = performance.now();
+    const now = this.clock.now();
     if (this.isCoordinator) {
       this.members.heard(COORDINATOR_ID, this.kernel.procs.size, now);
       this.act(this.members.sweep(COORDINATOR_ID, now));
@@ -215,7 +229,7 @@ export class ClusterNode implements Router {
     this.dial(this.members.get(COORDINATOR_ID)!.url).then(
       (channel) => {
         channel.cast(heartbeat);
-        setTimeout(() => {
+        this.clock.setTimeout(() => {
           channel.close("probe done");
           this.probing = false;
         }, this.members.timeoutMs);
@@ -237,7 +251,7 @@ export class ClusterNode implements Router {
     if (join.name === this.name) fail("EEXIST", `${join.name} is the coordinator's own name`);
     const id = Math.max(...this.members.list().map((m) => m.id)) + 1;
     if (id > 2047) fail("EAGAIN", "node ids exhausted");
-    this.act(this.members.admit({ id, name: join.name, url: join.url, state: "alive", labels: join.labels, load: 0 }, performance.now()));
+    this.act(this.members.admit({ id, name: join.name, url: join.url, state: "alive", labels: join.labels, load: 0 }, this.clock.now()));
     this.log(`node ${join.name} joined as node ${id}`);
     this.broadcast();
     return { nodeId: id, members: this.members.snapshot() };
@@ -279,11 +293,11 @@ export class ClusterNode implements Router {
       case "nodes":
         return { members: this.members.snapshot() };
       case "members":
-        this.coordinatorHeard = performance.now();
+        this.coordinatorHeard = this.clock.now();
         this.scheduler.refreshed();
         return this.act(this.members.apply(m.members!));
       case "heartbeat":
-        if (this.isCoordinator && !this.members.heard(m.heartbeat!.nodeId, m.heartbeat!.load, performance.now())) {
+        if (this.isCoordinator && !this.members.heard(m.heartbeat!.nodeId, m.heartbeat!.load, this.clock.now())) {
           // A node we declared down still speaks: show it the verdict so it fences itself.
           channel.cast({ members: this.members.snapshot() });
         }
@@ -445,7 +459,7 @@ export class ClusterNode implements Router {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.kernel?.shutdown();
     for (const link of this.links.values()) link.close("node stopping");
     for (const channel of this.inbound.keys()) channel.close("node stopping");

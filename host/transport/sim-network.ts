@@ -1,3 +1,4 @@
+import { realClock, type Clock, type ClockTimer } from "./clock.ts";
 import { BufferedConn, type Conn, type Transport } from "./transport.ts";
 
 export interface SimFaults {
@@ -57,7 +58,7 @@ class SimConn extends BufferedConn {
     if (this.random() < faults.drop) return;
     const copies = this.random() < faults.duplicate ? 2 : 1;
     const [min, max] = faults.delayMs;
-    const at = Math.max(this.lastDelivery, performance.now() + min + this.random() * (max - min));
+    const at = Math.max(this.lastDelivery, this.net.clock.now() + min + this.random() * (max - min));
     this.lastDelivery = at;
     const bytes = frame.slice();
     this.enqueue(at, () => {
@@ -75,7 +76,7 @@ class SimConn extends BufferedConn {
    * of different lengths set at different times may fire out of order.
    */
   private deliver(): void {
-    const now = performance.now();
+    const now = this.net.clock.now();
     while (this.inFlight.length > 0 && this.inFlight[0]!.at <= now + 1) this.inFlight.shift()!.run();
     if (this.inFlight.length > 0) this.net.schedule(this.inFlight[0]!.at, () => this.deliver());
   }
@@ -83,7 +84,7 @@ class SimConn extends BufferedConn {
   close(reason: string): void {
     if (this.isClosed) return;
     this.closed(reason);
-    this.enqueue(Math.max(this.lastDelivery, performance.now()), () => this.peer.closed(`peer closed: ${reason}`));
+    this.enqueue(Math.max(this.lastDelivery, this.net.clock.now()), () => this.peer.closed(`peer closed: ${reason}`));
   }
 
   /** Gone without a word, like a kill -9 behind a dead switch. */
@@ -98,15 +99,18 @@ class SimConn extends BufferedConn {
  */
 export class SimNetwork {
   readonly seed: number;
+  /** What delays are measured in; the nodes on this network should use it too. */
+  readonly clock: Clock;
   faults: SimFaults;
   private readonly listeners = new Map<string, (conn: Conn) => void>();
   private readonly conns = new Set<SimConn>();
   private readonly cuts = new Set<string>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<ClockTimer>();
   private links = 0;
 
-  constructor(seed: number, faults: Partial<SimFaults> = {}) {
+  constructor(seed: number, faults: Partial<SimFaults> = {}, clock: Clock = realClock) {
     this.seed = seed;
+    this.clock = clock;
     this.faults = { ...NO_FAULTS, ...faults };
   }
 
@@ -160,16 +164,16 @@ export class SimNetwork {
   }
 
   schedule(at: number, run: () => void): void {
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.timers.delete(timer);
       run();
-    }, Math.max(0, at - performance.now()));
+    }, Math.max(0, at - this.clock.now()));
     this.timers.add(timer);
   }
 
   /** Stop every pending delivery: the test is over. */
   stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.clock.clearTimeout(timer);
     this.timers.clear();
   }
 }

@@ -32,6 +32,7 @@ export async function simCluster(seed: number, names: readonly string[], faults:
       cluster: "test",
       secret: SECRET,
       transport: net.host(name),
+      clock: net.clock,
       heartbeatTimeoutMs,
       log: (line) => log.push(`[${name}] ${line}`),
       ...extra,
