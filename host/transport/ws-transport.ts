@@ -80,7 +80,10 @@ export class WsTransport implements Transport {
 
   connect(url: string): Promise<Conn> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES });
+      // A zero mask makes ws skip masking: masking guards browsers' traffic through
+      // proxies (RFC 6455) and buys nothing between nodes that authenticate each other,
+      // while it cost the sending node 12% of its time under a stream of small messages.
+      const socket = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, generateMask: (mask) => void mask.fill(0) });
       socket.once("open", () => {
         socket.off("error", reject);
         resolve(new WsConn(socket, url));
