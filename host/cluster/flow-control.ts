@@ -9,6 +9,13 @@ import type { Mailbox } from "../kernel/mailbox.ts";
  */
 export const SEND_WINDOW = 4096;
 
+/**
+ * Credit goes back a quarter window at a time, not per delivery: a grant per message was
+ * a frame of its own on the other connection, doubling a remote round trip's frames.
+ * A sender with no credit left has a whole window unreturned, so a grant is always due.
+ */
+export const GRANT_BATCH = SEND_WINDOW / 4;
+
 /** How often a node looks whether a full mailbox that holds back credit has drained. */
 export const DRAIN_POLL_MS = 2;
 
@@ -45,9 +52,9 @@ export interface ReceiveCreditsOptions {
 
 /**
  * The receiver's half, one per inbound connection (its sender node). A message that lands
- * in a mailbox with room is credited back at once (all of a turn's credits for a pid in
- * one grant); one that lands in a full mailbox is held until the process drains it.
- * Messages to a process that is gone are dropped and credited.
+ * in a mailbox with room is credited (returned in grants of GRANT_BATCH); one that lands
+ * in a full mailbox is held until the process drains it. Messages to a process that is
+ * gone are dropped and credited.
  */
 export class ReceiveCredits {
   private readonly options: ReceiveCreditsOptions;
@@ -80,14 +87,13 @@ export class ReceiveCredits {
   }
 
   private credit(pid: number, n: number): void {
-    if (this.due.size === 0) queueMicrotask(() => this.flush());
-    this.due.set(pid, (this.due.get(pid) ?? 0) + n);
-  }
-
-  private flush(): void {
-    if (this.closed) return;
-    for (const [pid, n] of this.due) this.options.grant(pid, n);
-    this.due.clear();
+    const due = (this.due.get(pid) ?? 0) + n;
+    if (due < GRANT_BATCH) {
+      this.due.set(pid, due);
+      return;
+    }
+    this.due.delete(pid);
+    this.options.grant(pid, due);
   }
 
   private poll(): void {
