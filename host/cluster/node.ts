@@ -67,7 +67,7 @@ export class ClusterNode implements Router {
   /** Inbound connections, each with the credit it owes its sender node. */
   private readonly inbound = new Map<Channel, ReceiveCredits>();
   private readonly sinks = new OutputSinks();
-  private readonly scheduler = new Scheduler();
+  private readonly scheduler = new Scheduler(() => this.members.timeoutMs / 2, () => this.clock.now());
   private readonly fetches = new Map<string, Promise<LoadedModule>>();
   private exports!: ExportServer;
   /** The embedded coordinator, on the founding node only. */

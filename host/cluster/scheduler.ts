@@ -17,14 +17,25 @@ export function parseLabels(text: string): Record<string, string> {
  * Places a spawn that names no node: the alive member with the fewest processes among
  * those whose labels match. Loads come with the coordinator's member list; placements
  * made since are counted here, so a burst of spawns spreads instead of piling onto the
- * node that looked idle a heartbeat ago.
+ * node that looked idle a heartbeat ago. A fresh list may still predate a placement (the
+ * target reports its load on its next beat), so a refresh forgets only placements older
+ * than `reportLagMs()`, which the list already counts.
  */
 export class Scheduler {
-  private placed = new Map<number, number>();
+  private readonly reportLagMs: () => number;
+  private readonly now: () => number;
+  private placements: { readonly id: number; readonly at: number }[] = [];
 
-  /** A fresh member list arrived: its loads include what was placed before it. */
+  /** The defaults suit a one-shot placement (the CLI's), which never refreshes. */
+  constructor(reportLagMs: () => number = () => 0, now: () => number = () => performance.now()) {
+    this.reportLagMs = reportLagMs;
+    this.now = now;
+  }
+
+  /** A fresh member list arrived: its loads include what was placed well before it. */
   refreshed(): void {
-    this.placed.clear();
+    const counted = this.now() - this.reportLagMs();
+    this.placements = this.placements.filter((p) => p.at > counted);
   }
 
   place(members: readonly Member[], constraint: string): string {
@@ -33,11 +44,11 @@ export class Scheduler {
     let bestLoad = Infinity;
     for (const m of members) {
       if (m.state !== "alive" || !want.every(([k, v]) => m.labels[k] === v)) continue;
-      const load = m.load + (this.placed.get(m.id) ?? 0);
+      const load = m.load + this.placements.filter((p) => p.id === m.id).length;
       if (load < bestLoad) [best, bestLoad] = [m, load];
     }
     if (!best) fail("EHOSTUNREACH", constraint ? `no alive node has labels ${constraint}` : "no alive node");
-    this.placed.set(best.id, (this.placed.get(best.id) ?? 0) + 1);
+    this.placements.push({ id: best.id, at: this.now() });
     return best.name;
   }
 }
