@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Channel, type MsgHandler } from "../transport/channel.ts";
+import { realClock } from "../transport/clock.ts";
 import { clientHandshake } from "../transport/handshake.ts";
 import { WsTransport } from "../transport/ws-transport.ts";
 import { CliError, option, type ParsedArgs } from "./command.ts";
@@ -58,6 +59,7 @@ export async function connectCluster(args: ParsedArgs, url = clusterUrl(args), h
     name: "cli",
     secret: readSecret(option(args, "secret-file")),
     log: () => {},
+    clock: realClock,
   };
   let conn;
   try {

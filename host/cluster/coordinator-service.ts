@@ -1,6 +1,7 @@
 import { LocalCoordinator } from "../kernel/local-coordinator.ts";
 import { fail, SysError } from "../kernel/errors.ts";
 import { nodeIdOfPid } from "../kernel/kernel.ts";
+import type { Clock } from "../transport/clock.ts";
 import type { Bodies, Body, BodyName } from "../transport/wire.ts";
 
 /**
@@ -10,10 +11,15 @@ import type { Bodies, Body, BodyName } from "../transport/wire.ts";
  * their names go.
  */
 export class CoordinatorService {
-  readonly local = new LocalCoordinator();
+  readonly local: LocalCoordinator;
   private readonly pidsByNode = new Map<number, Set<number>>();
   /** Lock calls still waiting, by pid: answered with ESRCH when their process ends. */
   private readonly waiting = new Map<number, (error: SysError) => void>();
+
+  /** `clock` times lock waits. */
+  constructor(clock: Clock) {
+    this.local = new LocalCoordinator(clock);
+  }
 
   private track(pid: number): void {
     const node = nodeIdOfPid(pid);

@@ -15,7 +15,7 @@ interface Trampoline {
 /** Give every other process and the node's own I/O a turn, then continue. */
 function preempt(proc: Process): Promise<void> {
   proc.fuel.value = proc.kernel.limits.fuelPerSlice;
-  return proc.block(new Promise<void>((resolve) => setImmediate(resolve)));
+  return proc.block(new Promise<void>((resolve) => proc.kernel.clock.setImmediate(resolve)));
 }
 
 /** A slice that ran out inside a host call ends at the next one instead: refill and go on. */

@@ -2,6 +2,7 @@ import { FLAGS, LAYOUTS } from "../../abi/abi.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { exitInfo, fail, ProcessEnd, reasonCode, SysError, type ExitInfo } from "./errors.ts";
 import { ExportDir } from "./export-dir.ts";
+import { realClock, type Clock } from "../transport/clock.ts";
 import type { FileService } from "./file-service.ts";
 import { GuestMemory, encodeUtf8 } from "./guest-memory.ts";
 import { instantiateComponent } from "./component-instance.ts";
@@ -37,6 +38,8 @@ export interface KernelOptions {
   readonly coordinator?: Coordinator;
   /** Reaches other nodes; absent on a lone node. */
   readonly router?: Router;
+  /** Timers, time reads and scheduling turns (default: real time; a simulation's own). */
+  readonly clock?: Clock;
 }
 
 export interface SpawnArgs {
@@ -86,6 +89,7 @@ export class Kernel {
   readonly exportDir: ExportDir;
   readonly coordinator: Coordinator;
   readonly router: Router | undefined;
+  readonly clock: Clock;
   readonly procs = new Map<number, Process>();
   tracer: Tracer | undefined;
   /** Told of every process that ends, after its watchers (the cluster keeps a history for ps). */
@@ -105,7 +109,8 @@ export class Kernel {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.modules = new ModuleCache(this.limits);
     this.exportDir = new ExportDir(options.root);
-    this.coordinator = options.coordinator ?? new LocalCoordinator();
+    this.clock = options.clock ?? realClock;
+    this.coordinator = options.coordinator ?? new LocalCoordinator(this.clock);
     this.router = options.router;
   }
 
@@ -149,7 +154,7 @@ export class Kernel {
     // caller's microtasks first. (An event-loop turn cost a spawn 25 of its 110 us.)
     const run = (): void => void this.run(proc, entry);
     if (parent) parent.startOnSuspend(run);
-    else setImmediate(run);
+    else this.clock.setImmediate(run);
     return proc;
   }
 
@@ -317,7 +322,7 @@ export class Kernel {
   terminate(target: Process, info: ExitInfo): void {
     if (target.state === "exited") return;
     if (target.state === "ready") return this.finish(target, info);
-    if (!target.interrupt(new ProcessEnd(info))) setImmediate(() => this.terminate(target, info));
+    if (!target.interrupt(new ProcessEnd(info))) this.clock.setImmediate(() => this.terminate(target, info));
   }
 
   /** Kill every process: the node is going away. */

@@ -1,11 +1,16 @@
 import type { Coordinator } from "./coordinator.ts";
 import { LockTable } from "./lock-table.ts";
+import { realClock, type Clock } from "../transport/clock.ts";
 import { NameRegistry } from "./name-registry.ts";
 
 /** Coordination served in this process: the single node, or the cluster's coordinator node. */
 export class LocalCoordinator implements Coordinator {
-  readonly locks = new LockTable();
+  readonly locks: LockTable;
   readonly names = new NameRegistry();
+
+  constructor(clock: Clock = realClock) {
+    this.locks = new LockTable(clock);
+  }
 
   lock(name: string, pid: number, timeoutMs: number): bigint | Promise<bigint> {
     return this.locks.acquire(name, pid, timeoutMs);

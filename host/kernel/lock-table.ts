@@ -1,10 +1,11 @@
 import { fail, SysError } from "./errors.ts";
+import type { Clock, ClockTimer } from "../transport/clock.ts";
 
 interface Waiter {
   readonly pid: number;
   readonly grant: (token: bigint) => void;
   readonly refuse: (error: SysError) => void;
-  timer: NodeJS.Timeout | undefined;
+  timer: ClockTimer | undefined;
 }
 
 interface LockState {
@@ -29,6 +30,11 @@ export class LockTable {
   private readonly locks = new Map<string, LockState>();
   private readonly waitingOn = new Map<number, string>();
   private readonly held = new Map<number, Set<string>>();
+  private readonly clock: Clock;
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
 
   acquire(name: string, pid: number, timeoutMs: number): bigint | Promise<bigint> {
     checkLockName(name);
@@ -43,7 +49,7 @@ export class LockTable {
     return new Promise<bigint>((grant, refuse) => {
       const waiter: Waiter = { pid, grant, refuse, timer: undefined };
       if (timeoutMs > 0) {
-        waiter.timer = setTimeout(() => {
+        waiter.timer = this.clock.setTimeout(() => {
           this.dropWaiter(name, waiter);
           refuse(new SysError("ETIMEDOUT", `lock ${name}`));
         }, timeoutMs);
@@ -91,7 +97,7 @@ export class LockTable {
     state.holder = 0;
     const next = state.waiters.shift();
     if (!next) return;
-    if (next.timer) clearTimeout(next.timer);
+    if (next.timer) this.clock.clearTimeout(next.timer);
     this.waitingOn.delete(next.pid);
     next.grant(this.grant(name, state, next.pid));
   }
@@ -101,7 +107,7 @@ export class LockTable {
     if (!state) return;
     const i = state.waiters.indexOf(waiter);
     if (i >= 0) state.waiters.splice(i, 1);
-    if (waiter.timer) clearTimeout(waiter.timer);
+    if (waiter.timer) this.clock.clearTimeout(waiter.timer);
     this.waitingOn.delete(waiter.pid);
   }
 

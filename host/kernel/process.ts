@@ -5,6 +5,7 @@ import { Mailbox } from "./mailbox.ts";
 import type { LoadedModule } from "./module-cache.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Namespace } from "./namespace.ts";
+import type { ClockTimer } from "../transport/clock.ts";
 
 /** Where a process's stdout (1) and stderr (2) go. Children inherit their parent's. */
 export interface OutputSink {
@@ -49,7 +50,7 @@ export interface Process extends StartRequest {
  */
 export class Process {
   readonly mailbox: Mailbox;
-  readonly startedAt = performance.now();
+  readonly startedAt: number;
 
   state: ProcState = "ready";
   exit: ExitInfo | undefined;
@@ -72,7 +73,7 @@ export class Process {
   /** The promise of the running suspension until block is given it; then its recovery. */
   private suspension: Promise<unknown> | undefined;
   private recover: ((error: unknown) => unknown) | undefined;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<ClockTimer>();
   /** Children spawned since this process last suspended: they start when it next does. */
   private spawned: (() => void)[] | undefined;
 
@@ -80,6 +81,7 @@ export class Process {
     const { mailboxCapacity, ...identity } = spec;
     Object.assign(this, identity);
     this.mailbox = new Mailbox(mailboxCapacity);
+    this.startedAt = spec.kernel.clock.now();
   }
 
   /**
@@ -160,8 +162,8 @@ export class Process {
    * timer, and it ends through interrupt, which cancels them: a killed sleeper leaves
    * nothing behind to keep the node's event loop busy.
    */
-  timeout(ms: number, fire: () => void): NodeJS.Timeout {
-    const timer = setTimeout(() => {
+  timeout(ms: number, fire: () => void): ClockTimer {
+    const timer = this.kernel.clock.setTimeout(() => {
       this.timers.delete(timer);
       fire();
     }, ms);
@@ -169,9 +171,9 @@ export class Process {
     return timer;
   }
 
-  cancelTimeout(timer: NodeJS.Timeout | undefined): void {
+  cancelTimeout(timer: ClockTimer | undefined): void {
     if (timer === undefined) return;
-    clearTimeout(timer);
+    this.kernel.clock.clearTimeout(timer);
     this.timers.delete(timer);
   }
 
@@ -181,13 +183,13 @@ export class Process {
     if (!reject) return false;
     this.interruptBlocked = undefined;
     this.suspension = undefined;
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.kernel.clock.clearTimeout(timer);
     this.timers.clear();
     reject(end);
     return true;
   }
 
   get uptimeMs(): number {
-    return performance.now() - this.startedAt;
+    return this.kernel.clock.now() - this.startedAt;
   }
 }

@@ -1,13 +1,15 @@
 /**
- * Time as the mesh reads it: now and one-shot timers. Production uses the real clock;
- * the simulated network and its nodes take one clock so a simulation can own time
- * (the step towards exact replay of a seed, see docs/ARCHITECTURE.md "Mesh").
+ * Time as the mesh and the kernel read it: now, one-shot timers and the next turn.
+ * Production uses the real clock; a simulation's network, nodes and kernels share one
+ * VirtualClock so that a seed replays exactly (docs/ARCHITECTURE.md "Mesh").
  */
 export interface Clock {
   /** Milliseconds, monotonic. */
   now(): number;
   setTimeout(run: () => void, ms: number): ClockTimer;
   clearTimeout(timer: ClockTimer): void;
+  /** Run after the current turn's microtasks: how the kernel lets other processes go first. */
+  setImmediate(run: () => void): void;
 }
 
 /** Opaque to the caller: only the clock that made it can clear it. */
@@ -17,4 +19,5 @@ export const realClock: Clock = {
   now: () => performance.now(),
   setTimeout: (run, ms) => setTimeout(run, ms),
   clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+  setImmediate: (run) => void setImmediate(run),
 };

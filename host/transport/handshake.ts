@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { ABI_VERSION } from "../../abi/abi.ts";
+import type { Clock } from "./clock.ts";
 import type { Conn } from "./transport.ts";
 import { decodeFrame, encodeFrame, type Frame } from "./wire.ts";
 
@@ -10,6 +11,8 @@ export interface Identity {
   readonly secret: Uint8Array;
   /** Where refusals are reported, on both sides. */
   readonly log: (line: string) => void;
+  /** What the handshake's timeout is measured in: the node's clock. */
+  readonly clock: Clock;
 }
 
 export class HandshakeError extends Error {}
@@ -27,15 +30,15 @@ function sameMac(a: Uint8Array | undefined, b: Buffer): boolean {
 const lastRead = new WeakMap<Conn, Buffer>();
 
 /** The next frame on a connection that has no other reader yet. */
-function nextFrame(conn: Conn): Promise<Frame> {
+function nextFrame(me: Identity, conn: Conn): Promise<Frame> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new HandshakeError("handshake timed out")), TIMEOUT_MS);
+    const timer = me.clock.setTimeout(() => reject(new HandshakeError("handshake timed out")), TIMEOUT_MS);
     conn.setHandlers(
       (bytes) => {
         const previous = lastRead.get(conn);
         if (previous?.equals(bytes)) return;
         lastRead.set(conn, Buffer.from(bytes));
-        clearTimeout(timer);
+        me.clock.clearTimeout(timer);
         try {
           resolve(decodeFrame(bytes));
         } catch (error) {
@@ -43,7 +46,7 @@ function nextFrame(conn: Conn): Promise<Frame> {
         }
       },
       (reason) => {
-        clearTimeout(timer);
+        me.clock.clearTimeout(timer);
         reject(new HandshakeError(`connection closed during handshake: ${reason}`));
       },
     );
@@ -74,7 +77,7 @@ export async function clientHandshake(me: Identity, conn: Conn): Promise<string>
   conn.send(encodeFrame({ hello: { cluster: me.cluster, abiVersion: ABI_VERSION, nonce, name: me.name } }));
   let hello;
   try {
-    hello = checkHello(me, await nextFrame(conn));
+    hello = checkHello(me, await nextFrame(me, conn));
     if (!sameMac(hello.proof, mac(me.secret, "server", nonce))) throw new HandshakeError("peer does not know the cluster secret (HMAC mismatch)");
   } catch (error) {
     if (error instanceof HandshakeError && error.message.startsWith("refused")) {
@@ -85,7 +88,7 @@ export async function clientHandshake(me: Identity, conn: Conn): Promise<string>
     refuse(me, conn, `to ${conn.remote}`, error);
   }
   conn.send(encodeFrame({ proof: { proof: mac(me.secret, "client", hello.nonce) } }));
-  const answer = await nextFrame(conn);
+  const answer = await nextFrame(me, conn);
   if ("welcome" in answer && answer.welcome) return hello.name;
   const reason = "refuse" in answer && answer.refuse ? answer.refuse.reason : "unexpected frame";
   me.log(`${conn.remote} refused us: ${reason}`);
@@ -98,13 +101,13 @@ export async function serverHandshake(me: Identity, conn: Conn): Promise<string>
   const nonce = randomBytes(32);
   let hello;
   try {
-    hello = checkHello(me, await nextFrame(conn));
+    hello = checkHello(me, await nextFrame(me, conn));
   } catch (error) {
     refuse(me, conn, `from ${conn.remote}`, error);
   }
   conn.send(encodeFrame({ hello: { cluster: me.cluster, abiVersion: ABI_VERSION, nonce, name: me.name, proof: mac(me.secret, "server", hello.nonce) } }));
   try {
-    const answer = await nextFrame(conn);
+    const answer = await nextFrame(me, conn);
     const proof = "proof" in answer && answer.proof ? answer.proof.proof : undefined;
     if (!sameMac(proof, mac(me.secret, "client", nonce))) throw new HandshakeError(`'${hello.name}' does not know the cluster secret (HMAC mismatch)`);
   } catch (error) {

@@ -55,14 +55,17 @@ class SimConn extends BufferedConn {
   send(frame: Uint8Array): void {
     if (this.isClosed || this.net.cut(this.from, this.to)) return;
     const faults = this.net.faults;
-    if (this.random() < faults.drop) return;
+    if (this.random() < faults.drop) return this.net.trace?.(`drop ${this.from}->${this.to} ${frame.byteLength}B`);
     const copies = this.random() < faults.duplicate ? 2 : 1;
     const [min, max] = faults.delayMs;
     const at = Math.max(this.lastDelivery, this.net.clock.now() + min + this.random() * (max - min));
     this.lastDelivery = at;
     const bytes = frame.slice();
     this.enqueue(at, () => {
-      for (let i = 0; i < copies && !this.net.cut(this.from, this.to); i++) this.peer.received(bytes);
+      for (let i = 0; i < copies && !this.net.cut(this.from, this.to); i++) {
+        this.net.trace?.(`deliver ${this.from}->${this.to} ${bytes.byteLength}B`);
+        this.peer.received(bytes);
+      }
     });
   }
 
@@ -102,6 +105,8 @@ export class SimNetwork {
   /** What delays are measured in; the nodes on this network should use it too. */
   readonly clock: Clock;
   faults: SimFaults;
+  /** Told of every frame delivered or dropped: with a VirtualClock, part of a replay's trace. */
+  trace: ((event: string) => void) | undefined;
   private readonly listeners = new Map<string, (conn: Conn) => void>();
   private readonly conns = new Set<SimConn>();
   private readonly cuts = new Set<string>();

@@ -6,6 +6,7 @@ import path from "node:path";
 import { ClusterNode, type NodeOptions } from "../../host/cluster/node.ts";
 import type { ExitInfo } from "../../host/kernel/errors.ts";
 import { SimNetwork, type SimFaults } from "../../host/transport/sim-network.ts";
+import type { VirtualClock } from "../../host/transport/virtual-clock.ts";
 import { REPO, tempDir } from "./guests.ts";
 
 export const SECRET = new TextEncoder().encode("test secret");
@@ -14,17 +15,37 @@ export interface SimCluster {
   readonly net: SimNetwork;
   readonly nodes: ClusterNode[];
   readonly log: string[];
+  /**
+   * With a VirtualClock: every task fired, frame delivered or dropped and line logged, at
+   * its simulated time. Two runs of one seed give the same trace.
+   */
+  readonly trace: string[];
   /** Start another node joined through the first. */
   add(name: string, extra?: Partial<NodeOptions>): Promise<ClusterNode>;
   stop(): Promise<void>;
 }
 
-export async function simCluster(seed: number, names: readonly string[], faults: Partial<SimFaults> = {}, heartbeatTimeoutMs = 400): Promise<SimCluster> {
-  const net = new SimNetwork(seed, faults);
+/** A virtual `clock` is driven here through start and stop; between them, the test drives it. */
+export async function simCluster(
+  seed: number,
+  names: readonly string[],
+  faults: Partial<SimFaults> = {},
+  heartbeatTimeoutMs = 400,
+  clock?: VirtualClock,
+): Promise<SimCluster> {
+  const net = new SimNetwork(seed, faults, clock);
   const nodes: ClusterNode[] = [];
   const log: string[] = [];
+  const trace: string[] = [];
+  const settle = <T>(work: Promise<T>): Promise<T> => (clock ? clock.drive(work) : work);
+  const record = clock && ((event: string): void => void trace.push(`${clock.now().toFixed(3)} ${event}`));
+  if (clock) clock.trace = net.trace = record;
+  const note = (line: string): void => {
+    log.push(line);
+    record?.(line);
+  };
   const add = async (name: string, extra: Partial<NodeOptions> = {}) => {
-    const node = await ClusterNode.start({
+    const node = await settle(ClusterNode.start({
       name,
       listen: name,
       join: nodes[0]?.url,
@@ -34,9 +55,9 @@ export async function simCluster(seed: number, names: readonly string[], faults:
       transport: net.host(name),
       clock: net.clock,
       heartbeatTimeoutMs,
-      log: (line) => log.push(`[${name}] ${line}`),
+      log: (line) => note(`[${name}] ${line}`),
       ...extra,
-    });
+    }));
     nodes.push(node);
     return node;
   };
@@ -45,9 +66,10 @@ export async function simCluster(seed: number, names: readonly string[], faults:
     net,
     nodes,
     log,
+    trace,
     add,
     stop: async () => {
-      await Promise.all(nodes.map((n) => n.stop()));
+      await settle(Promise.all(nodes.map((n) => n.stop())));
       net.stop();
     },
   };

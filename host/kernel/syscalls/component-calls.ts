@@ -57,7 +57,7 @@ const OPS: Ops = {
   whereis: (proc, name: string) => registryOps.whereis(proc, name),
   args: (proc) => proc.argv,
   environ: (proc) => proc.env,
-  "clock-time": (_proc, clockId: number) => envOps.clockNs(clockId),
+  "clock-time": (proc, clockId: number) => envOps.clockNs(proc, clockId),
   "random-bytes": (_proc, len: number) => envOps.random(new Uint8Array(len)),
   "write-output": (proc, fd: number, data: Uint8Array) => envOps.output(proc, fd, data),
 };

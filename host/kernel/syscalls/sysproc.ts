@@ -96,8 +96,8 @@ export const processCalls = {
     return new Promise<number>((resolve) => proc.timeout(ms, () => resolve(0)));
   },
 
-  yield(_proc) {
-    return new Promise<number>((resolve) => setImmediate(resolve, 0));
+  yield(proc) {
+    return new Promise<number>((resolve) => proc.kernel.clock.setImmediate(() => resolve(0)));
   },
 
   monitor(proc, pid) {

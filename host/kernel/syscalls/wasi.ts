@@ -40,8 +40,9 @@ function checkOutput(fd: number): asserts fd is 1 | 2 {
 
 /** The WASI calls a component also has, without guest pointers (see abi/wit.ts). */
 export const envOps = {
-  clockNs(clockId: number): bigint {
-    if (clockId === CLOCK_MONOTONIC) return process.hrtime.bigint();
+  /** Monotonic time is the kernel's clock, so a simulated guest reads simulated time. */
+  clockNs(proc: Process, clockId: number): bigint {
+    if (clockId === CLOCK_MONOTONIC) return BigInt(Math.round(proc.kernel.clock.now() * 1e6));
     if (clockId === CLOCK_REALTIME) return wallNs();
     return fail("EINVAL", `clock ${clockId}`);
   },
@@ -61,7 +62,7 @@ export const wasiCalls = {
   environ_get: (proc, envPtr, bufPtr) => writeStrings(proc, proc.env, envPtr, bufPtr),
 
   clock_time_get(proc, clockId, _precision, timePtr) {
-    proc.memory.setU64(timePtr, envOps.clockNs(clockId));
+    proc.memory.setU64(timePtr, envOps.clockNs(proc, clockId));
     return 0;
   },
 
