@@ -33,7 +33,7 @@ export interface NodeOptions {
   readonly secret: Uint8Array;
   readonly labels?: Record<string, string>;
   readonly transport: Transport;
-  /** Heartbeats, timeouts and the flow-control poll (default: real time; the simulation's own). */
+  /** Heartbeats, timeouts, the flow-control poll and the kernel's timers (default: real time; the simulation's own). */
   readonly clock?: Clock;
   /** Silence after which a member is suspect; down after 1.5 times this. */
   readonly heartbeatTimeoutMs?: number;
@@ -86,7 +86,7 @@ export class ClusterNode implements Router {
     this.clock = options.clock ?? realClock;
     this.name = options.name;
     this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
-    this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: this.log };
+    this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: this.log, clock: this.clock };
     this.members = new Membership(options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
   }
 
@@ -118,7 +118,7 @@ export class ClusterNode implements Router {
   }
 
   private makeKernel(id: number, coordinator: Kernel["coordinator"]): void {
-    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this });
+    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this, clock: this.clock });
     this.exports = new ExportServer(this.kernel.exportDir);
     this.kernel.onExit = (proc) => {
       if (this.ended.push(procInfo(this.name, proc)) > ENDED_KEPT) this.ended.shift();
@@ -126,7 +126,7 @@ export class ClusterNode implements Router {
   }
 
   private async found(): Promise<void> {
-    this.coordinator = new CoordinatorService();
+    this.coordinator = new CoordinatorService(this.clock);
     this.makeKernel(COORDINATOR_ID, this.coordinator.local);
     this.members.admit(this.self(COORDINATOR_ID), this.clock.now());
     this.log(`founded cluster '${this.options.cluster}' at ${this.url}`);
