@@ -12,12 +12,10 @@ export async function benchNode(ctx: BenchContext, guest = ctx.guest()): Promise
 
 /** Start the bench guest with `args`, sending its stdout lines to `line`. */
 export function startGuest(kernel: Kernel, guest: LoadedModule, args: readonly string[], line: (text: string) => void): Process {
-  return kernel.start({
+  return kernel.startRoot({
     module: guest,
     argv: [GUEST_ARGV0, ...args],
     env: [],
-    ppid: 0,
-    namespace: { home: kernel.nodeName },
     output: lineSink(line),
   });
 }

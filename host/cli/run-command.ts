@@ -48,12 +48,10 @@ ${CLUSTER_HELP}`,
     let pid: number;
     try {
       const module = await kernel.modules.load(bytes);
-      pid = kernel.start({
+      pid = kernel.startRoot({
         module,
         argv: [file, ...args.rest],
         env: args.options.get("env") ?? [],
-        ppid: 0,
-        namespace: { home: kernel.nodeName },
         output: { write: (fd, data) => (fd === 1 ? process.stdout : process.stderr).write(data) },
       }).pid;
     } catch (error) {

@@ -167,6 +167,11 @@ export class Kernel {
     return WebAssembly.promising(exports._start as () => unknown);
   }
 
+  /** A process the operator starts: no parent, and `/` is this node's export. */
+  startRoot(request: Omit<StartRequest, "ppid" | "namespace">): Process {
+    return this.start({ ...request, ppid: 0, namespace: { home: this.nodeName } });
+  }
+
   private async run(proc: Process, entry: () => Promise<unknown>): Promise<void> {
     if (proc.state !== "ready") return;
     proc.state = "running";

@@ -1,13 +1,13 @@
 // Clusters for the mesh tests: many nodes in one process over the simulated network, or
 // real node processes on loopback.
 import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { ClusterNode, type NodeOptions } from "../../host/cluster/node.ts";
 import type { ExitInfo } from "../../host/kernel/errors.ts";
 import { SimNetwork, type SimFaults } from "../../host/transport/sim-network.ts";
 import type { VirtualClock } from "../../host/transport/virtual-clock.ts";
 import { REPO, tempDir } from "./guests.ts";
+import { startCaptured } from "./node.ts";
 
 export const SECRET = new TextEncoder().encode("test secret");
 
@@ -84,24 +84,8 @@ export interface Run {
 
 /** Start a module on `node` as the operator would, capturing its (and its children's) output. */
 export async function runOn(node: ClusterNode, wasm: string, args: readonly string[] = []): Promise<Run> {
-  const module = await node.kernel.modules.load(fs.readFileSync(wasm));
-  let stdout = "";
-  let stderr = "";
-  const decoder = new TextDecoder();
-  const proc = node.kernel.start({
-    module,
-    argv: [wasm, ...args],
-    env: [],
-    ppid: 0,
-    namespace: { home: node.name },
-    output: { write: (fd, bytes) => (fd === 1 ? (stdout += decoder.decode(bytes)) : (stderr += decoder.decode(bytes))) },
-  });
-  return {
-    pid: proc.pid,
-    exited: node.kernel.whenExited(proc.pid),
-    lines: () => stdout.split("\n").filter((line) => line !== ""),
-    stderr: () => stderr,
-  };
+  const started = await startCaptured(node.kernel, wasm, args);
+  return { pid: started.proc.pid, exited: started.exited, lines: started.lines, stderr: started.stderr };
 }
 
 /** key=value lines as a map (children's lines interleave with the parent's). */

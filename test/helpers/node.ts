@@ -19,6 +19,26 @@ export interface Finished {
   readonly stderr: string;
 }
 
+/** Start a module on `kernel` as the operator would, capturing its (and its children's) output. */
+export async function startCaptured(kernel: Kernel, wasm: string, args: readonly string[] = [], env: readonly string[] = []): Promise<Started> {
+  const module = await kernel.modules.load(fs.readFileSync(wasm));
+  let stdout = "";
+  let stderr = "";
+  const decoder = new TextDecoder();
+  const proc = kernel.startRoot({
+    module,
+    argv: [wasm, ...args],
+    env,
+    output: { write: (fd, bytes) => (fd === 1 ? (stdout += decoder.decode(bytes)) : (stderr += decoder.decode(bytes))) },
+  });
+  return {
+    proc,
+    exited: kernel.whenExited(proc.pid),
+    lines: () => stdout.split("\n").filter((line) => line !== ""),
+    stderr: () => stderr,
+  };
+}
+
 export class TestNode {
   readonly root = tempDir("onebox-root");
   readonly kernel: Kernel;
@@ -28,25 +48,8 @@ export class TestNode {
   }
 
   /** Start a module as an operator would, with its output captured. */
-  async start(wasm: string, args: readonly string[] = [], env: readonly string[] = []): Promise<Started> {
-    const module = await this.kernel.modules.load(fs.readFileSync(wasm));
-    let stdout = "";
-    let stderr = "";
-    const decoder = new TextDecoder();
-    const proc = this.kernel.start({
-      module,
-      argv: [wasm, ...args],
-      env,
-      ppid: 0,
-      namespace: { home: this.kernel.nodeName },
-      output: { write: (fd, bytes) => (fd === 1 ? (stdout += decoder.decode(bytes)) : (stderr += decoder.decode(bytes))) },
-    });
-    return {
-      proc,
-      exited: this.kernel.whenExited(proc.pid),
-      lines: () => stdout.split("\n").filter((line) => line !== ""),
-      stderr: () => stderr,
-    };
+  start(wasm: string, args: readonly string[] = [], env: readonly string[] = []): Promise<Started> {
+    return startCaptured(this.kernel, wasm, args, env);
   }
 
   /** Run a module to its end. */
