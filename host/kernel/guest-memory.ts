@@ -115,4 +115,3 @@ export class GuestMemory {
 }
 
 export const encodeUtf8 = (text: string): Uint8Array => utf8Encoder.encode(text);
-export const decodeUtf8 = (bytes: Uint8Array): string => utf8.decode(bytes);
