@@ -96,6 +96,14 @@ export class Membership {
     return changes;
   }
 
+  /**
+   * This node's own event loop stalled: the others' silence over that time is its own
+   * deafness, so every member not already down gets a fresh timeout from `now`.
+   */
+  forgive(now: number): void {
+    for (const member of this.byId.values()) if (member.state !== "down") this.lastHeard.set(member.id, now);
+  }
+
   /** Mark one member down here (a member deciding the coordinator is gone). */
   markDown(id: number): Transition[] {
     const member = this.byId.get(id);

@@ -45,6 +45,8 @@ export interface NodeOptions {
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3000;
 const ENDED_KEPT = 1000;
+/** A beat this late (in heartbeat timeouts) means this node's own loop stalled. */
+const STALL_FRACTION = 0.5;
 /** The founding node's id: it serves the embedded coordinator. */
 const COORDINATOR_ID = 1;
 
@@ -78,6 +80,8 @@ export class ClusterNode implements Router {
   private timer: ClockTimer | undefined;
   private stopped = false;
   private probing = false;
+  /** The connection probeCoordinator keeps to a coordinator this node declared down. */
+  private probe: Channel | undefined;
   /** The last ENDED_KEPT processes that ended here, for `ps --all`. */
   private readonly ended: ProcInfo[] = [];
 
@@ -198,11 +202,27 @@ export class ClusterNode implements Router {
 
   /** tick() every timeout/4, for as long as the node runs. */
   private beat(): void {
+    const interval = this.members.timeoutMs / 4;
+    const due = this.clock.now() + interval;
     this.timer = this.clock.setTimeout(() => {
       if (this.stopped) return;
       this.beat();
+      const late = this.clock.now() - due;
+      if (late > this.members.timeoutMs * STALL_FRACTION) this.stalled(late);
       this.tick();
-    }, this.members.timeoutMs / 4);
+    }, interval);
+  }
+
+  /**
+   * This node's event loop did not run for `late` ms (SIGSTOP, swap, a long GC): it heard
+   * nothing in that time, so the others' silence is not theirs. Each gets a fresh timeout,
+   * or a paused coordinator would declare every member down on resume and fence them all.
+   */
+  private stalled(late: number): void {
+    const now = this.clock.now();
+    this.log(`event loop stalled for ${Math.round(late)} ms: giving every member a fresh heartbeat timeout`);
+    this.members.forgive(now);
+    this.coordinatorHeard = now;
   }
 
   private tick(): void {
@@ -220,19 +240,22 @@ export class ClusterNode implements Router {
   }
 
   /**
-   * Lost the coordinator: keep knocking. If it was a partition, the coordinator answers
-   * with its list, in which this node is down, and the node fences itself.
+   * Lost the coordinator: keep knocking, on one connection kept open, a heartbeat a beat.
+   * If it was a partition, the coordinator answers with its list, in which this node is
+   * down, and the node fences itself. If the coordinator was only paused and still counts
+   * this node alive, these heartbeats keep it so (a connection per knock would leave gaps
+   * of a dial and a handshake, near the coordinator's own timeout).
    */
   private probeCoordinator(heartbeat: Body): void {
+    if (this.probe && !this.probe.isClosed) return this.probe.cast(heartbeat);
     if (this.probing) return;
     this.probing = true;
     this.dial(this.members.get(COORDINATOR_ID)!.url).then(
       (channel) => {
+        this.probing = false;
+        if (this.stopped) return channel.close("node stopping");
+        this.probe = channel;
         channel.cast(heartbeat);
-        this.clock.setTimeout(() => {
-          channel.close("probe done");
-          this.probing = false;
-        }, this.members.timeoutMs);
       },
       () => (this.probing = false),
     );
@@ -462,6 +485,7 @@ export class ClusterNode implements Router {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.kernel?.shutdown();
     for (const link of this.links.values()) link.close("node stopping");
+    this.probe?.close("node stopping");
     for (const channel of this.inbound.keys()) channel.close("node stopping");
     await this.listener?.close();
   }

@@ -30,8 +30,18 @@ export class RemoteCoordinator implements Coordinator {
     return (await this.link().call({ whereis: { name } }, "pid")).pid;
   }
 
-  /** One-way: it follows the process's earlier calls on the same link, so it lands after them. */
+  /**
+   * One-way: it follows the process's earlier calls on the same link, so it lands after
+   * them. With the coordinator declared down there is no lock table left to tell: this is
+   * called as a process ends, which must not fail because the coordinator is gone.
+   */
   releaseAll(pid: number): void {
-    this.link().cast({ releaseAll: { pid } });
+    let link: Link;
+    try {
+      link = this.link();
+    } catch {
+      return;
+    }
+    link.cast({ releaseAll: { pid } });
   }
 }
