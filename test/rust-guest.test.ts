@@ -32,14 +32,14 @@ test("a Rust file with std's println and args builds and runs", { skip }, async 
   assert.deepEqual(ran, { code: 2, stdout: "2 args: a,b c\n", stderr: "" });
 });
 
-test("a Cargo package without dependencies builds offline with Debian's cargo", { skip }, async () => {
+test("a Cargo package without dependencies builds offline with Debian's cargo, and uses the onebox crate undeclared", { skip }, async () => {
   const pkg = path.join(dir, "cargo-pkg");
   fs.mkdirSync(path.join(pkg, "src"), { recursive: true });
   fs.writeFileSync(path.join(pkg, "Cargo.toml"), '[package]\nname = "cargo-pkg"\nversion = "0.1.0"\nedition = "2021"\n');
-  fs.writeFileSync(path.join(pkg, "src/main.rs"), 'mod greeting;\nfn main() { println!("{}", greeting::TEXT); }\n');
+  fs.writeFileSync(path.join(pkg, "src/main.rs"), 'mod greeting;\nfn main() { println!("{} {}", greeting::TEXT, onebox::getpid() > 0); }\n');
   fs.writeFileSync(path.join(pkg, "src/greeting.rs"), 'pub const TEXT: &str = "hello from a cargo package";\n');
   const ran = await onebox(["run", "--root", dir, await build(pkg, "cargo-pkg")]);
-  assert.deepEqual(ran, { code: 0, stdout: "hello from a cargo package\n", stderr: "" });
+  assert.deepEqual(ran, { code: 0, stdout: "hello from a cargo package true\n", stderr: "" });
   assert.ok(!fs.existsSync(path.join(pkg, "target")), "the build leaves no target/ in the package");
 });
 

@@ -2,11 +2,13 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
 const PACKAGES = "rustc cargo libstd-rust-dev-wasm32";
 const TARGET = "wasm32-wasi";
+const CRATE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../guest-sdk/rust/src/lib.rs");
 
 /**
  * Debian's rustc and cargo by absolute path, unless the environment names others (tests use
@@ -44,13 +46,24 @@ const CODEGEN = ["-C", "opt-level=2", "-C", "strip=symbols"];
 /** A crate name rustc accepts, from a file name: `hello-world.rs` is crate `hello_world`. */
 const crateName = (file: string): string => path.basename(file, ".rs").replace(/[^A-Za-z0-9_]/g, "_").replace(/^(?=\d)/, "_") || "guest";
 
-/** Compile one Rust file, a binary crate of edition 2021, for wasm32-wasi with Debian's rustc. */
+/**
+ * The onebox crate (guest-sdk/rust), compiled into `dir`, as the rustc flags that let a guest
+ * `use onebox::...` without declaring it: it is small, so every build compiles it afresh.
+ */
+async function oneboxCrate(rustc: string, dir: string): Promise<string[]> {
+  const rlib = path.join(dir, "libonebox.rlib");
+  await tool(rustc, ["--target", TARGET, "--edition", "2021", "--crate-type", "rlib", "--crate-name", "onebox", ...CODEGEN, CRATE, "-o", rlib], "rustc", "onebox crate compile");
+  return ["--extern", `onebox=${rlib}`];
+}
+
+/** Compile one Rust file, a binary crate of edition 2021 with the onebox crate, for wasm32-wasi with Debian's rustc. */
 export async function compileRust(source: string): Promise<Uint8Array> {
   const t = toolchain();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "onebox-rust-"));
   try {
     const out = path.join(dir, "main.wasm");
-    await tool(t.rustc, ["--target", TARGET, "--edition", "2021", "--crate-type", "bin", "--crate-name", crateName(source), ...CODEGEN, source, "-o", out], "rustc", "Rust compile");
+    const crate = await oneboxCrate(t.rustc, dir);
+    await tool(t.rustc, ["--target", TARGET, "--edition", "2021", "--crate-type", "bin", "--crate-name", crateName(source), ...CODEGEN, ...crate, source, "-o", out], "rustc", "Rust compile");
     return fs.readFileSync(out);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -69,13 +82,16 @@ function cargoExecutable(messages: string): string {
 
 /**
  * Build a Cargo package (a directory holding Cargo.toml) with Debian's cargo, offline, in release
- * mode, for wasm32-wasi. The target directory is a scratch one, so nothing is left in the package.
+ * mode, for wasm32-wasi, with the onebox crate passed as it is to a single file. The target
+ * directory is a scratch one, so nothing is left in the package but cargo's Cargo.lock.
  */
 export async function compileCargo(packageDir: string): Promise<Uint8Array> {
   const t = toolchain();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "onebox-cargo-"));
   try {
-    const env = { ...process.env, RUSTC: t.rustc, CARGO_TARGET_DIR: dir, RUSTFLAGS: CODEGEN.join(" ") };
+    // Encoded (0x1f-separated) so a path with spaces stays one argument; it overrides RUSTFLAGS.
+    const rustflags = [...CODEGEN, ...(await oneboxCrate(t.rustc, dir))].join("\x1f");
+    const env = { ...process.env, RUSTC: t.rustc, CARGO_TARGET_DIR: dir, CARGO_ENCODED_RUSTFLAGS: rustflags };
     const messages = await tool(t.cargo, [
       "build", "--release", "--offline", "--target", TARGET, "--message-format", "json-render-diagnostics",
       "--manifest-path", path.join(packageDir, "Cargo.toml"),
