@@ -11,14 +11,44 @@ const INSTALL = "apt-get install -y rustc cargo libstd-rust-dev-wasm32";
 const skip = fs.existsSync("/usr/bin/rustc") && fs.existsSync("/usr/lib/rustlib/wasm32-wasi") ? false : `needs the Rust toolchain: ${INSTALL}`;
 const dir = tempDir("onebox-rust-guest");
 
-/** Build `source` with `onebox build` into the scratch directory; the module's path. */
-async function build(source: string, name: string): Promise<string> {
-  const out = path.join(dir, `${name}.wasm`);
-  const ran = await onebox(["build", source, "-o", out]);
-  assert.equal(ran.code, 0, ran.stderr);
-  assert.match(ran.stderr, /onebox: wrote .* KiB/);
-  return out;
+const built = new Map<string, Promise<string>>();
+
+/** Build `source` once with `onebox build` into the scratch directory as NAME.wasm; the module's path. */
+function build(source: string, name: string): Promise<string> {
+  let module = built.get(name);
+  if (!module) {
+    const out = path.join(dir, `${name}.wasm`);
+    module = onebox(["build", source, "-o", out]).then((ran) => {
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.match(ran.stderr, /onebox: wrote .* KiB/);
+      return out;
+    });
+    built.set(name, module);
+  }
+  return module;
 }
+
+test("hello-rust prints its pid and exits 0", { skip }, async () => {
+  const ran = await onebox(["run", "--root", dir, await build("examples/hello-rust/main.rs", "hello-rust")]);
+  assert.deepEqual(ran, { code: 0, stdout: ran.stdout, stderr: "" });
+  assert.match(ran.stdout, /^hello from pid [1-9]\d*\n$/);
+});
+
+test("pingpong-rust pairs with a copy of itself, and with the AssemblyScript ponger", { skip }, async () => {
+  const [rust] = await Promise.all([build("examples/pingpong-rust/main.rs", "pingpong-rust"), build("examples/pingpong/main.ts", "pingpong-as")]);
+  // --root is `dir`, where build writes: the AssemblyScript module is /pingpong-as.wasm in the namespace.
+  for (const peer of [[], ["/pingpong-as.wasm"]]) {
+    const ran = await onebox(["run", "--root", dir, rust, "200", ...peer]);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stdout, /^200 round trips, mean \d+\.\d\d us\n$/);
+  }
+});
+
+test("a Rust guest's exit status is the status of onebox run", { skip }, async () => {
+  const ran = await onebox(["run", "--root", dir, await build("examples/pingpong-rust/main.rs", "pingpong-rust"), "not-a-number"]);
+  assert.equal(ran.code, 2);
+  assert.match(ran.stderr, /^usage: pingpong/);
+});
 
 test("a Rust file with std's println and args builds and runs", { skip }, async () => {
   const source = path.join(dir, "args-echo.rs");
