@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ABI_SECTION, ABI_VERSION, ERRNO, EXIT_REASONS, FLAGS, LAYOUTS, MODULE_ONEBOX, SYSCALLS, type ParamKind, type Syscall } from "./abi.ts";
+import { rustCrate, rustSignature } from "./rust.ts";
 import { blockingWitCalls, jsName, WIT_CALLS, WIT_IMPORT, WIT_INTERFACE, WIT_PACKAGE, WIT_START, WIT_WORLD, witErrno, type WitCallName } from "./wit.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -280,6 +281,8 @@ function abiDoc(): string {
     "",
     "**C.** Each call's C line is the function `guest-sdk/c/onebox.h` declares for it (`#include <onebox.h>`; `onebox build FILE.c` puts it on the include path): the raw import is `onebox_sys_NAME`, and `onebox_NAME` takes a C string for each text buffer. Constants are `ONEBOX_`-prefixed; layouts are `onebox_LAYOUT_t` structs.",
     "",
+    "**Rust.** Each onebox call's Rust line is the function the `onebox` crate (guest-sdk/rust/src/lib.rs) offers for it; `onebox build main.rs` passes the crate to rustc, so `use onebox::...` needs no Cargo dependency. Text is `&str`, buffers are slices, what the host writes is `&mut`, and a call that can fail returns `Result<T, onebox::Errno>`. The raw import is `onebox::sys::NAME`. WASI calls are reached through std (`println!`, `std::env::args`, `std::time`).",
+    "",
     `**AssemblyScript.** Each call's AS line is the function the SDK (\`import { ... } from "onebox"\`, ${AS_SDK}) offers for it; a failed call returns a negative errno or null and records it in \`errno()\`. The raw import is \`sys_NAME\`, exported too.`,
     "",
     `**JavaScript components.** Each call's WIT line is its function in abi/onebox.wit (interface \`${WIT_IMPORT}\`), and the JS line how a guest calls it (\`import { sys } from "guest-sdk/component/onebox.js"\`): values instead of pointers, and a failed call throws an error whose \`.payload\` is the errno's name in lower case (\`"esrch"\`). WASI calls whose job a list's own length does (the size queries, stdio descriptors) have no component form.`,
@@ -299,6 +302,7 @@ function abiDoc(): string {
       out.push(`- returns: ${s.returns}`);
       if (s.params.length) out.push(`- wasm signature: (${s.params.map((p) => wasmType[p.kind]).join(", ")}) -> ${s.returns === "never" ? "(none)" : "i32"}`);
       out.push(`- C: \`${cSignature(s)}\``);
+      if (s.module === MODULE_ONEBOX) out.push(`- Rust: \`onebox::${rustSignature(s)}\``);
       const as = asCalls.get(s.name)!;
       out.push(`- AssemblyScript: ${as.length ? as.map((f) => `\`${f}\``).join(", ") : `\`sys_${s.name}\` (raw)`}`);
       const wits = witCallsOf(s.name);
@@ -326,6 +330,7 @@ function abiDoc(): string {
 export const GENERATED: Record<string, () => string> = {
   "guest-sdk/assemblyscript/onebox/abi.ts": assemblyscript,
   "guest-sdk/c/onebox.h": cHeader,
+  "guest-sdk/rust/src/lib.rs": () => rustCrate(HEADER),
   "docs/ABI.md": abiDoc,
   "abi/onebox.wit": wit,
   "guest-sdk/component/abi.js": componentConstants,

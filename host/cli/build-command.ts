@@ -4,14 +4,16 @@ import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
 export const buildCommand: Command = {
   name: "build",
   summary: "compile a guest program to a onebox module",
-  help: `usage: onebox build FILE.ts|FILE.c|FILE.js [--component] [-o OUT.wasm]
+  help: `usage: onebox build FILE.ts|FILE.c|FILE.rs|CARGO_DIR|FILE.js [--component] [-o OUT.wasm]
 
 Compile a guest against the onebox guest SDK and stamp the ABI version into it:
 AssemblyScript (.ts) with the SDK imported as "onebox", or C (.c) with
-guest-sdk/c/onebox.h through Debian's clang-14, lld-14 and wasi-libc.
+guest-sdk/c/onebox.h through Debian's clang-14, lld-14 and wasi-libc, or Rust
+(.rs, or a directory holding a Cargo.toml, built offline) through Debian's
+rustc, cargo and libstd-rust-dev-wasm32 for wasm32-wasi.
 JavaScript (.js, or .ts with --component) becomes a component of the world in
 abi/onebox.wit through componentize-js, offline; it exports start().
-The output defaults to FILE.wasm next to the source.
+The output defaults to FILE.wasm (CARGO_DIR.wasm) next to the source.
 
 options:
   -o, --out FILE   where to write the module

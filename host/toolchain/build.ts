@@ -4,6 +4,7 @@ import { stampAbiVersion } from "./abi-section.ts";
 import { compileAssemblyScript } from "./assemblyscript.ts";
 import { compileC } from "./c.ts";
 import { compileComponent } from "./component.ts";
+import { compileCargo, compileRust } from "./rust.ts";
 
 export interface BuildResult {
   readonly out: string;
@@ -11,9 +12,9 @@ export interface BuildResult {
   readonly ms: number;
 }
 
-/** Where a guest's binary goes unless told: next to the source, with .wasm. */
+/** Where a guest's binary goes unless told: next to the source (or Cargo package directory), with .wasm. */
 export function defaultOutput(source: string): string {
-  return source.replace(/\.[^./]+$/, "") + ".wasm";
+  return source.replace(/[\\/]+$/, "").replace(/\.[^./]+$/, "") + ".wasm";
 }
 
 export interface BuildOptions {
@@ -21,15 +22,19 @@ export interface BuildOptions {
   readonly component?: boolean;
 }
 
+const isCargoPackage = (source: string): boolean => fs.statSync(source).isDirectory() && fs.existsSync(path.join(source, "Cargo.toml"));
+
 /** One guest source file as a module: the language is chosen by extension, and --component. */
 async function compile(source: string, options: BuildOptions): Promise<Uint8Array> {
+  if (isCargoPackage(source) && !options.component) return stampAbiVersion(await compileCargo(source));
   const ext = path.extname(source);
   // A component states its ABI version in its WIT package name, not in a custom section.
   if (ext === ".js" || (ext === ".ts" && options.component)) return compileComponent(source);
   if (options.component) throw new Error(`cannot build ${ext || "a file without extension"} as a component: components are built from .js or .ts`);
   if (ext === ".ts") return stampAbiVersion(await compileAssemblyScript(source));
   if (ext === ".c") return stampAbiVersion(await compileC(source));
-  throw new Error(`cannot build ${ext || "a file without extension"}: onebox builds AssemblyScript (.ts), C (.c) and JavaScript components (.js, or .ts with --component)`);
+  if (ext === ".rs") return stampAbiVersion(await compileRust(source));
+  throw new Error(`cannot build ${ext || "a file without extension"}: onebox builds AssemblyScript (.ts), C (.c), Rust (.rs, or a Cargo package directory) and JavaScript components (.js, or .ts with --component)`);
 }
 
 /** Build one guest source file into a module onebox runs. */

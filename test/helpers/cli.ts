@@ -12,9 +12,9 @@ export interface CliResult {
 const MAIN = path.join(REPO, "host/cli/main.ts");
 
 /** Run `onebox ARGS...` with the Node running the tests (24, as npx onebox would). */
-export function onebox(args: readonly string[], cwd = REPO): Promise<CliResult> {
+export function onebox(args: readonly string[], cwd = REPO, env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { cwd, timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [MAIN, ...args], { cwd, env, timeout: 120_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -1,0 +1,516 @@
+// Generated from abi/abi.ts by abi/gen.ts. Do not edit.
+//
+//! The onebox ABI for Rust guests. `onebox build main.rs` (or a Cargo package) compiles this
+//! crate and passes it to rustc as `onebox`, so `use onebox::...` needs no Cargo dependency;
+//! the build stamps ABI_VERSION into the custom section "onebox_abi".
+//!
+//! `sys::NAME` is the raw import; `NAME` is the call to use: &str for text, slices for buffers,
+//! and `Result<T, Errno>` where the raw call returns a negated errno. Output, arguments,
+//! clocks and the environment come from std, whose WASI calls onebox serves.
+#![no_std]
+
+use core::fmt;
+
+pub const ABI_VERSION: i32 = 1;
+
+/// Why a onebox call failed: WASI preview1's errno values.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Errno(pub i32);
+
+impl Errno {
+    /// buffer too small for the result; nothing was consumed
+    pub const E2BIG: Errno = Errno(1);
+    /// path leaves its export, or access denied
+    pub const EACCES: Errno = Errno(2);
+    /// would block: a receiver's mailbox is full, or a poll found nothing
+    pub const EAGAIN: Errno = Errno(6);
+    /// not an open file descriptor
+    pub const EBADF: Errno = Errno(8);
+    /// lock held by another process
+    pub const EBUSY: Errno = Errno(10);
+    /// not a child of the caller, or no child left to wait for
+    pub const ECHILD: Errno = Errno(12);
+    /// waiting would deadlock (a wait-for cycle, or the caller holds it)
+    pub const EDEADLK: Errno = Errno(16);
+    /// already exists
+    pub const EEXIST: Errno = Errno(20);
+    /// pointer or length outside the guest's memory
+    pub const EFAULT: Errno = Errno(21);
+    /// the node that owns the resource is unknown or down
+    pub const EHOSTUNREACH: Errno = Errno(23);
+    /// invalid argument
+    pub const EINVAL: Errno = Errno(28);
+    /// I/O error on the host
+    pub const EIO: Errno = Errno(29);
+    /// is a directory
+    pub const EISDIR: Errno = Errno(31);
+    /// too many open files in this process
+    pub const EMFILE: Errno = Errno(33);
+    /// name or path too long
+    pub const ENAMETOOLONG: Errno = Errno(37);
+    /// no such file, directory, module or name
+    pub const ENOENT: Errno = Errno(44);
+    /// not a runnable module (malformed, unknown import, other ABI version)
+    pub const ENOEXEC: Errno = Errno(45);
+    /// not a directory
+    pub const ENOTDIR: Errno = Errno(54);
+    /// directory not empty
+    pub const ENOTEMPTY: Errno = Errno(55);
+    /// not supported
+    pub const ENOTSUP: Errno = Errno(58);
+    /// not permitted (e.g. unlocking a lock the caller does not hold)
+    pub const EPERM: Errno = Errno(63);
+    /// seek on a stream
+    pub const ESPIPE: Errno = Errno(70);
+    /// no such process
+    pub const ESRCH: Errno = Errno(71);
+    /// timed out
+    pub const ETIMEDOUT: Errno = Errno(73);
+
+    /// The errno's name, as the ABI spells it: "ESRCH".
+    pub fn name(self) -> &'static str {
+        match self.0 {
+            1 => "E2BIG",
+            2 => "EACCES",
+            6 => "EAGAIN",
+            8 => "EBADF",
+            10 => "EBUSY",
+            12 => "ECHILD",
+            16 => "EDEADLK",
+            20 => "EEXIST",
+            21 => "EFAULT",
+            23 => "EHOSTUNREACH",
+            28 => "EINVAL",
+            29 => "EIO",
+            31 => "EISDIR",
+            33 => "EMFILE",
+            37 => "ENAMETOOLONG",
+            44 => "ENOENT",
+            45 => "ENOEXEC",
+            54 => "ENOTDIR",
+            55 => "ENOTEMPTY",
+            58 => "ENOTSUP",
+            63 => "EPERM",
+            70 => "ESPIPE",
+            71 => "ESRCH",
+            73 => "ETIMEDOUT",
+            _ => "unknown errno",
+        }
+    }
+}
+
+impl fmt::Debug for Errno {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl fmt::Display for Errno {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A raw call's result: non-negative is success, negative a negated errno.
+fn check(r: i32) -> Result<i32, Errno> {
+    if r < 0 { Err(Errno(-r)) } else { Ok(r) }
+}
+
+/// returned from _start or called exit
+pub const REASON_NORMAL: i32 = 0;
+/// killed by another process or the operator
+pub const REASON_KILLED: i32 = 1;
+/// trapped (unreachable, out-of-bounds access, stack overflow, ...)
+pub const REASON_TRAP: i32 = 2;
+/// its node went down or could not be reached
+pub const REASON_NOCONNECTION: i32 = 3;
+/// no such process when the monitor was set
+pub const REASON_NOPROC: i32 = 4;
+/// the host could not start it (bad module, ABI version, limits)
+pub const REASON_ERROR: i32 = 5;
+
+/// Name of an exit reason, as wait and down messages report it.
+pub fn reason_name(reason: i32) -> &'static str {
+    match reason {
+        0 => "normal",
+        1 => "killed",
+        2 => "trap",
+        3 => "noconnection",
+        4 => "noproc",
+        5 => "error",
+        _ => "unknown reason",
+    }
+}
+
+/// open for reading
+pub const O_READ: i32 = 1;
+/// open for writing
+pub const O_WRITE: i32 = 2;
+/// create the file if it does not exist
+pub const O_CREATE: i32 = 4;
+/// truncate to length 0
+pub const O_TRUNC: i32 = 8;
+/// every write goes to the end
+pub const O_APPEND: i32 = 16;
+/// with O_CREATE: fail with EEXIST if it exists
+pub const O_EXCL: i32 = 32;
+/// offset from the start
+pub const SEEK_SET: i32 = 0;
+/// offset from the current position
+pub const SEEK_CUR: i32 = 1;
+/// offset from the end
+pub const SEEK_END: i32 = 2;
+/// regular file
+pub const KIND_FILE: i32 = 1;
+/// directory
+pub const KIND_DIR: i32 = 2;
+/// anything else
+pub const KIND_OTHER: i32 = 3;
+/// timeout_ms that never expires
+pub const TIMEOUT_INFINITE: i32 = -1;
+/// wait's pid: any child
+pub const WAIT_ANY: i32 = -1;
+/// tag of a monitor's down message (user tags are >= 0)
+pub const TAG_DOWN: i32 = -1;
+
+/// written by wait
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WaitStatus {
+    pub status: i32,
+    pub reason: i32,
+}
+pub const WAIT_STATUS_SIZE: usize = 8;
+const _: () = assert!(core::mem::size_of::<WaitStatus>() == WAIT_STATUS_SIZE);
+pub const WAIT_STATUS_STATUS_OFFSET: usize = 0;
+pub const WAIT_STATUS_REASON_OFFSET: usize = 4;
+
+impl WaitStatus {
+    /// Read one from the first 8 bytes of a buffer (little-endian); None if it is shorter.
+    pub fn from_bytes(bytes: &[u8]) -> Option<WaitStatus> {
+        if bytes.len() < WAIT_STATUS_SIZE {
+            return None;
+        }
+        let mut out = WaitStatus::default();
+        out.status = i32::from_le_bytes(bytes[WAIT_STATUS_STATUS_OFFSET..WAIT_STATUS_STATUS_OFFSET + 4].try_into().ok()?);
+        out.reason = i32::from_le_bytes(bytes[WAIT_STATUS_REASON_OFFSET..WAIT_STATUS_REASON_OFFSET + 4].try_into().ok()?);
+        Some(out)
+    }
+}
+
+/// written by recv; on E2BIG only len is written, and the message stays queued
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecvInfo {
+    pub sender: i32,
+    pub tag: i32,
+    pub len: i32,
+}
+pub const RECV_INFO_SIZE: usize = 12;
+const _: () = assert!(core::mem::size_of::<RecvInfo>() == RECV_INFO_SIZE);
+pub const RECV_INFO_SENDER_OFFSET: usize = 0;
+pub const RECV_INFO_TAG_OFFSET: usize = 4;
+pub const RECV_INFO_LEN_OFFSET: usize = 8;
+
+impl RecvInfo {
+    /// Read one from the first 12 bytes of a buffer (little-endian); None if it is shorter.
+    pub fn from_bytes(bytes: &[u8]) -> Option<RecvInfo> {
+        if bytes.len() < RECV_INFO_SIZE {
+            return None;
+        }
+        let mut out = RecvInfo::default();
+        out.sender = i32::from_le_bytes(bytes[RECV_INFO_SENDER_OFFSET..RECV_INFO_SENDER_OFFSET + 4].try_into().ok()?);
+        out.tag = i32::from_le_bytes(bytes[RECV_INFO_TAG_OFFSET..RECV_INFO_TAG_OFFSET + 4].try_into().ok()?);
+        out.len = i32::from_le_bytes(bytes[RECV_INFO_LEN_OFFSET..RECV_INFO_LEN_OFFSET + 4].try_into().ok()?);
+        Some(out)
+    }
+}
+
+/// written by stat
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stat {
+    pub size: u64,
+    pub mtime_ns: u64,
+    pub kind: u32,
+    _pad20: [u8; 4],
+}
+pub const STAT_SIZE: usize = 24;
+const _: () = assert!(core::mem::size_of::<Stat>() == STAT_SIZE);
+pub const STAT_SIZE_OFFSET: usize = 0;
+pub const STAT_MTIME_NS_OFFSET: usize = 8;
+pub const STAT_KIND_OFFSET: usize = 16;
+
+impl Stat {
+    /// Read one from the first 24 bytes of a buffer (little-endian); None if it is shorter.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Stat> {
+        if bytes.len() < STAT_SIZE {
+            return None;
+        }
+        let mut out = Stat::default();
+        out.size = u64::from_le_bytes(bytes[STAT_SIZE_OFFSET..STAT_SIZE_OFFSET + 8].try_into().ok()?);
+        out.mtime_ns = u64::from_le_bytes(bytes[STAT_MTIME_NS_OFFSET..STAT_MTIME_NS_OFFSET + 8].try_into().ok()?);
+        out.kind = u32::from_le_bytes(bytes[STAT_KIND_OFFSET..STAT_KIND_OFFSET + 4].try_into().ok()?);
+        Some(out)
+    }
+}
+
+/// payload of a TAG_DOWN message; the reason text (UTF-8) follows the 12 bytes
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DownMessage {
+    pub pid: i32,
+    pub reason: i32,
+    pub status: i32,
+}
+pub const DOWN_MESSAGE_SIZE: usize = 12;
+const _: () = assert!(core::mem::size_of::<DownMessage>() == DOWN_MESSAGE_SIZE);
+pub const DOWN_MESSAGE_PID_OFFSET: usize = 0;
+pub const DOWN_MESSAGE_REASON_OFFSET: usize = 4;
+pub const DOWN_MESSAGE_STATUS_OFFSET: usize = 8;
+
+impl DownMessage {
+    /// Read one from the first 12 bytes of a buffer (little-endian); None if it is shorter.
+    pub fn from_bytes(bytes: &[u8]) -> Option<DownMessage> {
+        if bytes.len() < DOWN_MESSAGE_SIZE {
+            return None;
+        }
+        let mut out = DownMessage::default();
+        out.pid = i32::from_le_bytes(bytes[DOWN_MESSAGE_PID_OFFSET..DOWN_MESSAGE_PID_OFFSET + 4].try_into().ok()?);
+        out.reason = i32::from_le_bytes(bytes[DOWN_MESSAGE_REASON_OFFSET..DOWN_MESSAGE_REASON_OFFSET + 4].try_into().ok()?);
+        out.status = i32::from_le_bytes(bytes[DOWN_MESSAGE_STATUS_OFFSET..DOWN_MESSAGE_STATUS_OFFSET + 4].try_into().ok()?);
+        Some(out)
+    }
+}
+
+/// The raw imports of the onebox module: pointers and lengths, a negated errno on failure.
+pub mod sys {
+    use super::*;
+
+    #[link(wasm_import_module = "onebox")]
+    extern "C" {
+        /// Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace and output.
+        pub fn spawn(path_ptr: *const u8, path_len: usize, args_ptr: *const u8, args_len: usize, env_ptr: *const u8, env_len: usize, node_ptr: *const u8, node_len: usize) -> i32;
+
+        /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
+        pub fn exit(status: i32) -> !;
+
+        /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.
+        pub fn wait(pid: i32, status_ptr: *mut WaitStatus) -> i32;
+
+        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.
+        pub fn kill(pid: i32) -> i32;
+
+        /// The caller's pid, valid cluster-wide.
+        pub fn getpid() -> i32;
+
+        /// The pid of the process that spawned the caller; 0 for a process started by the operator.
+        pub fn getppid() -> i32;
+
+        /// Suspend the caller for `ms` milliseconds.
+        pub fn sleep(ms: i32) -> i32;
+
+        /// Let every other runnable process and the node's own work run once.
+        pub fn r#yield() -> i32;
+
+        /// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.
+        pub fn monitor(pid: i32) -> i32;
+
+        /// Cancel a monitor; its down message will not be sent.
+        pub fn demonitor(r#ref: i32) -> i32;
+
+        /// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent.
+        pub fn send(pid: i32, tag: i32, data_ptr: *const u8, data_len: usize) -> i32;
+
+        /// Take the oldest message whose tag is one of the `tags_count` i32 tags at `tags_ptr` (any tag when 0), waiting up to `timeout_ms` (0 polls, TIMEOUT_INFINITE waits forever). Writes recv_info. A message longer than `buf_len` stays queued: E2BIG, with its length in recv_info.len.
+        pub fn recv(tags_ptr: *const i32, tags_count: i32, timeout_ms: i32, buf_ptr: *mut u8, buf_len: usize, info_ptr: *mut RecvInfo) -> i32;
+
+        /// Open a file by namespace path with O_* flags.
+        pub fn open(path_ptr: *const u8, path_len: usize, flags: i32) -> i32;
+
+        /// Read up to `buf_len` bytes at the file position and advance it.
+        pub fn read(fd: i32, buf_ptr: *mut u8, buf_len: usize) -> i32;
+
+        /// Write at the file position (at the end with O_APPEND) and advance it.
+        pub fn write(fd: i32, data_ptr: *const u8, data_len: usize) -> i32;
+
+        /// Move the file position; writes the new position (u64) at `pos_ptr`.
+        pub fn seek(fd: i32, offset: i64, whence: i32, pos_ptr: *mut u64) -> i32;
+
+        /// Close a file descriptor.
+        pub fn close(fd: i32) -> i32;
+
+        /// Write the stat layout for a path.
+        pub fn stat(path_ptr: *const u8, path_len: usize, stat_ptr: *mut Stat) -> i32;
+
+        /// List a directory as NUL-terminated names, sorted. If the listing is longer than `buf_len` nothing is written; the return value says how much room it needs.
+        pub fn readdir(path_ptr: *const u8, path_len: usize, buf_ptr: *mut u8, buf_len: usize) -> i32;
+
+        /// Create a directory.
+        pub fn mkdir(path_ptr: *const u8, path_len: usize) -> i32;
+
+        /// Remove a file or an empty directory.
+        pub fn unlink(path_ptr: *const u8, path_len: usize) -> i32;
+
+        /// Rename within one node's export.
+        pub fn rename(from_ptr: *const u8, from_len: usize, to_ptr: *const u8, to_len: usize) -> i32;
+
+        /// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.
+        pub fn lock(name_ptr: *const u8, name_len: usize, timeout_ms: i32, token_ptr: *mut u64) -> i32;
+
+        /// Acquire `name` only if it is free; writes the fencing token.
+        pub fn trylock(name_ptr: *const u8, name_len: usize, token_ptr: *mut u64) -> i32;
+
+        /// Release a lock the caller holds.
+        pub fn unlock(name_ptr: *const u8, name_len: usize) -> i32;
+
+        /// Register the caller under a cluster-wide `name`, removed when it ends.
+        pub fn register(name_ptr: *const u8, name_len: usize) -> i32;
+
+        /// Remove a name the caller registered.
+        pub fn unregister(name_ptr: *const u8, name_len: usize) -> i32;
+
+        /// Look up a registered name.
+        pub fn whereis(name_ptr: *const u8, name_len: usize) -> i32;
+    }
+}
+
+/// Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace and output.
+pub fn spawn(path: &str, args: &[u8], env: &[u8], node: &str) -> Result<i32, Errno> {
+    check(unsafe { sys::spawn(path.as_ptr(), path.len(), args.as_ptr(), args.len(), env.as_ptr(), env.len(), node.as_ptr(), node.len()) })
+}
+
+/// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
+pub fn exit(status: i32) -> ! {
+    unsafe { sys::exit(status) }
+}
+
+/// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.
+pub fn wait(pid: i32, status: &mut WaitStatus) -> Result<i32, Errno> {
+    check(unsafe { sys::wait(pid, status) })
+}
+
+/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.
+pub fn kill(pid: i32) -> Result<(), Errno> {
+    check(unsafe { sys::kill(pid) }).map(drop)
+}
+
+/// The caller's pid, valid cluster-wide.
+pub fn getpid() -> i32 {
+    unsafe { sys::getpid() }
+}
+
+/// The pid of the process that spawned the caller; 0 for a process started by the operator.
+pub fn getppid() -> i32 {
+    unsafe { sys::getppid() }
+}
+
+/// Suspend the caller for `ms` milliseconds.
+pub fn sleep(ms: i32) -> Result<(), Errno> {
+    check(unsafe { sys::sleep(ms) }).map(drop)
+}
+
+/// Let every other runnable process and the node's own work run once.
+pub fn yield_now() {
+    unsafe { sys::r#yield() };
+}
+
+/// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.
+pub fn monitor(pid: i32) -> i32 {
+    unsafe { sys::monitor(pid) }
+}
+
+/// Cancel a monitor; its down message will not be sent.
+pub fn demonitor(r#ref: i32) -> Result<(), Errno> {
+    check(unsafe { sys::demonitor(r#ref) }).map(drop)
+}
+
+/// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent.
+pub fn send(pid: i32, tag: i32, data: &[u8]) -> Result<(), Errno> {
+    check(unsafe { sys::send(pid, tag, data.as_ptr(), data.len()) }).map(drop)
+}
+
+/// Take the oldest message whose tag is one of the `tags_count` i32 tags at `tags_ptr` (any tag when 0), waiting up to `timeout_ms` (0 polls, TIMEOUT_INFINITE waits forever). Writes recv_info. A message longer than `buf_len` stays queued: E2BIG, with its length in recv_info.len.
+pub fn recv(tags: &[i32], timeout_ms: i32, buf: &mut [u8], info: &mut RecvInfo) -> Result<usize, Errno> {
+    check(unsafe { sys::recv(tags.as_ptr(), tags.len() as i32, timeout_ms, buf.as_mut_ptr(), buf.len(), info) }).map(|n| n as usize)
+}
+
+/// Open a file by namespace path with O_* flags.
+pub fn open(path: &str, flags: i32) -> Result<i32, Errno> {
+    check(unsafe { sys::open(path.as_ptr(), path.len(), flags) })
+}
+
+/// Read up to `buf_len` bytes at the file position and advance it.
+pub fn read(fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
+    check(unsafe { sys::read(fd, buf.as_mut_ptr(), buf.len()) }).map(|n| n as usize)
+}
+
+/// Write at the file position (at the end with O_APPEND) and advance it.
+pub fn write(fd: i32, data: &[u8]) -> Result<usize, Errno> {
+    check(unsafe { sys::write(fd, data.as_ptr(), data.len()) }).map(|n| n as usize)
+}
+
+/// Move the file position; writes the new position (u64) at `pos_ptr`.
+pub fn seek(fd: i32, offset: i64, whence: i32, pos: &mut u64) -> Result<(), Errno> {
+    check(unsafe { sys::seek(fd, offset, whence, pos) }).map(drop)
+}
+
+/// Close a file descriptor.
+pub fn close(fd: i32) -> Result<(), Errno> {
+    check(unsafe { sys::close(fd) }).map(drop)
+}
+
+/// Write the stat layout for a path.
+pub fn stat(path: &str, stat: &mut Stat) -> Result<(), Errno> {
+    check(unsafe { sys::stat(path.as_ptr(), path.len(), stat) }).map(drop)
+}
+
+/// List a directory as NUL-terminated names, sorted. If the listing is longer than `buf_len` nothing is written; the return value says how much room it needs.
+pub fn readdir(path: &str, buf: &mut [u8]) -> Result<usize, Errno> {
+    check(unsafe { sys::readdir(path.as_ptr(), path.len(), buf.as_mut_ptr(), buf.len()) }).map(|n| n as usize)
+}
+
+/// Create a directory.
+pub fn mkdir(path: &str) -> Result<(), Errno> {
+    check(unsafe { sys::mkdir(path.as_ptr(), path.len()) }).map(drop)
+}
+
+/// Remove a file or an empty directory.
+pub fn unlink(path: &str) -> Result<(), Errno> {
+    check(unsafe { sys::unlink(path.as_ptr(), path.len()) }).map(drop)
+}
+
+/// Rename within one node's export.
+pub fn rename(from: &str, to: &str) -> Result<(), Errno> {
+    check(unsafe { sys::rename(from.as_ptr(), from.len(), to.as_ptr(), to.len()) }).map(drop)
+}
+
+/// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.
+pub fn lock(name: &str, timeout_ms: i32, token: &mut u64) -> Result<(), Errno> {
+    check(unsafe { sys::lock(name.as_ptr(), name.len(), timeout_ms, token) }).map(drop)
+}
+
+/// Acquire `name` only if it is free; writes the fencing token.
+pub fn trylock(name: &str, token: &mut u64) -> Result<(), Errno> {
+    check(unsafe { sys::trylock(name.as_ptr(), name.len(), token) }).map(drop)
+}
+
+/// Release a lock the caller holds.
+pub fn unlock(name: &str) -> Result<(), Errno> {
+    check(unsafe { sys::unlock(name.as_ptr(), name.len()) }).map(drop)
+}
+
+/// Register the caller under a cluster-wide `name`, removed when it ends.
+pub fn register(name: &str) -> Result<(), Errno> {
+    check(unsafe { sys::register(name.as_ptr(), name.len()) }).map(drop)
+}
+
+/// Remove a name the caller registered.
+pub fn unregister(name: &str) -> Result<(), Errno> {
+    check(unsafe { sys::unregister(name.as_ptr(), name.len()) }).map(drop)
+}
+
+/// Look up a registered name.
+pub fn whereis(name: &str) -> Result<i32, Errno> {
+    check(unsafe { sys::whereis(name.as_ptr(), name.len()) })
+}
