@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { stampAbiVersion } from "./abi-section.ts";
 import { compileAssemblyScript } from "./assemblyscript.ts";
-import { compileC } from "./c.ts";
+import { compileC, type CFlags } from "./c.ts";
 import { compileComponent } from "./component.ts";
 
 export interface BuildResult {
@@ -19,16 +19,19 @@ export function defaultOutput(source: string): string {
 export interface BuildOptions {
   /** Build a .ts file as a JavaScript component rather than as AssemblyScript. */
   readonly component?: boolean;
+  /** More sources and compiler flags for a C build. */
+  readonly c?: CFlags;
 }
 
 /** One guest source file as a module: the language is chosen by extension, and --component. */
 async function compile(source: string, options: BuildOptions): Promise<Uint8Array> {
   const ext = path.extname(source);
+  if (options.c && ext !== ".c") throw new Error(`several sources and -D, -I, -l, -O are for C builds, not ${ext || "a file without extension"}`);
   // A component states its ABI version in its WIT package name, not in a custom section.
   if (ext === ".js" || (ext === ".ts" && options.component)) return compileComponent(source);
   if (options.component) throw new Error(`cannot build ${ext || "a file without extension"} as a component: components are built from .js or .ts`);
   if (ext === ".ts") return stampAbiVersion(await compileAssemblyScript(source));
-  if (ext === ".c") return stampAbiVersion(await compileC(source));
+  if (ext === ".c") return stampAbiVersion(await compileC(source, options.c));
   throw new Error(`cannot build ${ext || "a file without extension"}: onebox builds AssemblyScript (.ts), C (.c) and JavaScript components (.js, or .ts with --component)`);
 }
 
