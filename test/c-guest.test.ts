@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = path.join(REPO, "host/cli/main.ts");
-const INSTALL = "apt-get install -y clang-14 lld-14 wasi-libc";
+const INSTALL = "apt-get install -y clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32";
 const skip = spawnSync("clang-14", ["--version"]).error ? `needs the C toolchain: ${INSTALL}` : false;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "onebox-c-guest-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -101,6 +101,39 @@ test("a C compile error is reported with clang's diagnostic", { skip }, async ()
   const built = await onebox(["build", source]);
   assert.equal(built.status, 1);
   assert.match(built.stderr, /C compile failed:[\s\S]*broken\.c:1:\d+: error: use of undeclared identifier 'missing'/);
+});
+
+test("several C files build into one program with -D, -I and -O, and wasi-libc's 128-bit arithmetic links (compiler-rt)", { skip }, async () => {
+  const sub = fs.mkdtempSync(path.join(dir, "multi-"));
+  fs.mkdirSync(path.join(sub, "inc"));
+  fs.writeFileSync(path.join(sub, "inc", "helper.h"), "int helper(int);\n");
+  fs.writeFileSync(path.join(sub, "helper.c"), "#include <helper.h>\nint helper(int x) { return x * MULT; }\n");
+  fs.writeFileSync(path.join(sub, "main.c"), `#include <helper.h>
+#include <stdio.h>
+#include <stdlib.h>
+int main(void) {
+  int a = 0, b = 0;
+  sscanf("3 4", "%d %d", &a, &b);
+  printf("%lu %ld %d %d %d\\n", strtoul("4000000000", 0, 10), strtol("-77", 0, 10), a, b, helper(2));
+  return 0;
+}
+`);
+  const module = path.join(sub, "main.wasm");
+  const built = await onebox(["build", path.join(sub, "main.c"), path.join(sub, "helper.c"), "-DMULT=21", "-I", path.join(sub, "inc"), "-O1", "-o", module]);
+  assert.equal(built.status, 0, built.stderr);
+  const ran = await onebox(["run", "--root", dir, module]);
+  assert.equal(ran.status, 0, ran.stderr);
+  assert.equal(ran.stdout, "4000000000 -77 3 4 42\n");
+});
+
+test("a failed C link shows wasm-ld's message and the emulation library that has the symbol", { skip }, async () => {
+  const source = path.join(dir, "clock.c");
+  fs.writeFileSync(source, "#include <time.h>\nint main(void) { return clock() < 0; }\n");
+  const built = await onebox(["build", source, "-o", path.join(dir, "clock.wasm")]);
+  assert.equal(built.status, 1);
+  assert.match(built.stderr, /C link failed:\n.*undefined symbol: clock\n.*hint: build with -D_WASI_EMULATED_PROCESS_CLOCKS -lwasi-emulated-process-clocks/);
+  const fixed = await onebox(["build", source, "-D_WASI_EMULATED_PROCESS_CLOCKS", "-lwasi-emulated-process-clocks", "-o", path.join(dir, "clock.wasm")]);
+  assert.equal(fixed.status, 0, fixed.stderr);
 });
 
 test("a missing C toolchain is one line naming the Debian packages", async () => {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { stampAbiVersion } from "./abi-section.ts";
 import { compileAssemblyScript } from "./assemblyscript.ts";
-import { compileC } from "./c.ts";
+import { compileC, type CFlags } from "./c.ts";
 import { compileComponent } from "./component.ts";
 import { compileCargo, compileRust } from "./rust.ts";
 
@@ -20,6 +20,8 @@ export function defaultOutput(source: string): string {
 export interface BuildOptions {
   /** Build a .ts file as a JavaScript component rather than as AssemblyScript. */
   readonly component?: boolean;
+  /** More sources and compiler flags for a C build. */
+  readonly c?: CFlags;
 }
 
 const isCargoPackage = (source: string): boolean => fs.statSync(source).isDirectory() && fs.existsSync(path.join(source, "Cargo.toml"));
@@ -28,11 +30,12 @@ const isCargoPackage = (source: string): boolean => fs.statSync(source).isDirect
 async function compile(source: string, options: BuildOptions): Promise<Uint8Array> {
   if (isCargoPackage(source) && !options.component) return stampAbiVersion(await compileCargo(source));
   const ext = path.extname(source);
+  if (options.c && ext !== ".c") throw new Error(`several sources and -D, -I, -l, -O are for C builds, not ${ext || "a file without extension"}`);
   // A component states its ABI version in its WIT package name, not in a custom section.
   if (ext === ".js" || (ext === ".ts" && options.component)) return compileComponent(source);
   if (options.component) throw new Error(`cannot build ${ext || "a file without extension"} as a component: components are built from .js or .ts`);
   if (ext === ".ts") return stampAbiVersion(await compileAssemblyScript(source));
-  if (ext === ".c") return stampAbiVersion(await compileC(source));
+  if (ext === ".c") return stampAbiVersion(await compileC(source, options.c));
   if (ext === ".rs") return stampAbiVersion(await compileRust(source));
   throw new Error(`cannot build ${ext || "a file without extension"}: onebox builds AssemblyScript (.ts), C (.c), Rust (.rs, or a Cargo package directory) and JavaScript components (.js, or .ts with --component)`);
 }
