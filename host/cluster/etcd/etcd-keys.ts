@@ -1,0 +1,57 @@
+/**
+ * The key layout of one onebox cluster in etcd (docs/ARCHITECTURE.md "Coordination on
+ * etcd"). Every key is under `onebox/<cluster>/`, so clusters can share one etcd.
+ * Lock and registry names are URI-encoded: a `/` in a name never reaches another
+ * name's prefix.
+ */
+export class EtcdKeys {
+  readonly root: string;
+
+  constructor(cluster: string) {
+    this.root = `onebox/${encodeURIComponent(cluster)}/`;
+  }
+
+  /** The node-id counter: bumped in a transaction, never decreased, so ids are never reused. */
+  get nodeIdCounter(): Buffer {
+    return Buffer.from(`${this.root}node-id`);
+  }
+
+  /** Member records (JSON name, url, labels), one per node, on that node's lease. */
+  get membersPrefix(): Buffer {
+    return Buffer.from(`${this.root}members/`);
+  }
+
+  member(id: number): Buffer {
+    return Buffer.from(`${this.root}members/${id}`);
+  }
+
+  memberId(key: Buffer): number {
+    return Number(key.toString().slice(this.membersPrefix.length));
+  }
+
+  /** One key per holder or waiter of lock `name`, on its node's lease; the lowest create revision holds. */
+  lockPrefix(name: string): Buffer {
+    return Buffer.from(`${this.root}locks/${encodeURIComponent(name)}/`);
+  }
+
+  lockEntry(name: string, pid: number): Buffer {
+    return Buffer.from(`${this.root}locks/${encodeURIComponent(name)}/${pid}`);
+  }
+
+  /** A registered name: its value is the owner's pid; on the owner node's lease. */
+  name(name: string): Buffer {
+    return Buffer.from(`${this.root}names/${encodeURIComponent(name)}`);
+  }
+}
+
+/** The end of the range of keys starting with `prefix` (etcd's range_end for a prefix). */
+export function prefixEnd(prefix: Buffer): Buffer {
+  const end = Buffer.from(prefix);
+  for (let i = end.length - 1; i >= 0; i--) {
+    if (end[i]! < 0xff) {
+      end[i]!++;
+      return end.subarray(0, i + 1);
+    }
+  }
+  return Buffer.from([0]);
+}

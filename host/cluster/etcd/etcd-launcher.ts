@@ -1,0 +1,190 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+/** One etcd member this machine runs: what it listens on and where it keeps its data. */
+export interface EtcdMember {
+  readonly name: string;
+  readonly clientUrl: string;
+  readonly peerUrl: string;
+  readonly dataDir: string;
+  readonly log: string;
+  pid: number;
+}
+
+export interface EtcdClusterSpec {
+  /** Data dirs (member-N/) and logs (member-N.log) go here. */
+  readonly dir: string;
+  readonly members?: number;
+  readonly host?: string;
+  /** The members outlive this process (`cluster up`); otherwise they are its children. */
+  readonly detached?: boolean;
+  readonly startTimeoutMs?: number;
+}
+
+/** Raft timing for members on one machine: loopback is fast, a loaded CPU is not. */
+const HEARTBEAT_INTERVAL_MS = 100;
+const ELECTION_TIMEOUT_MS = 1000;
+const DEFAULT_START_TIMEOUT_MS = 30_000;
+const ETCD_BINARY = "etcd";
+
+/** A port the kernel had free a moment ago (the member binds it right after). */
+async function freePort(host: string): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, host, resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** True once the member answers /health with a leader behind it. */
+export async function memberHealthy(member: Pick<EtcdMember, "clientUrl">): Promise<boolean> {
+  try {
+    const response = await fetch(`${member.clientUrl}/health`, { signal: AbortSignal.timeout(1000) });
+    return ((await response.json()) as { health?: string }).health === "true";
+  } catch {
+    return false;
+  }
+}
+
+function lastLines(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8").trim().split("\n").slice(-2).join(" | ");
+  } catch {
+    return "(no log)";
+  }
+}
+
+/**
+ * A local etcd cluster of real etcd processes on loopback, for `cluster up --etcd` and
+ * for tests: free ports, one data dir per member, health waited for; single members can
+ * be stopped, killed and started again (same data dir, so they rejoin).
+ */
+export class EtcdCluster {
+  readonly members: EtcdMember[];
+  private readonly spec: EtcdClusterSpec;
+  private readonly token: string;
+  private readonly children = new Map<string, ChildProcess>();
+
+  private constructor(spec: EtcdClusterSpec, members: EtcdMember[], token: string) {
+    this.spec = spec;
+    this.members = members;
+    this.token = token;
+  }
+
+  /** The client URLs, for NodeOptions.etcd and `--etcd`. */
+  get endpoints(): string[] {
+    return this.members.map((m) => m.clientUrl);
+  }
+
+  static async start(spec: EtcdClusterSpec): Promise<EtcdCluster> {
+    const host = spec.host ?? "127.0.0.1";
+    const count = spec.members ?? 3;
+    if (count < 1) throw new Error("an etcd cluster needs at least one member");
+    fs.mkdirSync(spec.dir, { recursive: true });
+    const members: EtcdMember[] = [];
+    for (let i = 1; i <= count; i++) {
+      const name = `member-${i}`;
+      members.push({
+        name,
+        clientUrl: `http://${host}:${await freePort(host)}`,
+        peerUrl: `http://${host}:${await freePort(host)}`,
+        dataDir: path.join(spec.dir, name),
+        log: path.join(spec.dir, `${name}.log`),
+        pid: 0,
+      });
+    }
+    const cluster = new EtcdCluster(spec, members, `onebox-${process.pid}-${Date.now()}`);
+    try {
+      for (const member of members) cluster.launch(member);
+      await cluster.healthy(spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+    } catch (error) {
+      cluster.stopAll("SIGKILL");
+      throw error;
+    }
+    return cluster;
+  }
+
+  private launch(member: EtcdMember): void {
+    const initialCluster = this.members.map((m) => `${m.name}=${m.peerUrl}`).join(",");
+    const out = fs.openSync(member.log, "a");
+    const child = spawn(
+      ETCD_BINARY,
+      [
+        "--name", member.name,
+        "--data-dir", member.dataDir,
+        "--listen-client-urls", member.clientUrl,
+        "--advertise-client-urls", member.clientUrl,
+        "--listen-peer-urls", member.peerUrl,
+        "--initial-advertise-peer-urls", member.peerUrl,
+        "--initial-cluster", initialCluster,
+        "--initial-cluster-state", "new",
+        "--initial-cluster-token", this.token,
+        "--heartbeat-interval", String(HEARTBEAT_INTERVAL_MS),
+        "--election-timeout", String(ELECTION_TIMEOUT_MS),
+        "--logger", "zap",
+        "--log-level", "warn",
+      ],
+      { detached: this.spec.detached ?? false, stdio: ["ignore", out, out] },
+    );
+    fs.closeSync(out);
+    if (child.pid === undefined) throw new Error(`could not start ${ETCD_BINARY} (is etcd-server installed?)`);
+    child.on("error", () => {}); // an exit is seen through isRunning; a spawn failure above
+    if (this.spec.detached) child.unref();
+    this.children.set(member.name, child);
+    member.pid = child.pid;
+  }
+
+  /** Wait until every running member reports healthy (it has a leader). */
+  async healthy(timeoutMs = DEFAULT_START_TIMEOUT_MS): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const running = this.members.filter((m) => isRunning(m.pid));
+      if (running.length < this.members.length) {
+        const dead = this.members.find((m) => !isRunning(m.pid))!;
+        throw new Error(`etcd ${dead.name} exited: ${lastLines(dead.log)}`);
+      }
+      if ((await Promise.all(running.map(memberHealthy))).every(Boolean)) return;
+      if (performance.now() > deadline) throw new Error(`etcd not healthy after ${timeoutMs / 1000} s: ${lastLines(this.members[0]!.log)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Stop (SIGTERM) or kill (SIGKILL) one member and wait until it is gone. */
+  async stopMember(index: number, signal: "SIGTERM" | "SIGKILL" = "SIGKILL"): Promise<void> {
+    const member = this.members[index]!;
+    const child = this.children.get(member.name);
+    if (!isRunning(member.pid)) return;
+    const exited = child && child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once("exit", resolve)) : undefined;
+    process.kill(member.pid, signal);
+    if (exited) await exited;
+    else while (isRunning(member.pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  /** Start a stopped member again on its old ports and data: it rejoins the cluster. */
+  startMember(index: number): void {
+    const member = this.members[index]!;
+    if (isRunning(member.pid)) throw new Error(`${member.name} is running`);
+    this.launch(member);
+  }
+
+  /** Signal every member (without waiting): the end of a test or `cluster down`. */
+  stopAll(signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): void {
+    for (const member of this.members) if (member.pid > 0 && isRunning(member.pid)) process.kill(member.pid, signal);
+  }
+
+  /** Stop every member and wait for them to exit. */
+  async stop(): Promise<void> {
+    await Promise.all(this.members.map((_, i) => this.stopMember(i, "SIGTERM")));
+  }
+}
