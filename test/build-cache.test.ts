@@ -1,0 +1,30 @@
+// host/toolchain/build-cache.ts: a build is reused while its inputs are unchanged, redone
+// when one changes, and a label's directory keeps at most CACHED_BUILDS_PER_LABEL modules.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { CACHED_BUILDS_PER_LABEL, cachedBuild } from "../host/toolchain/build-cache.ts";
+import { REPO, tempDir } from "./helpers/guests.ts";
+
+test("cachedBuild reuses a build while its inputs hold, and keeps a bounded number", async () => {
+  const dir = tempDir("onebox-build-cache");
+  process.env.ONEBOX_CACHE = path.join(dir, "cache");
+  const source = path.join(REPO, "examples/hello/main.ts");
+  const input = path.join(dir, "input.txt");
+  let builds = 0;
+  const build = () => cachedBuild(source, [input], "t", () => builds++);
+
+  fs.writeFileSync(input, "0");
+  const first = await build();
+  assert.equal(await build(), first);
+  assert.equal(builds, 1);
+  for (let i = 1; i <= CACHED_BUILDS_PER_LABEL; i++) {
+    fs.writeFileSync(input, String(i));
+    assert.notEqual(await build(), first);
+  }
+  assert.equal(builds, CACHED_BUILDS_PER_LABEL + 1);
+  const kept = fs.readdirSync(path.dirname(first));
+  assert.equal(kept.length, CACHED_BUILDS_PER_LABEL);
+  assert.ok(!kept.includes(path.basename(first)), "the oldest build was removed");
+});
