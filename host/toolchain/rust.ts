@@ -9,6 +9,8 @@ const run = promisify(execFile);
 const PACKAGES = "rustc cargo libstd-rust-dev-wasm32";
 const TARGET = "wasm32-wasi";
 const CRATE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../guest-sdk/rust/src/lib.rs");
+/** The files besides a guest's own that a Rust build's bytes depend on, for a cache of built guests. */
+export const RUST_BUILD_INPUTS: readonly string[] = [CRATE, fileURLToPath(import.meta.url), fileURLToPath(new URL("./abi-section.ts", import.meta.url)), fileURLToPath(new URL("../../abi/abi.ts", import.meta.url))];
 
 /**
  * Debian's rustc and cargo by absolute path, unless the environment names others (tests use
