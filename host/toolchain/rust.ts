@@ -30,7 +30,7 @@ const missing = (what: string, pkg: string): Error =>
 const NO_STD = /can't find crate for `(std|core)`|could not find specification for target/;
 
 /** Run one tool; a tool that is not there is a missing package, anything else is the tool's own report. */
-async function tool(file: string, args: readonly string[], pkg: string, step: string, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+async function tool(file: string, args: readonly string[], pkg: string, step: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   try {
     return (await run(file, args, { maxBuffer: 64 << 20, ...options })).stdout;
   } catch (error) {
