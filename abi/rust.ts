@@ -109,11 +109,11 @@ function safeParts(s: Syscall): { params: string[]; args: string[] } {
   return { params, args };
 }
 
-/** The Rust function a guest calls for a onebox call, as docs/ABI.md shows it. */
+/** The Rust function a guest calls for a onebox call, without `fn`: `getpid() -> i32`. */
 export function rustSignature(s: Syscall): string {
   const { params } = safeParts(s);
   const result = s.returns === "never" ? " -> !" : s.errors.length ? ` -> Result<${okType(s)}, Errno>` : okType(s) === "()" ? "" : ` -> ${okType(s)}`;
-  return `fn ${safeName(s.name)}(${params.join(", ")})${result}`;
+  return `${safeName(s.name)}(${params.join(", ")})${result}`;
 }
 
 function safeWrapper(s: Syscall): string[] {
@@ -124,7 +124,7 @@ function safeWrapper(s: Syscall): string[] {
   if (s.returns === "never") body = call;
   else if (s.errors.length) body = `check(${call})${ok === "()" ? ".map(drop)" : ok === "usize" ? ".map(|n| n as usize)" : ""}`;
   else body = ok === "()" ? `${call};` : ok === "usize" ? `${call} as usize` : call;
-  return [`/// ${s.doc}`, `pub ${rustSignature(s)} {`, `    ${body}`, "}"];
+  return [`/// ${s.doc}`, `pub fn ${rustSignature(s)} {`, `    ${body}`, "}"];
 }
 
 /** guest-sdk/rust/src/lib.rs. */

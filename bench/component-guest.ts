@@ -1,28 +1,15 @@
-import { createHash } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { componentCacheDir } from "../host/kernel/component-loader.ts";
-import { buildGuest } from "../host/toolchain/build.ts";
+import { cachedBuild } from "../host/toolchain/build-cache.ts";
+import { COMPONENT_BUILD_INPUTS } from "../host/toolchain/component.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const SOURCE = path.join(REPO, "bench/guests/component.js");
-/** Everything the component's bytes depend on: the guest, what it bundles, the world, the builder. */
-const INPUTS = [SOURCE, "guest-sdk/component/onebox.js", "guest-sdk/component/abi.js", "abi/onebox.wit", "node_modules/@bytecodealliance/componentize-js/package.json"];
 
 /**
  * The bench guest as a component (bench/guests/component.js). A build takes about 20 s,
  * so it is kept in the onebox cache under the hash of its inputs: --quick pays it once.
  */
 export async function componentBenchGuest(progress: (text: string) => void): Promise<Uint8Array> {
-  const hash = createHash("sha256");
-  for (const input of INPUTS) hash.update(fs.readFileSync(path.resolve(REPO, input)));
-  const cached = path.join(componentCacheDir(), "bench", `${hash.digest("hex")}.wasm`);
-  if (fs.existsSync(cached)) return fs.readFileSync(cached);
-  progress("building the component bench guest (cached for later runs)");
-  const tmp = `${cached}.${process.pid}.tmp`;
-  await buildGuest(SOURCE, tmp);
-  // Renamed into place, so a concurrent run never reads half a file.
-  fs.renameSync(tmp, cached);
-  return fs.readFileSync(cached);
+  return cachedBuild(SOURCE, COMPONENT_BUILD_INPUTS, "bench", () => progress("building the component bench guest (cached for later runs)"));
 }

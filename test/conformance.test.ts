@@ -1,4 +1,4 @@
-// One behaviour suite, three languages: test/conformance/guest.{ts,c,js} run the same
+// One behaviour suite, four languages: test/conformance/guest.{ts,c,js,rs} run the same
 // numbered checks through onebox run and print `ok N name` or `not ok N name: detail`.
 // Each transcript must be exactly CHECKS, all ok, so a language that drifts (a check
 // missing, renamed, reordered or failing) fails under its own name.
@@ -8,6 +8,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { buildGuest } from "../host/toolchain/build.ts";
+import { cachedBuild } from "../host/toolchain/build-cache.ts";
+import { COMPONENT_BUILD_INPUTS } from "../host/toolchain/component.ts";
+import { RUST_BUILD_INPUTS } from "../host/toolchain/rust.ts";
 import { onebox } from "./helpers/cli.ts";
 import { REPO, tempDir } from "./helpers/guests.ts";
 
@@ -19,10 +22,14 @@ const CHECKS = [
 ];
 
 const noClang = spawnSync("clang-14", ["--version"]).error !== undefined;
+const noRust = !fs.existsSync("/usr/bin/rustc") || !fs.existsSync("/usr/lib/rustlib/wasm32-wasi");
 const LANGUAGES = [
   { name: "AssemblyScript", source: "guest.ts", skip: false as const },
   { name: "C", source: "guest.c", skip: noClang && "needs the C toolchain: apt-get install -y clang-14 lld-14 wasi-libc" },
-  { name: "JavaScript component", source: "guest.js", skip: false as const },
+  // The slow builds (componentize-js about 20 s, rustc a few) are kept in the onebox cache by
+  // the hash of their inputs: a later run builds only what changed.
+  { name: "JavaScript component", source: "guest.js", skip: false as const, cacheInputs: COMPONENT_BUILD_INPUTS },
+  { name: "Rust", source: "guest.rs", skip: noRust && "needs the Rust toolchain: apt-get install -y rustc cargo libstd-rust-dev-wasm32", cacheInputs: RUST_BUILD_INPUTS },
 ];
 
 const dir = tempDir("onebox-conformance");
@@ -39,11 +46,20 @@ function makeRoot(label: string): string {
   return root;
 }
 
-describe("conformance: the same checks in every guest language", { concurrency: 3 }, () => {
+/** The guest's module in the scratch directory: built there, or copied from the cache when it has inputs to key it. */
+async function build(lang: (typeof LANGUAGES)[number], label: string): Promise<string> {
+  const source = path.join(REPO, "test/conformance", lang.source);
+  const out = path.join(dir, `${label}.wasm`);
+  if (!lang.cacheInputs) return (await buildGuest(source, out)).out;
+  fs.writeFileSync(out, await cachedBuild(source, lang.cacheInputs, "conformance"));
+  return out;
+}
+
+describe("conformance: the same checks in every guest language", { concurrency: 4 }, () => {
   for (const lang of LANGUAGES) {
     test(lang.name, { skip: lang.skip }, async () => {
       const label = path.extname(lang.source).slice(1);
-      const module = (await buildGuest(path.join(REPO, "test/conformance", lang.source), path.join(dir, `${label}.wasm`))).out;
+      const module = await build(lang, label);
       const ran = await onebox(["run", "--root", makeRoot(label), module, "main"]);
       assert.equal(ran.code, 0, `${lang.name} guest ended with ${ran.code}: ${ran.stderr}`);
       assert.deepEqual(ran.stdout.trimEnd().split("\n"), CHECKS.map((name, i) => `ok ${i + 1} ${name}`), `${lang.name} drifted:\n${ran.stdout}`);

@@ -73,6 +73,24 @@ test("a Cargo package without dependencies builds offline with Debian's cargo, a
   assert.ok(!fs.existsSync(path.join(pkg, "target")), "the build leaves no target/ in the package");
 });
 
+test("a panic is a trap: its message on stderr, status 134", { skip }, async () => {
+  const source = path.join(dir, "panics.rs");
+  fs.writeFileSync(source, 'fn main() {\n    println!("before");\n    let empty: Vec<u32> = Vec::new();\n    println!("{}", empty[std::env::args().count()]);\n}\n');
+  const ran = await onebox(["run", "--root", dir, await build(source, "panics")]);
+  assert.equal(ran.code, 134);
+  assert.equal(ran.stdout, "before\n");
+  assert.match(ran.stderr, /^thread 'main' panicked at 'index out of bounds: the len is 0 but the index is 1'/);
+  assert.match(ran.stderr, /ended: trap: unreachable\n$/);
+});
+
+test("a directory that is not a Cargo package is refused in one line", async () => {
+  const plain = path.join(dir, "plain-dir");
+  fs.mkdirSync(plain);
+  const built = await onebox(["build", plain]);
+  assert.equal(built.code, 1);
+  assert.equal(built.stderr.trim().split("\n").at(-1), `onebox: cannot build ${plain}: a directory is built only as a Cargo package (with a Cargo.toml)`);
+});
+
 test("a Rust compile error is reported with rustc's diagnostic", { skip }, async () => {
   const source = path.join(dir, "broken.rs");
   fs.writeFileSync(source, "fn main() { missing(); }\n");
@@ -88,9 +106,14 @@ test("a missing Rust toolchain is one line naming the Debian packages", async ()
   fs.mkdirSync(pkg);
   fs.writeFileSync(path.join(pkg, "Cargo.toml"), '[package]\nname = "absent"\nversion = "0.1.0"\n');
   const nowhere = path.join(dir, "no-such-tool");
-  const noRustc = await onebox(["build", source, "-o", path.join(dir, "x.wasm")], undefined, { ...process.env, ONEBOX_RUSTC: nowhere });
-  const noCargo = await onebox(["build", pkg, "-o", path.join(dir, "x.wasm")], undefined, { ...process.env, ONEBOX_CARGO: nowhere });
-  for (const [ran, pkgName] of [[noRustc, "rustc"], [noCargo, "cargo"]] as const) {
+  // Debian's rustc looking in an empty sysroot: as if libstd-rust-dev-wasm32 were not installed.
+  const noStd = path.join(dir, "rustc-without-std");
+  fs.writeFileSync(noStd, `#!/bin/sh\nexec /usr/bin/rustc --sysroot ${JSON.stringify(path.join(dir, "empty-sysroot"))} "$@"\n`, { mode: 0o755 });
+  const out = ["-o", path.join(dir, "x.wasm")];
+  const noRustc = await onebox(["build", source, ...out], undefined, { ...process.env, ONEBOX_RUSTC: nowhere });
+  const noCargo = await onebox(["build", pkg, ...out], undefined, { ...process.env, ONEBOX_CARGO: nowhere });
+  const noWasmStd = await onebox(["build", source, ...out], undefined, { ...process.env, ONEBOX_RUSTC: noStd });
+  for (const [ran, pkgName] of [[noRustc, "rustc"], [noCargo, "cargo"], ...(skip ? [] : [[noWasmStd, "libstd-rust-dev-wasm32"] as const])] as const) {
     assert.equal(ran.code, 1);
     const lines = ran.stderr.trim().split("\n");
     assert.match(lines.at(-1)!, new RegExp(`^onebox: Rust toolchain incomplete: .* \\(Debian package ${pkgName}\\); install it with: ${INSTALL}$`));

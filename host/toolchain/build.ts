@@ -24,11 +24,12 @@ export interface BuildOptions {
   readonly c?: CFlags;
 }
 
-const isCargoPackage = (source: string): boolean => fs.statSync(source).isDirectory() && fs.existsSync(path.join(source, "Cargo.toml"));
-
-/** One guest source file as a module: the language is chosen by extension, and --component. */
+/** One guest source file (or Cargo package) as a module: the language is chosen by extension, and --component. */
 async function compile(source: string, options: BuildOptions): Promise<Uint8Array> {
-  if (isCargoPackage(source) && !options.component) return stampAbiVersion(await compileCargo(source));
+  if (fs.statSync(source).isDirectory()) {
+    if (options.component || !fs.existsSync(path.join(source, "Cargo.toml"))) throw new Error(`cannot build ${source}: a directory is built only as a Cargo package (with a Cargo.toml)`);
+    return stampAbiVersion(await compileCargo(source));
+  }
   const ext = path.extname(source);
   if (options.c && ext !== ".c") throw new Error(`several sources and -D, -I, -l, -O are for C builds, not ${ext || "a file without extension"}`);
   // A component states its ABI version in its WIT package name, not in a custom section.

@@ -6,6 +6,14 @@ import { WIT_WORLD } from "../../abi/wit.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const witPath = path.join(root, "abi/onebox.wit");
+/**
+ * The files besides a guest's own that a component's bytes depend on, for a cache of built
+ * guests: the SDK it bundles, the world, the builder. A guest's other imports are its own.
+ */
+export const COMPONENT_BUILD_INPUTS: readonly string[] = [
+  "guest-sdk/component/onebox.js", "guest-sdk/component/abi.js", "abi/onebox.wit",
+  "node_modules/@bytecodealliance/componentize-js/package.json", "host/toolchain/component.ts",
+].map((input) => path.join(root, input));
 /** The onebox ABI is all a component guest imports: no WASI, so none of StarlingMonkey's WASI features. */
 const WASI_FEATURES = ["stdio", "random", "clocks", "http", "fetch-event"] as const;
 

@@ -9,6 +9,8 @@ const run = promisify(execFile);
 const PACKAGES = "rustc cargo libstd-rust-dev-wasm32";
 const TARGET = "wasm32-wasi";
 const CRATE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../guest-sdk/rust/src/lib.rs");
+/** The files besides a guest's own that a Rust build's bytes depend on, for a cache of built guests. */
+export const RUST_BUILD_INPUTS: readonly string[] = [CRATE, fileURLToPath(import.meta.url), fileURLToPath(new URL("./abi-section.ts", import.meta.url)), fileURLToPath(new URL("../../abi/abi.ts", import.meta.url))];
 
 /**
  * Debian's rustc and cargo by absolute path, unless the environment names others (tests use
@@ -28,7 +30,7 @@ const missing = (what: string, pkg: string): Error =>
 const NO_STD = /can't find crate for `(std|core)`|could not find specification for target/;
 
 /** Run one tool; a tool that is not there is a missing package, anything else is the tool's own report. */
-async function tool(file: string, args: readonly string[], pkg: string, step: string, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+async function tool(file: string, args: readonly string[], pkg: string, step: string, options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   try {
     return (await run(file, args, { maxBuffer: 64 << 20, ...options })).stdout;
   } catch (error) {
