@@ -112,9 +112,12 @@ test("files and directories: fopen/fgets, fprintf, append, seek/tell, pread/pwri
   assert.deepEqual(tree(mine), tree(theirs));
 });
 
+/** More than four times the 64 KiB input buffer, so flow control has to pause and resume. */
+const INPUT = Array.from({ length: 20_000 }, (_, i) => `line ${i} of the input\n`).join("");
+
 test("standard input reaches fd 0 through onebox run, to its end, past the 64 KiB input buffer", { skip }, async () => {
   const module = await STDIN();
-  const input = Array.from({ length: 20_000 }, (_, i) => `line ${i} of the input\n`).join("");
+  const input = INPUT;
   assert.ok(input.length > 4 * 64 * 1024);
   const dir = tempDir("onebox-wasi-stdin");
   const [ran, expected] = await Promise.all([oneboxRun(module, dir, [], input), reference(module, dir, [], input)]);
@@ -171,5 +174,15 @@ function describeCluster(): void {
     assert.equal(ran.stdout, expected.stdout);
     assert.match(ran.stderr, /^a link out of the export is refused 1$/m);
     assert.deepEqual(tree(remote), tree(theirs));
+  });
+
+  test("on a cluster, onebox run --cluster forwards its standard input to the process on the node, end included", { skip }, async () => {
+    const module = await STDIN();
+    const run = (input: string) => runCommand([MAIN, "run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--on", "b", module], input, dir);
+    const [ran, expected] = await Promise.all([run(INPUT), reference(module, dir, [], INPUT)]);
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.equal(ran.stdout, expected.stdout);
+    assert.match(ran.stdout, /^lines 20000 /m);
+    assert.match((await run("")).stdout, /^lines 0 bytes 0 checksum 0 eof 1 read after eof 0$/m);
   });
 }

@@ -12,7 +12,7 @@ export const INPUT_BUFFER_BYTES = 64 * 1024;
 export class InputBuffer implements InputSource {
   private readonly chunks: Uint8Array[] = [];
   private bufferedBytes = 0;
-  private ended = false;
+  private endSeen = false;
   private waiters: (() => void)[] = [];
   readonly capacity: number;
   private readonly onTaken: (bytes: number) => void;
@@ -22,13 +22,17 @@ export class InputBuffer implements InputSource {
     this.capacity = capacity;
   }
 
+  get ended(): boolean {
+    return this.endSeen;
+  }
+
   get buffered(): number {
     return this.bufferedBytes;
   }
 
   /** Queue `data`; false when the buffer is now at or over capacity (pause the source). */
   push(data: Uint8Array): boolean {
-    if (this.ended) throw new Error("input pushed after its end");
+    if (this.endSeen) throw new Error("input pushed after its end");
     if (data.byteLength > 0) {
       this.chunks.push(data);
       this.bufferedBytes += data.byteLength;
@@ -39,12 +43,12 @@ export class InputBuffer implements InputSource {
 
   /** The input has ended: reads return what is left, then 0 bytes. */
   end(): void {
-    this.ended = true;
+    this.endSeen = true;
     this.wake();
   }
 
   ready(): boolean {
-    return this.bufferedBytes > 0 || this.ended;
+    return this.bufferedBytes > 0 || this.endSeen;
   }
 
   whenReady(): Promise<void> {

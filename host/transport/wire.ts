@@ -78,6 +78,8 @@ export interface Bodies {
   fReadlink: { rel: string };
   fLink: { from: string; to: string; follow: boolean };
   entries: { entries: { name: string; ino: U64; kind: number }[] };
+  input: { data: Uint8Array; end: boolean };
+  inputTaken: { n: U64 };
 }
 export type BodyName = keyof Bodies;
 /** One body: exactly one key of Bodies set. */
