@@ -151,13 +151,10 @@ export const wasiFdCalls = {
   },
 
   fd_renumber(proc, fd, to) {
-    if (isStdio(fd) || isStdio(to)) {
-      if (!isStdio(fd)) openFile(proc, fd);
-      fail("ENOTSUP", "stdin, stdout and stderr cannot be renumbered");
-    }
     const file = proc.files.get(fd);
     const dir = proc.dirs.get(fd);
-    if (!file && !dir) fail("EBADF", `fd ${fd}`);
+    if (!file && !dir && !isStdio(fd)) fail("EBADF", `fd ${fd}`);
+    if (isStdio(fd) || isStdio(to)) fail("ENOTSUP", "stdin, stdout and stderr cannot be renumbered");
     if (!proc.files.has(to) && !proc.dirs.has(to)) fail("EBADF", `fd ${to}`);
     if (fd === to) return 0;
     proc.files.delete(fd);
