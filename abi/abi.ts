@@ -240,7 +240,7 @@ export const SYSCALLS = [
     name: "readdir", module: MODULE_ONEBOX, area: "file", blocking: true,
     params: [...buf("path"), ...buf("buf")], returns: "bytes needed for the listing",
     doc: "List a directory as NUL-terminated names, sorted. If the listing is longer than `buf_len` nothing is written; the return value says how much room it needs.",
-    errors: ["EFAULT", "ENOENT", "ENOTDIR", "EACCES", "EHOSTUNREACH"],
+    errors: ["EFAULT", "ENOENT", "ENOTDIR", "EACCES", "E2BIG", "EHOSTUNREACH"],
   },
   {
     name: "mkdir", module: MODULE_ONEBOX, area: "file", blocking: true,
@@ -414,7 +414,7 @@ export const SYSCALLS = [
     name: "fd_readdir", module: MODULE_WASI, area: "file", blocking: true,
     params: [p("fd"), ...buf("buf"), p("cookie", "i64"), p("bufused_ptr", "ptr")], returns: "0 (WASI errno)",
     doc: "Write directory entries (24-byte dirent then the name) from `cookie` on, sorted by name, without `.` and `..`; the last one is cut at the buffer's end (bufused == buf_len: call again with a larger buffer). An entry's d_next is the cookie that resumes after it.",
-    errors: ["EFAULT", "EBADF", "ENOTDIR", "EIO", "EHOSTUNREACH"],
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "E2BIG", "EIO", "EHOSTUNREACH"],
   },
   {
     name: "fd_prestat_get", module: MODULE_WASI, area: "file", blocking: false,

@@ -7,6 +7,9 @@ import type { DirEntry, FileService, FileStat, TimeChange, UnlinkOnly } from "./
 /** How long a file must have been unchanged before `identity` vouches for it (FAT's mtime is 2 s coarse). */
 export const SETTLE_MS = 2_000;
 
+/** The most entries a directory listing returns (beyond: E2BIG). */
+export const MAX_DIR_ENTRIES = 100_000;
+
 const O = FLAGS.open;
 const KIND = FLAGS.fileKind;
 
@@ -213,6 +216,8 @@ export class ExportDir implements FileService {
   readdir(rel: string): DirEntry[] {
     const dir = this.resolve(rel);
     const entries = host(() => fs.readdirSync(dir, { withFileTypes: true }));
+    // One listing is one reply frame to another node: bounded, as frames are.
+    if (entries.length > MAX_DIR_ENTRIES) fail("E2BIG", `${rel || "/"} has ${entries.length} entries, more than ${MAX_DIR_ENTRIES} can be listed`);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return entries.map((entry) => {
       const st = fs.lstatSync(path.join(dir, entry.name), { bigint: true, throwIfNoEntry: false });

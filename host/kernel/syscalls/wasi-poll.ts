@@ -103,6 +103,8 @@ export const wasiPollCalls = {
     return new Promise<number>((resolve) => {
       let settled = false;
       const finish = (fired: ClockSub | undefined) => {
+        // Killed while waiting for input: its memory and its suspension are gone.
+        if (proc.state === "exited") return;
         const ready = due(fired);
         proc.cancelTimeout(timer);
         if (ready.length === 0) return wait();
