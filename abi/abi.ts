@@ -496,7 +496,7 @@ export const SYSCALLS = [
   {
     name: "proc_raise", module: MODULE_WASI, area: "env", blocking: false,
     params: [p("sig")], returns: "0 (WASI errno), or never",
-    doc: "Signal 0 and the signals whose default action is to be ignored (CHLD, CONT, URG, WINCH) do nothing; every other signal (1..30) ends the caller at once, reason KILLED, status 128 + sig. Above 30: EINVAL.",
+    doc: "Signal 0, the signals whose default action is to be ignored (CHLD, CONT, URG, WINCH) and job control's (STOP, TSTP, TTIN, TTOU: onebox has none) do nothing; every other signal (1..30) ends the caller at once, reason KILLED, status 128 + sig. Above 30: EINVAL.",
     errors: ["EINVAL"],
   },
   {
