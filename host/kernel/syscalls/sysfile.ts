@@ -4,7 +4,7 @@ import { after, recover, type DirEntry, type FileStat, type TimeChange, type Unl
 import { normalize } from "../namespace.ts";
 import type { OpenDir, OpenFile, Process, Rights } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
-import { allDirRights, allFileRights } from "./wasi-layout.ts";
+import { allDirRights, allFileRights, FDFLAGS } from "./wasi-layout.ts";
 
 const O = FLAGS.open;
 const W = FLAGS.whence;
@@ -45,7 +45,9 @@ function roomForFd(proc: Process): void {
 /** A free descriptor number, within the limit. */
 function allocFd(proc: Process): number {
   roomForFd(proc);
-  return proc.nextFd++;
+  const fd = proc.nextFd++;
+  if (proc.files.has(fd) || proc.dirs.has(fd)) throw new Error(`invariant: fd ${fd} handed out twice`);
+  return fd;
 }
 
 /** What only WASI's path_open says: rights, fdflags, and whether it must be a directory. */
@@ -84,7 +86,8 @@ export const fileOps = {
         after(files.open(rel, flags), (handle) => {
           const fd = allocFd(proc);
           const append = (flags & O.O_APPEND.value) !== 0;
-          proc.files.set(fd, { node, handle, append, fdflags: how?.fdflags ?? 0, rights: how?.rights ?? allFileRights(), pos: 0 });
+          const fdflags = how?.fdflags ?? (append ? FDFLAGS.APPEND : 0);
+          proc.files.set(fd, { node, handle, append, fdflags, rights: how?.rights ?? allFileRights(), pos: 0 });
           return fd;
         }),
       (error) => {

@@ -160,6 +160,7 @@ export const wasiFdCalls = {
     proc.files.delete(fd);
     proc.dirs.delete(fd);
     return after(fileOps.close(proc, to), () => {
+      if (proc.files.has(to) || proc.dirs.has(to)) throw new Error(`invariant: fd ${to} still open after its close`);
       if (file) proc.files.set(to, file);
       if (dir) proc.dirs.set(to, dir);
       return 0;
