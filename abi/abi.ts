@@ -413,7 +413,7 @@ export const SYSCALLS = [
   {
     name: "fd_readdir", module: MODULE_WASI, area: "file", blocking: true,
     params: [p("fd"), ...buf("buf"), p("cookie", "i64"), p("bufused_ptr", "ptr")], returns: "0 (WASI errno)",
-    doc: "Write directory entries (24-byte dirent then the name) from `cookie` on, sorted by name, without `.` and `..`; the last one is cut at the buffer's end (bufused == buf_len: call again with a larger buffer). An entry's d_next is the cookie that resumes after it.",
+    doc: "Write directory entries (24-byte dirent then the name) from `cookie` on, sorted by name, without `.` and `..`; the last one is cut at the buffer's end (bufused == buf_len: call again with a larger buffer). An entry's d_next is the cookie that resumes after it; cookie 0 lists afresh, later cookies continue that listing.",
     errors: ["EFAULT", "EBADF", "ENOTDIR", "E2BIG", "EIO", "EHOSTUNREACH"],
   },
   {

@@ -1,4 +1,5 @@
 import type { ExitInfo } from "./errors.ts";
+import type { DirEntry } from "./file-service.ts";
 import { ProcessEnd } from "./errors.ts";
 import type { GuestMemory } from "./guest-memory.ts";
 import { Mailbox } from "./mailbox.ts";
@@ -51,6 +52,8 @@ export interface OpenDir {
   readonly path: string;
   readonly preopen: boolean;
   readonly rights: Rights;
+  /** The listing fd_readdir read at cookie 0, which later cookies continue. */
+  listing?: readonly DirEntry[];
 }
 
 /** fd 3: the one WASI preopen, the whole namespace. */

@@ -250,7 +250,11 @@ export const wasiFdCalls = {
     if (isStdio(fd)) fail("ENOTDIR", `fd ${fd} is a stream`);
     const dir = openDir(proc, fd);
     need(dir.rights, RIGHT.FD_READDIR, "fd_readdir");
-    return after(fileOps.readdir(proc, dir.path), (entries) => {
+    // Cookie 0 lists afresh; later cookies continue that listing, so reading a directory
+    // of n entries costs one listing, not one per buffer.
+    const listing = cookie === 0n || dir.listing === undefined ? fileOps.readdir(proc, dir.path) : dir.listing;
+    return after(listing, (entries) => {
+      dir.listing = entries;
       // The cookie is the index of the next entry; past the end there is nothing more.
       const end = bufLen >>> 0;
       let used = 0;
