@@ -214,3 +214,22 @@ test("WASI calls wasi-libc does not show: the preopen, readdir cookies, rights, 
   assert.equal(ran.status, 128 + 15, "SIGTERM ends the process, status 128 + 15");
   assert.match(ran.stderr, /ended: killed: raised signal 15/);
 });
+
+test("poll_oneoff on fd 0 sleeps until input arrives, beside a clock that has not fired", { skip }, async () => {
+  const module = await build("test/wasi/poll-stdin.c");
+  const child = spawn(process.execPath, [MAIN, "run", "--root", tempDir("onebox-wasi-poll"), module], { cwd: REPO, stdio: "pipe" });
+  let stdout = "";
+  const said = (text: string) => new Promise<void>((resolve) => {
+    const check = () => stdout.includes(text) && resolve();
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      check();
+    });
+    check();
+  });
+  const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+  await said("waiting\n");
+  child.stdin.end("ping\n");
+  assert.equal(await closed, 0);
+  assert.equal(stdout, "waiting\npoll errno 0 events 1 userdata 1 type 1\nread 5 ping\n");
+});
