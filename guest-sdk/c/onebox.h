@@ -453,7 +453,7 @@ int32_t onebox_sys_fd_sync(int32_t fd);
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_datasync")))
 int32_t onebox_sys_fd_datasync(int32_t fd);
 
-/** Write directory entries (24-byte dirent then the name) from `cookie` on, sorted by name, without `.` and `..`; the last one is cut at the buffer's end (bufused == buf_len: call again with a larger buffer). An entry's d_next is the cookie that resumes after it. */
+/** Write directory entries (24-byte dirent then the name) from `cookie` on, sorted by name, without `.` and `..`; the last one is cut at the buffer's end (bufused == buf_len: call again with a larger buffer). An entry's d_next is the cookie that resumes after it; cookie 0 lists afresh, later cookies continue that listing. */
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_readdir")))
 int32_t onebox_sys_fd_readdir(int32_t fd, void *buf_ptr, size_t buf_len, int64_t cookie, void *bufused_ptr);
 
@@ -513,7 +513,7 @@ void onebox_sys_proc_exit(int32_t status);
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("sched_yield")))
 int32_t onebox_sys_sched_yield(void);
 
-/** Signal 0 and the signals whose default action is to be ignored (CHLD, CONT, URG, WINCH) do nothing; every other signal (1..30) ends the caller at once, reason KILLED, status 128 + sig. Above 30: EINVAL. */
+/** Signal 0, the signals whose default action is to be ignored (CHLD, CONT, URG, WINCH) and job control's (STOP, TSTP, TTIN, TTOU: onebox has none) do nothing; every other signal (1..30) ends the caller at once, reason KILLED, status 128 + sig. Above 30: EINVAL. */
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_raise")))
 int32_t onebox_sys_proc_raise(int32_t sig);
 

@@ -339,7 +339,7 @@ export declare function sys_fd_sync(fd: i32): i32;
 @external("wasi_snapshot_preview1", "fd_datasync")
 export declare function sys_fd_datasync(fd: i32): i32;
 
-/** Write directory entries (24-byte dirent then the name) from `cookie` on, sorted by name, without `.` and `..`; the last one is cut at the buffer's end (bufused == buf_len: call again with a larger buffer). An entry's d_next is the cookie that resumes after it. */
+/** Write directory entries (24-byte dirent then the name) from `cookie` on, sorted by name, without `.` and `..`; the last one is cut at the buffer's end (bufused == buf_len: call again with a larger buffer). An entry's d_next is the cookie that resumes after it; cookie 0 lists afresh, later cookies continue that listing. */
 @external("wasi_snapshot_preview1", "fd_readdir")
 export declare function sys_fd_readdir(fd: i32, buf_ptr: usize, buf_len: usize, cookie: i64, bufused_ptr: usize): i32;
 
@@ -399,7 +399,7 @@ export declare function sys_proc_exit(status: i32): void;
 @external("wasi_snapshot_preview1", "sched_yield")
 export declare function sys_sched_yield(): i32;
 
-/** Signal 0 and the signals whose default action is to be ignored (CHLD, CONT, URG, WINCH) do nothing; every other signal (1..30) ends the caller at once, reason KILLED, status 128 + sig. Above 30: EINVAL. */
+/** Signal 0, the signals whose default action is to be ignored (CHLD, CONT, URG, WINCH) and job control's (STOP, TSTP, TTIN, TTOU: onebox has none) do nothing; every other signal (1..30) ends the caller at once, reason KILLED, status 128 + sig. Above 30: EINVAL. */
 @external("wasi_snapshot_preview1", "proc_raise")
 export declare function sys_proc_raise(sig: i32): i32;
 
