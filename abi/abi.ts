@@ -28,17 +28,21 @@ export const ERRNO = {
   EINVAL: { code: 28, doc: "invalid argument" },
   EIO: { code: 29, doc: "I/O error on the host" },
   EISDIR: { code: 31, doc: "is a directory" },
+  ELOOP: { code: 32, doc: "a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow)" },
   EMFILE: { code: 33, doc: "too many open files in this process" },
   ENAMETOOLONG: { code: 37, doc: "name or path too long" },
   ENOENT: { code: 44, doc: "no such file, directory, module or name" },
   ENOEXEC: { code: 45, doc: "not a runnable module (malformed, unknown import, other ABI version)" },
   ENOTDIR: { code: 54, doc: "not a directory" },
   ENOTEMPTY: { code: 55, doc: "directory not empty" },
+  ENOTSOCK: { code: 57, doc: "not a socket (no process is given sockets yet)" },
   ENOTSUP: { code: 58, doc: "not supported" },
   EPERM: { code: 63, doc: "not permitted (e.g. unlocking a lock the caller does not hold)" },
   ESPIPE: { code: 70, doc: "seek on a stream" },
   ESRCH: { code: 71, doc: "no such process" },
   ETIMEDOUT: { code: 73, doc: "timed out" },
+  EXDEV: { code: 75, doc: "rename or link across two nodes' exports" },
+  ENOTCAPABLE: { code: 76, doc: "the descriptor lacks the WASI right the call needs, or a rights change would widen them" },
 } as const;
 export type ErrnoName = keyof typeof ERRNO;
 
@@ -61,6 +65,9 @@ export const FLAGS = {
     O_TRUNC: { value: 8, doc: "truncate to length 0" },
     O_APPEND: { value: 16, doc: "every write goes to the end" },
     O_EXCL: { value: 32, doc: "with O_CREATE: fail with EEXIST if it exists" },
+    O_DSYNC: { value: 64, doc: "each write waits until its data is on disk" },
+    O_SYNC: { value: 128, doc: "each write waits until its data and metadata are on disk" },
+    O_NOFOLLOW: { value: 256, doc: "a symbolic link as the last component is ELOOP" },
   },
   whence: {
     SEEK_SET: { value: 0, doc: "offset from the start" },
@@ -71,6 +78,7 @@ export const FLAGS = {
     KIND_FILE: { value: 1, doc: "regular file" },
     KIND_DIR: { value: 2, doc: "directory" },
     KIND_OTHER: { value: 3, doc: "anything else" },
+    KIND_SYMLINK: { value: 4, doc: "symbolic link (only where links are not followed: WASI's lstat and directory entries)" },
   },
   special: {
     TIMEOUT_INFINITE: { value: -1, doc: "timeout_ms that never expires" },
@@ -117,7 +125,7 @@ export interface ParamDef {
 export interface SyscallDef {
   readonly name: string;
   readonly module: typeof MODULE_ONEBOX | typeof MODULE_WASI;
-  readonly area: "process" | "message" | "file" | "lock" | "registry" | "env";
+  readonly area: "process" | "message" | "file" | "lock" | "registry" | "env" | "socket";
   readonly params: readonly ParamDef[];
   /** What a non-negative return means; "never" for calls that do not return. */
   readonly returns: string;
@@ -232,7 +240,7 @@ export const SYSCALLS = [
     name: "readdir", module: MODULE_ONEBOX, area: "file", blocking: true,
     params: [...buf("path"), ...buf("buf")], returns: "bytes needed for the listing",
     doc: "List a directory as NUL-terminated names, sorted. If the listing is longer than `buf_len` nothing is written; the return value says how much room it needs.",
-    errors: ["EFAULT", "ENOENT", "ENOTDIR", "EACCES", "EHOSTUNREACH"],
+    errors: ["EFAULT", "ENOENT", "ENOTDIR", "EACCES", "E2BIG", "EHOSTUNREACH"],
   },
   {
     name: "mkdir", module: MODULE_ONEBOX, area: "file", blocking: true,
@@ -245,8 +253,8 @@ export const SYSCALLS = [
   },
   {
     name: "rename", module: MODULE_ONEBOX, area: "file", blocking: true,
-    params: [...buf("from"), ...buf("to")], returns: "0", doc: "Rename within one node's export.",
-    errors: ["EFAULT", "ENOENT", "EACCES", "ENOTSUP", "EHOSTUNREACH"],
+    params: [...buf("from"), ...buf("to")], returns: "0", doc: "Rename within one node's export (EXDEV across two).",
+    errors: ["EFAULT", "ENOENT", "EACCES", "EXDEV", "EHOSTUNREACH"],
   },
   // lock
   {
@@ -308,26 +316,174 @@ export const SYSCALLS = [
     name: "random_get", module: MODULE_WASI, area: "env", blocking: false,
     params: [...buf("buf")], returns: "0 (WASI errno)", doc: "Fill a buffer with cryptographically secure random bytes.", errors: ["EFAULT"],
   },
+  // WASI preview1 files: fd 3 is a preopen of the process's whole namespace "/"; every call is the onebox file call's logic (host/kernel/syscalls/sysfile.ts)
   {
-    name: "fd_write", module: MODULE_WASI, area: "env", blocking: false,
+    name: "fd_write", module: MODULE_WASI, area: "file", blocking: true,
     params: [p("fd"), p("iovs_ptr", "ptr"), p("iovs_len", "len"), p("nwritten_ptr", "ptr")], returns: "0 (WASI errno)",
-    doc: "Write to stdout (1) or stderr (2); the output goes where the process's owner reads it.", errors: ["EFAULT", "EBADF"],
+    doc: "Write the `iovs_len` iovecs (8 bytes each: pointer, length) to stdout (1) or stderr (2), where the process's owner reads them, or to a file as write does (at most 1 MiB per call when there are several iovecs; a short count says how much).",
+    errors: ["EFAULT", "EBADF", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
   },
   {
-    name: "fd_fdstat_get", module: MODULE_WASI, area: "env", blocking: false,
-    params: [p("fd"), p("stat_ptr", "ptr")], returns: "0 (WASI errno)",
-    doc: "Describe stdin, stdout or stderr as a character device that cannot seek, so C's stdio line-buffers them.", errors: ["EFAULT", "EBADF"],
+    name: "fd_read", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("iovs_ptr", "ptr"), p("iovs_len", "len"), p("nread_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Read into the iovecs as read does; fd 0 reads what the process's owner forwards (`onebox run`'s standard input), 0 bytes at its end. Directories are EBADF.",
+    errors: ["EFAULT", "EBADF", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
   },
   {
-    name: "fd_seek", module: MODULE_WASI, area: "env", blocking: true,
+    name: "fd_pread", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("iovs_ptr", "ptr"), p("iovs_len", "len"), p("offset", "i64"), p("nread_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Read at `offset` without moving the file position.", errors: ["EFAULT", "EBADF", "ESPIPE", "EINVAL", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+  },
+  {
+    name: "fd_pwrite", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("iovs_ptr", "ptr"), p("iovs_len", "len"), p("offset", "i64"), p("nwritten_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Write at `offset` without moving the file position.", errors: ["EFAULT", "EBADF", "ESPIPE", "EINVAL", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+  },
+  {
+    name: "fd_seek", module: MODULE_WASI, area: "file", blocking: true,
     params: [p("fd"), p("offset", "i64"), p("whence"), p("pos_ptr", "ptr")], returns: "0 (WASI errno)",
-    doc: "Same as seek for a file descriptor from open (WASI's whence values are onebox's); ESPIPE on stdin, stdout and stderr.",
-    errors: ["EFAULT", "EBADF", "EINVAL", "ESPIPE"],
+    doc: "Same as seek (WASI's whence values are onebox's); ESPIPE on stdin, stdout and stderr.",
+    errors: ["EFAULT", "EBADF", "EINVAL", "ESPIPE", "ENOTCAPABLE"],
   },
   {
-    name: "fd_close", module: MODULE_WASI, area: "env", blocking: true,
+    name: "fd_tell", module: MODULE_WASI, area: "file", blocking: false,
+    params: [p("fd"), p("pos_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Write the file position (u64).", errors: ["EFAULT", "EBADF", "ESPIPE", "ENOTCAPABLE"],
+  },
+  {
+    name: "fd_close", module: MODULE_WASI, area: "file", blocking: true,
     params: [p("fd")], returns: "0 (WASI errno)",
-    doc: "Same as close for a file descriptor from open; closing stdin, stdout or stderr does nothing, as their owner holds them.", errors: ["EBADF"],
+    doc: "Same as close, for files and directories; closing stdin, stdout or stderr does nothing, as their owner holds them.", errors: ["EBADF"],
+  },
+  {
+    name: "fd_renumber", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("to")], returns: "0 (WASI errno)",
+    doc: "Move descriptor `fd` to number `to`, closing what `to` was. Both must be open; stdio cannot be renumbered (ENOTSUP).", errors: ["EBADF", "ENOTSUP"],
+  },
+  {
+    name: "fd_fdstat_get", module: MODULE_WASI, area: "file", blocking: false,
+    params: [p("fd"), p("stat_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Write the fdstat (filetype, fdflags, rights). Stdin, stdout and stderr are character devices that cannot seek, so C's stdio line-buffers them.",
+    errors: ["EFAULT", "EBADF"],
+  },
+  {
+    name: "fd_fdstat_set_flags", module: MODULE_WASI, area: "file", blocking: false,
+    params: [p("fd"), p("flags")], returns: "0 (WASI errno)",
+    doc: "Set fdflags: NONBLOCK is accepted (files never block); APPEND, DSYNC, RSYNC and SYNC are fixed at open (ENOTSUP to change them).", errors: ["EBADF", "EINVAL", "ENOTSUP"],
+  },
+  {
+    name: "fd_fdstat_set_rights", module: MODULE_WASI, area: "file", blocking: false,
+    params: [p("fd"), p("rights_base", "i64"), p("rights_inheriting", "i64")], returns: "0 (WASI errno)",
+    doc: "Narrow a descriptor's rights; asking for a right it lacks is ENOTCAPABLE.", errors: ["EBADF", "ENOTCAPABLE"],
+  },
+  {
+    name: "fd_filestat_get", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("buf_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Write the filestat (64 bytes) of an open file or directory.", errors: ["EFAULT", "EBADF", "EIO", "EHOSTUNREACH"],
+  },
+  {
+    name: "fd_filestat_set_size", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("size", "i64")], returns: "0 (WASI errno)",
+    doc: "Truncate or extend a file.", errors: ["EBADF", "EINVAL", "EISDIR", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+  },
+  {
+    name: "fd_filestat_set_times", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("atim", "i64"), p("mtim", "i64"), p("fst_flags")], returns: "0 (WASI errno)",
+    doc: "Set access and modification times (fstflags ATIM, ATIM_NOW, MTIM, MTIM_NOW; a time and its _NOW together are EINVAL).",
+    errors: ["EBADF", "EINVAL", "EIO", "EHOSTUNREACH"],
+  },
+  {
+    name: "fd_allocate", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("offset", "i64"), p("len", "i64")], returns: "0 (WASI errno)",
+    doc: "Extend the file to at least `offset + len` bytes.", errors: ["EBADF", "EINVAL", "EISDIR", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+  },
+  {
+    name: "fd_advise", module: MODULE_WASI, area: "file", blocking: false,
+    params: [p("fd"), p("offset", "i64"), p("len", "i64"), p("advice")], returns: "0 (WASI errno)",
+    doc: "Accept an access-pattern hint (advice 0..5) and do nothing with it.", errors: ["EBADF", "EINVAL"],
+  },
+  {
+    name: "fd_sync", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd")], returns: "0 (WASI errno)", doc: "Wait until the file's data and metadata are on disk (fsync); a directory is 0.", errors: ["EBADF", "EIO", "EHOSTUNREACH"],
+  },
+  {
+    name: "fd_datasync", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd")], returns: "0 (WASI errno)", doc: "Wait until the file's data is on disk (fdatasync); a directory is 0.", errors: ["EBADF", "EIO", "EHOSTUNREACH"],
+  },
+  {
+    name: "fd_readdir", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), ...buf("buf"), p("cookie", "i64"), p("bufused_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Write directory entries (24-byte dirent then the name) from `cookie` on, sorted by name, without `.` and `..`; the last one is cut at the buffer's end (bufused == buf_len: call again with a larger buffer). An entry's d_next is the cookie that resumes after it; cookie 0 lists afresh, later cookies continue that listing.",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "E2BIG", "EIO", "EHOSTUNREACH"],
+  },
+  {
+    name: "fd_prestat_get", module: MODULE_WASI, area: "file", blocking: false,
+    params: [p("fd"), p("buf_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Describe a preopened directory. fd 3 is the only preopen: the process's namespace root `/` (its home node's export, with /n/<node>/ and /local/); EBADF for every other fd.",
+    errors: ["EFAULT", "EBADF"],
+  },
+  {
+    name: "fd_prestat_dir_name", module: MODULE_WASI, area: "file", blocking: false,
+    params: [p("fd"), ...buf("path")], returns: "0 (WASI errno)",
+    doc: "Write a preopen's name (`/`, not NUL-terminated); ENAMETOOLONG if `path_len` is too small.", errors: ["EFAULT", "EBADF", "ENAMETOOLONG"],
+  },
+  {
+    name: "path_open", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("dirflags"), ...buf("path"), p("oflags"), p("rights_base", "i64"), p("rights_inheriting", "i64"), p("fdflags"), p("fd_ptr", "ptr")],
+    returns: "0 (WASI errno)",
+    doc: "Open `path` relative to directory `fd` as open does, writing the new descriptor. oflags CREAT, DIRECTORY, EXCL, TRUNC; fdflags APPEND, DSYNC, NONBLOCK, RSYNC, SYNC; the rights (narrowed to the directory's inheriting rights) choose reading and writing as wasmtime does; dirflags SYMLINK_FOLLOW follows a final symbolic link (without it, ELOOP). A directory opens as a directory descriptor whenever nothing asks to write it.",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EEXIST", "EISDIR", "ELOOP", "EACCES", "EINVAL", "EMFILE", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+  },
+  {
+    name: "path_create_directory", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), ...buf("path")], returns: "0 (WASI errno)", doc: "Same as mkdir, relative to directory `fd`.",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "EEXIST", "ENOENT", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "path_remove_directory", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), ...buf("path")], returns: "0 (WASI errno)", doc: "Remove an empty directory (ENOTDIR for anything else).",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "ENOTEMPTY", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "path_unlink_file", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), ...buf("path")], returns: "0 (WASI errno)", doc: "Remove a file or symbolic link (EISDIR for a directory).",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EISDIR", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "path_rename", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), ...buf("old_path"), p("new_fd"), ...buf("new_path")], returns: "0 (WASI errno)",
+    doc: "Same as rename, each path relative to its directory descriptor.",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EISDIR", "ENOTEMPTY", "EXDEV", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "path_symlink", module: MODULE_WASI, area: "file", blocking: true,
+    params: [...buf("old_path"), p("fd"), ...buf("new_path")], returns: "0 (WASI errno)",
+    doc: "Create a symbolic link holding `old_path`, which must be relative (an absolute one is ENOTCAPABLE); following it out of the export is EACCES.",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "EEXIST", "ENOENT", "ENOTCAPABLE", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "path_readlink", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), ...buf("path"), ...buf("buf"), p("bufused_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Write a symbolic link's contents, cut at `buf_len`, and how many bytes were written.",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EINVAL", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "path_link", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("old_fd"), p("old_flags"), ...buf("old_path"), p("new_fd"), ...buf("new_path")], returns: "0 (WASI errno)",
+    doc: "Make a hard link `new_path` to `old_path` (SYMLINK_FOLLOW in old_flags links the target of a symbolic link), on one node's export.",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EEXIST", "EXDEV", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "path_filestat_get", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("flags"), ...buf("path"), p("buf_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Write the filestat of `path` (flags SYMLINK_FOLLOW: stat, else lstat).",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EACCES", "EHOSTUNREACH"],
+  },
+  {
+    name: "path_filestat_set_times", module: MODULE_WASI, area: "file", blocking: true,
+    params: [p("fd"), p("flags"), ...buf("path"), p("atim", "i64"), p("mtim", "i64"), p("fst_flags")], returns: "0 (WASI errno)",
+    doc: "Set times of `path` as fd_filestat_set_times does.",
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EINVAL", "EACCES", "EHOSTUNREACH"],
   },
   {
     name: "proc_exit", module: MODULE_WASI, area: "env", blocking: false,
@@ -336,6 +492,37 @@ export const SYSCALLS = [
   {
     name: "sched_yield", module: MODULE_WASI, area: "env", blocking: true,
     params: [], returns: "0 (WASI errno)", doc: "Same as yield.", errors: [],
+  },
+  {
+    name: "proc_raise", module: MODULE_WASI, area: "env", blocking: false,
+    params: [p("sig")], returns: "0 (WASI errno), or never",
+    doc: "Signal 0, the signals whose default action is to be ignored (CHLD, CONT, URG, WINCH) and job control's (STOP, TSTP, TTIN, TTOU: onebox has none) do nothing; every other signal (1..30) ends the caller at once, reason KILLED, status 128 + sig. Above 30: EINVAL.",
+    errors: ["EINVAL"],
+  },
+  {
+    name: "poll_oneoff", module: MODULE_WASI, area: "env", blocking: true,
+    params: [p("in_ptr", "ptr"), p("out_ptr", "ptr"), p("nsubscriptions", "len"), p("nevents_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "Wait until one of `nsubscriptions` subscriptions (48 bytes each) is ready and write an event (32 bytes) for each ready one. Clock subscriptions (realtime or monotonic, relative or ABSTIME) fire when due, on the kernel's timers; fd_read and fd_write subscriptions on files and stdout/stderr are always ready, fd 0 when input is waiting or at its end; a bad fd is an event with its error. Only the caller waits.",
+    errors: ["EFAULT", "EINVAL"],
+  },
+  // WASI sockets: no process is given one yet, so every open descriptor answers ENOTSOCK
+  {
+    name: "sock_accept", module: MODULE_WASI, area: "socket", blocking: false,
+    params: [p("fd"), p("flags"), p("fd_ptr", "ptr")], returns: "0 (WASI errno)", doc: "ENOTSOCK on any open descriptor, EBADF on any other.", errors: ["EFAULT", "EBADF", "ENOTSOCK"],
+  },
+  {
+    name: "sock_recv", module: MODULE_WASI, area: "socket", blocking: false,
+    params: [p("fd"), p("ri_data_ptr", "ptr"), p("ri_data_len", "len"), p("ri_flags"), p("ro_datalen_ptr", "ptr"), p("ro_flags_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "ENOTSOCK on any open descriptor, EBADF on any other.", errors: ["EFAULT", "EBADF", "ENOTSOCK"],
+  },
+  {
+    name: "sock_send", module: MODULE_WASI, area: "socket", blocking: false,
+    params: [p("fd"), p("si_data_ptr", "ptr"), p("si_data_len", "len"), p("si_flags"), p("so_datalen_ptr", "ptr")], returns: "0 (WASI errno)",
+    doc: "ENOTSOCK on any open descriptor, EBADF on any other.", errors: ["EFAULT", "EBADF", "ENOTSOCK"],
+  },
+  {
+    name: "sock_shutdown", module: MODULE_WASI, area: "socket", blocking: false,
+    params: [p("fd"), p("how")], returns: "0 (WASI errno)", doc: "ENOTSOCK on any open descriptor, EBADF on any other.", errors: ["EBADF", "ENOTSOCK"],
   },
 ] as const satisfies readonly SyscallDef[];
 

@@ -36,7 +36,7 @@ test("every routed syscall works across three simulated nodes", async () => {
       seek: "2",
       "read.back": "12X45",
       unlink: "0",
-      "rename.across": E("ENOTSUP"),
+      "rename.across": E("EXDEV"),
       "trylock.busy": E("EBUSY"),
       "lock.token-grows": "true",
       unlock: "0",

@@ -46,6 +46,8 @@
 #define ONEBOX_EIO 29
 /** is a directory */
 #define ONEBOX_EISDIR 31
+/** a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow) */
+#define ONEBOX_ELOOP 32
 /** too many open files in this process */
 #define ONEBOX_EMFILE 33
 /** name or path too long */
@@ -58,6 +60,8 @@
 #define ONEBOX_ENOTDIR 54
 /** directory not empty */
 #define ONEBOX_ENOTEMPTY 55
+/** not a socket (no process is given sockets yet) */
+#define ONEBOX_ENOTSOCK 57
 /** not supported */
 #define ONEBOX_ENOTSUP 58
 /** not permitted (e.g. unlocking a lock the caller does not hold) */
@@ -68,6 +72,10 @@
 #define ONEBOX_ESRCH 71
 /** timed out */
 #define ONEBOX_ETIMEDOUT 73
+/** rename or link across two nodes' exports */
+#define ONEBOX_EXDEV 75
+/** the descriptor lacks the WASI right the call needs, or a rights change would widen them */
+#define ONEBOX_ENOTCAPABLE 76
 
 /** returned from _start or called exit */
 #define ONEBOX_REASON_NORMAL 0
@@ -94,6 +102,12 @@
 #define ONEBOX_O_APPEND 16
 /** with O_CREATE: fail with EEXIST if it exists */
 #define ONEBOX_O_EXCL 32
+/** each write waits until its data is on disk */
+#define ONEBOX_O_DSYNC 64
+/** each write waits until its data and metadata are on disk */
+#define ONEBOX_O_SYNC 128
+/** a symbolic link as the last component is ELOOP */
+#define ONEBOX_O_NOFOLLOW 256
 /** offset from the start */
 #define ONEBOX_SEEK_SET 0
 /** offset from the current position */
@@ -106,6 +120,8 @@
 #define ONEBOX_KIND_DIR 2
 /** anything else */
 #define ONEBOX_KIND_OTHER 3
+/** symbolic link (only where links are not followed: WASI's lstat and directory entries) */
+#define ONEBOX_KIND_SYMLINK 4
 /** timeout_ms that never expires */
 #define ONEBOX_TIMEOUT_INFINITE (-1)
 /** wait's pid: any child */
@@ -288,7 +304,7 @@ static inline int32_t onebox_unlink(const char *path) {
   return onebox_sys_unlink(path, strlen(path));
 }
 
-/** Rename within one node's export. */
+/** Rename within one node's export (EXDEV across two). */
 __attribute__((import_module("onebox"), import_name("rename")))
 int32_t onebox_sys_rename(const char *from_ptr, size_t from_len, const char *to_ptr, size_t to_len);
 static inline int32_t onebox_rename(const char *from, const char *to) {
@@ -365,21 +381,129 @@ int32_t onebox_sys_clock_res_get(int32_t clock_id, void *res_ptr);
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("random_get")))
 int32_t onebox_sys_random_get(void *buf_ptr, size_t buf_len);
 
-/** Write to stdout (1) or stderr (2); the output goes where the process's owner reads it. */
+/** Write the `iovs_len` iovecs (8 bytes each: pointer, length) to stdout (1) or stderr (2), where the process's owner reads them, or to a file as write does (at most 1 MiB per call when there are several iovecs; a short count says how much). */
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_write")))
 int32_t onebox_sys_fd_write(int32_t fd, void *iovs_ptr, size_t iovs_len, void *nwritten_ptr);
 
-/** Describe stdin, stdout or stderr as a character device that cannot seek, so C's stdio line-buffers them. */
-__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_fdstat_get")))
-int32_t onebox_sys_fd_fdstat_get(int32_t fd, void *stat_ptr);
+/** Read into the iovecs as read does; fd 0 reads what the process's owner forwards (`onebox run`'s standard input), 0 bytes at its end. Directories are EBADF. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_read")))
+int32_t onebox_sys_fd_read(int32_t fd, void *iovs_ptr, size_t iovs_len, void *nread_ptr);
 
-/** Same as seek for a file descriptor from open (WASI's whence values are onebox's); ESPIPE on stdin, stdout and stderr. */
+/** Read at `offset` without moving the file position. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_pread")))
+int32_t onebox_sys_fd_pread(int32_t fd, void *iovs_ptr, size_t iovs_len, int64_t offset, void *nread_ptr);
+
+/** Write at `offset` without moving the file position. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_pwrite")))
+int32_t onebox_sys_fd_pwrite(int32_t fd, void *iovs_ptr, size_t iovs_len, int64_t offset, void *nwritten_ptr);
+
+/** Same as seek (WASI's whence values are onebox's); ESPIPE on stdin, stdout and stderr. */
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_seek")))
 int32_t onebox_sys_fd_seek(int32_t fd, int64_t offset, int32_t whence, void *pos_ptr);
 
-/** Same as close for a file descriptor from open; closing stdin, stdout or stderr does nothing, as their owner holds them. */
+/** Write the file position (u64). */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_tell")))
+int32_t onebox_sys_fd_tell(int32_t fd, void *pos_ptr);
+
+/** Same as close, for files and directories; closing stdin, stdout or stderr does nothing, as their owner holds them. */
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_close")))
 int32_t onebox_sys_fd_close(int32_t fd);
+
+/** Move descriptor `fd` to number `to`, closing what `to` was. Both must be open; stdio cannot be renumbered (ENOTSUP). */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_renumber")))
+int32_t onebox_sys_fd_renumber(int32_t fd, int32_t to);
+
+/** Write the fdstat (filetype, fdflags, rights). Stdin, stdout and stderr are character devices that cannot seek, so C's stdio line-buffers them. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_fdstat_get")))
+int32_t onebox_sys_fd_fdstat_get(int32_t fd, void *stat_ptr);
+
+/** Set fdflags: NONBLOCK is accepted (files never block); APPEND, DSYNC, RSYNC and SYNC are fixed at open (ENOTSUP to change them). */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_fdstat_set_flags")))
+int32_t onebox_sys_fd_fdstat_set_flags(int32_t fd, int32_t flags);
+
+/** Narrow a descriptor's rights; asking for a right it lacks is ENOTCAPABLE. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_fdstat_set_rights")))
+int32_t onebox_sys_fd_fdstat_set_rights(int32_t fd, int64_t rights_base, int64_t rights_inheriting);
+
+/** Write the filestat (64 bytes) of an open file or directory. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_filestat_get")))
+int32_t onebox_sys_fd_filestat_get(int32_t fd, void *buf_ptr);
+
+/** Truncate or extend a file. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_filestat_set_size")))
+int32_t onebox_sys_fd_filestat_set_size(int32_t fd, int64_t size);
+
+/** Set access and modification times (fstflags ATIM, ATIM_NOW, MTIM, MTIM_NOW; a time and its _NOW together are EINVAL). */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_filestat_set_times")))
+int32_t onebox_sys_fd_filestat_set_times(int32_t fd, int64_t atim, int64_t mtim, int32_t fst_flags);
+
+/** Extend the file to at least `offset + len` bytes. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_allocate")))
+int32_t onebox_sys_fd_allocate(int32_t fd, int64_t offset, int64_t len);
+
+/** Accept an access-pattern hint (advice 0..5) and do nothing with it. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_advise")))
+int32_t onebox_sys_fd_advise(int32_t fd, int64_t offset, int64_t len, int32_t advice);
+
+/** Wait until the file's data and metadata are on disk (fsync); a directory is 0. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_sync")))
+int32_t onebox_sys_fd_sync(int32_t fd);
+
+/** Wait until the file's data is on disk (fdatasync); a directory is 0. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_datasync")))
+int32_t onebox_sys_fd_datasync(int32_t fd);
+
+/** Write directory entries (24-byte dirent then the name) from `cookie` on, sorted by name, without `.` and `..`; the last one is cut at the buffer's end (bufused == buf_len: call again with a larger buffer). An entry's d_next is the cookie that resumes after it; cookie 0 lists afresh, later cookies continue that listing. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_readdir")))
+int32_t onebox_sys_fd_readdir(int32_t fd, void *buf_ptr, size_t buf_len, int64_t cookie, void *bufused_ptr);
+
+/** Describe a preopened directory. fd 3 is the only preopen: the process's namespace root `/` (its home node's export, with /n/<node>/ and /local/); EBADF for every other fd. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_prestat_get")))
+int32_t onebox_sys_fd_prestat_get(int32_t fd, void *buf_ptr);
+
+/** Write a preopen's name (`/`, not NUL-terminated); ENAMETOOLONG if `path_len` is too small. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_prestat_dir_name")))
+int32_t onebox_sys_fd_prestat_dir_name(int32_t fd, void *path_ptr, size_t path_len);
+
+/** Open `path` relative to directory `fd` as open does, writing the new descriptor. oflags CREAT, DIRECTORY, EXCL, TRUNC; fdflags APPEND, DSYNC, NONBLOCK, RSYNC, SYNC; the rights (narrowed to the directory's inheriting rights) choose reading and writing as wasmtime does; dirflags SYMLINK_FOLLOW follows a final symbolic link (without it, ELOOP). A directory opens as a directory descriptor whenever nothing asks to write it. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_open")))
+int32_t onebox_sys_path_open(int32_t fd, int32_t dirflags, void *path_ptr, size_t path_len, int32_t oflags, int64_t rights_base, int64_t rights_inheriting, int32_t fdflags, void *fd_ptr);
+
+/** Same as mkdir, relative to directory `fd`. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_create_directory")))
+int32_t onebox_sys_path_create_directory(int32_t fd, void *path_ptr, size_t path_len);
+
+/** Remove an empty directory (ENOTDIR for anything else). */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_remove_directory")))
+int32_t onebox_sys_path_remove_directory(int32_t fd, void *path_ptr, size_t path_len);
+
+/** Remove a file or symbolic link (EISDIR for a directory). */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_unlink_file")))
+int32_t onebox_sys_path_unlink_file(int32_t fd, void *path_ptr, size_t path_len);
+
+/** Same as rename, each path relative to its directory descriptor. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_rename")))
+int32_t onebox_sys_path_rename(int32_t fd, void *old_path_ptr, size_t old_path_len, int32_t new_fd, void *new_path_ptr, size_t new_path_len);
+
+/** Create a symbolic link holding `old_path`, which must be relative (an absolute one is ENOTCAPABLE); following it out of the export is EACCES. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_symlink")))
+int32_t onebox_sys_path_symlink(void *old_path_ptr, size_t old_path_len, int32_t fd, void *new_path_ptr, size_t new_path_len);
+
+/** Write a symbolic link's contents, cut at `buf_len`, and how many bytes were written. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_readlink")))
+int32_t onebox_sys_path_readlink(int32_t fd, void *path_ptr, size_t path_len, void *buf_ptr, size_t buf_len, void *bufused_ptr);
+
+/** Make a hard link `new_path` to `old_path` (SYMLINK_FOLLOW in old_flags links the target of a symbolic link), on one node's export. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_link")))
+int32_t onebox_sys_path_link(int32_t old_fd, int32_t old_flags, void *old_path_ptr, size_t old_path_len, int32_t new_fd, void *new_path_ptr, size_t new_path_len);
+
+/** Write the filestat of `path` (flags SYMLINK_FOLLOW: stat, else lstat). */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_filestat_get")))
+int32_t onebox_sys_path_filestat_get(int32_t fd, int32_t flags, void *path_ptr, size_t path_len, void *buf_ptr);
+
+/** Set times of `path` as fd_filestat_set_times does. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("path_filestat_set_times")))
+int32_t onebox_sys_path_filestat_set_times(int32_t fd, int32_t flags, void *path_ptr, size_t path_len, int64_t atim, int64_t mtim, int32_t fst_flags);
 
 /** Same as exit. */
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_exit"), noreturn))
@@ -388,6 +512,30 @@ void onebox_sys_proc_exit(int32_t status);
 /** Same as yield. */
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("sched_yield")))
 int32_t onebox_sys_sched_yield(void);
+
+/** Signal 0, the signals whose default action is to be ignored (CHLD, CONT, URG, WINCH) and job control's (STOP, TSTP, TTIN, TTOU: onebox has none) do nothing; every other signal (1..30) ends the caller at once, reason KILLED, status 128 + sig. Above 30: EINVAL. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_raise")))
+int32_t onebox_sys_proc_raise(int32_t sig);
+
+/** Wait until one of `nsubscriptions` subscriptions (48 bytes each) is ready and write an event (32 bytes) for each ready one. Clock subscriptions (realtime or monotonic, relative or ABSTIME) fire when due, on the kernel's timers; fd_read and fd_write subscriptions on files and stdout/stderr are always ready, fd 0 when input is waiting or at its end; a bad fd is an event with its error. Only the caller waits. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("poll_oneoff")))
+int32_t onebox_sys_poll_oneoff(void *in_ptr, void *out_ptr, size_t nsubscriptions, void *nevents_ptr);
+
+/** ENOTSOCK on any open descriptor, EBADF on any other. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("sock_accept")))
+int32_t onebox_sys_sock_accept(int32_t fd, int32_t flags, void *fd_ptr);
+
+/** ENOTSOCK on any open descriptor, EBADF on any other. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("sock_recv")))
+int32_t onebox_sys_sock_recv(int32_t fd, void *ri_data_ptr, size_t ri_data_len, int32_t ri_flags, void *ro_datalen_ptr, void *ro_flags_ptr);
+
+/** ENOTSOCK on any open descriptor, EBADF on any other. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("sock_send")))
+int32_t onebox_sys_sock_send(int32_t fd, void *si_data_ptr, size_t si_data_len, int32_t si_flags, void *so_datalen_ptr);
+
+/** ENOTSOCK on any open descriptor, EBADF on any other. */
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("sock_shutdown")))
+int32_t onebox_sys_sock_shutdown(int32_t fd, int32_t how);
 
 /** Name of an errno value, either sign: onebox_errno_name(-ONEBOX_ESRCH) is "ESRCH". */
 static inline const char *onebox_errno_name(int32_t err) {
@@ -405,17 +553,21 @@ static inline const char *onebox_errno_name(int32_t err) {
   case 28: return "EINVAL";
   case 29: return "EIO";
   case 31: return "EISDIR";
+  case 32: return "ELOOP";
   case 33: return "EMFILE";
   case 37: return "ENAMETOOLONG";
   case 44: return "ENOENT";
   case 45: return "ENOEXEC";
   case 54: return "ENOTDIR";
   case 55: return "ENOTEMPTY";
+  case 57: return "ENOTSOCK";
   case 58: return "ENOTSUP";
   case 63: return "EPERM";
   case 70: return "ESPIPE";
   case 71: return "ESRCH";
   case 73: return "ETIMEDOUT";
+  case 75: return "EXDEV";
+  case 76: return "ENOTCAPABLE";
   default: return "unknown errno";
   }
 }

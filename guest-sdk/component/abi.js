@@ -29,6 +29,12 @@ export const O_TRUNC = 8;
 export const O_APPEND = 16;
 /** with O_CREATE: fail with EEXIST if it exists */
 export const O_EXCL = 32;
+/** each write waits until its data is on disk */
+export const O_DSYNC = 64;
+/** each write waits until its data and metadata are on disk */
+export const O_SYNC = 128;
+/** a symbolic link as the last component is ELOOP */
+export const O_NOFOLLOW = 256;
 /** offset from the start */
 export const SEEK_SET = 0;
 /** offset from the current position */
@@ -41,6 +47,8 @@ export const KIND_FILE = 1;
 export const KIND_DIR = 2;
 /** anything else */
 export const KIND_OTHER = 3;
+/** symbolic link (only where links are not followed: WASI's lstat and directory entries) */
+export const KIND_SYMLINK = 4;
 /** timeout_ms that never expires */
 export const TIMEOUT_INFINITE = -1;
 /** wait's pid: any child */

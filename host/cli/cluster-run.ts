@@ -1,8 +1,9 @@
 import { expectReply } from "../cluster/link.ts";
 import { Scheduler } from "../cluster/scheduler.ts";
-import { toBytes, type Bodies, type Msg } from "../transport/wire.ts";
+import { toBytes, toNumber, type Bodies, type Msg } from "../transport/wire.ts";
 import { CliError, option, type ParsedArgs } from "./command.ts";
 import { clusterUrl, connectCluster, withCluster } from "./cluster-options.ts";
+import { sendStdin } from "./stdin-input.ts";
 
 /** The URL of the member `on` names (a node name or k=v labels), or the least loaded. */
 async function chooseNode(args: ParsedArgs, on: string): Promise<{ name: string; url: string }> {
@@ -29,9 +30,11 @@ export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8A
   const node = await chooseNode(args, option(args, "on") ?? "");
   let ended: (note: Bodies["exited"]) => void = () => {};
   const exited = new Promise<Bodies["exited"]>((resolve) => (ended = resolve));
+  let stdin: ReturnType<typeof sendStdin> | undefined;
   const handler = (msg: Msg) => {
     const m = msg as Partial<Bodies>;
     if (m.output) (m.output.fd === 2 ? process.stderr : process.stdout).write(toBytes(m.output.data));
+    else if (m.inputTaken) stdin?.taken(toNumber(m.inputTaken.n));
     else if (m.exited) ended(m.exited);
   };
   const channel = await connectCluster(args, node.url, handler);
@@ -46,6 +49,8 @@ export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8A
     channel.close("done");
     throw new CliError(`${file}: ${(error as Error).message}`);
   }
+  // Started only now: the node has a process to give it to.
+  stdin = sendStdin((data, end) => channel.cast({ input: { data, end } }));
   const note = await exited;
   channel.close("done");
   if (note.reason !== "NORMAL") process.stderr.write(`onebox: ${file} (pid ${pid} on ${node.name}) ended: ${note.reason.toLowerCase()}: ${note.text}\n`);

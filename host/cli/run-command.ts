@@ -4,6 +4,7 @@ import { ModuleError } from "../kernel/module-cache.ts";
 import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
 import { runOnCluster } from "./cluster-run.ts";
+import { stdinInput } from "./stdin-input.ts";
 import { formatTrace } from "./trace-format.ts";
 
 export const DEFAULT_ROOT = ".onebox/data";
@@ -15,7 +16,9 @@ export const runCommand: Command = {
 
 Start a node inside this command, run MODULE as its first process with ARGS, and
 exit with the program's exit status. Its stdout and stderr (and its children's)
-go to this terminal. Everything after MODULE is passed to the program.
+go to this terminal, and this command's standard input is its fd 0 (end of file
+included). Everything after MODULE is passed to the program. fd 3 is the one WASI
+preopen: the program's namespace "/" (this node's export, with /n/NODE/ and /local/).
 
 options:
   --root DIR     the directory this node exports (default ${DEFAULT_ROOT})
@@ -53,6 +56,7 @@ ${CLUSTER_HELP}`,
         argv: [file, ...args.rest],
         env: args.options.get("env") ?? [],
         output: { write: (fd, data) => (fd === 1 ? process.stdout : process.stderr).write(data) },
+        input: stdinInput(),
       }).pid;
     } catch (error) {
       if (error instanceof ModuleError) throw new CliError(`${file}: ${error.message}`);

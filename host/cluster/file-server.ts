@@ -1,10 +1,25 @@
 import { fail } from "../kernel/errors.ts";
-import type { FileService } from "../kernel/file-service.ts";
-import { toBytes, toNumber, type Bodies, type Body, type BodyName } from "../transport/wire.ts";
+import type { FileService, FileStat, TimeChange, UnlinkOnly } from "../kernel/file-service.ts";
+import { TIME_MODE, toBigint, toBytes, toNumber, type Bodies, type Body, type BodyName, type WireTimes } from "../transport/wire.ts";
 
 /** One remote read is capped so a guest's huge buffer cannot make a huge frame. */
 const MAX_READ = 4 * 1024 * 1024;
 const OK: Body = { empty: {} };
+const UNLINK_ONLY = new Set<string>(["any", "file", "dir"]);
+
+function statReply(st: FileStat): Body {
+  const { size, kind, nlink } = st;
+  return { stat: { size, kind, nlink, mtimeNs: st.mtimeNs.toString(), dev: st.dev.toString(), ino: st.ino.toString(), atimeNs: st.atimeNs.toString(), ctimeNs: st.ctimeNs.toString() } };
+}
+
+function timeChange(mode: number, ns: WireTimes["atimeNs"]): TimeChange {
+  if (mode === TIME_MODE.KEEP) return null;
+  if (mode === TIME_MODE.NOW) return "now";
+  if (mode === TIME_MODE.SET) return toBigint(ns);
+  return fail("EINVAL", `time change ${mode}`);
+}
+
+const changes = (t: WireTimes): [TimeChange, TimeChange] => [timeChange(t.atime, t.atimeNs), timeChange(t.mtime, t.mtimeNs)];
 
 /** Serve another node's file call on this node's export (the other half of RemoteFiles). */
 async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>): Promise<Body> {
@@ -25,18 +40,43 @@ async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>)
     case "fClose":
       await files.close(m.fClose!.handle);
       return OK;
-    case "fStat": {
-      const st = await files.stat(m.fStat!.rel);
-      return { stat: { size: st.size, mtimeNs: st.mtimeNs.toString(), kind: st.kind } };
+    case "fStat":
+      return statReply(await files.stat(m.fStat!.rel, m.fStat!.follow));
+    case "fFstat":
+      return statReply(await files.fstat(m.fFstat!.handle));
+    case "fReaddir": {
+      const entries = await files.readdir(m.fReaddir!.rel);
+      return { entries: { entries: entries.map((e) => ({ name: e.name, ino: e.ino.toString(), kind: e.kind })) } };
     }
-    case "fReaddir":
-      return { names: { names: await files.readdir(m.fReaddir!.rel) } };
+    case "fTruncate":
+      await files.truncate(m.fTruncate!.handle, toNumber(m.fTruncate!.size));
+      return OK;
+    case "fSync":
+      await files.sync(m.fSync!.handle, m.fSync!.dataOnly);
+      return OK;
+    case "fFutimes":
+      await files.futimes(m.fFutimes!.handle, ...changes(m.fFutimes!));
+      return OK;
+    case "fUtimes":
+      await files.utimes(m.fUtimes!.rel, m.fUtimes!.follow, ...changes(m.fUtimes!));
+      return OK;
+    case "fSymlink":
+      await files.symlink(m.fSymlink!.from, m.fSymlink!.to);
+      return OK;
+    case "fReadlink":
+      return { bytes: { data: new TextEncoder().encode(await files.readlink(m.fReadlink!.rel)) } };
+    case "fLink":
+      await files.hardlink(m.fLink!.from, m.fLink!.to, m.fLink!.follow);
+      return OK;
     case "fMkdir":
       await files.mkdir(m.fMkdir!.rel);
       return OK;
-    case "fUnlink":
-      await files.unlink(m.fUnlink!.rel);
+    case "fUnlink": {
+      const only = m.fUnlink!.only || "any";
+      if (!UNLINK_ONLY.has(only)) fail("EINVAL", `unlink of ${only}`);
+      await files.unlink(m.fUnlink!.rel, only as UnlinkOnly);
       return OK;
+    }
     case "fRename":
       await files.rename(m.fRename!.from, m.fRename!.to);
       return OK;

@@ -15,7 +15,7 @@ import { ReceiveCredits } from "./flow-control.ts";
 import { expectReply, Link } from "./link.ts";
 import { Membership, type Transition } from "./membership.ts";
 import { OutputSinks } from "./output-sinks.ts";
-import { fromExitNote, killHere, procInfo, runForClient, startHere, toExitNote } from "./process-server.ts";
+import { feedInput, fromExitNote, killHere, procInfo, runForClient, startHere, toExitNote } from "./process-server.ts";
 import { RemoteCoordinator } from "./remote-coordinator.ts";
 import { RemoteFiles } from "./remote-files.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -374,6 +374,8 @@ export class ClusterNode implements Router {
         return this.ps(m.ps!.cluster, m.ps!.ended ?? false).then((procs) => ({ procs: { procs } }));
       case "run":
         return runForClient(this.kernel, m.run!, channel).then((pid) => ({ pid: { pid } }));
+      case "input":
+        return feedInput(channel, m.input!);
       default:
         if (kind.startsWith("f")) return this.exports.serve(kind, m, this.members.byName(channel.peerName)?.id);
         fail("ENOTSUP", `unexpected ${kind}`);

@@ -1,10 +1,11 @@
 import { EXIT_REASONS, type ExitReasonName } from "../../abi/abi.ts";
 import { exitInfo, fail, SysError, type ExitInfo } from "../kernel/errors.ts";
+import { InputBuffer } from "../kernel/input-buffer.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
 import type { Channel } from "../transport/channel.ts";
-import type { Bodies, ExitNote, ProcInfo } from "../transport/wire.ts";
+import { toBytes, type Bodies, type ExitNote, type ProcInfo } from "../transport/wire.ts";
 
 export function toExitNote(to: number, pid: number, info: ExitInfo, ref = 0): ExitNote {
   return { to, pid, reason: info.reason, status: info.status, text: info.text, ref };
@@ -28,9 +29,9 @@ export function procInfo(node: string, proc: Process): ProcInfo {
 }
 
 /** Start a process here; a module that cannot run is ENOEXEC for the caller. */
-export function startHere(kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string }, output: OutputSink): Process {
+export function startHere(kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string }, output: OutputSink, input?: InputBuffer): Process {
   try {
-    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output });
+    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input });
   } catch (error) {
     if (error instanceof ModuleError) throw new SysError("ENOEXEC", error.message);
     throw error;
@@ -42,6 +43,23 @@ export function killHere(kernel: Kernel, caller: number, pid: number): void {
   const target = kernel.procs.get(pid);
   if (!target) fail("ESRCH", `no process ${pid}`);
   kernel.terminate(target, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"));
+}
+
+/** The fd 0 of the process each CLI connection runs. */
+const runInputs = new WeakMap<Channel, InputBuffer>();
+
+/**
+ * Standard input from a run's CLI. A sender that ignores its credit (more than the buffer
+ * in flight), sends after the end, or ran nothing is refused; the process is unaffected.
+ */
+export function feedInput(channel: Channel, m: Bodies["input"]): void {
+  const input = runInputs.get(channel);
+  if (!input) fail("EINVAL", "input on a connection that runs no process");
+  if (input.ended) fail("EINVAL", "input after its end");
+  const data = toBytes(m.data);
+  if (input.buffered + data.byteLength > input.capacity) fail("EAGAIN", `input beyond its ${input.capacity}-byte buffer`);
+  input.push(data);
+  if (m.end) input.end();
 }
 
 /**
@@ -57,7 +75,10 @@ export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: 
     throw error;
   }
   const output: OutputSink = { write: (fd, data) => channel.cast({ output: { sink: 0, fd, data } }) };
-  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName }, output);
+  // What the process reads is credited back, so the CLI never has more than the buffer in flight.
+  const input = new InputBuffer((n) => channel.cast({ inputTaken: { n } }));
+  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName }, output, input);
+  runInputs.set(channel, input);
   void kernel.whenExited(proc.pid).then((info) => channel.cast({ exited: toExitNote(0, proc.pid, info) }));
   channel.onClose(() => kernel.terminate(proc, exitInfo("KILLED", "its client disconnected")));
   return proc.pid;

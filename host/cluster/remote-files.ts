@@ -1,6 +1,26 @@
-import type { FileService, FileStat } from "../kernel/file-service.ts";
-import { toBigint, toBytes, toNumber } from "../transport/wire.ts";
+import type { DirEntry, FileService, FileStat, TimeChange, UnlinkOnly } from "../kernel/file-service.ts";
+import { TIME_MODE, toBigint, toBytes, toNumber, type Bodies, type WireTimes } from "../transport/wire.ts";
 import type { Link } from "./link.ts";
+
+/** A time change as the wire's Times message says it. */
+function wireTime(change: TimeChange): { mode: number; ns: string } {
+  if (change === null) return { mode: TIME_MODE.KEEP, ns: "0" };
+  if (change === "now") return { mode: TIME_MODE.NOW, ns: "0" };
+  return { mode: TIME_MODE.SET, ns: change.toString() };
+}
+
+function times(target: { handle?: number; rel?: string; follow?: boolean }, atime: TimeChange, mtime: TimeChange): WireTimes {
+  const a = wireTime(atime);
+  const m = wireTime(mtime);
+  return { handle: target.handle ?? 0, rel: target.rel ?? "", follow: target.follow ?? false, atime: a.mode, atimeNs: a.ns, mtime: m.mode, mtimeNs: m.ns };
+}
+
+function fileStat(st: Bodies["stat"]): FileStat {
+  return {
+    dev: toBigint(st.dev), ino: toBigint(st.ino), kind: st.kind, nlink: toNumber(st.nlink), size: toNumber(st.size),
+    atimeNs: toBigint(st.atimeNs), mtimeNs: toBigint(st.mtimeNs), ctimeNs: toBigint(st.ctimeNs),
+  };
+}
 
 /** Another node's export, reached over its link: each operation is one call. */
 export class RemoteFiles implements FileService {
@@ -32,25 +52,57 @@ export class RemoteFiles implements FileService {
     await this.link.call({ fClose: { handle } }, "empty");
   }
 
-  async stat(rel: string): Promise<FileStat> {
-    const st = await this.link.call({ fStat: { rel } }, "stat");
-    return { size: toNumber(st.size), mtimeNs: toBigint(st.mtimeNs), kind: st.kind };
+  async fstat(handle: number): Promise<FileStat> {
+    return fileStat(await this.link.call({ fFstat: { handle } }, "stat"));
   }
 
-  async readdir(rel: string): Promise<string[]> {
-    return (await this.link.call({ fReaddir: { rel } }, "names")).names;
+  async truncate(handle: number, size: number): Promise<void> {
+    await this.link.call({ fTruncate: { handle, size } }, "empty");
+  }
+
+  async sync(handle: number, dataOnly: boolean): Promise<void> {
+    await this.link.call({ fSync: { handle, dataOnly } }, "empty");
+  }
+
+  async futimes(handle: number, atime: TimeChange, mtime: TimeChange): Promise<void> {
+    await this.link.call({ fFutimes: times({ handle }, atime, mtime) }, "empty");
+  }
+
+  async stat(rel: string, follow: boolean): Promise<FileStat> {
+    return fileStat(await this.link.call({ fStat: { rel, follow } }, "stat"));
+  }
+
+  async utimes(rel: string, follow: boolean, atime: TimeChange, mtime: TimeChange): Promise<void> {
+    await this.link.call({ fUtimes: times({ rel, follow }, atime, mtime) }, "empty");
+  }
+
+  async readdir(rel: string): Promise<DirEntry[]> {
+    const { entries } = await this.link.call({ fReaddir: { rel } }, "entries");
+    return entries.map((e) => ({ name: e.name, ino: toBigint(e.ino), kind: e.kind }));
   }
 
   async mkdir(rel: string): Promise<void> {
     await this.link.call({ fMkdir: { rel } }, "empty");
   }
 
-  async unlink(rel: string): Promise<void> {
-    await this.link.call({ fUnlink: { rel } }, "empty");
+  async unlink(rel: string, only: UnlinkOnly): Promise<void> {
+    await this.link.call({ fUnlink: { rel, only } }, "empty");
   }
 
   async rename(from: string, to: string): Promise<void> {
     await this.link.call({ fRename: { from, to } }, "empty");
+  }
+
+  async symlink(target: string, rel: string): Promise<void> {
+    await this.link.call({ fSymlink: { from: target, to: rel } }, "empty");
+  }
+
+  async readlink(rel: string): Promise<string> {
+    return new TextDecoder().decode(toBytes((await this.link.call({ fReadlink: { rel } }, "bytes")).data));
+  }
+
+  async hardlink(from: string, to: string, follow: boolean): Promise<void> {
+    await this.link.call({ fLink: { from, to, follow } }, "empty");
   }
 
   async readFile(rel: string): Promise<Uint8Array> {

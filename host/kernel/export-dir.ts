@@ -2,10 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { FLAGS, type ErrnoName } from "../../abi/abi.ts";
 import { fail, SysError } from "./errors.ts";
-import type { FileService, FileStat } from "./file-service.ts";
+import type { DirEntry, FileService, FileStat, TimeChange, UnlinkOnly } from "./file-service.ts";
 
 /** How long a file must have been unchanged before `identity` vouches for it (FAT's mtime is 2 s coarse). */
 export const SETTLE_MS = 2_000;
+
+/** The most entries a directory listing returns (beyond: E2BIG). */
+export const MAX_DIR_ENTRIES = 100_000;
 
 const O = FLAGS.open;
 const KIND = FLAGS.fileKind;
@@ -20,10 +23,11 @@ const HOST_ERRNO: Record<string, ErrnoName> = {
   EPERM: "EACCES",
   EMFILE: "EMFILE",
   ENFILE: "EMFILE",
-  EXDEV: "ENOTSUP",
+  EXDEV: "EXDEV",
   ENAMETOOLONG: "ENAMETOOLONG",
   EINVAL: "EINVAL",
-  ELOOP: "EACCES",
+  ELOOP: "ELOOP",
+  EBADF: "EBADF",
 };
 
 /** Run a host fs call, turning its error into the guest's errno. */
@@ -37,8 +41,10 @@ function host<T>(op: () => T): T {
   }
 }
 
+const KNOWN_OPEN_FLAGS = Object.values(O).reduce((all, f) => all | f.value, 0);
+
 function openFlags(flags: number): number {
-  const known = O.O_READ.value | O.O_WRITE.value | O.O_CREATE.value | O.O_TRUNC.value | O.O_APPEND.value | O.O_EXCL.value;
+  const known = KNOWN_OPEN_FLAGS;
   if ((flags & ~known) !== 0) fail("EINVAL", `unknown open flags 0x${(flags & ~known).toString(16)}`);
   const read = (flags & O.O_READ.value) !== 0;
   const write = (flags & (O.O_WRITE.value | O.O_APPEND.value)) !== 0;
@@ -49,7 +55,40 @@ function openFlags(flags: number): number {
   if (flags & O.O_TRUNC.value) host |= c.O_TRUNC;
   if (flags & O.O_APPEND.value) host |= c.O_APPEND;
   if (flags & O.O_EXCL.value) host |= c.O_EXCL;
+  if (flags & O.O_DSYNC.value) host |= c.O_DSYNC;
+  if (flags & O.O_SYNC.value) host |= c.O_SYNC;
   return host | c.O_NOFOLLOW;
+}
+
+function realpath(full: string): string | undefined {
+  try {
+    return fs.realpathSync.native(full);
+  } catch {
+    return undefined;
+  }
+}
+
+function kindOf(st: fs.Stats | fs.BigIntStats | fs.Dirent): number {
+  if (st.isFile()) return KIND.KIND_FILE.value;
+  if (st.isDirectory()) return KIND.KIND_DIR.value;
+  if (st.isSymbolicLink()) return KIND.KIND_SYMLINK.value;
+  return KIND.KIND_OTHER.value;
+}
+
+function fileStat(st: fs.BigIntStats): FileStat {
+  return {
+    dev: st.dev, ino: st.ino, kind: kindOf(st), nlink: Number(st.nlink), size: Number(st.size),
+    atimeNs: st.atimeNs, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs,
+  };
+}
+
+const NS_PER_S = 1_000_000_000n;
+
+/** A time for utimes: seconds as Node takes them (a double, as libuv and so node:wasi do too). */
+function seconds(change: TimeChange, current: bigint): number {
+  if (change === "now") return Date.now() / 1000;
+  const ns = change ?? current;
+  return Number(ns / NS_PER_S) + Number(ns % NS_PER_S) / 1e9;
 }
 
 /**
@@ -71,14 +110,16 @@ export class ExportDir implements FileService {
     return real === this.realRoot || real.startsWith(this.realRoot + path.sep);
   }
 
-  /** Host path for `rel`, refusing anything whose real location is outside the export. */
-  resolve(rel: string): string {
+  /**
+   * Host path for `rel`, refusing anything whose real location is outside the export.
+   * Without `follow`, a symbolic link as the last component is the link itself (lstat,
+   * unlink, rename, readlink), and only its directory must be inside.
+   */
+  resolve(rel: string, follow = true): string {
     const full = path.join(this.realRoot, rel);
-    let real: string;
-    try {
-      real = fs.realpathSync.native(full);
-    } catch {
-      // Not there yet (a create): its parent must be real and inside.
+    let real = follow || rel === "" ? realpath(full) : undefined;
+    if (real === undefined) {
+      // Not there yet (a create), or not followed: its parent must be real and inside.
       const parent = host(() => fs.realpathSync.native(path.dirname(full)));
       real = path.join(parent, path.basename(full));
     }
@@ -88,8 +129,17 @@ export class ExportDir implements FileService {
 
   open(rel: string, flags: number): number {
     const hostFlags = openFlags(flags);
-    const target = this.resolve(rel);
-    const fd = host(() => fs.openSync(target, hostFlags, 0o644));
+    const follow = (flags & O.O_NOFOLLOW.value) === 0;
+    const target = this.resolve(rel, follow);
+    const fd = host(() => {
+      try {
+        return fs.openSync(target, hostFlags, 0o644);
+      } catch (error) {
+        // A link realpath could not resolve (dangling) may point anywhere: it is not followed.
+        if (follow && (error as NodeJS.ErrnoException).code === "ELOOP") fail("EACCES", `${rel} is a link that leads nowhere inside the export`);
+        throw error;
+      }
+    });
     if (host(() => fs.fstatSync(fd)).isDirectory()) {
       fs.closeSync(fd);
       fail("EISDIR", rel);
@@ -133,31 +183,84 @@ export class ExportDir implements FileService {
     host(() => fs.closeSync(handle));
   }
 
-  stat(rel: string): FileStat {
-    const st = host(() => fs.statSync(this.resolve(rel), { bigint: true }));
-    const kind = st.isFile() ? KIND.KIND_FILE.value : st.isDirectory() ? KIND.KIND_DIR.value : KIND.KIND_OTHER.value;
-    return { size: Number(st.size), mtimeNs: st.mtimeNs, kind };
+  fstat(handle: number): FileStat {
+    return fileStat(host(() => fs.fstatSync(handle, { bigint: true })));
   }
 
-  readdir(rel: string): string[] {
-    return host(() => fs.readdirSync(this.resolve(rel))).sort();
+  truncate(handle: number, size: number): void {
+    host(() => fs.ftruncateSync(handle, size));
+  }
+
+  sync(handle: number, dataOnly: boolean): void {
+    host(() => (dataOnly ? fs.fdatasyncSync(handle) : fs.fsyncSync(handle)));
+  }
+
+  futimes(handle: number, atime: TimeChange, mtime: TimeChange): void {
+    const st = this.fstat(handle);
+    host(() => fs.futimesSync(handle, seconds(atime, st.atimeNs), seconds(mtime, st.mtimeNs)));
+  }
+
+  stat(rel: string, follow: boolean): FileStat {
+    const target = this.resolve(rel, follow);
+    return fileStat(host(() => (follow ? fs.statSync(target, { bigint: true }) : fs.lstatSync(target, { bigint: true }))));
+  }
+
+  utimes(rel: string, follow: boolean, atime: TimeChange, mtime: TimeChange): void {
+    const st = this.stat(rel, follow);
+    const target = this.resolve(rel, follow);
+    const [a, m] = [seconds(atime, st.atimeNs), seconds(mtime, st.mtimeNs)];
+    host(() => (follow ? fs.utimesSync(target, a, m) : fs.lutimesSync(target, a, m)));
+  }
+
+  /** Sorted by name; each entry's inode comes from an lstat, as a listing's reader (wasi-libc's readdir) wants it. */
+  readdir(rel: string): DirEntry[] {
+    const dir = this.resolve(rel);
+    const entries = host(() => fs.readdirSync(dir, { withFileTypes: true }));
+    // One listing is one reply frame to another node: bounded, as frames are.
+    if (entries.length > MAX_DIR_ENTRIES) fail("E2BIG", `${rel || "/"} has ${entries.length} entries, more than ${MAX_DIR_ENTRIES} can be listed`);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return entries.map((entry) => {
+      const st = fs.lstatSync(path.join(dir, entry.name), { bigint: true, throwIfNoEntry: false });
+      return { name: entry.name, ino: st?.ino ?? 0n, kind: kindOf(entry) };
+    });
   }
 
   mkdir(rel: string): void {
-    host(() => fs.mkdirSync(this.resolve(rel)));
+    host(() => fs.mkdirSync(this.resolve(rel, false)));
   }
 
-  unlink(rel: string): void {
+  unlink(rel: string, only: UnlinkOnly): void {
     if (rel === "") fail("EACCES", "cannot remove the export's root");
-    const target = this.resolve(rel);
+    const target = this.resolve(rel, false);
     const isDir = host(() => fs.lstatSync(target)).isDirectory();
+    if (only === "file" && isDir) fail("EISDIR", rel);
+    if (only === "dir" && !isDir) fail("ENOTDIR", rel);
     host(() => (isDir ? fs.rmdirSync(target) : fs.unlinkSync(target)));
   }
 
   rename(from: string, to: string): void {
     if (from === "" || to === "") fail("EACCES", "cannot rename the export's root");
-    const source = this.resolve(from);
-    const target = this.resolve(to);
+    const source = this.resolve(from, false);
+    const target = this.resolve(to, false);
     host(() => fs.renameSync(source, target));
+  }
+
+  /** The link's text is kept as given; following it is checked like any path, so it cannot lead out. */
+  symlink(target: string, rel: string): void {
+    if (target.startsWith("/")) fail("ENOTCAPABLE", `absolute link target ${target}`);
+    if (target.includes("\0")) fail("EINVAL", "link target contains NUL");
+    const where = this.resolve(rel, false);
+    host(() => fs.symlinkSync(target, where));
+  }
+
+  readlink(rel: string): string {
+    const where = this.resolve(rel, false);
+    return host(() => fs.readlinkSync(where));
+  }
+
+  hardlink(from: string, to: string, follow: boolean): void {
+    const source = this.resolve(from, follow);
+    const target = this.resolve(to, false);
+    host(() => fs.linkSync(source, target));
   }
 }

@@ -1,7 +1,9 @@
 import type { ExitInfo } from "./errors.ts";
+import type { DirEntry } from "./file-service.ts";
 import { ProcessEnd } from "./errors.ts";
 import type { GuestMemory } from "./guest-memory.ts";
 import { Mailbox } from "./mailbox.ts";
+import { allDirRights } from "./syscalls/wasi-layout.ts";
 import type { LoadedModule } from "./module-cache.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Namespace } from "./namespace.ts";
@@ -12,13 +14,50 @@ export interface OutputSink {
   write(fd: 1 | 2, bytes: Uint8Array): void;
 }
 
+/** WASI rights of a descriptor (onebox's own calls open with all of them). */
+export interface Rights {
+  base: bigint;
+  inheriting: bigint;
+}
+
+/**
+ * Where fd 0 reads from: what the process's owner forwards (`onebox run`'s standard
+ * input). `read` gives at most `max` bytes, waiting for some; an empty result is the end.
+ */
+export interface InputSource {
+  read(max: number): Uint8Array | Promise<Uint8Array>;
+  /** Whether a read would not wait: data is buffered, or the input has ended. */
+  ready(): boolean;
+  /** Settles once ready() is true (poll_oneoff waits on it). */
+  whenReady(): Promise<void>;
+}
+
 /** An open file: which node serves it and the host's handle there. */
 export interface OpenFile {
   readonly node: string;
   readonly handle: number;
   readonly append: boolean;
+  /** WASI fdflags it was opened with (APPEND, DSYNC, NONBLOCK, RSYNC, SYNC). */
+  fdflags: number;
+  readonly rights: Rights;
   pos: number;
 }
+
+/**
+ * An open directory: a namespace path, not a host handle, because `/` spans every node's
+ * export. WASI's preopen (fd 3, the process's `/`) and path_open of a directory make one.
+ */
+export interface OpenDir {
+  /** Absolute and normalized, e.g. "/" or "/n/b/data". */
+  readonly path: string;
+  readonly preopen: boolean;
+  readonly rights: Rights;
+  /** The listing fd_readdir read at cookie 0, which later cookies continue. */
+  listing?: readonly DirEntry[];
+}
+
+/** fd 3: the one WASI preopen, the whole namespace. */
+export const PREOPEN_FD = 3;
 
 export type ProcState = "ready" | "running" | "blocked" | "exited";
 
@@ -30,6 +69,8 @@ export interface StartRequest {
   readonly ppid: number;
   readonly namespace: Namespace;
   readonly output: OutputSink;
+  /** fd 0; without one, fd 0 is at its end. Only the operator's process gets one. */
+  readonly input?: InputSource;
 }
 
 export interface ProcessSpec extends StartRequest {
@@ -59,7 +100,9 @@ export class Process {
   fuel!: WebAssembly.Global;
 
   readonly files = new Map<number, OpenFile>();
-  nextFd = 3;
+  /** Directory descriptors; they share numbering (and the open-file limit) with files. */
+  readonly dirs = new Map<number, OpenDir>();
+  nextFd = PREOPEN_FD + 1;
   /** Live children, and ended ones not yet reaped by wait (zombies). */
   readonly children = new Set<number>();
   readonly zombies = new Map<number, ExitInfo>();
@@ -82,6 +125,7 @@ export class Process {
     Object.assign(this, identity);
     this.mailbox = new Mailbox(mailboxCapacity);
     this.startedAt = spec.kernel.clock.now();
+    this.dirs.set(PREOPEN_FD, { path: "/", preopen: true, rights: allDirRights() });
   }
 
   /**

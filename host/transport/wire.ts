@@ -19,6 +19,10 @@ export interface Members { version: U64; members: Member[] }
 export interface ExitNote { to: number; pid: number; reason: string; status: number; text: string; ref?: number }
 export interface ProcInfo { pid: number; node: string; ppid: number; state: string; module: string; uptimeMs: number; memoryBytes: U64 }
 
+/** Times.Change in abi/wire.proto: keep, set to the given ns, or set to the server's clock. */
+export const TIME_MODE = { KEEP: 0, SET: 1, NOW: 2 } as const;
+export interface WireTimes { handle: number; rel: string; follow: boolean; atime: number; atimeNs: U64; mtime: number; mtimeNs: U64 }
+
 /** The bodies a Msg can carry, by field name in abi/wire.proto. */
 export interface Bodies {
   empty: Record<string, never>;
@@ -55,16 +59,27 @@ export interface Bodies {
   fWrite: { handle: number; pos: U64; data: Uint8Array };
   fSize: { handle: number };
   fClose: { handle: number };
-  fStat: { rel: string };
+  fStat: { rel: string; follow: boolean };
   fReaddir: { rel: string };
   fMkdir: { rel: string };
-  fUnlink: { rel: string };
+  fUnlink: { rel: string; only: string };
   fRename: { from: string; to: string };
   fReadFile: { rel: string };
   count: { n: U64 };
   bytes: { data: Uint8Array };
-  stat: { size: U64; mtimeNs: U64; kind: number };
+  stat: { size: U64; mtimeNs: U64; kind: number; dev: U64; ino: U64; nlink: U64; atimeNs: U64; ctimeNs: U64 };
   names: { names: string[] };
+  fFstat: { handle: number };
+  fTruncate: { handle: number; size: U64 };
+  fSync: { handle: number; dataOnly: boolean };
+  fFutimes: WireTimes;
+  fUtimes: WireTimes;
+  fSymlink: { from: string; to: string };
+  fReadlink: { rel: string };
+  fLink: { from: string; to: string; follow: boolean };
+  entries: { entries: { name: string; ino: U64; kind: number }[] };
+  input: { data: Uint8Array; end: boolean };
+  inputTaken: { n: U64 };
 }
 export type BodyName = keyof Bodies;
 /** One body: exactly one key of Bodies set. */

@@ -28,6 +28,8 @@ export const EINVAL: i32 = 28;
 export const EIO: i32 = 29;
 /** is a directory */
 export const EISDIR: i32 = 31;
+/** a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow) */
+export const ELOOP: i32 = 32;
 /** too many open files in this process */
 export const EMFILE: i32 = 33;
 /** name or path too long */
@@ -40,6 +42,8 @@ export const ENOEXEC: i32 = 45;
 export const ENOTDIR: i32 = 54;
 /** directory not empty */
 export const ENOTEMPTY: i32 = 55;
+/** not a socket (no process is given sockets yet) */
+export const ENOTSOCK: i32 = 57;
 /** not supported */
 export const ENOTSUP: i32 = 58;
 /** not permitted (e.g. unlocking a lock the caller does not hold) */
@@ -50,6 +54,10 @@ export const ESPIPE: i32 = 70;
 export const ESRCH: i32 = 71;
 /** timed out */
 export const ETIMEDOUT: i32 = 73;
+/** rename or link across two nodes' exports */
+export const EXDEV: i32 = 75;
+/** the descriptor lacks the WASI right the call needs, or a rights change would widen them */
+export const ENOTCAPABLE: i32 = 76;
 
 /** returned from _start or called exit */
 export const REASON_NORMAL: i32 = 0;
@@ -76,6 +84,12 @@ export const O_TRUNC: i32 = 8;
 export const O_APPEND: i32 = 16;
 /** with O_CREATE: fail with EEXIST if it exists */
 export const O_EXCL: i32 = 32;
+/** each write waits until its data is on disk */
+export const O_DSYNC: i32 = 64;
+/** each write waits until its data and metadata are on disk */
+export const O_SYNC: i32 = 128;
+/** a symbolic link as the last component is ELOOP */
+export const O_NOFOLLOW: i32 = 256;
 /** offset from the start */
 export const SEEK_SET: i32 = 0;
 /** offset from the current position */
@@ -88,6 +102,8 @@ export const KIND_FILE: i32 = 1;
 export const KIND_DIR: i32 = 2;
 /** anything else */
 export const KIND_OTHER: i32 = 3;
+/** symbolic link (only where links are not followed: WASI's lstat and directory entries) */
+export const KIND_SYMLINK: i32 = 4;
 /** timeout_ms that never expires */
 export const TIMEOUT_INFINITE: i32 = -1;
 /** wait's pid: any child */
@@ -195,7 +211,7 @@ export declare function sys_mkdir(path_ptr: usize, path_len: usize): i32;
 @external("onebox", "unlink")
 export declare function sys_unlink(path_ptr: usize, path_len: usize): i32;
 
-/** Rename within one node's export. */
+/** Rename within one node's export (EXDEV across two). */
 @external("onebox", "rename")
 export declare function sys_rename(from_ptr: usize, from_len: usize, to_ptr: usize, to_len: usize): i32;
 
@@ -251,21 +267,129 @@ export declare function sys_clock_res_get(clock_id: i32, res_ptr: usize): i32;
 @external("wasi_snapshot_preview1", "random_get")
 export declare function sys_random_get(buf_ptr: usize, buf_len: usize): i32;
 
-/** Write to stdout (1) or stderr (2); the output goes where the process's owner reads it. */
+/** Write the `iovs_len` iovecs (8 bytes each: pointer, length) to stdout (1) or stderr (2), where the process's owner reads them, or to a file as write does (at most 1 MiB per call when there are several iovecs; a short count says how much). */
 @external("wasi_snapshot_preview1", "fd_write")
 export declare function sys_fd_write(fd: i32, iovs_ptr: usize, iovs_len: usize, nwritten_ptr: usize): i32;
 
-/** Describe stdin, stdout or stderr as a character device that cannot seek, so C's stdio line-buffers them. */
-@external("wasi_snapshot_preview1", "fd_fdstat_get")
-export declare function sys_fd_fdstat_get(fd: i32, stat_ptr: usize): i32;
+/** Read into the iovecs as read does; fd 0 reads what the process's owner forwards (`onebox run`'s standard input), 0 bytes at its end. Directories are EBADF. */
+@external("wasi_snapshot_preview1", "fd_read")
+export declare function sys_fd_read(fd: i32, iovs_ptr: usize, iovs_len: usize, nread_ptr: usize): i32;
 
-/** Same as seek for a file descriptor from open (WASI's whence values are onebox's); ESPIPE on stdin, stdout and stderr. */
+/** Read at `offset` without moving the file position. */
+@external("wasi_snapshot_preview1", "fd_pread")
+export declare function sys_fd_pread(fd: i32, iovs_ptr: usize, iovs_len: usize, offset: i64, nread_ptr: usize): i32;
+
+/** Write at `offset` without moving the file position. */
+@external("wasi_snapshot_preview1", "fd_pwrite")
+export declare function sys_fd_pwrite(fd: i32, iovs_ptr: usize, iovs_len: usize, offset: i64, nwritten_ptr: usize): i32;
+
+/** Same as seek (WASI's whence values are onebox's); ESPIPE on stdin, stdout and stderr. */
 @external("wasi_snapshot_preview1", "fd_seek")
 export declare function sys_fd_seek(fd: i32, offset: i64, whence: i32, pos_ptr: usize): i32;
 
-/** Same as close for a file descriptor from open; closing stdin, stdout or stderr does nothing, as their owner holds them. */
+/** Write the file position (u64). */
+@external("wasi_snapshot_preview1", "fd_tell")
+export declare function sys_fd_tell(fd: i32, pos_ptr: usize): i32;
+
+/** Same as close, for files and directories; closing stdin, stdout or stderr does nothing, as their owner holds them. */
 @external("wasi_snapshot_preview1", "fd_close")
 export declare function sys_fd_close(fd: i32): i32;
+
+/** Move descriptor `fd` to number `to`, closing what `to` was. Both must be open; stdio cannot be renumbered (ENOTSUP). */
+@external("wasi_snapshot_preview1", "fd_renumber")
+export declare function sys_fd_renumber(fd: i32, to: i32): i32;
+
+/** Write the fdstat (filetype, fdflags, rights). Stdin, stdout and stderr are character devices that cannot seek, so C's stdio line-buffers them. */
+@external("wasi_snapshot_preview1", "fd_fdstat_get")
+export declare function sys_fd_fdstat_get(fd: i32, stat_ptr: usize): i32;
+
+/** Set fdflags: NONBLOCK is accepted (files never block); APPEND, DSYNC, RSYNC and SYNC are fixed at open (ENOTSUP to change them). */
+@external("wasi_snapshot_preview1", "fd_fdstat_set_flags")
+export declare function sys_fd_fdstat_set_flags(fd: i32, flags: i32): i32;
+
+/** Narrow a descriptor's rights; asking for a right it lacks is ENOTCAPABLE. */
+@external("wasi_snapshot_preview1", "fd_fdstat_set_rights")
+export declare function sys_fd_fdstat_set_rights(fd: i32, rights_base: i64, rights_inheriting: i64): i32;
+
+/** Write the filestat (64 bytes) of an open file or directory. */
+@external("wasi_snapshot_preview1", "fd_filestat_get")
+export declare function sys_fd_filestat_get(fd: i32, buf_ptr: usize): i32;
+
+/** Truncate or extend a file. */
+@external("wasi_snapshot_preview1", "fd_filestat_set_size")
+export declare function sys_fd_filestat_set_size(fd: i32, size: i64): i32;
+
+/** Set access and modification times (fstflags ATIM, ATIM_NOW, MTIM, MTIM_NOW; a time and its _NOW together are EINVAL). */
+@external("wasi_snapshot_preview1", "fd_filestat_set_times")
+export declare function sys_fd_filestat_set_times(fd: i32, atim: i64, mtim: i64, fst_flags: i32): i32;
+
+/** Extend the file to at least `offset + len` bytes. */
+@external("wasi_snapshot_preview1", "fd_allocate")
+export declare function sys_fd_allocate(fd: i32, offset: i64, len: i64): i32;
+
+/** Accept an access-pattern hint (advice 0..5) and do nothing with it. */
+@external("wasi_snapshot_preview1", "fd_advise")
+export declare function sys_fd_advise(fd: i32, offset: i64, len: i64, advice: i32): i32;
+
+/** Wait until the file's data and metadata are on disk (fsync); a directory is 0. */
+@external("wasi_snapshot_preview1", "fd_sync")
+export declare function sys_fd_sync(fd: i32): i32;
+
+/** Wait until the file's data is on disk (fdatasync); a directory is 0. */
+@external("wasi_snapshot_preview1", "fd_datasync")
+export declare function sys_fd_datasync(fd: i32): i32;
+
+/** Write directory entries (24-byte dirent then the name) from `cookie` on, sorted by name, without `.` and `..`; the last one is cut at the buffer's end (bufused == buf_len: call again with a larger buffer). An entry's d_next is the cookie that resumes after it; cookie 0 lists afresh, later cookies continue that listing. */
+@external("wasi_snapshot_preview1", "fd_readdir")
+export declare function sys_fd_readdir(fd: i32, buf_ptr: usize, buf_len: usize, cookie: i64, bufused_ptr: usize): i32;
+
+/** Describe a preopened directory. fd 3 is the only preopen: the process's namespace root `/` (its home node's export, with /n/<node>/ and /local/); EBADF for every other fd. */
+@external("wasi_snapshot_preview1", "fd_prestat_get")
+export declare function sys_fd_prestat_get(fd: i32, buf_ptr: usize): i32;
+
+/** Write a preopen's name (`/`, not NUL-terminated); ENAMETOOLONG if `path_len` is too small. */
+@external("wasi_snapshot_preview1", "fd_prestat_dir_name")
+export declare function sys_fd_prestat_dir_name(fd: i32, path_ptr: usize, path_len: usize): i32;
+
+/** Open `path` relative to directory `fd` as open does, writing the new descriptor. oflags CREAT, DIRECTORY, EXCL, TRUNC; fdflags APPEND, DSYNC, NONBLOCK, RSYNC, SYNC; the rights (narrowed to the directory's inheriting rights) choose reading and writing as wasmtime does; dirflags SYMLINK_FOLLOW follows a final symbolic link (without it, ELOOP). A directory opens as a directory descriptor whenever nothing asks to write it. */
+@external("wasi_snapshot_preview1", "path_open")
+export declare function sys_path_open(fd: i32, dirflags: i32, path_ptr: usize, path_len: usize, oflags: i32, rights_base: i64, rights_inheriting: i64, fdflags: i32, fd_ptr: usize): i32;
+
+/** Same as mkdir, relative to directory `fd`. */
+@external("wasi_snapshot_preview1", "path_create_directory")
+export declare function sys_path_create_directory(fd: i32, path_ptr: usize, path_len: usize): i32;
+
+/** Remove an empty directory (ENOTDIR for anything else). */
+@external("wasi_snapshot_preview1", "path_remove_directory")
+export declare function sys_path_remove_directory(fd: i32, path_ptr: usize, path_len: usize): i32;
+
+/** Remove a file or symbolic link (EISDIR for a directory). */
+@external("wasi_snapshot_preview1", "path_unlink_file")
+export declare function sys_path_unlink_file(fd: i32, path_ptr: usize, path_len: usize): i32;
+
+/** Same as rename, each path relative to its directory descriptor. */
+@external("wasi_snapshot_preview1", "path_rename")
+export declare function sys_path_rename(fd: i32, old_path_ptr: usize, old_path_len: usize, new_fd: i32, new_path_ptr: usize, new_path_len: usize): i32;
+
+/** Create a symbolic link holding `old_path`, which must be relative (an absolute one is ENOTCAPABLE); following it out of the export is EACCES. */
+@external("wasi_snapshot_preview1", "path_symlink")
+export declare function sys_path_symlink(old_path_ptr: usize, old_path_len: usize, fd: i32, new_path_ptr: usize, new_path_len: usize): i32;
+
+/** Write a symbolic link's contents, cut at `buf_len`, and how many bytes were written. */
+@external("wasi_snapshot_preview1", "path_readlink")
+export declare function sys_path_readlink(fd: i32, path_ptr: usize, path_len: usize, buf_ptr: usize, buf_len: usize, bufused_ptr: usize): i32;
+
+/** Make a hard link `new_path` to `old_path` (SYMLINK_FOLLOW in old_flags links the target of a symbolic link), on one node's export. */
+@external("wasi_snapshot_preview1", "path_link")
+export declare function sys_path_link(old_fd: i32, old_flags: i32, old_path_ptr: usize, old_path_len: usize, new_fd: i32, new_path_ptr: usize, new_path_len: usize): i32;
+
+/** Write the filestat of `path` (flags SYMLINK_FOLLOW: stat, else lstat). */
+@external("wasi_snapshot_preview1", "path_filestat_get")
+export declare function sys_path_filestat_get(fd: i32, flags: i32, path_ptr: usize, path_len: usize, buf_ptr: usize): i32;
+
+/** Set times of `path` as fd_filestat_set_times does. */
+@external("wasi_snapshot_preview1", "path_filestat_set_times")
+export declare function sys_path_filestat_set_times(fd: i32, flags: i32, path_ptr: usize, path_len: usize, atim: i64, mtim: i64, fst_flags: i32): i32;
 
 /** Same as exit. */
 @external("wasi_snapshot_preview1", "proc_exit")
@@ -274,3 +398,27 @@ export declare function sys_proc_exit(status: i32): void;
 /** Same as yield. */
 @external("wasi_snapshot_preview1", "sched_yield")
 export declare function sys_sched_yield(): i32;
+
+/** Signal 0, the signals whose default action is to be ignored (CHLD, CONT, URG, WINCH) and job control's (STOP, TSTP, TTIN, TTOU: onebox has none) do nothing; every other signal (1..30) ends the caller at once, reason KILLED, status 128 + sig. Above 30: EINVAL. */
+@external("wasi_snapshot_preview1", "proc_raise")
+export declare function sys_proc_raise(sig: i32): i32;
+
+/** Wait until one of `nsubscriptions` subscriptions (48 bytes each) is ready and write an event (32 bytes) for each ready one. Clock subscriptions (realtime or monotonic, relative or ABSTIME) fire when due, on the kernel's timers; fd_read and fd_write subscriptions on files and stdout/stderr are always ready, fd 0 when input is waiting or at its end; a bad fd is an event with its error. Only the caller waits. */
+@external("wasi_snapshot_preview1", "poll_oneoff")
+export declare function sys_poll_oneoff(in_ptr: usize, out_ptr: usize, nsubscriptions: usize, nevents_ptr: usize): i32;
+
+/** ENOTSOCK on any open descriptor, EBADF on any other. */
+@external("wasi_snapshot_preview1", "sock_accept")
+export declare function sys_sock_accept(fd: i32, flags: i32, fd_ptr: usize): i32;
+
+/** ENOTSOCK on any open descriptor, EBADF on any other. */
+@external("wasi_snapshot_preview1", "sock_recv")
+export declare function sys_sock_recv(fd: i32, ri_data_ptr: usize, ri_data_len: usize, ri_flags: i32, ro_datalen_ptr: usize, ro_flags_ptr: usize): i32;
+
+/** ENOTSOCK on any open descriptor, EBADF on any other. */
+@external("wasi_snapshot_preview1", "sock_send")
+export declare function sys_sock_send(fd: i32, si_data_ptr: usize, si_data_len: usize, si_flags: i32, so_datalen_ptr: usize): i32;
+
+/** ENOTSOCK on any open descriptor, EBADF on any other. */
+@external("wasi_snapshot_preview1", "sock_shutdown")
+export declare function sys_sock_shutdown(fd: i32, how: i32): i32;

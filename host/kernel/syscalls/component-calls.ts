@@ -45,7 +45,7 @@ const OPS: Ops = {
   seek: (proc, fd: number, offset: bigint, whence: number) => fileOps.seek(proc, fd, offset, whence),
   close: (proc, fd: number) => fileOps.close(proc, fd),
   stat: (proc, path: string) => after(fileOps.stat(proc, path), (st) => ({ size: BigInt(st.size), mtimeNs: st.mtimeNs, kind: st.kind })),
-  readdir: (proc, path: string) => fileOps.readdir(proc, path),
+  readdir: (proc, path: string) => fileOps.names(proc, path),
   mkdir: (proc, path: string) => fileOps.mkdir(proc, path),
   unlink: (proc, path: string) => fileOps.unlink(proc, path),
   rename: (proc, from: string, to: string) => fileOps.rename(proc, from, to),

@@ -8,6 +8,9 @@ import { messageCalls } from "./sysmsg.ts";
 import { processCalls } from "./sysproc.ts";
 import { registryCalls } from "./sysregistry.ts";
 import { wasiCalls } from "./wasi.ts";
+import { wasiFdCalls } from "./wasi-fd.ts";
+import { wasiPathCalls } from "./wasi-path.ts";
+import { wasiPollCalls } from "./wasi-poll.ts";
 
 /** Handler arguments from an ABI parameter list: i64 arrives as bigint, the rest as number. */
 type ArgsOf<P> = P extends readonly [infer H, ...infer T] ? [H extends { kind: "i64" } ? bigint : number, ...ArgsOf<T>] : [];
@@ -22,6 +25,9 @@ export const HANDLERS: HandlerTable = {
   ...lockCalls,
   ...registryCalls,
   ...wasiCalls,
+  ...wasiFdCalls,
+  ...wasiPathCalls,
+  ...wasiPollCalls,
 };
 
 /** One record per call when tracing is on. */

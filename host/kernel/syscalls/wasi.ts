@@ -3,17 +3,10 @@ import { fail } from "../errors.ts";
 import { encodeUtf8 } from "../guest-memory.ts";
 import type { Process } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
-import { fileCalls } from "./sysfile.ts";
 import { processCalls } from "./sysproc.ts";
 
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;
-const FILETYPE_CHARACTER_DEVICE = 2;
-const RIGHT_FD_SEEK = 1n << 2n;
-const RIGHT_FD_TELL = 1n << 5n;
-/** wasi-libc's isatty is "a character device without seek or tell": stdio then line-buffers. */
-const STDIO_RIGHTS = 0xffff_ffff_ffff_ffffn & ~(RIGHT_FD_SEEK | RIGHT_FD_TELL);
-const isStdio = (fd: number): boolean => fd >= 0 && fd <= 2;
 
 /** Write a string list the WASI way: a pointer per entry, then the NUL-terminated bytes. */
 function writeStrings(proc: Process, list: readonly string[], ptrsPtr: number, bufPtr: number): number {
@@ -35,7 +28,7 @@ function writeSizes(proc: Process, list: readonly string[], countPtr: number, si
 const wallNs = (): bigint => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
 
 function checkOutput(fd: number): asserts fd is 1 | 2 {
-  if (fd !== 1 && fd !== 2) fail("EBADF", `fd ${fd}: fd_write serves stdout and stderr; use onebox write for files`);
+  if (fd !== 1 && fd !== 2) fail("EBADF", `fd ${fd}: a component's output is stdout or stderr`);
 }
 
 /** The WASI calls a component also has, without guest pointers (see abi/wit.ts). */
@@ -75,42 +68,6 @@ export const wasiCalls = {
   random_get(proc, bufPtr, bufLen) {
     envOps.random(proc.memory.view8(bufPtr, bufLen));
     return 0;
-  },
-
-  fd_write(proc, fd, iovsPtr, iovsLen, nwrittenPtr) {
-    checkOutput(fd);
-    const m = proc.memory;
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    for (let i = 0; i < iovsLen; i++) {
-      const part = m.copy(m.i32(iovsPtr + 8 * i), m.i32(iovsPtr + 8 * i + 4));
-      parts.push(part);
-      total += part.byteLength;
-    }
-    m.setU32(nwrittenPtr, total);
-    envOps.output(proc, fd, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
-    return 0;
-  },
-
-  fd_fdstat_get(proc, fd, statPtr) {
-    if (!isStdio(fd)) fail("EBADF", `fd ${fd}`);
-    proc.memory.probe(statPtr, 24);
-    proc.memory.setU8(statPtr, FILETYPE_CHARACTER_DEVICE);
-    proc.memory.setU16(statPtr + 2, 0);
-    proc.memory.setU64(statPtr + 8, STDIO_RIGHTS);
-    proc.memory.setU64(statPtr + 16, STDIO_RIGHTS);
-    return 0;
-  },
-
-  // wasi-libc's stdio imports these two whether or not a program opens a file, so a C
-  // guest needs them to load; on onebox descriptors they are the onebox calls.
-  fd_seek(proc, fd, offset, whence, posPtr) {
-    if (isStdio(fd)) fail("ESPIPE", `fd ${fd} is a stream`);
-    return fileCalls.seek(proc, fd, offset, whence, posPtr);
-  },
-
-  fd_close(proc, fd) {
-    return isStdio(fd) ? 0 : fileCalls.close(proc, fd);
   },
 
   proc_exit: processCalls.exit,
