@@ -5,6 +5,7 @@ import type { StartRequest } from "../kernel/process.ts";
 import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
 import type { Router } from "../kernel/router.ts";
 import { Channel } from "../transport/channel.ts";
+import { RateLimitedLog } from "../transport/bounded-log.ts";
 import { clientHandshake, serverHandshake, type Identity } from "../transport/handshake.ts";
 import { realClock, type Clock, type ClockTimer } from "../transport/clock.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
@@ -45,6 +46,8 @@ export interface NodeOptions {
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3000;
 const ENDED_KEPT = 1000;
+/** Connections accepted and not yet through their handshake; more are closed at once. */
+export const MAX_HANDSHAKES_IN_FLIGHT = 64;
 /** A beat this late (in heartbeat timeouts) means this node's own loop stalled. */
 const STALL_FRACTION = 0.5;
 /** The founding node's id: it serves the embedded coordinator. */
@@ -65,6 +68,13 @@ export class ClusterNode implements Router {
   private readonly options: NodeOptions;
   private readonly identity: Identity;
   private readonly log: (line: string) => void;
+  /**
+   * What peers cause, each rate-limited: refusals of unauthenticated ones, and failed casts
+   * and closed connections of members. Apart, so a flood of the first hides none of the second.
+   */
+  private readonly refusalLog: RateLimitedLog;
+  private readonly peerLog: RateLimitedLog;
+  private handshaking = 0;
   private readonly links = new Map<number, Link>();
   /** Inbound connections, each with the credit it owes its sender node. */
   private readonly inbound = new Map<Channel, ReceiveCredits>();
@@ -90,7 +100,9 @@ export class ClusterNode implements Router {
     this.clock = options.clock ?? realClock;
     this.name = options.name;
     this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
-    this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: this.log, clock: this.clock };
+    this.refusalLog = new RateLimitedLog(this.log, this.clock);
+    this.peerLog = new RateLimitedLog(this.log, this.clock);
+    this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: (line) => this.refusalLog.line(line), clock: this.clock };
     this.members = new Membership(options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
   }
 
@@ -152,17 +164,28 @@ export class ClusterNode implements Router {
   private async dial(url: string): Promise<Channel> {
     const conn = await this.options.transport.connect(url);
     const peer = await clientHandshake(this.identity, conn);
-    return new Channel(conn, peer, (msg, channel) => this.handle(msg, channel));
+    return this.channel(conn, peer);
+  }
+
+  private channel(conn: Conn, peer: string): Channel {
+    return new Channel(conn, peer, (msg, channel) => this.handle(msg, channel), (line) => this.peerLog.line(line));
   }
 
   private async accept(conn: Conn): Promise<void> {
+    if (this.handshaking >= MAX_HANDSHAKES_IN_FLIGHT) {
+      this.refusalLog.line(`refused connection from ${conn.remote}: ${MAX_HANDSHAKES_IN_FLIGHT} handshakes already in flight`);
+      return conn.close("too many handshakes in flight");
+    }
+    this.handshaking++;
     let peer: string;
     try {
       peer = await serverHandshake(this.identity, conn);
     } catch {
       return; // refused and logged by the handshake
+    } finally {
+      this.handshaking--;
     }
-    const channel = new Channel(conn, peer, (msg, ch) => this.handle(msg, ch));
+    const channel = this.channel(conn, peer);
     const credits = new ReceiveCredits({
       mailbox: (pid) => this.kernel.procs.get(pid)?.mailbox,
       grant: (pid, n) => channel.cast({ credit: { pid, n } }),
@@ -172,7 +195,7 @@ export class ClusterNode implements Router {
     channel.onClose((reason) => {
       credits.close();
       this.inbound.delete(channel);
-      if (reason.startsWith("malformed")) this.log(`closed connection from ${peer}: ${reason}`);
+      if (reason.startsWith("malformed")) this.peerLog.line(`closed connection from ${peer}: ${reason}`);
     });
   }
 

@@ -1,3 +1,4 @@
+import { shown } from "./bounded-log.ts";
 import type { Conn } from "./transport.ts";
 import { bodyName, decodeFrame, encodeFrame, toNumber, type Body, type Msg } from "./wire.ts";
 
@@ -17,6 +18,8 @@ export type MsgHandler = (msg: Msg, channel: Channel) => Body | void | Promise<B
 
 /** Flush early once a batch holds this much, so one burst does not become one huge frame. */
 const BATCH_BYTES = 256 * 1024;
+/** Calls from the peer being served at once (lock waits last); more are answered EAGAIN. */
+export const MAX_CALLS_IN_SERVICE = 16384;
 
 function errnoOf(error: unknown): RemoteError {
   if (error instanceof RemoteError) return error;
@@ -39,6 +42,9 @@ export class Channel {
   readonly conn: Conn;
   readonly peerName: string;
   private readonly handler: MsgHandler;
+  /** Where a failed cast is reported (it has no caller to answer): a rate-limited log. */
+  private readonly report: (line: string) => void;
+  private serving = 0;
   private readonly pending = new Map<number, { resolve: (msg: Msg) => void; reject: (error: RemoteError) => void }>();
   private readonly closeListeners: ((reason: string) => void)[] = [];
   private queue: Msg[] = [];
@@ -48,10 +54,11 @@ export class Channel {
   private seenSeq = 0;
   private closedWith: string | undefined;
 
-  constructor(conn: Conn, peerName: string, handler: MsgHandler) {
+  constructor(conn: Conn, peerName: string, handler: MsgHandler, report: (line: string) => void = (line) => process.emitWarning(`onebox: ${line}`)) {
     this.conn = conn;
     this.peerName = peerName;
     this.handler = handler;
+    this.report = report;
     conn.setHandlers(
       (bytes) => this.receive(bytes),
       (reason) => this.closed(reason),
@@ -109,7 +116,7 @@ export class Channel {
       if (("hello" in frame && frame.hello) || ("proof" in frame && frame.proof) || ("welcome" in frame && frame.welcome)) return;
       if (!("batch" in frame) || !frame.batch) throw new Error("expected a batch");
     } catch (error) {
-      return this.close(`malformed frame from ${this.peerName}: ${(error as Error).message}`);
+      return this.close(`malformed frame from ${this.peerName}: ${shown((error as Error).message, 200)}`);
     }
     const seq = toNumber(frame.batch.seq);
     if (seq <= this.seenSeq) return;
@@ -127,17 +134,35 @@ export class Channel {
       return;
     }
     const id = msg.id;
+    if (id && this.serving >= MAX_CALLS_IN_SERVICE) {
+      return this.replyError(id, new RemoteError("EAGAIN", `${MAX_CALLS_IN_SERVICE} calls from ${this.peerName} already in service`));
+    }
     let result;
     try {
       result = this.handler(msg, this);
     } catch (error) {
-      if (id) this.replyError(id, error);
-      else process.emitWarning(`onebox: ${bodyName(msg)} from ${this.peerName} failed: ${(error as Error)?.message}`);
-      return;
+      return this.failed(msg, error);
     }
-    if (!id) return;
-    if (result instanceof Promise) result.then((body) => this.reply(id, body), (error: unknown) => this.replyError(id, error));
-    else this.reply(id, result);
+    if (!(result instanceof Promise)) return id ? this.reply(id, result) : undefined;
+    if (id) this.serving++;
+    result.then(
+      (body) => {
+        if (!id) return;
+        this.serving--;
+        this.reply(id, body);
+      },
+      (error: unknown) => {
+        if (id) this.serving--;
+        this.failed(msg, error);
+      },
+    );
+  }
+
+  /** A call's failure is its caller's answer; a cast's is logged and dropped. Neither ends the node. */
+  private failed(msg: Msg, error: unknown): void {
+    if (msg.id) return this.replyError(msg.id, error);
+    const e = errnoOf(error);
+    this.report(`${bodyName(msg)} from ${this.peerName} failed and was dropped: ${e.errno}: ${shown(e.detail, 200)}`);
   }
 
   private reply(id: number, body: Body | void): void {

@@ -1,0 +1,121 @@
+// No peer frame can end or jam a node: bad hellos without the secret, failing casts and
+// malformed frames with it, a flood of unfinished handshakes. A real node process is the
+// target; afterwards it must still serve a legitimate call.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { ABI_VERSION } from "../abi/abi.ts";
+import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
+import { MAX_HANDSHAKES_IN_FLIGHT } from "../host/cluster/node.ts";
+import { Channel, RemoteError } from "../host/transport/channel.ts";
+import { realClock } from "../host/transport/clock.ts";
+import { clientHandshake, MAX_HANDSHAKE_FRAME_BYTES } from "../host/transport/handshake.ts";
+import type { Conn } from "../host/transport/transport.ts";
+import { decodeFrame, encodeFrame, type Frame, type Hello } from "../host/transport/wire.ts";
+import { WsTransport } from "../host/transport/ws-transport.ts";
+import { startNodeProcess, stopNodeProcess, waitFor, type NodeProcess } from "./helpers/cluster.ts";
+import { tempDir } from "./helpers/guests.ts";
+
+const SECRET = "hostile peer secret";
+const dir = tempDir("onebox-hostile");
+let node: NodeProcess;
+
+before(async () => {
+  const secretFile = path.join(dir, "secret");
+  fs.writeFileSync(secretFile, SECRET);
+  node = await startNodeProcess("node1", { secretFile, heartbeatMs: 1000, cwd: dir });
+});
+
+after(async () => {
+  await stopNodeProcess(node);
+});
+
+/** A raw connection to the node and what it says: every frame, and the reason it closed. */
+async function raw(): Promise<{ conn: Conn; frames: Frame[]; closed: Promise<string> }> {
+  const conn = await new WsTransport().connect(node.url);
+  const frames: Frame[] = [];
+  const closed = new Promise<string>((resolve) => conn.setHandlers((bytes) => frames.push(decodeFrame(bytes)), resolve));
+  return { conn, frames, closed };
+}
+
+/** A channel that passed the real handshake with the secret. */
+async function authenticated(): Promise<Channel> {
+  const conn = await new WsTransport().connect(node.url);
+  const identity = { cluster: DEFAULT_CLUSTER_NAME, name: "tester", secret: new TextEncoder().encode(SECRET), log: () => {}, clock: realClock };
+  return new Channel(conn, await clientHandshake(identity, conn), () => undefined);
+}
+
+/** The node is up and answers a legitimate call. */
+async function stillServes(): Promise<void> {
+  assert.equal(node.child.exitCode, null, node.log());
+  const channel = await authenticated();
+  try {
+    const reply = (await channel.call({ nodes: {} })) as { members?: { members: { name: string }[] } };
+    assert.deepEqual(reply.members?.members.map((m) => m.name), ["node1"]);
+  } finally {
+    channel.close("done");
+  }
+}
+
+const hello = (fields: Partial<Hello>): Uint8Array =>
+  encodeFrame({ hello: { cluster: DEFAULT_CLUSTER_NAME, abiVersion: ABI_VERSION, nonce: randomBytes(32), name: "attacker", ...fields } });
+
+test("bad hellos are refused inside the handshake, each with one bounded log line", async () => {
+  const cases: [string, Uint8Array, RegExp][] = [
+    ["an empty nonce", hello({ nonce: new Uint8Array() }), /nonce must be 32 bytes, got 0/],
+    ["a short nonce", hello({ nonce: randomBytes(31) }), /nonce must be 32 bytes, got 31/],
+    ["an empty name", hello({ name: "" }), /node name must be 1\.\.255 bytes/],
+    ["a long name", hello({ name: "n".repeat(300) }), /node name must be 1\.\.255 bytes, got 300/],
+    ["a 10 MiB cluster name", hello({ cluster: "c".repeat(10 * 1024 * 1024) }), new RegExp(`handshake frame of \\d+ bytes, over the limit of ${MAX_HANDSHAKE_FRAME_BYTES}`)],
+    ["not a hello", encodeFrame({ welcome: {} }), /expected a hello/],
+  ];
+  for (const [what, frame, reason] of cases) {
+    const peer = await raw();
+    peer.conn.send(frame);
+    await peer.closed;
+    const refusal = peer.frames.find((f): f is Extract<Frame, { refuse: unknown }> => "refuse" in f && !!f.refuse);
+    assert.ok(refusal, `${what}: refused on the wire`);
+    assert.match(refusal.refuse.reason, reason, what);
+  }
+  await waitFor("the refusals in the node's log", () => /nonce must be 32 bytes, got 0/.test(node.log()) && /handshake frame of/.test(node.log()));
+  const longest = Math.max(...node.log().split("\n").map((line) => line.length));
+  assert.ok(longest < 400, `a log line of ${longest} chars`);
+  await stillServes();
+});
+
+test("a connection that never finishes its handshake is closed; past the in-flight cap one is closed at once", async () => {
+  const idle = await Promise.all(Array.from({ length: MAX_HANDSHAKES_IN_FLIGHT }, raw));
+  const extra = await raw();
+  assert.match(await extra.closed, /too many handshakes in flight/);
+  // The idle ones time out (HANDSHAKE_TIMEOUT_MS) and are refused and closed by the node.
+  const reasons = await Promise.all(idle.map((peer) => peer.closed));
+  assert.ok(reasons.every((reason) => /handshake timed out/.test(reason)), reasons[0]);
+  await stillServes();
+});
+
+test("with the secret: casts whose handlers fail are dropped and logged, calls get their errno, a malformed frame closes its connection only", async () => {
+  const channel = await authenticated();
+  const spawn = { moduleHash: "0".repeat(64), moduleNode: "nowhere", argv: [], env: [], ppid: 0, home: "node1", outputSink: 0 };
+  channel.cast({ spawn });
+  channel.cast({ fStat: { rel: "no/such/file" } });
+  channel.cast({ lock: { name: "", pid: 1 << 20, timeoutMs: 0 } });
+  channel.cast({ send: { from: 1, to: 12345, tag: 1, data: new Uint8Array(4) } });
+  const failed = async (body: Parameters<Channel["call"]>[0]): Promise<string> => {
+    try {
+      await channel.call(body);
+      return "ok";
+    } catch (error) {
+      return (error as RemoteError).errno;
+    }
+  };
+  assert.equal(await failed({ fStat: { rel: "no/such/file" } }), "ENOENT");
+  assert.equal(await failed({ spawn }), "EHOSTUNREACH");
+  assert.notEqual(await failed({ lock: { name: "", pid: 1 << 20, timeoutMs: 0 } }), "ok");
+  await waitFor("the dropped casts in the log", () => /spawn from tester failed and was dropped/.test(node.log()) && /lock from tester failed and was dropped/.test(node.log()));
+  const closed = new Promise((resolve) => channel.onClose(resolve));
+  channel.conn.send(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]));
+  assert.match(String(await closed), /./);
+  await stillServes();
+});
