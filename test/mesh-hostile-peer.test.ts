@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { ABI_VERSION } from "../abi/abi.ts";
+import { ABI_VERSION, errno } from "../abi/abi.ts";
 import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
 import { MAX_HANDSHAKES_IN_FLIGHT } from "../host/cluster/node.ts";
 import { Channel, RemoteError } from "../host/transport/channel.ts";
@@ -15,8 +15,8 @@ import { clientHandshake, MAX_HANDSHAKE_FRAME_BYTES } from "../host/transport/ha
 import type { Conn } from "../host/transport/transport.ts";
 import { decodeFrame, encodeFrame, type Frame, type Hello } from "../host/transport/wire.ts";
 import { WsTransport } from "../host/transport/ws-transport.ts";
-import { startNodeProcess, stopNodeProcess, waitFor, type NodeProcess } from "./helpers/cluster.ts";
-import { tempDir } from "./helpers/guests.ts";
+import { keyed, runOn, simCluster, startNodeProcess, stopNodeProcess, waitFor, type NodeProcess } from "./helpers/cluster.ts";
+import { guest, tempDir } from "./helpers/guests.ts";
 
 const SECRET = "hostile peer secret";
 const dir = tempDir("onebox-hostile");
@@ -118,4 +118,20 @@ test("with the secret: casts whose handlers fail are dropped and logged, calls g
   channel.conn.send(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]));
   assert.match(String(await closed), /./);
   await stillServes();
+});
+
+test("a send over MAX_MESSAGE_BYTES gets EMSGSIZE at the send, locally and to another node, and the next message arrives", async () => {
+  const wasm = await guest("bigsend");
+  const cluster = await simCluster(3, ["A", "B"]);
+  try {
+    for (const on of ["A", "B"]) {
+      const run = await runOn(cluster.nodes[0]!, wasm, [on]);
+      assert.equal((await run.exited).reason, "NORMAL", run.stderr());
+      const out = keyed(run.lines());
+      assert.equal(out.get("big.send"), String(-errno("EMSGSIZE")), `to ${on}`);
+      assert.equal(out.get("after"), "after", `to ${on}`);
+    }
+  } finally {
+    await cluster.stop();
+  }
 });
