@@ -6,7 +6,7 @@ import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
 import type { Router } from "../kernel/router.ts";
 import { Channel } from "../transport/channel.ts";
 import { RateLimitedLog } from "../transport/bounded-log.ts";
-import { clientHandshake, serverHandshake, type Identity } from "../transport/handshake.ts";
+import { clientHandshake, serverHandshake, type Identity, type Peer } from "../transport/handshake.ts";
 import { realClock, type Clock, type ClockTimer } from "../transport/clock.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
@@ -76,8 +76,8 @@ export class ClusterNode implements Router {
   private readonly peerLog: RateLimitedLog;
   private handshaking = 0;
   private readonly links = new Map<number, Link>();
-  /** Inbound connections, each with the credit it owes its sender node. */
-  private readonly inbound = new Map<Channel, ReceiveCredits>();
+  /** Inbound connections: who dialled (node id, 0 for a client) and the credit owed to it. */
+  private readonly inbound = new Map<Channel, { readonly peerId: number; readonly credits: ReceiveCredits }>();
   private readonly sinks = new OutputSinks();
   private readonly scheduler = new Scheduler(() => this.members.timeoutMs / 2, () => this.clock.now());
   private readonly fetches = new Map<string, Promise<LoadedModule>>();
@@ -102,7 +102,8 @@ export class ClusterNode implements Router {
     this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
     this.refusalLog = new RateLimitedLog(this.log, this.clock);
     this.peerLog = new RateLimitedLog(this.log, this.clock);
-    this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: (line) => this.refusalLog.line(line), clock: this.clock };
+    this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: (line) => this.refusalLog.line(line), clock: this.clock,
+      nodeId: () => this.kernel?.nodeId ?? 0 };
     this.members = new Membership(options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
   }
 
@@ -177,7 +178,7 @@ export class ClusterNode implements Router {
       return conn.close("too many handshakes in flight");
     }
     this.handshaking++;
-    let peer: string;
+    let peer: Peer;
     try {
       peer = await serverHandshake(this.identity, conn);
     } catch {
@@ -185,17 +186,17 @@ export class ClusterNode implements Router {
     } finally {
       this.handshaking--;
     }
-    const channel = this.channel(conn, peer);
+    const channel = this.channel(conn, peer.name);
     const credits = new ReceiveCredits({
       mailbox: (pid) => this.kernel.procs.get(pid)?.mailbox,
       grant: (pid, n) => channel.cast({ credit: { pid, n } }),
       setTimer: (run, ms) => this.clock.setTimeout(run, ms),
     });
-    this.inbound.set(channel, credits);
+    this.inbound.set(channel, { peerId: peer.nodeId, credits });
     channel.onClose((reason) => {
       credits.close();
       this.inbound.delete(channel);
-      if (reason.startsWith("malformed")) this.peerLog.line(`closed connection from ${peer}: ${reason}`);
+      if (reason.startsWith("malformed")) this.peerLog.line(`closed connection from ${peer.name}: ${reason}`);
     });
   }
 
@@ -332,6 +333,13 @@ export class ClusterNode implements Router {
     if (this.stopped) fail("EHOSTUNREACH", `${this.name} is stopping`);
     const kind = bodyName(msg);
     const m = msg as unknown as Partial<Bodies>;
+    // The node id that dialled this connection; 0 for a client, or a connection this node dialled.
+    const from = this.inbound.get(channel)?.peerId ?? 0;
+    // A node declared down is dead to the cluster: its processes were reported ended, its
+    // files closed. Only its heartbeat is heard, so the coordinator can tell it the verdict.
+    if (from !== 0 && kind !== "heartbeat" && this.members.get(from)?.state === "down") {
+      fail("EHOSTUNREACH", `node ${from} was declared down: nothing from it is served until it rejoins as a new node`);
+    }
     switch (kind) {
       case "join":
         if (this.isCoordinator) return { joined: this.admit(m.join!) };
@@ -369,7 +377,7 @@ export class ClusterNode implements Router {
         // a process that is gone is dropped.
         const s = m.send!;
         this.kernel.procs.get(s.to)?.mailbox.putSystem({ sender: s.from, tag: s.tag, data: toBytes(s.data) });
-        const credits = this.inbound.get(channel);
+        const credits = this.inbound.get(channel)?.credits;
         if (!credits) throw new Error(`send from ${channel.peerName} on a connection this node dialled`);
         return credits.delivered(s.to);
       }
@@ -398,7 +406,7 @@ export class ClusterNode implements Router {
       case "run":
         return runForClient(this.kernel, m.run!, channel).then((pid) => ({ pid: { pid } }));
       default:
-        if (kind.startsWith("f")) return this.exports.serve(kind, m, this.members.byName(channel.peerName)?.id);
+        if (kind.startsWith("f")) return this.exports.serve(kind, m, from);
         fail("ENOTSUP", `unexpected ${kind}`);
     }
   }

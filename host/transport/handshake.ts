@@ -14,6 +14,14 @@ export interface Identity {
   readonly log: (line: string) => void;
   /** What the handshake's timeout is measured in: the node's clock. */
   readonly clock: Clock;
+  /** This end's node id, told to the peer (absent or 0: not a member). */
+  readonly nodeId?: () => number;
+}
+
+/** Who passed the handshake: a member's node name and incarnation (0 for a client). */
+export interface Peer {
+  readonly name: string;
+  readonly nodeId: number;
 }
 
 export class HandshakeError extends Error {}
@@ -95,7 +103,7 @@ function refuse(me: Identity, conn: Conn, who: string, error: unknown): never {
 /** Dial side: returns the peer's name once both ends proved the shared secret. */
 export async function clientHandshake(me: Identity, conn: Conn): Promise<string> {
   const nonce = randomBytes(NONCE_BYTES);
-  conn.send(encodeFrame({ hello: { cluster: me.cluster, abiVersion: ABI_VERSION, nonce, name: me.name } }));
+  conn.send(encodeFrame({ hello: { cluster: me.cluster, abiVersion: ABI_VERSION, nonce, name: me.name, nodeId: me.nodeId?.() ?? 0 } }));
   let hello;
   try {
     hello = checkHello(me, await nextFrame(me, conn));
@@ -122,8 +130,8 @@ export async function clientHandshake(me: Identity, conn: Conn): Promise<string>
   throw new HandshakeError(`refused by ${shown(hello.name)}: ${reason}`);
 }
 
-/** Accept side: returns the peer's name, or refuses (logged here, told to the peer). */
-export async function serverHandshake(me: Identity, conn: Conn): Promise<string> {
+/** Accept side: returns who the peer is, or refuses (logged here, told to the peer). */
+export async function serverHandshake(me: Identity, conn: Conn): Promise<Peer> {
   const nonce = randomBytes(NONCE_BYTES);
   let hello;
   try {
@@ -131,7 +139,7 @@ export async function serverHandshake(me: Identity, conn: Conn): Promise<string>
   } catch (error) {
     refuse(me, conn, `from ${conn.remote}`, error);
   }
-  conn.send(encodeFrame({ hello: { cluster: me.cluster, abiVersion: ABI_VERSION, nonce, name: me.name, proof: mac(me.secret, "server", hello.nonce) } }));
+  conn.send(encodeFrame({ hello: { cluster: me.cluster, abiVersion: ABI_VERSION, nonce, name: me.name, proof: mac(me.secret, "server", hello.nonce), nodeId: me.nodeId?.() ?? 0 } }));
   try {
     const answer = await nextFrame(me, conn);
     const proof = "proof" in answer && answer.proof ? answer.proof.proof : undefined;
@@ -140,5 +148,5 @@ export async function serverHandshake(me: Identity, conn: Conn): Promise<string>
     refuse(me, conn, `from ${shown(hello.name)} at ${conn.remote}`, error);
   }
   conn.send(encodeFrame({ welcome: {} }));
-  return hello.name;
+  return { name: hello.name, nodeId: hello.nodeId ?? 0 };
 }
