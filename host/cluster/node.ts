@@ -17,6 +17,7 @@ import { expectReply, Link } from "./link.ts";
 import { Membership, type Transition } from "./membership.ts";
 import { OutputSinks } from "./output-sinks.ts";
 import { fromExitNote, killHere, procInfo, runForClient, startHere, toExitNote } from "./process-server.ts";
+import { CoordinatorLease } from "./lease.ts";
 import { RemoteCoordinator } from "./remote-coordinator.ts";
 import { RemoteFiles } from "./remote-files.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -85,6 +86,9 @@ export class ClusterNode implements Router {
   /** The embedded coordinator, on the founding node only. */
   coordinator: CoordinatorService | undefined;
   private coordinatorHeard = 0;
+  /** A member's lease with the coordinator (lease.ts); the coordinator has none. */
+  private lease: CoordinatorLease | undefined;
+  private remoteCoordinator: RemoteCoordinator | undefined;
   private listener: Listener | undefined;
   private readonly clock: Clock;
   private timer: ClockTimer | undefined;
@@ -152,8 +156,15 @@ export class ClusterNode implements Router {
   private async join(url: string): Promise<void> {
     const channel = await this.dial(url);
     try {
+      const sentAt = this.clock.now();
       const joined = await expectReply(channel.call({ join: { name: this.name, url: this.url, labels: { ...this.options.labels } } }), "joined");
-      this.makeKernel(joined.nodeId, new RemoteCoordinator(() => this.link(COORDINATOR_ID)));
+      const lease = (this.lease = new CoordinatorLease(this.members.timeoutMs, this.clock, sentAt));
+      this.remoteCoordinator = new RemoteCoordinator(
+        () => this.link(COORDINATOR_ID),
+        () => lease.valid,
+        (pid) => this.kernel.procs.has(pid),
+      );
+      this.makeKernel(joined.nodeId, this.remoteCoordinator);
       this.members.apply(joined.members);
       this.coordinatorHeard = this.clock.now();
       this.log(`joined cluster '${this.options.cluster}' through ${url} as node ${joined.nodeId}`);
@@ -257,10 +268,25 @@ export class ClusterNode implements Router {
       this.broadcast();
       return;
     }
+    if (!this.lease!.valid) this.endLockHolders();
     const heartbeat: Body = { heartbeat: { nodeId: this.id, load: this.kernel.procs.size } };
     if (this.members.get(COORDINATOR_ID)?.state === "down") return this.probeCoordinator(heartbeat);
-    this.link(COORDINATOR_ID).cast(heartbeat);
+    const lease = this.lease!;
+    this.link(COORDINATOR_ID).call(heartbeat, "empty").then(() => lease.renewed(now), () => {});
     if (now - this.coordinatorHeard > this.members.timeoutMs * 1.5) this.act(this.members.markDown(COORDINATOR_ID));
+  }
+
+  /**
+   * The lease lapsed: the coordinator may declare this node down and hand its processes'
+   * locks to others, so those processes end now, before it can.
+   */
+  private endLockHolders(): void {
+    for (const pid of this.remoteCoordinator!.holders()) {
+      const proc = this.kernel.procs.get(pid);
+      if (!proc) continue;
+      this.log(`lost the lease with the coordinator: ending process ${pid}, which may hold a lock`);
+      this.kernel.terminate(proc, exitInfo("NOCONNECTION", "its node lost its lease with the coordinator, so its locks may pass to others"));
+    }
   }
 
   /**
@@ -352,8 +378,10 @@ export class ClusterNode implements Router {
         return this.act(this.members.apply(m.members!));
       case "heartbeat":
         if (this.isCoordinator && !this.members.heard(m.heartbeat!.nodeId, m.heartbeat!.load, this.clock.now())) {
-          // A node we declared down still speaks: show it the verdict so it fences itself.
+          // A node we declared down still speaks: show it the verdict so it fences itself,
+          // and do not acknowledge: that would renew its lease.
           channel.cast({ members: this.members.snapshot() });
+          fail("EHOSTUNREACH", `node ${m.heartbeat!.nodeId} was declared down`);
         }
         return;
       case "lock":
