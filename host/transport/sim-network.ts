@@ -13,7 +13,7 @@ export interface SimFaults {
 const NO_FAULTS: SimFaults = { drop: 0, duplicate: 0, delayMs: [0, 1] };
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
