@@ -8,8 +8,9 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { ABI_VERSION, errno } from "../abi/abi.ts";
 import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
+import { MAX_FILE_CHUNK_BYTES } from "../host/cluster/file-server.ts";
 import { MAX_HANDSHAKES_IN_FLIGHT } from "../host/cluster/node.ts";
-import { Channel, RemoteError } from "../host/transport/channel.ts";
+import { Channel, MAX_MESSAGE_DATA_BYTES, RemoteError } from "../host/transport/channel.ts";
 import { realClock } from "../host/transport/clock.ts";
 import { clientHandshake, MAX_HANDSHAKE_FRAME_BYTES } from "../host/transport/handshake.ts";
 import type { Conn } from "../host/transport/transport.ts";
@@ -113,6 +114,9 @@ test("with the secret: casts whose handlers fail are dropped and logged, calls g
   assert.equal(await failed({ fStat: { rel: "no/such/file" } }), "EACCES", "file calls are for member nodes");
   assert.equal(await failed({ spawn }), "EHOSTUNREACH");
   assert.notEqual(await failed({ lock: { name: "", pid: 1 << 20, timeoutMs: 0 } }), "ok");
+  // More than a frame can carry is refused before it leaves, and the connection goes on.
+  assert.equal(await failed({ fWrite: { handle: 1, pos: 0, data: new Uint8Array(MAX_MESSAGE_DATA_BYTES + 1) } }), "EMSGSIZE");
+  assert.equal(await failed({ nodes: {} }), "ok");
   await waitFor("the dropped casts in the log", () => ["spawn", "fStat", "lock"].every((kind) => new RegExp(`${kind} from tester failed and was dropped`).test(node.log())));
   const closed = new Promise((resolve) => channel.onClose(resolve));
   channel.conn.send(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]));
@@ -131,6 +135,24 @@ test("a send over MAX_MESSAGE_BYTES gets EMSGSIZE at the send, locally and to an
       assert.equal(out.get("big.send"), String(-errno("EMSGSIZE")), `to ${on}`);
       assert.equal(out.get("after"), "after", `to ${on}`);
     }
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test("a guest's 6 MiB write to stdout and to a remote file crosses in modest frames: nothing resets the link", async () => {
+  const wasm = await guest("bigsend");
+  const cluster = await simCluster(4, ["A", "B"]);
+  try {
+    const run = await runOn(cluster.nodes[0]!, wasm, ["bigio", "B", "A"]);
+    assert.equal((await run.exited).reason, "NORMAL", run.stderr());
+    const lines = run.lines();
+    assert.ok(lines.some((line) => line.length === 6 * 1024 * 1024 && /^x+$/.test(line)), "the 6 MiB line arrived whole");
+    const out = keyed(lines.filter((line) => line.length < 100));
+    assert.equal(out.get("big.write"), String(MAX_FILE_CHUNK_BYTES), "a remote write is short at the chunk size, as POSIX allows");
+    assert.equal(fs.statSync(path.join(cluster.nodes[0]!.kernel.exportDir.root, "big.txt")).size, MAX_FILE_CHUNK_BYTES);
+    assert.equal(out.get("after"), "after");
+    assert.ok(!cluster.log.some((line) => /closed|dropped/.test(line)), cluster.log.join("\n"));
   } finally {
     await cluster.stop();
   }

@@ -2,8 +2,8 @@ import { fail } from "../kernel/errors.ts";
 import type { FileService } from "../kernel/file-service.ts";
 import { toBytes, toNumber, type Bodies, type Body, type BodyName } from "../transport/wire.ts";
 
-/** One remote read is capped so a guest's huge buffer cannot make a huge frame. */
-const MAX_READ = 4 * 1024 * 1024;
+/** One remote read or write moves at most this (a short read or write beyond): a guest's huge buffer makes no huge frame. */
+export const MAX_FILE_CHUNK_BYTES = 4 * 1024 * 1024;
 const OK: Body = { empty: {} };
 
 /**
@@ -15,7 +15,7 @@ async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>,
     case "fOpen":
       return { count: { n: await files.open(m.fOpen!.rel, m.fOpen!.flags) } };
     case "fRead": {
-      const buf = new Uint8Array(Math.min(m.fRead!.len, MAX_READ));
+      const buf = new Uint8Array(Math.min(m.fRead!.len, MAX_FILE_CHUNK_BYTES));
       const n = await files.readInto(fd(m.fRead!.handle), buf, toNumber(m.fRead!.pos));
       return { bytes: { data: buf.subarray(0, n) } };
     }

@@ -16,7 +16,7 @@ import { ReceiveCredits } from "./flow-control.ts";
 import { expectReply, Link } from "./link.ts";
 import { Membership, type Transition } from "./membership.ts";
 import { OutputSinks } from "./output-sinks.ts";
-import { fromExitNote, killHere, procInfo, runForClient, startHere, toExitNote } from "./process-server.ts";
+import { fromExitNote, killHere, procInfo, remoteOutput, runForClient, startHere, toExitNote } from "./process-server.ts";
 import { CoordinatorLease } from "./lease.ts";
 import { RemoteCoordinator } from "./remote-coordinator.ts";
 import { RemoteFiles } from "./remote-files.ts";
@@ -442,8 +442,7 @@ export class ClusterNode implements Router {
   private async serveSpawn(spawn: Bodies["spawn"]): Promise<Body> {
     const module = await this.moduleByHash(spawn.moduleHash, spawn.moduleNode);
     const origin = this.linkByName(spawn.moduleNode);
-    const sink = spawn.outputSink;
-    const output = { write: (fd: 1 | 2, data: Uint8Array) => origin.cast({ output: { sink, fd, data } }) };
+    const output = remoteOutput((body) => origin.cast(body), spawn.outputSink);
     return { pid: { pid: startHere(this.kernel, module, spawn, output).pid } };
   }
 

@@ -4,7 +4,7 @@ import type { Kernel } from "../kernel/kernel.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
 import type { Channel } from "../transport/channel.ts";
-import type { Bodies, ExitNote, ProcInfo } from "../transport/wire.ts";
+import type { Bodies, Body, ExitNote, ProcInfo } from "../transport/wire.ts";
 
 export function toExitNote(to: number, pid: number, info: ExitInfo, ref = 0): ExitNote {
   return { to, pid, reason: info.reason, status: info.status, text: info.text, ref };
@@ -37,6 +37,18 @@ export function startHere(kernel: Kernel, module: LoadedModule, spawn: { argv: s
   }
 }
 
+/** Output travels in pieces of at most this: a guest's one huge write makes no huge frame. */
+const OUTPUT_CHUNK_BYTES = 1024 * 1024;
+
+/** A process's output sent to sink `sink` of another node (or the CLI) through `cast`, in pieces. */
+export function remoteOutput(cast: (body: Body) => void, sink: number): OutputSink {
+  return {
+    write: (fd, data) => {
+      for (let at = 0; at < data.byteLength; at += OUTPUT_CHUNK_BYTES) cast({ output: { sink, fd, data: data.subarray(at, at + OUTPUT_CHUNK_BYTES) } });
+    },
+  };
+}
+
 /** End a local process for a caller anywhere (a guest on another node, or the operator). */
 export function killHere(kernel: Kernel, caller: number, pid: number): void {
   const target = kernel.procs.get(pid);
@@ -56,7 +68,7 @@ export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: 
     if (error instanceof ModuleError) fail("ENOEXEC", error.message);
     throw error;
   }
-  const output: OutputSink = { write: (fd, data) => channel.cast({ output: { sink: 0, fd, data } }) };
+  const output = remoteOutput((body) => channel.cast(body), 0);
   const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName }, output);
   void kernel.whenExited(proc.pid).then((info) => channel.cast({ exited: toExitNote(0, proc.pid, info) }));
   channel.onClose(() => kernel.terminate(proc, exitInfo("KILLED", "its client disconnected")));

@@ -1,5 +1,6 @@
 import type { FileService, FileStat } from "../kernel/file-service.ts";
 import { toBigint, toBytes, toNumber } from "../transport/wire.ts";
+import { MAX_FILE_CHUNK_BYTES } from "./file-server.ts";
 import type { Link } from "./link.ts";
 
 /** Another node's export, reached over its link: each operation is one call. */
@@ -20,8 +21,10 @@ export class RemoteFiles implements FileService {
     return data.byteLength;
   }
 
+  /** A short write past MAX_FILE_CHUNK_BYTES, as POSIX allows: one call stays one modest frame. */
   async write(handle: number, data: Uint8Array, pos: number | null): Promise<number> {
-    return toNumber((await this.link.call({ fWrite: { handle, pos: pos ?? -1, data } }, "count")).n);
+    const chunk = data.subarray(0, MAX_FILE_CHUNK_BYTES);
+    return toNumber((await this.link.call({ fWrite: { handle, pos: pos ?? -1, data: chunk } }, "count")).n);
   }
 
   async size(handle: number): Promise<number> {

@@ -1,6 +1,6 @@
 import { shown } from "./bounded-log.ts";
 import type { Conn } from "./transport.ts";
-import { bodyName, decodeFrame, encodeFrame, toNumber, type Body, type Msg } from "./wire.ts";
+import { bodyName, decodeFrame, encodeFrame, MAX_FRAME_BYTES, toNumber, type Body, type Msg } from "./wire.ts";
 
 /** A call failed at the other end (errno name and detail), or the connection went. */
 export class RemoteError extends Error {
@@ -18,6 +18,12 @@ export type MsgHandler = (msg: Msg, channel: Channel) => Body | void | Promise<B
 
 /** Flush early once a batch holds this much, so one burst does not become one huge frame. */
 const BATCH_BYTES = 256 * 1024;
+/**
+ * The most data one message may carry: with the rest of its batch (under BATCH_BYTES) it
+ * still fits one frame. A larger one would reset the connection and lose what follows it,
+ * so it is refused here instead: a call fails with EMSGSIZE, a reply becomes that error.
+ */
+export const MAX_MESSAGE_DATA_BYTES = MAX_FRAME_BYTES - 2 * BATCH_BYTES;
 /** Calls from the peer being served at once (lock waits last); more are answered EAGAIN. */
 export const MAX_CALLS_IN_SERVICE = 16384;
 
@@ -76,6 +82,8 @@ export class Channel {
 
   call(body: Body): Promise<Msg> {
     if (this.closedWith !== undefined) return Promise.reject(new RemoteError("EHOSTUNREACH", `${this.peerName}: ${this.closedWith}`));
+    const oversize = this.oversize(body as Msg);
+    if (oversize) return Promise.reject(new RemoteError("EMSGSIZE", oversize));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -84,7 +92,17 @@ export class Channel {
   }
 
   cast(body: Body): void {
-    if (this.closedWith === undefined) this.enqueue(body as Msg);
+    if (this.closedWith !== undefined) return;
+    const oversize = this.oversize(body as Msg);
+    if (oversize) return this.report(`dropped ${oversize}`);
+    this.enqueue(body as Msg);
+  }
+
+  /** Why `msg` cannot go in one frame, or undefined when it can. */
+  private oversize(msg: Msg): string | undefined {
+    const bytes = sizeOf(msg);
+    if (bytes <= MAX_MESSAGE_DATA_BYTES) return undefined;
+    return `a ${bodyName(msg)} of ${bytes} bytes to ${this.peerName}, over the ${MAX_MESSAGE_DATA_BYTES} one frame can carry`;
   }
 
   close(reason: string): void {
@@ -166,7 +184,10 @@ export class Channel {
   }
 
   private reply(id: number, body: Body | void): void {
-    this.cast({ ...(body ?? { empty: {} }), replyTo: id } as Msg);
+    const msg = { ...(body ?? { empty: {} }), replyTo: id } as Msg;
+    const oversize = this.oversize(msg);
+    if (oversize) return this.replyError(id, new RemoteError("EMSGSIZE", `the reply would be ${oversize}`));
+    this.cast(msg);
   }
 
   private replyError(id: number, error: unknown): void {
