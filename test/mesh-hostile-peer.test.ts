@@ -5,59 +5,28 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { ABI_VERSION, errno } from "../abi/abi.ts";
 import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
 import { MAX_FILE_CHUNK_BYTES } from "../host/cluster/file-server.ts";
 import { MAX_HANDSHAKES_IN_FLIGHT } from "../host/cluster/node.ts";
 import { Channel, MAX_MESSAGE_DATA_BYTES, RemoteError } from "../host/transport/channel.ts";
-import { realClock } from "../host/transport/clock.ts";
-import { clientHandshake, MAX_HANDSHAKE_FRAME_BYTES } from "../host/transport/handshake.ts";
+import { MAX_HANDSHAKE_FRAME_BYTES } from "../host/transport/handshake.ts";
 import type { Conn } from "../host/transport/transport.ts";
 import { decodeFrame, encodeFrame, type Frame, type Hello } from "../host/transport/wire.ts";
 import { WsTransport } from "../host/transport/ws-transport.ts";
-import { keyed, runOn, simCluster, startNodeProcess, stopNodeProcess, waitFor, type NodeProcess } from "./helpers/cluster.ts";
-import { guest, tempDir } from "./helpers/guests.ts";
+import { keyed, runOn, simCluster, waitFor } from "./helpers/cluster.ts";
+import { guest } from "./helpers/guests.ts";
+import { authenticated, stillServes, targetNode } from "./helpers/peer.ts";
 
-const SECRET = "hostile peer secret";
-const dir = tempDir("onebox-hostile");
-let node: NodeProcess;
-
-before(async () => {
-  const secretFile = path.join(dir, "secret");
-  fs.writeFileSync(secretFile, SECRET);
-  node = await startNodeProcess("node1", { secretFile, heartbeatMs: 1000, cwd: dir });
-});
-
-after(async () => {
-  await stopNodeProcess(node);
-});
+const target = targetNode("hostile peer secret");
 
 /** A raw connection to the node and what it says: every frame, and the reason it closed. */
 async function raw(): Promise<{ conn: Conn; frames: Frame[]; closed: Promise<string> }> {
-  const conn = await new WsTransport().connect(node.url);
+  const conn = await new WsTransport().connect(target.node.url);
   const frames: Frame[] = [];
   const closed = new Promise<string>((resolve) => conn.setHandlers((bytes) => frames.push(decodeFrame(bytes)), resolve));
   return { conn, frames, closed };
-}
-
-/** A channel that passed the real handshake with the secret. */
-async function authenticated(): Promise<Channel> {
-  const conn = await new WsTransport().connect(node.url);
-  const identity = { cluster: DEFAULT_CLUSTER_NAME, name: "tester", secret: new TextEncoder().encode(SECRET), log: () => {}, clock: realClock };
-  return new Channel(conn, await clientHandshake(identity, conn), () => undefined);
-}
-
-/** The node is up and answers a legitimate call. */
-async function stillServes(): Promise<void> {
-  assert.equal(node.child.exitCode, null, node.log());
-  const channel = await authenticated();
-  try {
-    const reply = (await channel.call({ nodes: {} })) as { members?: { members: { name: string }[] } };
-    assert.deepEqual(reply.members?.members.map((m) => m.name), ["node1"]);
-  } finally {
-    channel.close("done");
-  }
 }
 
 const hello = (fields: Partial<Hello>): Uint8Array =>
@@ -80,10 +49,10 @@ test("bad hellos are refused inside the handshake, each with one bounded log lin
     assert.ok(refusal, `${what}: refused on the wire`);
     assert.match(refusal.refuse.reason, reason, what);
   }
-  await waitFor("the refusals in the node's log", () => /nonce must be 32 bytes, got 0/.test(node.log()) && /handshake frame of/.test(node.log()));
-  const longest = Math.max(...node.log().split("\n").map((line) => line.length));
+  await waitFor("the refusals in the node's log", () => /nonce must be 32 bytes, got 0/.test(target.node.log()) && /handshake frame of/.test(target.node.log()));
+  const longest = Math.max(...target.node.log().split("\n").map((line) => line.length));
   assert.ok(longest < 400, `a log line of ${longest} chars`);
-  await stillServes();
+  await stillServes(target);
 });
 
 test("a connection that never finishes its handshake is closed; past the in-flight cap one is closed at once", async () => {
@@ -93,11 +62,11 @@ test("a connection that never finishes its handshake is closed; past the in-flig
   // The idle ones time out (HANDSHAKE_TIMEOUT_MS) and are refused and closed by the node.
   const reasons = await Promise.all(idle.map((peer) => peer.closed));
   assert.ok(reasons.every((reason) => /handshake timed out/.test(reason)), reasons[0]);
-  await stillServes();
+  await stillServes(target);
 });
 
 test("with the secret: casts whose handlers fail are dropped and logged, calls get their errno, a malformed frame closes its connection only", async () => {
-  const channel = await authenticated();
+  const channel = await authenticated(target, "tester");
   const spawn = { moduleHash: "0".repeat(64), moduleNode: "nowhere", argv: [], env: [], ppid: 0, home: "node1", outputSink: 0 };
   channel.cast({ spawn });
   channel.cast({ fStat: { rel: "no/such/file" } });
@@ -117,11 +86,11 @@ test("with the secret: casts whose handlers fail are dropped and logged, calls g
   // More than a frame can carry is refused before it leaves, and the connection goes on.
   assert.equal(await failed({ fWrite: { handle: 1, pos: 0, data: new Uint8Array(MAX_MESSAGE_DATA_BYTES + 1) } }), "EMSGSIZE");
   assert.equal(await failed({ nodes: {} }), "ok");
-  await waitFor("the dropped casts in the log", () => ["spawn", "fStat", "lock"].every((kind) => new RegExp(`${kind} from tester failed and was dropped`).test(node.log())));
+  await waitFor("the dropped casts in the log", () => ["spawn", "fStat", "lock"].every((kind) => new RegExp(`${kind} from tester failed and was dropped`).test(target.node.log())));
   const closed = new Promise((resolve) => channel.onClose(resolve));
   channel.conn.send(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]));
   assert.match(String(await closed), /./);
-  await stillServes();
+  await stillServes(target);
 });
 
 test("a send over MAX_MESSAGE_BYTES gets EMSGSIZE at the send, locally and to another node, and the next message arrives", async () => {

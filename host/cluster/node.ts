@@ -373,6 +373,8 @@ export class ClusterNode implements Router {
       case "nodes":
         return { members: this.members.snapshot() };
       case "members":
+        // Only the coordinator's word counts: a list from anyone else could fence this node.
+        if (!this.fromCoordinator(channel, from)) fail("EPERM", "only the coordinator sends the member list");
         this.coordinatorHeard = this.clock.now();
         this.scheduler.refreshed();
         return this.act(this.members.apply(m.members!));
@@ -437,6 +439,11 @@ export class ClusterNode implements Router {
         if (kind.startsWith("f")) return this.exports.serve(kind, m, from);
         fail("ENOTSUP", `unexpected ${kind}`);
     }
+  }
+
+  /** The coordinator dialled `channel`, or this node dialled it to the coordinator (its link, a probe). */
+  private fromCoordinator(channel: Channel, from: number): boolean {
+    return from === COORDINATOR_ID || channel === this.probe || (this.links.get(COORDINATOR_ID)?.carries(channel) ?? false);
   }
 
   private async serveSpawn(spawn: Bodies["spawn"]): Promise<Body> {

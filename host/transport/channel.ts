@@ -24,7 +24,7 @@ const BATCH_BYTES = 256 * 1024;
  * so it is refused here instead: a call fails with EMSGSIZE, a reply becomes that error.
  */
 export const MAX_MESSAGE_DATA_BYTES = MAX_FRAME_BYTES - 2 * BATCH_BYTES;
-/** Calls from the peer being served at once (lock waits last); more are answered EAGAIN. */
+/** Calls and casts from the peer being served at once (lock waits last); more fail with EAGAIN. */
 export const MAX_CALLS_IN_SERVICE = 16384;
 
 function errnoOf(error: unknown): RemoteError {
@@ -152,8 +152,8 @@ export class Channel {
       return;
     }
     const id = msg.id;
-    if (id && this.serving >= MAX_CALLS_IN_SERVICE) {
-      return this.replyError(id, new RemoteError("EAGAIN", `${MAX_CALLS_IN_SERVICE} calls from ${this.peerName} already in service`));
+    if (this.serving >= MAX_CALLS_IN_SERVICE) {
+      return this.failed(msg, new RemoteError("EAGAIN", `${MAX_CALLS_IN_SERVICE} messages from ${this.peerName} already in service`));
     }
     let result;
     try {
@@ -162,15 +162,14 @@ export class Channel {
       return this.failed(msg, error);
     }
     if (!(result instanceof Promise)) return id ? this.reply(id, result) : undefined;
-    if (id) this.serving++;
+    this.serving++;
     result.then(
       (body) => {
-        if (!id) return;
         this.serving--;
-        this.reply(id, body);
+        if (id) this.reply(id, body);
       },
       (error: unknown) => {
-        if (id) this.serving--;
+        this.serving--;
         this.failed(msg, error);
       },
     );
