@@ -83,6 +83,10 @@ test("with the secret: casts whose handlers fail are dropped and logged, calls g
   assert.equal(await failed({ fStat: { rel: "no/such/file" } }), "EACCES", "file calls are for member nodes");
   assert.equal(await failed({ spawn }), "EHOSTUNREACH");
   assert.notEqual(await failed({ lock: { name: "", pid: 1 << 20, timeoutMs: 0 } }), "ok");
+  // A member list that declares the node itself down, from someone who is not the coordinator.
+  const verdict = { version: 1e9, members: [{ id: 1, name: "node1", url: target.node.url, state: "down" as const, labels: {}, load: 0 }] };
+  channel.cast({ members: verdict });
+  assert.equal(await failed({ members: verdict }), "EPERM");
   // More than a frame can carry is refused before it leaves, and the connection goes on.
   assert.equal(await failed({ fWrite: { handle: 1, pos: 0, data: new Uint8Array(MAX_MESSAGE_DATA_BYTES + 1) } }), "EMSGSIZE");
   assert.equal(await failed({ nodes: {} }), "ok");
