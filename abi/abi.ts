@@ -30,6 +30,7 @@ export const ERRNO = {
   EISDIR: { code: 31, doc: "is a directory" },
   ELOOP: { code: 32, doc: "a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow)" },
   EMFILE: { code: 33, doc: "too many open files in this process" },
+  EMSGSIZE: { code: 35, doc: "message larger than MAX_MESSAGE_BYTES" },
   ENAMETOOLONG: { code: 37, doc: "name or path too long" },
   ENOENT: { code: 44, doc: "no such file, directory, module or name" },
   ENOEXEC: { code: 45, doc: "not a runnable module (malformed, unknown import, other ABI version)" },
@@ -84,6 +85,9 @@ export const FLAGS = {
     TIMEOUT_INFINITE: { value: -1, doc: "timeout_ms that never expires" },
     WAIT_ANY: { value: -1, doc: "wait's pid: any child" },
     TAG_DOWN: { value: -1, doc: "tag of a monitor's down message (user tags are >= 0)" },
+  },
+  limits: {
+    MAX_MESSAGE_BYTES: { value: 16 * 1024 * 1024, doc: "largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare" },
   },
 } as const;
 
@@ -195,8 +199,8 @@ export const SYSCALLS = [
   {
     name: "send", module: MODULE_ONEBOX, area: "message", blocking: false,
     params: [p("pid"), p("tag"), ...buf("data")], returns: "0",
-    doc: "Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent.",
-    errors: ["EFAULT", "ESRCH", "EAGAIN", "EINVAL", "EHOSTUNREACH"],
+    doc: "Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued.",
+    errors: ["EFAULT", "ESRCH", "EAGAIN", "EINVAL", "EHOSTUNREACH", "EMSGSIZE"],
   },
   {
     name: "recv", module: MODULE_ONEBOX, area: "message", blocking: true,

@@ -50,6 +50,8 @@
 #define ONEBOX_ELOOP 32
 /** too many open files in this process */
 #define ONEBOX_EMFILE 33
+/** message larger than MAX_MESSAGE_BYTES */
+#define ONEBOX_EMSGSIZE 35
 /** name or path too long */
 #define ONEBOX_ENAMETOOLONG 37
 /** no such file, directory, module or name */
@@ -128,6 +130,8 @@
 #define ONEBOX_WAIT_ANY (-1)
 /** tag of a monitor's down message (user tags are >= 0) */
 #define ONEBOX_TAG_DOWN (-1)
+/** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
+#define ONEBOX_MAX_MESSAGE_BYTES 16777216
 
 /** written by wait */
 typedef struct onebox_wait_status_t {
@@ -239,7 +243,7 @@ __attribute__((import_module("onebox"), import_name("demonitor")))
 int32_t onebox_sys_demonitor(int32_t ref);
 #define onebox_demonitor onebox_sys_demonitor
 
-/** Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. */
+/** Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued. */
 __attribute__((import_module("onebox"), import_name("send")))
 int32_t onebox_sys_send(int32_t pid, int32_t tag, const void *data_ptr, size_t data_len);
 #define onebox_send onebox_sys_send
@@ -555,6 +559,7 @@ static inline const char *onebox_errno_name(int32_t err) {
   case 31: return "EISDIR";
   case 32: return "ELOOP";
   case 33: return "EMFILE";
+  case 35: return "EMSGSIZE";
   case 37: return "ENAMETOOLONG";
   case 44: return "ENOENT";
   case 45: return "ENOEXEC";

@@ -55,6 +55,8 @@ export const TIMEOUT_INFINITE = -1;
 export const WAIT_ANY = -1;
 /** tag of a monitor's down message (user tags are >= 0) */
 export const TAG_DOWN = -1;
+/** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
+export const MAX_MESSAGE_BYTES = 16777216;
 
 export const DOWN_MESSAGE_SIZE = 12;
 export const DOWN_MESSAGE_PID_OFFSET = 0;

@@ -2,8 +2,8 @@ import { fail } from "../kernel/errors.ts";
 import type { FileService, FileStat, TimeChange, UnlinkOnly } from "../kernel/file-service.ts";
 import { TIME_MODE, toBigint, toBytes, toNumber, type Bodies, type Body, type BodyName, type WireTimes } from "../transport/wire.ts";
 
-/** One remote read is capped so a guest's huge buffer cannot make a huge frame. */
-const MAX_READ = 4 * 1024 * 1024;
+/** One remote read or write moves at most this (a short read or write beyond): a guest's huge buffer makes no huge frame. */
+export const MAX_FILE_CHUNK_BYTES = 4 * 1024 * 1024;
 const OK: Body = { empty: {} };
 const UNLINK_ONLY = new Set<string>(["any", "file", "dir"]);
 
@@ -21,41 +21,41 @@ function timeChange(mode: number, ns: WireTimes["atimeNs"]): TimeChange {
 
 const changes = (t: WireTimes): [TimeChange, TimeChange] => [timeChange(t.atime, t.atimeNs), timeChange(t.mtime, t.mtimeNs)];
 
-/** Serve another node's file call on this node's export (the other half of RemoteFiles). */
-async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>): Promise<Body> {
+/**
+ * Serve another node's file call on this node's export (the other half of RemoteFiles).
+ * `fd` turns the caller's handle into this node's descriptor, or fails.
+ */
+async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>, fd: (handle: number) => number): Promise<Body> {
   switch (kind) {
     case "fOpen":
       return { count: { n: await files.open(m.fOpen!.rel, m.fOpen!.flags) } };
     case "fRead": {
-      const buf = new Uint8Array(Math.min(m.fRead!.len, MAX_READ));
-      const n = await files.readInto(m.fRead!.handle, buf, toNumber(m.fRead!.pos));
+      const buf = new Uint8Array(Math.min(m.fRead!.len, MAX_FILE_CHUNK_BYTES));
+      const n = await files.readInto(fd(m.fRead!.handle), buf, toNumber(m.fRead!.pos));
       return { bytes: { data: buf.subarray(0, n) } };
     }
     case "fWrite": {
       const pos = toNumber(m.fWrite!.pos);
-      return { count: { n: await files.write(m.fWrite!.handle, toBytes(m.fWrite!.data), pos < 0 ? null : pos) } };
+      return { count: { n: await files.write(fd(m.fWrite!.handle), toBytes(m.fWrite!.data), pos < 0 ? null : pos) } };
     }
     case "fSize":
-      return { count: { n: await files.size(m.fSize!.handle) } };
-    case "fClose":
-      await files.close(m.fClose!.handle);
-      return OK;
+      return { count: { n: await files.size(fd(m.fSize!.handle)) } };
     case "fStat":
       return statReply(await files.stat(m.fStat!.rel, m.fStat!.follow));
     case "fFstat":
-      return statReply(await files.fstat(m.fFstat!.handle));
+      return statReply(await files.fstat(fd(m.fFstat!.handle)));
     case "fReaddir": {
       const entries = await files.readdir(m.fReaddir!.rel);
       return { entries: { entries: entries.map((e) => ({ name: e.name, ino: e.ino.toString(), kind: e.kind })) } };
     }
     case "fTruncate":
-      await files.truncate(m.fTruncate!.handle, toNumber(m.fTruncate!.size));
+      await files.truncate(fd(m.fTruncate!.handle), toNumber(m.fTruncate!.size));
       return OK;
     case "fSync":
-      await files.sync(m.fSync!.handle, m.fSync!.dataOnly);
+      await files.sync(fd(m.fSync!.handle), m.fSync!.dataOnly);
       return OK;
     case "fFutimes":
-      await files.futimes(m.fFutimes!.handle, ...changes(m.fFutimes!));
+      await files.futimes(fd(m.fFutimes!.handle), ...changes(m.fFutimes!));
       return OK;
     case "fUtimes":
       await files.utimes(m.fUtimes!.rel, m.fUtimes!.follow, ...changes(m.fUtimes!));
@@ -87,42 +87,89 @@ async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>)
   }
 }
 
+/** A handle another node holds here: the descriptor behind it and the incarnation that opened it. */
+interface Opened {
+  readonly fd: number;
+  readonly nodeId: number;
+}
+
+/** Files one node may hold open here at once; more opens get EMFILE. */
+export const MAX_HANDLES_PER_NODE = 4096;
+
 /**
- * Serves other nodes' file calls and remembers which node opened each handle, so that a
- * node going down leaves none of its processes' files open here.
+ * Serves other nodes' file calls. A handle is this server's own number, never a
+ * descriptor and never reused, bound to the node incarnation that opened it: a handle
+ * from a node declared down, from another node, or stale after its close finds nothing
+ * (EBADF), so a late write can never reach a file someone else opened since. A node
+ * going down leaves none of its files open here.
  */
 export class ExportServer {
   private readonly files: FileService;
-  /** Open handle -> the node that opened it. */
-  private readonly owners = new Map<number, number>();
+  private readonly opened = new Map<number, Opened>();
+  private readonly heldBy = new Map<number, number>();
+  /** 2^53 numbers: enough that none is ever handed out twice. */
+  private nextHandle = 1;
 
   constructor(files: FileService) {
     this.files = files;
   }
 
-  /** A call from node `nodeId` (undefined for a client that is not a member). */
-  async serve(kind: BodyName, m: Partial<Bodies>, nodeId: number | undefined): Promise<Body> {
-    // Forgotten before the close: the descriptor may be handed out again at once.
-    if (kind === "fClose") this.owners.delete(m.fClose!.handle);
-    const reply = await serveFile(this.files, kind, m);
-    if (kind === "fOpen" && nodeId !== undefined && "count" in reply) this.owners.set(toNumber(reply.count.n), nodeId);
+  /** A call from node `nodeId` (0: a client that is not a member, which has no files here). */
+  async serve(kind: BodyName, m: Partial<Bodies>, nodeId: number): Promise<Body> {
+    if (nodeId === 0) fail("EACCES", "file calls are served to member nodes only");
+    if (kind === "fClose") return this.close(m.fClose!.handle, nodeId);
+    const reply = await serveFile(this.files, kind, m, (handle) => this.fd(handle, nodeId));
+    if (kind === "fOpen" && "count" in reply) return { count: { n: this.bind(toNumber(reply.count.n), nodeId) } };
     return reply;
   }
 
+  private fd(handle: number, nodeId: number): number {
+    const opened = this.opened.get(handle);
+    if (opened?.nodeId !== nodeId) fail("EBADF", `handle ${handle} is not open for node ${nodeId}`);
+    return opened.fd;
+  }
+
+  private bind(fd: number, nodeId: number): number {
+    const held = this.heldBy.get(nodeId) ?? 0;
+    if (held >= MAX_HANDLES_PER_NODE) {
+      void Promise.resolve().then(() => this.files.close(fd)).catch(() => {});
+      fail("EMFILE", `node ${nodeId} holds ${MAX_HANDLES_PER_NODE} files open here`);
+    }
+    const handle = this.nextHandle++;
+    this.opened.set(handle, { fd, nodeId });
+    this.heldBy.set(nodeId, held + 1);
+    return handle;
+  }
+
+  /** Forgotten before the descriptor closes: the descriptor may be handed out again at once. */
+  private async close(handle: number, nodeId: number): Promise<Body> {
+    const fd = this.fd(handle, nodeId);
+    this.forget(handle, nodeId);
+    await this.files.close(fd);
+    return OK;
+  }
+
+  private forget(handle: number, nodeId: number): void {
+    this.opened.delete(handle);
+    const held = (this.heldBy.get(nodeId) ?? 0) - 1;
+    if (held < 0) throw new Error(`invariant: node ${nodeId} held no handle, yet ${handle} was its`);
+    if (held === 0) this.heldBy.delete(nodeId);
+    else this.heldBy.set(nodeId, held);
+  }
+
   nodeDown(nodeId: number): void {
-    for (const [handle, owner] of this.owners) {
-      if (owner !== nodeId) continue;
-      this.owners.delete(handle);
+    for (const [handle, opened] of this.opened) {
+      if (opened.nodeId !== nodeId) continue;
+      this.forget(handle, nodeId);
       void Promise.resolve()
-        .then(() => this.files.close(handle))
+        .then(() => this.files.close(opened.fd))
         .catch(() => {});
     }
+    if (this.heldBy.has(nodeId)) throw new Error(`invariant: node ${nodeId} still holds files after going down`);
   }
 
   /** How many handles node `nodeId` has open here (what the tests check). */
   openBy(nodeId: number): number {
-    let n = 0;
-    for (const owner of this.owners.values()) if (owner === nodeId) n++;
-    return n;
+    return this.heldBy.get(nodeId) ?? 0;
   }
 }

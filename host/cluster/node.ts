@@ -5,7 +5,8 @@ import type { StartRequest } from "../kernel/process.ts";
 import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
 import type { Router } from "../kernel/router.ts";
 import { Channel } from "../transport/channel.ts";
-import { clientHandshake, serverHandshake, type Identity } from "../transport/handshake.ts";
+import { RateLimitedLog } from "../transport/bounded-log.ts";
+import { clientHandshake, serverHandshake, type Identity, type Peer } from "../transport/handshake.ts";
 import { realClock, type Clock, type ClockTimer } from "../transport/clock.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
@@ -15,7 +16,8 @@ import { ReceiveCredits } from "./flow-control.ts";
 import { expectReply, Link } from "./link.ts";
 import { Membership, type Transition } from "./membership.ts";
 import { OutputSinks } from "./output-sinks.ts";
-import { feedInput, fromExitNote, killHere, procInfo, runForClient, startHere, toExitNote } from "./process-server.ts";
+import { feedInput, fromExitNote, killHere, procInfo, remoteOutput, runForClient, startHere, toExitNote } from "./process-server.ts";
+import { CoordinatorLease } from "./lease.ts";
 import { RemoteCoordinator } from "./remote-coordinator.ts";
 import { RemoteFiles } from "./remote-files.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -45,6 +47,8 @@ export interface NodeOptions {
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3000;
 const ENDED_KEPT = 1000;
+/** Connections accepted and not yet through their handshake; more are closed at once. */
+export const MAX_HANDSHAKES_IN_FLIGHT = 64;
 /** A beat this late (in heartbeat timeouts) means this node's own loop stalled. */
 const STALL_FRACTION = 0.5;
 /** The founding node's id: it serves the embedded coordinator. */
@@ -65,9 +69,16 @@ export class ClusterNode implements Router {
   private readonly options: NodeOptions;
   private readonly identity: Identity;
   private readonly log: (line: string) => void;
+  /**
+   * What peers cause, each rate-limited: refusals of unauthenticated ones, and failed casts
+   * and closed connections of members. Apart, so a flood of the first hides none of the second.
+   */
+  private readonly refusalLog: RateLimitedLog;
+  private readonly peerLog: RateLimitedLog;
+  private handshaking = 0;
   private readonly links = new Map<number, Link>();
-  /** Inbound connections, each with the credit it owes its sender node. */
-  private readonly inbound = new Map<Channel, ReceiveCredits>();
+  /** Inbound connections: who dialled (node id, 0 for a client) and the credit owed to it. */
+  private readonly inbound = new Map<Channel, { readonly peerId: number; readonly credits: ReceiveCredits }>();
   private readonly sinks = new OutputSinks();
   private readonly scheduler = new Scheduler(() => this.members.timeoutMs / 2, () => this.clock.now());
   private readonly fetches = new Map<string, Promise<LoadedModule>>();
@@ -75,6 +86,9 @@ export class ClusterNode implements Router {
   /** The embedded coordinator, on the founding node only. */
   coordinator: CoordinatorService | undefined;
   private coordinatorHeard = 0;
+  /** A member's lease with the coordinator (lease.ts); the coordinator has none. */
+  private lease: CoordinatorLease | undefined;
+  private remoteCoordinator: RemoteCoordinator | undefined;
   private listener: Listener | undefined;
   private readonly clock: Clock;
   private timer: ClockTimer | undefined;
@@ -90,7 +104,10 @@ export class ClusterNode implements Router {
     this.clock = options.clock ?? realClock;
     this.name = options.name;
     this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
-    this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: this.log, clock: this.clock };
+    this.refusalLog = new RateLimitedLog(this.log, this.clock);
+    this.peerLog = new RateLimitedLog(this.log, this.clock);
+    this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: (line) => this.refusalLog.line(line), clock: this.clock,
+      nodeId: () => this.kernel?.nodeId ?? 0 };
     this.members = new Membership(options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
   }
 
@@ -139,8 +156,15 @@ export class ClusterNode implements Router {
   private async join(url: string): Promise<void> {
     const channel = await this.dial(url);
     try {
+      const sentAt = this.clock.now();
       const joined = await expectReply(channel.call({ join: { name: this.name, url: this.url, labels: { ...this.options.labels } } }), "joined");
-      this.makeKernel(joined.nodeId, new RemoteCoordinator(() => this.link(COORDINATOR_ID)));
+      const lease = (this.lease = new CoordinatorLease(this.members.timeoutMs, this.clock, sentAt));
+      this.remoteCoordinator = new RemoteCoordinator(
+        () => this.link(COORDINATOR_ID),
+        () => lease.valid,
+        (pid) => this.kernel.procs.has(pid),
+      );
+      this.makeKernel(joined.nodeId, this.remoteCoordinator);
       this.members.apply(joined.members);
       this.coordinatorHeard = this.clock.now();
       this.log(`joined cluster '${this.options.cluster}' through ${url} as node ${joined.nodeId}`);
@@ -152,27 +176,38 @@ export class ClusterNode implements Router {
   private async dial(url: string): Promise<Channel> {
     const conn = await this.options.transport.connect(url);
     const peer = await clientHandshake(this.identity, conn);
-    return new Channel(conn, peer, (msg, channel) => this.handle(msg, channel));
+    return this.channel(conn, peer);
+  }
+
+  private channel(conn: Conn, peer: string): Channel {
+    return new Channel(conn, peer, (msg, channel) => this.handle(msg, channel), (line) => this.peerLog.line(line));
   }
 
   private async accept(conn: Conn): Promise<void> {
-    let peer: string;
+    if (this.handshaking >= MAX_HANDSHAKES_IN_FLIGHT) {
+      this.refusalLog.line(`refused connection from ${conn.remote}: ${MAX_HANDSHAKES_IN_FLIGHT} handshakes already in flight`);
+      return conn.close("too many handshakes in flight");
+    }
+    this.handshaking++;
+    let peer: Peer;
     try {
       peer = await serverHandshake(this.identity, conn);
     } catch {
       return; // refused and logged by the handshake
+    } finally {
+      this.handshaking--;
     }
-    const channel = new Channel(conn, peer, (msg, ch) => this.handle(msg, ch));
+    const channel = this.channel(conn, peer.name);
     const credits = new ReceiveCredits({
       mailbox: (pid) => this.kernel.procs.get(pid)?.mailbox,
       grant: (pid, n) => channel.cast({ credit: { pid, n } }),
       setTimer: (run, ms) => this.clock.setTimeout(run, ms),
     });
-    this.inbound.set(channel, credits);
+    this.inbound.set(channel, { peerId: peer.nodeId, credits });
     channel.onClose((reason) => {
       credits.close();
       this.inbound.delete(channel);
-      if (reason.startsWith("malformed")) this.log(`closed connection from ${peer}: ${reason}`);
+      if (reason.startsWith("malformed")) this.peerLog.line(`closed connection from ${peer.name}: ${reason}`);
     });
   }
 
@@ -233,10 +268,25 @@ export class ClusterNode implements Router {
       this.broadcast();
       return;
     }
+    if (!this.lease!.valid) this.endLockHolders();
     const heartbeat: Body = { heartbeat: { nodeId: this.id, load: this.kernel.procs.size } };
     if (this.members.get(COORDINATOR_ID)?.state === "down") return this.probeCoordinator(heartbeat);
-    this.link(COORDINATOR_ID).cast(heartbeat);
+    const lease = this.lease!;
+    this.link(COORDINATOR_ID).call(heartbeat, "empty").then(() => lease.renewed(now), () => {});
     if (now - this.coordinatorHeard > this.members.timeoutMs * 1.5) this.act(this.members.markDown(COORDINATOR_ID));
+  }
+
+  /**
+   * The lease lapsed: the coordinator may declare this node down and hand its processes'
+   * locks to others, so those processes end now, before it can.
+   */
+  private endLockHolders(): void {
+    for (const pid of this.remoteCoordinator!.holders()) {
+      const proc = this.kernel.procs.get(pid);
+      if (!proc) continue;
+      this.log(`lost the lease with the coordinator: ending process ${pid}, which may hold a lock`);
+      this.kernel.terminate(proc, exitInfo("NOCONNECTION", "its node lost its lease with the coordinator, so its locks may pass to others"));
+    }
   }
 
   /**
@@ -309,6 +359,13 @@ export class ClusterNode implements Router {
     if (this.stopped) fail("EHOSTUNREACH", `${this.name} is stopping`);
     const kind = bodyName(msg);
     const m = msg as unknown as Partial<Bodies>;
+    // The node id that dialled this connection; 0 for a client, or a connection this node dialled.
+    const from = this.inbound.get(channel)?.peerId ?? 0;
+    // A node declared down is dead to the cluster: its processes were reported ended, its
+    // files closed. Only its heartbeat is heard, so the coordinator can tell it the verdict.
+    if (from !== 0 && kind !== "heartbeat" && this.members.get(from)?.state === "down") {
+      fail("EHOSTUNREACH", `node ${from} was declared down: nothing from it is served until it rejoins as a new node`);
+    }
     switch (kind) {
       case "join":
         if (this.isCoordinator) return { joined: this.admit(m.join!) };
@@ -316,13 +373,17 @@ export class ClusterNode implements Router {
       case "nodes":
         return { members: this.members.snapshot() };
       case "members":
+        // Only the coordinator's word counts: a list from anyone else could fence this node.
+        if (!this.fromCoordinator(channel, from)) fail("EPERM", "only the coordinator sends the member list");
         this.coordinatorHeard = this.clock.now();
         this.scheduler.refreshed();
         return this.act(this.members.apply(m.members!));
       case "heartbeat":
         if (this.isCoordinator && !this.members.heard(m.heartbeat!.nodeId, m.heartbeat!.load, this.clock.now())) {
-          // A node we declared down still speaks: show it the verdict so it fences itself.
+          // A node we declared down still speaks: show it the verdict so it fences itself,
+          // and do not acknowledge: that would renew its lease.
           channel.cast({ members: this.members.snapshot() });
+          fail("EHOSTUNREACH", `node ${m.heartbeat!.nodeId} was declared down`);
         }
         return;
       case "lock":
@@ -346,7 +407,7 @@ export class ClusterNode implements Router {
         // a process that is gone is dropped.
         const s = m.send!;
         this.kernel.procs.get(s.to)?.mailbox.putSystem({ sender: s.from, tag: s.tag, data: toBytes(s.data) });
-        const credits = this.inbound.get(channel);
+        const credits = this.inbound.get(channel)?.credits;
         if (!credits) throw new Error(`send from ${channel.peerName} on a connection this node dialled`);
         return credits.delivered(s.to);
       }
@@ -377,16 +438,20 @@ export class ClusterNode implements Router {
       case "input":
         return feedInput(channel, m.input!);
       default:
-        if (kind.startsWith("f")) return this.exports.serve(kind, m, this.members.byName(channel.peerName)?.id);
+        if (kind.startsWith("f")) return this.exports.serve(kind, m, from);
         fail("ENOTSUP", `unexpected ${kind}`);
     }
+  }
+
+  /** The coordinator dialled `channel`, or this node dialled it to the coordinator (its link, a probe). */
+  private fromCoordinator(channel: Channel, from: number): boolean {
+    return from === COORDINATOR_ID || channel === this.probe || (this.links.get(COORDINATOR_ID)?.carries(channel) ?? false);
   }
 
   private async serveSpawn(spawn: Bodies["spawn"]): Promise<Body> {
     const module = await this.moduleByHash(spawn.moduleHash, spawn.moduleNode);
     const origin = this.linkByName(spawn.moduleNode);
-    const sink = spawn.outputSink;
-    const output = { write: (fd: 1 | 2, data: Uint8Array) => origin.cast({ output: { sink, fd, data } }) };
+    const output = remoteOutput((body) => origin.cast(body), spawn.outputSink);
     return { pid: { pid: startHere(this.kernel, module, spawn, output).pid } };
   }
 

@@ -5,7 +5,7 @@ import type { Kernel } from "../kernel/kernel.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
 import type { Channel } from "../transport/channel.ts";
-import { toBytes, type Bodies, type ExitNote, type ProcInfo } from "../transport/wire.ts";
+import { toBytes, type Bodies, type Body, type ExitNote, type ProcInfo } from "../transport/wire.ts";
 
 export function toExitNote(to: number, pid: number, info: ExitInfo, ref = 0): ExitNote {
   return { to, pid, reason: info.reason, status: info.status, text: info.text, ref };
@@ -36,6 +36,18 @@ export function startHere(kernel: Kernel, module: LoadedModule, spawn: { argv: s
     if (error instanceof ModuleError) throw new SysError("ENOEXEC", error.message);
     throw error;
   }
+}
+
+/** Output travels in pieces of at most this: a guest's one huge write makes no huge frame. */
+const OUTPUT_CHUNK_BYTES = 1024 * 1024;
+
+/** A process's output sent to sink `sink` of another node (or the CLI) through `cast`, in pieces. */
+export function remoteOutput(cast: (body: Body) => void, sink: number): OutputSink {
+  return {
+    write: (fd, data) => {
+      for (let at = 0; at < data.byteLength; at += OUTPUT_CHUNK_BYTES) cast({ output: { sink, fd, data: data.subarray(at, at + OUTPUT_CHUNK_BYTES) } });
+    },
+  };
 }
 
 /** End a local process for a caller anywhere (a guest on another node, or the operator). */
@@ -74,7 +86,7 @@ export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: 
     if (error instanceof ModuleError) fail("ENOEXEC", error.message);
     throw error;
   }
-  const output: OutputSink = { write: (fd, data) => channel.cast({ output: { sink: 0, fd, data } }) };
+  const output = remoteOutput((body) => channel.cast(body), 0);
   // What the process reads is credited back, so the CLI never has more than the buffer in flight.
   const input = new InputBuffer((n) => channel.cast({ inputTaken: { n } }));
   const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName }, output, input);

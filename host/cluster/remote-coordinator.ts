@@ -1,21 +1,52 @@
 import type { Coordinator } from "../kernel/coordinator.ts";
+import { fail } from "../kernel/errors.ts";
 import { toBigint } from "../transport/wire.ts";
 import type { Link } from "./link.ts";
 
-/** The kernel's Coordinator on a node that is not the coordinator: every call goes there. */
+/**
+ * The kernel's Coordinator on a node that is not the coordinator: every call goes there.
+ * It knows which of this node's processes may hold locks, so that a node whose lease
+ * lapsed can end them before the locks pass on (lease.ts).
+ */
 export class RemoteCoordinator implements Coordinator {
   private readonly link: () => Link;
+  private readonly leaseValid: () => boolean;
+  private readonly alive: (pid: number) => boolean;
+  /** pid -> the locks it was granted and has not let go of; only live processes. */
+  private readonly held = new Map<number, Set<string>>();
 
-  constructor(link: () => Link) {
+  constructor(link: () => Link, leaseValid: () => boolean, alive: (pid: number) => boolean) {
     this.link = link;
+    this.leaseValid = leaseValid;
+    this.alive = alive;
   }
 
   async lock(name: string, pid: number, timeoutMs: number): Promise<bigint> {
-    return toBigint((await this.link().call({ lock: { name, pid, timeoutMs } }, "token")).token);
+    const token = toBigint((await this.link().call({ lock: { name, pid, timeoutMs } }, "token")).token);
+    if (!this.leaseValid()) {
+      // Granted, but this node may already count as down there: the lock is not safe to use.
+      this.link().cast({ unlock: { name, pid } });
+      fail("EHOSTUNREACH", `lock ${name} was granted after this node lost its lease with the coordinator`);
+    }
+    // Ended while the grant travelled: its releaseAll follows the lock call on the link.
+    if (!this.alive(pid)) return token;
+    let names = this.held.get(pid);
+    if (!names) this.held.set(pid, (names = new Set()));
+    names.add(name);
+    return token;
   }
 
   async unlock(name: string, pid: number): Promise<void> {
+    // No longer held from the moment it is let go of, whatever the answer.
+    const names = this.held.get(pid);
+    names?.delete(name);
+    if (names?.size === 0) this.held.delete(pid);
     await this.link().call({ unlock: { name, pid } }, "empty");
+  }
+
+  /** This node's processes that may hold a lock. */
+  holders(): number[] {
+    return [...this.held.keys()];
   }
 
   async register(name: string, pid: number): Promise<void> {
@@ -36,6 +67,7 @@ export class RemoteCoordinator implements Coordinator {
    * called as a process ends, which must not fail because the coordinator is gone.
    */
   releaseAll(pid: number): void {
+    this.held.delete(pid);
     let link: Link;
     try {
       link = this.link();

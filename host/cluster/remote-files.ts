@@ -1,5 +1,6 @@
 import type { DirEntry, FileService, FileStat, TimeChange, UnlinkOnly } from "../kernel/file-service.ts";
 import { TIME_MODE, toBigint, toBytes, toNumber, type Bodies, type WireTimes } from "../transport/wire.ts";
+import { MAX_FILE_CHUNK_BYTES } from "./file-server.ts";
 import type { Link } from "./link.ts";
 
 /** A time change as the wire's Times message says it. */
@@ -40,8 +41,10 @@ export class RemoteFiles implements FileService {
     return data.byteLength;
   }
 
+  /** A short write past MAX_FILE_CHUNK_BYTES, as POSIX allows: one call stays one modest frame. */
   async write(handle: number, data: Uint8Array, pos: number | null): Promise<number> {
-    return toNumber((await this.link.call({ fWrite: { handle, pos: pos ?? -1, data } }, "count")).n);
+    const chunk = data.subarray(0, MAX_FILE_CHUNK_BYTES);
+    return toNumber((await this.link.call({ fWrite: { handle, pos: pos ?? -1, data: chunk } }, "count")).n);
   }
 
   async size(handle: number): Promise<number> {

@@ -1,5 +1,6 @@
+import { shown } from "./bounded-log.ts";
 import type { Conn } from "./transport.ts";
-import { bodyName, decodeFrame, encodeFrame, toNumber, type Body, type Msg } from "./wire.ts";
+import { bodyName, decodeFrame, encodeFrame, MAX_FRAME_BYTES, toNumber, type Body, type Msg } from "./wire.ts";
 
 /** A call failed at the other end (errno name and detail), or the connection went. */
 export class RemoteError extends Error {
@@ -17,6 +18,14 @@ export type MsgHandler = (msg: Msg, channel: Channel) => Body | void | Promise<B
 
 /** Flush early once a batch holds this much, so one burst does not become one huge frame. */
 const BATCH_BYTES = 256 * 1024;
+/**
+ * The most data one message may carry: with the rest of its batch (under BATCH_BYTES) it
+ * still fits one frame. A larger one would reset the connection and lose what follows it,
+ * so it is refused here instead: a call fails with EMSGSIZE, a reply becomes that error.
+ */
+export const MAX_MESSAGE_DATA_BYTES = MAX_FRAME_BYTES - 2 * BATCH_BYTES;
+/** Calls and casts from the peer being served at once (lock waits last); more fail with EAGAIN. */
+export const MAX_CALLS_IN_SERVICE = 16384;
 
 function errnoOf(error: unknown): RemoteError {
   if (error instanceof RemoteError) return error;
@@ -39,6 +48,9 @@ export class Channel {
   readonly conn: Conn;
   readonly peerName: string;
   private readonly handler: MsgHandler;
+  /** Where a failed cast is reported (it has no caller to answer): a rate-limited log. */
+  private readonly report: (line: string) => void;
+  private serving = 0;
   private readonly pending = new Map<number, { resolve: (msg: Msg) => void; reject: (error: RemoteError) => void }>();
   private readonly closeListeners: ((reason: string) => void)[] = [];
   private queue: Msg[] = [];
@@ -48,10 +60,11 @@ export class Channel {
   private seenSeq = 0;
   private closedWith: string | undefined;
 
-  constructor(conn: Conn, peerName: string, handler: MsgHandler) {
+  constructor(conn: Conn, peerName: string, handler: MsgHandler, report: (line: string) => void = (line) => process.emitWarning(`onebox: ${line}`)) {
     this.conn = conn;
     this.peerName = peerName;
     this.handler = handler;
+    this.report = report;
     conn.setHandlers(
       (bytes) => this.receive(bytes),
       (reason) => this.closed(reason),
@@ -69,6 +82,8 @@ export class Channel {
 
   call(body: Body): Promise<Msg> {
     if (this.closedWith !== undefined) return Promise.reject(new RemoteError("EHOSTUNREACH", `${this.peerName}: ${this.closedWith}`));
+    const oversize = this.oversize(body as Msg);
+    if (oversize) return Promise.reject(new RemoteError("EMSGSIZE", oversize));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -77,7 +92,17 @@ export class Channel {
   }
 
   cast(body: Body): void {
-    if (this.closedWith === undefined) this.enqueue(body as Msg);
+    if (this.closedWith !== undefined) return;
+    const oversize = this.oversize(body as Msg);
+    if (oversize) return this.report(`dropped ${oversize}`);
+    this.enqueue(body as Msg);
+  }
+
+  /** Why `msg` cannot go in one frame, or undefined when it can. */
+  private oversize(msg: Msg): string | undefined {
+    const bytes = sizeOf(msg);
+    if (bytes <= MAX_MESSAGE_DATA_BYTES) return undefined;
+    return `a ${bodyName(msg)} of ${bytes} bytes to ${this.peerName}, over the ${MAX_MESSAGE_DATA_BYTES} one frame can carry`;
   }
 
   close(reason: string): void {
@@ -109,7 +134,7 @@ export class Channel {
       if (("hello" in frame && frame.hello) || ("proof" in frame && frame.proof) || ("welcome" in frame && frame.welcome)) return;
       if (!("batch" in frame) || !frame.batch) throw new Error("expected a batch");
     } catch (error) {
-      return this.close(`malformed frame from ${this.peerName}: ${(error as Error).message}`);
+      return this.close(`malformed frame from ${this.peerName}: ${shown((error as Error).message, 200)}`);
     }
     const seq = toNumber(frame.batch.seq);
     if (seq <= this.seenSeq) return;
@@ -127,21 +152,41 @@ export class Channel {
       return;
     }
     const id = msg.id;
+    if (this.serving >= MAX_CALLS_IN_SERVICE) {
+      return this.failed(msg, new RemoteError("EAGAIN", `${MAX_CALLS_IN_SERVICE} messages from ${this.peerName} already in service`));
+    }
     let result;
     try {
       result = this.handler(msg, this);
     } catch (error) {
-      if (id) this.replyError(id, error);
-      else process.emitWarning(`onebox: ${bodyName(msg)} from ${this.peerName} failed: ${(error as Error)?.message}`);
-      return;
+      return this.failed(msg, error);
     }
-    if (!id) return;
-    if (result instanceof Promise) result.then((body) => this.reply(id, body), (error: unknown) => this.replyError(id, error));
-    else this.reply(id, result);
+    if (!(result instanceof Promise)) return id ? this.reply(id, result) : undefined;
+    this.serving++;
+    result.then(
+      (body) => {
+        this.serving--;
+        if (id) this.reply(id, body);
+      },
+      (error: unknown) => {
+        this.serving--;
+        this.failed(msg, error);
+      },
+    );
+  }
+
+  /** A call's failure is its caller's answer; a cast's is logged and dropped. Neither ends the node. */
+  private failed(msg: Msg, error: unknown): void {
+    if (msg.id) return this.replyError(msg.id, error);
+    const e = errnoOf(error);
+    this.report(`${bodyName(msg)} from ${this.peerName} failed and was dropped: ${e.errno}: ${shown(e.detail, 200)}`);
   }
 
   private reply(id: number, body: Body | void): void {
-    this.cast({ ...(body ?? { empty: {} }), replyTo: id } as Msg);
+    const msg = { ...(body ?? { empty: {} }), replyTo: id } as Msg;
+    const oversize = this.oversize(msg);
+    if (oversize) return this.replyError(id, new RemoteError("EMSGSIZE", `the reply would be ${oversize}`));
+    this.cast(msg);
   }
 
   private replyError(id: number, error: unknown): void {

@@ -13,7 +13,7 @@ export interface SimFaults {
 const NO_FAULTS: SimFaults = { drop: 0, duplicate: 0, delayMs: [0, 1] };
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -40,6 +40,8 @@ class SimConn extends BufferedConn {
   private readonly random: () => number;
   private lastDelivery = 0;
   private readonly inFlight: { at: number; run: () => void }[] = [];
+  /** A delivery timer is set: one at a time, for the head of the queue. */
+  private waiting = false;
 
   constructor(net: SimNetwork, from: string, to: string, link: string) {
     super();
@@ -71,17 +73,33 @@ class SimConn extends BufferedConn {
 
   private enqueue(at: number, run: () => void): void {
     this.inFlight.push({ at, run });
-    if (this.inFlight.length === 1) this.net.schedule(at, () => this.deliver());
+    this.scheduleDelivery(this.inFlight[0]!.at);
+  }
+
+  private scheduleDelivery(at: number): void {
+    if (this.waiting) return;
+    this.waiting = true;
+    this.net.schedule(at, () => {
+      this.waiting = false;
+      this.deliver();
+    });
   }
 
   /**
    * Frames leave in the order sent: one timer for the head of the queue, because timers
-   * of different lengths set at different times may fire out of order.
+   * of different lengths set at different times may fire out of order. A held end's
+   * frames wait, in order, for resume().
    */
   private deliver(): void {
+    if (this.net.held(this.from, this.to)) return;
     const now = this.net.clock.now();
     while (this.inFlight.length > 0 && this.inFlight[0]!.at <= now + 1) this.inFlight.shift()!.run();
-    if (this.inFlight.length > 0) this.net.schedule(this.inFlight[0]!.at, () => this.deliver());
+    if (this.inFlight.length > 0) this.scheduleDelivery(this.inFlight[0]!.at);
+  }
+
+  /** Its host was released: deliver what waited. */
+  resume(): void {
+    if (this.inFlight.length > 0) this.scheduleDelivery(Math.max(this.net.clock.now(), this.inFlight[0]!.at));
   }
 
   close(reason: string): void {
@@ -110,6 +128,7 @@ export class SimNetwork {
   private readonly listeners = new Map<string, (conn: Conn) => void>();
   private readonly conns = new Set<SimConn>();
   private readonly cuts = new Set<string>();
+  private readonly holds = new Set<string>();
   private readonly timers = new Set<ClockTimer>();
   private links = 0;
 
@@ -159,6 +178,24 @@ export class SimNetwork {
 
   cut(from: string, to: string): boolean {
     return this.cuts.has(`${from}|${to}`);
+  }
+
+  /**
+   * A paused host (SIGSTOP): frames to and from it wait, in order, until release(), as
+   * TCP buffers them for a stopped process; nothing is lost. (Its own timers still run:
+   * the clock is shared.)
+   */
+  hold(name: string): void {
+    this.holds.add(name);
+  }
+
+  release(name: string): void {
+    this.holds.delete(name);
+    for (const conn of this.conns) if (conn.from === name || conn.to === name) conn.resume();
+  }
+
+  held(from: string, to: string): boolean {
+    return this.holds.has(from) || this.holds.has(to);
   }
 
   /** A host dies: its listener goes and its connections fall silent (no close is seen). */

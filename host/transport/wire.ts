@@ -12,7 +12,7 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 /** 64-bit fields arrive as Long (or number) and leave as number, string or bigint text. */
 type U64 = number | string | { toString(): string };
 
-export interface Hello { cluster: string; abiVersion: number; nonce: Uint8Array; name: string; proof?: Uint8Array }
+export interface Hello { cluster: string; abiVersion: number; nonce: Uint8Array; name: string; proof?: Uint8Array; nodeId?: number }
 export interface Member { id: number; name: string; url: string; state: MemberState; labels: Record<string, string>; load: number }
 export type MemberState = "alive" | "suspect" | "down";
 export interface Members { version: U64; members: Member[] }

@@ -32,6 +32,8 @@ export const EISDIR: i32 = 31;
 export const ELOOP: i32 = 32;
 /** too many open files in this process */
 export const EMFILE: i32 = 33;
+/** message larger than MAX_MESSAGE_BYTES */
+export const EMSGSIZE: i32 = 35;
 /** name or path too long */
 export const ENAMETOOLONG: i32 = 37;
 /** no such file, directory, module or name */
@@ -110,6 +112,8 @@ export const TIMEOUT_INFINITE: i32 = -1;
 export const WAIT_ANY: i32 = -1;
 /** tag of a monitor's down message (user tags are >= 0) */
 export const TAG_DOWN: i32 = -1;
+/** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
+export const MAX_MESSAGE_BYTES: i32 = 16777216;
 
 export const WAIT_STATUS_SIZE: i32 = 8;
 export const WAIT_STATUS_STATUS_OFFSET: i32 = 0;
@@ -167,7 +171,7 @@ export declare function sys_monitor(pid: i32): i32;
 @external("onebox", "demonitor")
 export declare function sys_demonitor(ref: i32): i32;
 
-/** Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. */
+/** Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued. */
 @external("onebox", "send")
 export declare function sys_send(pid: i32, tag: i32, data_ptr: usize, data_len: usize): i32;
 

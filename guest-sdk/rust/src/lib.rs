@@ -44,8 +44,12 @@ impl Errno {
     pub const EIO: Errno = Errno(29);
     /// is a directory
     pub const EISDIR: Errno = Errno(31);
+    /// a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow)
+    pub const ELOOP: Errno = Errno(32);
     /// too many open files in this process
     pub const EMFILE: Errno = Errno(33);
+    /// message larger than MAX_MESSAGE_BYTES
+    pub const EMSGSIZE: Errno = Errno(35);
     /// name or path too long
     pub const ENAMETOOLONG: Errno = Errno(37);
     /// no such file, directory, module or name
@@ -56,6 +60,8 @@ impl Errno {
     pub const ENOTDIR: Errno = Errno(54);
     /// directory not empty
     pub const ENOTEMPTY: Errno = Errno(55);
+    /// not a socket (no process is given sockets yet)
+    pub const ENOTSOCK: Errno = Errno(57);
     /// not supported
     pub const ENOTSUP: Errno = Errno(58);
     /// not permitted (e.g. unlocking a lock the caller does not hold)
@@ -66,6 +72,10 @@ impl Errno {
     pub const ESRCH: Errno = Errno(71);
     /// timed out
     pub const ETIMEDOUT: Errno = Errno(73);
+    /// rename or link across two nodes' exports
+    pub const EXDEV: Errno = Errno(75);
+    /// the descriptor lacks the WASI right the call needs, or a rights change would widen them
+    pub const ENOTCAPABLE: Errno = Errno(76);
 
     /// The errno's name, as the ABI spells it: "ESRCH".
     pub fn name(self) -> &'static str {
@@ -83,17 +93,22 @@ impl Errno {
             28 => "EINVAL",
             29 => "EIO",
             31 => "EISDIR",
+            32 => "ELOOP",
             33 => "EMFILE",
+            35 => "EMSGSIZE",
             37 => "ENAMETOOLONG",
             44 => "ENOENT",
             45 => "ENOEXEC",
             54 => "ENOTDIR",
             55 => "ENOTEMPTY",
+            57 => "ENOTSOCK",
             58 => "ENOTSUP",
             63 => "EPERM",
             70 => "ESPIPE",
             71 => "ESRCH",
             73 => "ETIMEDOUT",
+            75 => "EXDEV",
+            76 => "ENOTCAPABLE",
             _ => "unknown errno",
         }
     }
@@ -154,6 +169,12 @@ pub const O_TRUNC: i32 = 8;
 pub const O_APPEND: i32 = 16;
 /// with O_CREATE: fail with EEXIST if it exists
 pub const O_EXCL: i32 = 32;
+/// each write waits until its data is on disk
+pub const O_DSYNC: i32 = 64;
+/// each write waits until its data and metadata are on disk
+pub const O_SYNC: i32 = 128;
+/// a symbolic link as the last component is ELOOP
+pub const O_NOFOLLOW: i32 = 256;
 /// offset from the start
 pub const SEEK_SET: i32 = 0;
 /// offset from the current position
@@ -166,12 +187,16 @@ pub const KIND_FILE: i32 = 1;
 pub const KIND_DIR: i32 = 2;
 /// anything else
 pub const KIND_OTHER: i32 = 3;
+/// symbolic link (only where links are not followed: WASI's lstat and directory entries)
+pub const KIND_SYMLINK: i32 = 4;
 /// timeout_ms that never expires
 pub const TIMEOUT_INFINITE: i32 = -1;
 /// wait's pid: any child
 pub const WAIT_ANY: i32 = -1;
 /// tag of a monitor's down message (user tags are >= 0)
 pub const TAG_DOWN: i32 = -1;
+/// largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare
+pub const MAX_MESSAGE_BYTES: i32 = 16777216;
 
 /// written by wait
 #[repr(C)]
@@ -319,7 +344,7 @@ pub mod sys {
         /// Cancel a monitor; its down message will not be sent.
         pub fn demonitor(r#ref: i32) -> i32;
 
-        /// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent.
+        /// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued.
         pub fn send(pid: i32, tag: i32, data_ptr: *const u8, data_len: usize) -> i32;
 
         /// Take the oldest message whose tag is one of the `tags_count` i32 tags at `tags_ptr` (any tag when 0), waiting up to `timeout_ms` (0 polls, TIMEOUT_INFINITE waits forever). Writes recv_info. A message longer than `buf_len` stays queued: E2BIG, with its length in recv_info.len.
@@ -352,7 +377,7 @@ pub mod sys {
         /// Remove a file or an empty directory.
         pub fn unlink(path_ptr: *const u8, path_len: usize) -> i32;
 
-        /// Rename within one node's export.
+        /// Rename within one node's export (EXDEV across two).
         pub fn rename(from_ptr: *const u8, from_len: usize, to_ptr: *const u8, to_len: usize) -> i32;
 
         /// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.
@@ -425,7 +450,7 @@ pub fn demonitor(r#ref: i32) -> Result<(), Errno> {
     check(unsafe { sys::demonitor(r#ref) }).map(drop)
 }
 
-/// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent.
+/// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued.
 pub fn send(pid: i32, tag: i32, data: &[u8]) -> Result<(), Errno> {
     check(unsafe { sys::send(pid, tag, data.as_ptr(), data.len()) }).map(drop)
 }
@@ -480,7 +505,7 @@ pub fn unlink(path: &str) -> Result<(), Errno> {
     check(unsafe { sys::unlink(path.as_ptr(), path.len()) }).map(drop)
 }
 
-/// Rename within one node's export.
+/// Rename within one node's export (EXDEV across two).
 pub fn rename(from: &str, to: &str) -> Result<(), Errno> {
     check(unsafe { sys::rename(from.as_ptr(), from.len(), to.as_ptr(), to.len()) }).map(drop)
 }

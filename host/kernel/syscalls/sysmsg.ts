@@ -1,4 +1,4 @@
-import { LAYOUTS } from "../../../abi/abi.ts";
+import { FLAGS, LAYOUTS } from "../../../abi/abi.ts";
 import { fail, SysError } from "../errors.ts";
 import type { Message, TagFilter } from "../mailbox.ts";
 import type { Process } from "../process.ts";
@@ -30,10 +30,18 @@ export function takeMessage(proc: Process, index: number): Message {
   return message;
 }
 
+const MAX_MESSAGE_BYTES = FLAGS.limits.MAX_MESSAGE_BYTES.value;
+
+/** A message must fit one wire frame wherever it goes, so the limit is the same for a local send. */
+function checkMessageSize(bytes: number): void {
+  if (bytes > MAX_MESSAGE_BYTES) fail("EMSGSIZE", `${bytes} bytes, over MAX_MESSAGE_BYTES (${MAX_MESSAGE_BYTES})`);
+}
+
 /** The message calls without guest pointers, for both kinds of guest. */
 export const messageOps = {
   send(proc: Process, pid: number, tag: number, data: Uint8Array): void {
     if (tag < 0) fail("EINVAL", "tags below 0 are the system's");
+    checkMessageSize(data.byteLength);
     proc.kernel.send(proc.pid, pid, tag, data);
   },
 
@@ -69,6 +77,7 @@ export const messageOps = {
 
 export const messageCalls = {
   send(proc, pid, tag, dataPtr, dataLen) {
+    checkMessageSize(dataLen); // before copying it out of the guest
     messageOps.send(proc, pid, tag, proc.memory.copy(dataPtr, dataLen));
     return 0;
   },
