@@ -4,8 +4,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ABI_VERSION } from "../../abi/abi.ts";
 import { blockingWitCalls, WIT_IMPORT, WIT_START } from "../../abi/wit.ts";
-import { ModuleError, type ModuleLimits } from "./module-cache.ts";
-import { FUEL_GLOBAL_EXPORT, instrument, ModuleFormatError } from "./wasm/instrument.ts";
+import { instrumentFor, ModuleError, type ModuleLimits } from "./module-cache.ts";
+import { FUEL_GLOBAL_EXPORT } from "./wasm/instrument.ts";
 
 /** jco's instantiate for one component: core modules by file name, imports by interface. */
 export type JcoInstantiate = (
@@ -111,12 +111,7 @@ export async function loadComponent(hash: string, bytes: Uint8Array, limits: Mod
     if (exportsMemory(module)) {
       if (main) throw new ModuleError("component has more than one core module with its own memory; onebox runs components built by onebox build --component");
       checkImports(module);
-      try {
-        code = instrument(code, { fuelPerSlice: limits.fuelPerSlice, maxMemoryPages: limits.memoryPages }).bytes;
-      } catch (error) {
-        if (error instanceof ModuleFormatError) throw new ModuleError(error.message);
-        throw error;
-      }
+      code = instrumentFor(code, limits);
       module = main = await WebAssembly.compile(code as Uint8Array<ArrayBuffer>);
       if (!WebAssembly.Module.exports(module).some((e) => e.name === FUEL_GLOBAL_EXPORT)) throw new ModuleError("component has no code to run");
     }

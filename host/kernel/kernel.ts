@@ -17,8 +17,10 @@ import { after } from "./file-service.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
 
 export interface Limits {
-  /** Linear memory cap per process, in 64 KiB pages. */
+  /** Linear memory cap per process, in 64 KiB pages, summed over its memories. */
   readonly memoryPages: number;
+  /** Table cap per process, in elements, summed over its tables. */
+  readonly tableElements: number;
   /** Loop iterations and calls a process runs before it must let others run. */
   readonly fuelPerSlice: number;
   readonly openFiles: number;
@@ -26,7 +28,7 @@ export interface Limits {
   readonly mailbox: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { memoryPages: 1024, fuelPerSlice: 100_000, openFiles: 256, mailbox: 4096 };
+export const DEFAULT_LIMITS: Limits = { memoryPages: 1024, tableElements: 100_000, fuelPerSlice: 100_000, openFiles: 256, mailbox: 4096 };
 
 export interface KernelOptions {
   /** 1..2047, unique in the cluster: the high bits of every pid this node hands out. */

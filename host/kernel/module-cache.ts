@@ -22,6 +22,17 @@ export class ModuleError extends Error {}
 export interface ModuleLimits {
   readonly fuelPerSlice: number;
   readonly memoryPages: number;
+  readonly tableElements: number;
+}
+
+/** `bytes` instrumented for fuel and the caps (wasm/instrument.ts); ModuleError if it cannot be. */
+export function instrumentFor(bytes: Uint8Array, limits: ModuleLimits): Uint8Array {
+  try {
+    return instrument(bytes, { fuelPerSlice: limits.fuelPerSlice, maxMemoryPages: limits.memoryPages, maxTableElements: limits.tableElements }).bytes;
+  } catch (error) {
+    if (error instanceof ModuleFormatError) throw new ModuleError(error.message);
+    throw error;
+  }
 }
 
 function readAbiVersion(module: WebAssembly.Module): number | undefined {
@@ -110,13 +121,7 @@ export class ModuleCache {
       const component = await loadComponent(hash, bytes, this.limits);
       return { hash, bytes, module: component.main, imports: [], component };
     }
-    let instrumented: Uint8Array;
-    try {
-      instrumented = instrument(bytes, { fuelPerSlice: this.limits.fuelPerSlice, maxMemoryPages: this.limits.memoryPages }).bytes;
-    } catch (error) {
-      if (error instanceof ModuleFormatError) throw new ModuleError(error.message);
-      throw error;
-    }
+    const instrumented = instrumentFor(bytes, this.limits);
     let module: WebAssembly.Module;
     try {
       module = await WebAssembly.compile(instrumented as Uint8Array<ArrayBuffer>);

@@ -1,0 +1,144 @@
+// The instrumenter's bounds beyond loops: bulk instructions charged by size, memories
+// and tables capped as a sum, and GC types refused.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { instrument, ModuleFormatError, type InstrumentOptions } from "../host/kernel/wasm/instrument.ts";
+import { CHARGE_RATES } from "../host/kernel/wasm/charge.ts";
+import { bulkModule, connectYield, fuelOf, instantiate } from "./helpers/fuel.ts";
+import {
+  body, CODE, EXPORT, exportEntry, FUNC, FUNCREF, funcType, FUNCTION, I32, I32_CONST, I64, LOCAL_GET, MEMORY, MEMORY_FILL,
+  MEMORY_KIND, MISC, section, TABLE, TABLE_KIND, TYPE, vec, wasm,
+} from "./helpers/wasm-asm.ts";
+
+const options = (o: Partial<InstrumentOptions> = {}): InstrumentOptions => ({
+  fuelPerSlice: 1_000_000, maxMemoryPages: 16, maxTableElements: 1000, ...o,
+});
+const units = (rate: { mul: number; shift: number }, n: number) => Math.floor((n * rate.mul) / 2 ** rate.shift);
+
+type Bulk = Record<"fill" | "copy" | "grow" | "tfill", (n: number) => number>;
+
+function running(o: Partial<InstrumentOptions> = {}) {
+  const bytes = instrument(bulkModule(), options(o)).bytes;
+  assert.ok(WebAssembly.validate(bytes as BufferSource));
+  const instance = instantiate(bytes);
+  let yields = 0;
+  const fuel = fuelOf(instance);
+  const slice = options(o).fuelPerSlice;
+  connectYield(instance, () => {
+    yields++;
+    fuel.value = slice;
+  });
+  return { f: instance.exports as unknown as Bulk, fuel, yields: () => yields, instance };
+}
+
+test("bulk instructions are charged by their size operand, before they run", () => {
+  const { f, fuel } = running();
+  const cases: [keyof Bulk, number, number][] = [
+    ["fill", 100_000, units(CHARGE_RATES.memory, 100_000)],
+    ["copy", 60_000, units(CHARGE_RATES.memory, 60_000)],
+    ["tfill", 100, units(CHARGE_RATES.table, 100)],
+    ["grow", 300, units(CHARGE_RATES.tableGrow, 300)],
+  ];
+  for (const [name, n, charge] of cases) {
+    const before = fuel.value as number;
+    f[name](n);
+    assert.equal(before - (fuel.value as number), 1 + charge, `${name}(${n}): one for the call, ${charge} for the size`);
+  }
+});
+
+test("a charge above the fuel left yields once per slice owed before the instruction runs", () => {
+  const slice = 100;
+  const { f, fuel, yields, instance } = running({ fuelPerSlice: slice });
+  const memory = new Uint8Array((instance.exports.memory as WebAssembly.Memory).buffer);
+  const n = 16 * 1000; // 1000 units
+  f.fill(n);
+  // 99 left after the call's unit: 1000 - 99 owed, 100 per slice, so 10 yields; 100 - 1 left.
+  assert.equal(yields(), 10);
+  assert.equal(fuel.value, 99);
+  assert.equal(memory[n - 1], 7);
+  assert.equal(memory[n], 0);
+});
+
+test("a size beyond the cap costs what the cap would, then fails as the spec says", () => {
+  const { f, fuel, yields } = running({ maxMemoryPages: 4, maxTableElements: 150 });
+  let before = fuel.value as number;
+  assert.throws(() => f.fill(0xffffffff), WebAssembly.RuntimeError);
+  assert.equal(before - (fuel.value as number), 1 + units(CHARGE_RATES.memory, 4 * 65536));
+  before = fuel.value as number;
+  assert.equal(f.grow(-1), -1, "table.grow past the cap returns -1");
+  assert.equal(before - (fuel.value as number), 1 + units(CHARGE_RATES.tableGrow, 150));
+  assert.equal(f.grow(50), 100, "up to the cap it grows");
+  assert.equal(f.grow(1), -1);
+  assert.equal(yields(), 0);
+});
+
+test("memory64 sizes are charged as i64", () => {
+  const module = wasm(
+    section(TYPE, [funcType([I64], [])]),
+    section(FUNCTION, [[0]]),
+    section(MEMORY, [[0x04, 1]]),
+    section(EXPORT, [exportEntry("fill", FUNC, 0)]),
+    section(CODE, [body([], [0x42, 0, I32_CONST, 0, LOCAL_GET, 0, MISC, MEMORY_FILL, 0])]),
+  );
+  assert.ok(WebAssembly.validate(module as BufferSource));
+  const instance = instantiate(instrument(module, options()).bytes);
+  const fuel = fuelOf(instance);
+  (instance.exports.fill as (n: bigint) => void)(32_000n);
+  assert.equal(1_000_000 - (fuel.value as number), 1 + units(CHARGE_RATES.memory, 32_000));
+});
+
+/** The most each of `count` tables (or memories) can grow to, by growing until it fails. */
+function maxima(bytes: Uint8Array, kind: "table" | "memory", count: number): number[] {
+  const exports = instantiate(bytes).exports;
+  return Array.from({ length: count }, (_, i) => {
+    const thing = exports[`${kind}${i}`] as WebAssembly.Table | WebAssembly.Memory;
+    for (;;) {
+      try {
+        thing.grow(1);
+      } catch {
+        return thing instanceof WebAssembly.Table ? thing.length : thing.buffer.byteLength / 65536;
+      }
+    }
+  });
+}
+
+test("tables are capped as a sum: each keeps its minimum and shares the rest", () => {
+  const module = wasm(
+    section(TABLE, [[FUNCREF, 0x00, 10], [FUNCREF, 0x01, 20, 25], [FUNCREF, 0x00, 0]]),
+    section(EXPORT, [0, 1, 2].map((i) => exportEntry(`table${i}`, TABLE_KIND, i))),
+  );
+  const capped = instrument(module, options({ maxTableElements: 100 })).bytes;
+  // (100 - 30) / 3 = 23 each on top of its minimum; the second's own maximum is lower.
+  assert.deepEqual(maxima(capped, "table", 3), [33, 25, 23]);
+  assert.throws(() => instrument(module, options({ maxTableElements: 29 })), (e: unknown) =>
+    e instanceof ModuleFormatError && e.message === "module's 3 tables need 30 table elements at start together; the limit is 29");
+});
+
+test("memories are capped as a sum: eight memories share one cap", () => {
+  const module = wasm(
+    section(MEMORY, new Array(8).fill([0x00, 0])),
+    section(EXPORT, [...Array(8).keys()].map((i) => exportEntry(`memory${i}`, MEMORY_KIND, i))),
+  );
+  const pages = maxima(instrument(module, options({ maxMemoryPages: 80 })).bytes, "memory", 8);
+  assert.deepEqual(pages, new Array(8).fill(10));
+  const wide = wasm(section(MEMORY, [[0x00, 9], [0x00, 9]]));
+  assert.throws(() => instrument(wide, options({ maxMemoryPages: 16 })), /module's 2 memories need 18 pages of memory at start together; the limit is 16$/);
+});
+
+test("GC struct and array types are refused at load with one line", () => {
+  const STRUCT = 0x5f, ARRAY = 0x5e, REC = 0x4e;
+  const cases: [number[], RegExp][] = [
+    [[STRUCT, ...vec([[I32, 0x01]])], /^type 0 at offset \d+ is a GC struct type: onebox refuses the GC proposal/],
+    [[ARRAY, I32, 0x01], /^type 0 at offset \d+ is a GC array type/],
+    [[REC, ...vec([funcType([], []), [ARRAY, 0x78, 0x01]])], /^type 1 at offset \d+ is a GC array type/],
+  ];
+  for (const [type, message] of cases) {
+    const module = wasm(section(TYPE, [type]));
+    assert.throws(() => instrument(module, options()), (e: unknown) => {
+      assert.ok(e instanceof ModuleFormatError);
+      assert.match(e.message, message);
+      assert.doesNotMatch(e.message, /\n/);
+      return true;
+    });
+  }
+});
