@@ -2,7 +2,7 @@
 // and tables capped as a sum, and GC types refused.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { instrument, ModuleFormatError, type InstrumentOptions } from "../host/kernel/wasm/instrument.ts";
+import { instrument, ModuleFormatError, type Instrumented, type InstrumentOptions } from "../host/kernel/wasm/instrument.ts";
 import { CHARGE_RATES } from "../host/kernel/wasm/charge.ts";
 import { bulkModule, connectYield, fuelOf, instantiate } from "./helpers/fuel.ts";
 import {
@@ -18,9 +18,9 @@ const units = (rate: { mul: number; shift: number }, n: number) => Math.floor((n
 type Bulk = Record<"fill" | "copy" | "grow" | "tfill", (n: number) => number>;
 
 function running(o: Partial<InstrumentOptions> = {}) {
-  const bytes = instrument(bulkModule(), options(o)).bytes;
-  assert.ok(WebAssembly.validate(bytes as BufferSource));
-  const instance = instantiate(bytes);
+  const code = instrument(bulkModule(), options(o));
+  assert.ok(WebAssembly.validate(code.bytes as BufferSource));
+  const instance = instantiate(code);
   let yields = 0;
   const fuel = fuelOf(instance);
   const slice = options(o).fuelPerSlice;
@@ -81,15 +81,15 @@ test("memory64 sizes are charged as i64", () => {
     section(CODE, [body([], [0x42, 0, I32_CONST, 0, LOCAL_GET, 0, MISC, MEMORY_FILL, 0])]),
   );
   assert.ok(WebAssembly.validate(module as BufferSource));
-  const instance = instantiate(instrument(module, options()).bytes);
+  const instance = instantiate(instrument(module, options()));
   const fuel = fuelOf(instance);
   (instance.exports.fill as (n: bigint) => void)(32_000n);
   assert.equal(1_000_000 - (fuel.value as number), 1 + units(CHARGE_RATES.memory, 32_000));
 });
 
 /** The most each of `count` tables (or memories) can grow to, by growing until it fails. */
-function maxima(bytes: Uint8Array, kind: "table" | "memory", count: number): number[] {
-  const exports = instantiate(bytes).exports;
+function maxima(code: Instrumented, kind: "table" | "memory", count: number): number[] {
+  const exports = instantiate(code).exports;
   return Array.from({ length: count }, (_, i) => {
     const thing = exports[`${kind}${i}`] as WebAssembly.Table | WebAssembly.Memory;
     for (;;) {
@@ -107,7 +107,7 @@ test("tables are capped as a sum: each keeps its minimum and shares the rest", (
     section(TABLE, [[FUNCREF, 0x00, 10], [FUNCREF, 0x01, 20, 25], [FUNCREF, 0x00, 0]]),
     section(EXPORT, [0, 1, 2].map((i) => exportEntry(`table${i}`, TABLE_KIND, i))),
   );
-  const capped = instrument(module, options({ maxTableElements: 100 })).bytes;
+  const capped = instrument(module, options({ maxTableElements: 100 }));
   // (100 - 30) / 3 = 23 each on top of its minimum; the second's own maximum is lower.
   assert.deepEqual(maxima(capped, "table", 3), [33, 25, 23]);
   assert.throws(() => instrument(module, options({ maxTableElements: 29 })), (e: unknown) =>
@@ -119,7 +119,7 @@ test("memories are capped as a sum: eight memories share one cap", () => {
     section(MEMORY, new Array(8).fill([0x00, 0])),
     section(EXPORT, [...Array(8).keys()].map((i) => exportEntry(`memory${i}`, MEMORY_KIND, i))),
   );
-  const pages = maxima(instrument(module, options({ maxMemoryPages: 80 })).bytes, "memory", 8);
+  const pages = maxima(instrument(module, options({ maxMemoryPages: 80 })), "memory", 8);
   assert.deepEqual(pages, new Array(8).fill(10));
   const wide = wasm(section(MEMORY, [[0x00, 9], [0x00, 9]]));
   assert.throws(() => instrument(wide, options({ maxMemoryPages: 16 })), /module's 2 memories need 18 pages of memory at start together; the limit is 16$/);

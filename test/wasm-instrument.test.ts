@@ -5,8 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, ModuleFormatError } from "../host/kernel/wasm/instrument.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, MEMORY_IMPORT_MODULE, ModuleFormatError, type Instrumented } from "../host/kernel/wasm/instrument.ts";
 import { bulkModule, connectYield, fuelOf, instantiate } from "./helpers/fuel.ts";
+import { createMemories, MemoryCapError } from "../host/kernel/process-memory.ts";
 
 import {
   uleb, sleb, str, vec, rawSection, section, wasm, funcType, body, exportEntry, TYPE, IMPORT, FUNCTION, TABLE, MEMORY, GLOBAL, EXPORT, ELEM, CODE, TAG, FUNC, TABLE_KIND, MEMORY_KIND, GLOBAL_KIND, I32, I64, FUNCREF, EMPTY, UNREACHABLE, NOP, BLOCK, LOOP, IF, END, BR, BR_IF, BR_TABLE, RETURN, CALL_INDIRECT, DROP, LOCAL_GET, LOCAL_SET, LOCAL_TEE, GLOBAL_GET, GLOBAL_SET, I32_CONST, I64_CONST, F32_CONST, F64_CONST, I32_EQZ, I32_LE_U, I32_ADD, I32_SUB, I32_MUL, I32_AND, I32_SHR_U,
@@ -159,7 +160,7 @@ test("the sample module validates before and after, with indices preserved", () 
   // one check per function entry (8) and per loop (7).
   assert.equal(countSnippets(out.bytes, 4, 2, 2), 15);
 
-  const instance = instantiate(out.bytes, sampleImports());
+  const instance = instantiate(out, sampleImports());
   const kinds = Object.fromEntries(WebAssembly.Module.exports(new WebAssembly.Module(out.bytes as BufferSource)).map((e) => [e.name, e.kind]));
   assert.equal(kinds[FUEL_GLOBAL_EXPORT], "global");
   assert.equal(kinds[FUEL_TABLE_EXPORT], "table");
@@ -171,7 +172,7 @@ test("instrumented functions return the same results, even when fuel runs out co
   const original = sampleModule();
   const plain = instantiate(original, sampleImports()).exports as Exports;
   const fuelPerSlice = 3;
-  const instance = instantiate(instrument(original, { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }).bytes, sampleImports());
+  const instance = instantiate(instrument(original, { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }), sampleImports());
   let yields = 0;
   connectYield(instance, () => {
     yields++;
@@ -201,7 +202,7 @@ test("instrumented functions return the same results, even when fuel runs out co
 
 test("fuel drops by exactly one per function entry and per loop iteration", () => {
   const start = 1_000_000;
-  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice: start, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }).bytes, sampleImports());
+  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice: start, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }), sampleImports());
   const fuel = fuelOf(instance);
   const f = instance.exports as Exports;
   const spent = (run: () => void) => {
@@ -221,7 +222,7 @@ test("fuel drops by exactly one per function entry and per loop iteration", () =
 
 test("an endless loop calls the fuel table's slot 0 every fuelPerSlice units", () => {
   const fuelPerSlice = 1000;
-  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }).bytes, sampleImports());
+  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }), sampleImports());
   const f = instance.exports as Exports;
   const itersAtYield: number[] = [];
   connectYield(instance, () => {
@@ -237,7 +238,7 @@ test("an endless loop calls the fuel table's slot 0 every fuelPerSlice units", (
 
 test("JSPI: a looping guest yields to the event loop and can be stopped by rejecting", async () => {
   const fuelPerSlice = 10_000;
-  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }).bytes, sampleImports());
+  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }), sampleImports());
   const f = instance.exports as Exports;
   let stop = false;
   let yields = 0;
@@ -410,8 +411,8 @@ function memoryModule(limits: number[], code = true): Uint8Array {
   );
 }
 
-function pagesAllowed(bytes: Uint8Array): number {
-  const memory = instantiate(bytes).exports.memory as WebAssembly.Memory;
+function pagesAllowed(code: Instrumented): number {
+  const memory = instantiate(code).exports.memory as WebAssembly.Memory;
   let pages = memory.buffer.byteLength / 65536;
   while (pages < 70000) {
     try {
@@ -426,17 +427,34 @@ function pagesAllowed(bytes: Uint8Array): number {
 
 test("memory cap: a missing maximum is added, a larger one lowered, a smaller one kept", () => {
   const cap = { fuelPerSlice: 100, maxMemoryPages: 10, maxTableElements: 100_000 };
-  assert.equal(pagesAllowed(instrument(memoryModule([0x00, 1]), cap).bytes), 10);
-  assert.equal(pagesAllowed(instrument(memoryModule([0x01, 1, 100]), cap).bytes), 10);
-  assert.equal(pagesAllowed(instrument(memoryModule([0x01, 1, 5]), cap).bytes), 5);
+  assert.equal(pagesAllowed(instrument(memoryModule([0x00, 1]), cap)), 10);
+  assert.equal(pagesAllowed(instrument(memoryModule([0x01, 1, 100]), cap)), 10);
+  assert.equal(pagesAllowed(instrument(memoryModule([0x01, 1, 5]), cap)), 5);
   // Without a code section only the memory changes.
-  const noCode = instrument(memoryModule([0x00, 2], false), cap).bytes;
+  const noCode = instrument(memoryModule([0x00, 2], false), cap);
   assert.equal(pagesAllowed(noCode), 10);
-  assert.deepEqual(WebAssembly.Module.exports(new WebAssembly.Module(noCode as BufferSource)).map((e) => e.name), ["memory"]);
+  assert.deepEqual(WebAssembly.Module.exports(new WebAssembly.Module(noCode.bytes as BufferSource)).map((e) => e.name), ["memory"]);
   // Shared memory keeps its flag.
-  const shared = instantiate(instrument(memoryModule([0x03, 1, 50]), cap).bytes).exports.memory as WebAssembly.Memory;
+  const shared = instantiate(instrument(memoryModule([0x03, 1, 50]), cap)).exports.memory as WebAssembly.Memory;
   assert.ok(shared.buffer instanceof SharedArrayBuffer);
   assert.throws(() => shared.grow(10));
+});
+
+test("memory cap: defined memories become imports the host creates, so one compiled module serves any cap", () => {
+  const out = instrument(memoryModule([0x01, 2, 100]), { fuelPerSlice: 100, maxMemoryPages: 50, maxTableElements: 100_000 });
+  const module = new WebAssembly.Module(out.bytes as BufferSource);
+  assert.deepEqual(WebAssembly.Module.imports(module), [{ module: MEMORY_IMPORT_MODULE, name: "0", kind: "memory" }]);
+  assert.deepEqual(out.memories, [{ name: "0", min: 2, max: 50, shared: false, is64: false }]);
+  for (const cap of [2, 7, 50]) {
+    const memory = new WebAssembly.Instance(module, createMemories(out.memories, cap)).exports.memory as WebAssembly.Memory;
+    assert.throws(() => memory.grow(cap - 1));
+    if (cap > 2) memory.grow(cap - 2);
+    assert.equal(memory.buffer.byteLength, cap * 65536);
+  }
+  // Beyond what the module declares (the node's cap) the host cannot go.
+  const wide = new WebAssembly.Instance(module, createMemories(out.memories, 80)).exports.memory as WebAssembly.Memory;
+  assert.throws(() => wide.grow(49));
+  assert.throws(() => createMemories(out.memories, 1), (e: unknown) => e instanceof MemoryCapError && /needs 2 pages/.test(e.message));
 });
 
 test("memory cap: memory64 limits are capped too", () => {
@@ -448,7 +466,7 @@ test("memory cap: memory64 limits are capped too", () => {
     section(CODE, [body([], [LOCAL_GET, 0, 0x40, 0])]),
   );
   assert.ok(WebAssembly.validate(module as BufferSource));
-  const grow = instantiate(instrument(module, { fuelPerSlice: 100, maxMemoryPages: 4, maxTableElements: 100_000 }).bytes).exports.grow as (n: bigint) => bigint;
+  const grow = instantiate(instrument(module, { fuelPerSlice: 100, maxMemoryPages: 4, maxTableElements: 100_000 })).exports.grow as (n: bigint) => bigint;
   assert.equal(grow(4n), -1n);
   assert.equal(grow(3n), 1n);
   assert.throws(() => instrument(wasm(section(MEMORY, [[0x04, 9]])), { fuelPerSlice: 1, maxMemoryPages: 4, maxTableElements: 100_000 }), /needs 9 pages/);
@@ -601,8 +619,8 @@ test("AssemblyScript modules (-O3 and debug) stay valid and behave the same", as
     );
     for (const name of Object.keys(builds)) {
       const original = new Uint8Array(readFileSync(join(dir, `${name}.wasm`)));
-      const out = instrument(original, { fuelPerSlice: 50, maxMemoryPages: 64, maxTableElements: 100_000 }).bytes;
-      assert.ok(WebAssembly.validate(out as BufferSource), `${name} output validates`);
+      const out = instrument(original, { fuelPerSlice: 50, maxMemoryPages: 64, maxTableElements: 100_000 });
+      assert.ok(WebAssembly.validate(out.bytes as BufferSource), `${name} output validates`);
       const imports = { env: { abort: () => { throw new Error("abort"); } } };
       const plain = instantiate(original, imports).exports as Record<string, Fn>;
       const instance = instantiate(out, imports);

@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { ABI_VERSION } from "../../abi/abi.ts";
 import { blockingWitCalls, WIT_IMPORT, WIT_START } from "../../abi/wit.ts";
 import { instrumentFor, ModuleError, type ModuleLimits } from "./module-cache.ts";
-import { FUEL_GLOBAL_EXPORT } from "./wasm/instrument.ts";
+import { FUEL_GLOBAL_EXPORT, type MemoryImport } from "./wasm/instrument.ts";
 
 /** jco's instantiate for one component: core modules by file name, imports by interface. */
 export type JcoInstantiate = (
@@ -20,6 +20,8 @@ export interface ComponentCode {
   readonly coreModules: ReadonlyMap<string, WebAssembly.Module>;
   /** The guest's own code (the one with its memory): instrumented for fuel and the memory cap. */
   readonly main: WebAssembly.Module;
+  /** main's memories, imported (see MemoryImport). */
+  readonly memories: readonly MemoryImport[];
 }
 
 const NAME = "guest";
@@ -105,18 +107,21 @@ export async function loadComponent(hash: string, bytes: Uint8Array, limits: Mod
   const glue = (await import(pathToFileURL(path.join(dir, GLUE)).href)) as { instantiate: JcoInstantiate };
   const coreModules = new Map<string, WebAssembly.Module>();
   let main: WebAssembly.Module | undefined;
+  let memories: readonly MemoryImport[] = [];
   for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(".wasm"))) {
     let code: Uint8Array = fs.readFileSync(path.join(dir, name));
     let module = await WebAssembly.compile(code as Uint8Array<ArrayBuffer>);
     if (exportsMemory(module)) {
       if (main) throw new ModuleError("component has more than one core module with its own memory; onebox runs components built by onebox build --component");
       checkImports(module);
-      code = instrumentFor(code, limits);
+      const instrumented = instrumentFor(code, limits);
+      code = instrumented.bytes;
+      memories = instrumented.memories;
       module = main = await WebAssembly.compile(code as Uint8Array<ArrayBuffer>);
       if (!WebAssembly.Module.exports(module).some((e) => e.name === FUEL_GLOBAL_EXPORT)) throw new ModuleError("component has no code to run");
     }
     coreModules.set(name, module);
   }
   if (!main) throw new ModuleError("component has no core module with a memory");
-  return { instantiate: glue.instantiate, coreModules, main };
+  return { instantiate: glue.instantiate, coreModules, main, memories };
 }

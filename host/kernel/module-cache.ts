@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { ABI_SECTION, ABI_VERSION, findSyscall, MODULE_ONEBOX } from "../../abi/abi.ts";
 import { isComponent, loadComponent, type ComponentCode } from "./component-loader.ts";
-import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, ModuleFormatError } from "./wasm/instrument.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, MEMORY_IMPORT_MODULE, ModuleFormatError, type Instrumented, type MemoryImport } from "./wasm/instrument.ts";
 
 /** A module that passed every check, compiled once and shared by all its processes. */
 export interface LoadedModule {
@@ -12,6 +12,8 @@ export interface LoadedModule {
   readonly module: WebAssembly.Module;
   /** ABI imports of a core module; a component's are its WIT imports, so none here. */
   readonly imports: readonly WebAssembly.ModuleImportDescriptor[];
+  /** Its memories, which the kernel creates for each process under the process's cap. */
+  readonly memories: readonly MemoryImport[];
   /** Set for a component guest (see component-loader.ts). */
   readonly component?: ComponentCode;
 }
@@ -21,14 +23,15 @@ export class ModuleError extends Error {}
 
 export interface ModuleLimits {
   readonly fuelPerSlice: number;
-  readonly memoryPages: number;
+  /** The most memory any process on the node may have: what the module declares. */
+  readonly maxMemoryPages: number;
   readonly tableElements: number;
 }
 
 /** `bytes` instrumented for fuel and the caps (wasm/instrument.ts); ModuleError if it cannot be. */
-export function instrumentFor(bytes: Uint8Array, limits: ModuleLimits): Uint8Array {
+export function instrumentFor(bytes: Uint8Array, limits: ModuleLimits): Instrumented {
   try {
-    return instrument(bytes, { fuelPerSlice: limits.fuelPerSlice, maxMemoryPages: limits.memoryPages, maxTableElements: limits.tableElements }).bytes;
+    return instrument(bytes, { fuelPerSlice: limits.fuelPerSlice, maxMemoryPages: limits.maxMemoryPages, maxTableElements: limits.tableElements });
   } catch (error) {
     if (error instanceof ModuleFormatError) throw new ModuleError(error.message);
     throw error;
@@ -47,8 +50,9 @@ function readAbiVersion(module: WebAssembly.Module): number | undefined {
   throw new ModuleError(`malformed ${ABI_SECTION} section`);
 }
 
+/** The module's ABI imports; the instrumenter's memory imports are the kernel's to give, not calls. */
 function checkImports(module: WebAssembly.Module): WebAssembly.ModuleImportDescriptor[] {
-  const imports = WebAssembly.Module.imports(module);
+  const imports = WebAssembly.Module.imports(module).filter((imp) => imp.module !== MEMORY_IMPORT_MODULE);
   const unknown = imports.filter((imp) => imp.kind !== "function" || !findSyscall(imp.module, imp.name));
   if (unknown.length > 0) {
     const names = unknown.map((imp) => `${imp.module}.${imp.name} (${imp.kind})`).join(", ");
@@ -119,9 +123,9 @@ export class ModuleCache {
   private async compile(hash: string, bytes: Uint8Array): Promise<LoadedModule> {
     if (isComponent(bytes)) {
       const component = await loadComponent(hash, bytes, this.limits);
-      return { hash, bytes, module: component.main, imports: [], component };
+      return { hash, bytes, module: component.main, imports: [], memories: component.memories, component };
     }
-    const instrumented = instrumentFor(bytes, this.limits);
+    const { bytes: instrumented, memories } = instrumentFor(bytes, this.limits);
     let module: WebAssembly.Module;
     try {
       module = await WebAssembly.compile(instrumented as Uint8Array<ArrayBuffer>);
@@ -130,6 +134,6 @@ export class ModuleCache {
     }
     const imports = checkImports(module);
     checkExports(module);
-    return { hash, bytes, module, imports };
+    return { hash, bytes, module, imports, memories };
   }
 }

@@ -1,6 +1,7 @@
 // Running instrumented modules in a test without a kernel: the fuel table's slot 0 wired to a function.
 import { fuelTrampolineBytes } from "../../host/kernel/wasm/fuel-trampoline.ts";
-import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "../../host/kernel/wasm/instrument.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, type Instrumented } from "../../host/kernel/wasm/instrument.ts";
+import { createMemories } from "../../host/kernel/process-memory.ts";
 import {
   body, CODE, EXPORT, exportEntry, FUNC, FUNCREF, funcType, FUNCTION, I32, I32_CONST, LOCAL_GET, MEMORY, MEMORY_COPY, MEMORY_FILL, MEMORY_KIND,
   MISC, REF_NULL, section, TABLE, TABLE_FILL, TABLE_GROW, TABLE_KIND, TYPE, wasm,
@@ -18,8 +19,10 @@ export function fuelOf(instance: WebAssembly.Instance): WebAssembly.Global {
   return instance.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
 }
 
-export function instantiate(bytes: Uint8Array, imports: WebAssembly.Imports = {}): WebAssembly.Instance {
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), imports);
+/** An instance of plain bytes, or of an instrumented module with its memories as the kernel would make them (uncapped). */
+export function instantiate(code: Uint8Array | Instrumented, imports: WebAssembly.Imports = {}): WebAssembly.Instance {
+  if (code instanceof Uint8Array) return new WebAssembly.Instance(new WebAssembly.Module(code as BufferSource), imports);
+  return new WebAssembly.Instance(new WebAssembly.Module(code.bytes as BufferSource), { ...imports, ...createMemories(code.memories, Infinity) });
 }
 
 /** fill(n), copy(n), grow(n), tfill(n): one bulk instruction each, no loop; memory 2 pages, table 100 entries. */

@@ -12,6 +12,7 @@
 
 import { ByteWriter, DecodeError, Reader, ulebSize } from "./leb.ts";
 import { instructionEnd, skipValType, visitCode } from "./instructions.ts";
+import { minimaOf, shareCap } from "./caps.ts";
 import { chargeFunctionBody, chargeFunctionType, chargeKindOf, CHARGE_KINDS } from "./charge.ts";
 
 export interface InstrumentOptions {
@@ -26,7 +27,25 @@ export interface Instrumented {
   bytes: Uint8Array;
   fuelGlobalExport: string;
   fuelTableExport: string;
+  /** The module's defined memories, now imported from MEMORY_IMPORT_MODULE, in index order. */
+  memories: MemoryImport[];
 }
+
+/**
+ * A defined memory turned into an import, so the host creates it with each process's
+ * own cap while the compiled module is shared. `max` is what the module declares, the
+ * node's cap shared among its memories; the host may give less.
+ */
+export interface MemoryImport {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly shared: boolean;
+  readonly is64: boolean;
+}
+
+/** The import module the instrumenter's memory imports come from. */
+export const MEMORY_IMPORT_MODULE = "onebox_memory";
 
 /** The input is malformed or uses something the instrumenter does not support. */
 export class ModuleFormatError extends Error {}
@@ -35,6 +54,7 @@ export const FUEL_GLOBAL_EXPORT = "onebox_fuel";
 export const FUEL_TABLE_EXPORT = "onebox_fuel_table";
 
 const GLOBAL_NAME = new TextEncoder().encode(FUEL_GLOBAL_EXPORT);
+const MEMORY_MODULE_NAME = new TextEncoder().encode(MEMORY_IMPORT_MODULE);
 const TABLE_NAME = new TextEncoder().encode(FUEL_TABLE_EXPORT);
 
 const TYPE = 1;
@@ -92,7 +112,8 @@ interface CodePlan {
 export function instrument(bytes: Uint8Array, opts: InstrumentOptions): Instrumented {
   checkOptions(opts);
   try {
-    return { bytes: rewrite(bytes, opts), fuelGlobalExport: FUEL_GLOBAL_EXPORT, fuelTableExport: FUEL_TABLE_EXPORT };
+    const { bytes: out, memories } = rewrite(bytes, opts);
+    return { bytes: out, fuelGlobalExport: FUEL_GLOBAL_EXPORT, fuelTableExport: FUEL_TABLE_EXPORT, memories };
   } catch (e) {
     if (e instanceof DecodeError) throw new ModuleFormatError(e.message);
     throw e;
@@ -112,7 +133,7 @@ function checkOptions(opts: InstrumentOptions): void {
   }
 }
 
-function rewrite(input: Uint8Array, opts: InstrumentOptions): Uint8Array {
+function rewrite(input: Uint8Array, opts: InstrumentOptions): { bytes: Uint8Array; memories: MemoryImport[] } {
   // A plain view, so subarray() on a Buffer or other subclass stays cheap.
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   checkHeader(bytes);
@@ -125,12 +146,20 @@ function rewrite(input: Uint8Array, opts: InstrumentOptions): Uint8Array {
   const imported = scanImports(bytes, byId[IMPORT]);
   const memories = readLimitsSection(bytes, byId[MEMORY], "memory");
   const tables = readLimitsSection(bytes, byId[TABLE], "table");
-  // Sections whose entries are replaced, by id.
+  // Sections whose entries are replaced, by id (an empty one is left out).
   const replaced = new Map<number, Vec>();
-  if (memories) replaced.set(MEMORY, capLimits(memories, opts.maxMemoryPages, "memory", "pages of memory"));
-  if (tables) replaced.set(TABLE, capLimits(tables, opts.maxTableElements, "table", "table elements"));
+  // Entries appended to a section, which is created when the module lacks it; in section order.
+  const additions: { id: number; vec: Vec }[] = [];
+  let memoryImports: MemoryImport[] = [];
+  if (memories) {
+    const { vec, imports } = memoriesAsImports(memories, opts.maxMemoryPages);
+    memoryImports = imports;
+    additions.push({ id: IMPORT, vec });
+    replaced.set(MEMORY, { count: 0, entries: new Uint8Array(0) });
+  }
+  if (tables) replaced.set(TABLE, cappedTables(tables, opts.maxTableElements));
 
-  if (!code) return writeModule(bytes, sections, replaced, [], undefined);
+  if (!code) return { bytes: writeModule(bytes, sections, replaced, additions, undefined), memories: memoryImports };
 
   const memory64 = [...imported.memory64, ...(memories?.map((m) => m.is64) ?? [])];
   const table64 = [...imported.table64, ...(tables?.map((t) => t.is64) ?? [])];
@@ -176,15 +205,13 @@ function rewrite(input: Uint8Array, opts: InstrumentOptions): Uint8Array {
   const functionEntries = new ByteWriter(8);
   for (const t of chargeTypes) functionEntries.uleb(t);
 
-  // Entries appended to a section, which is created when the module lacks it; in section order.
-  const additions: { id: number; vec: Vec }[] = [];
-  if (newTypes.length > 0) additions.push({ id: TYPE, vec: { count: newTypes.length, entries: concat(newTypes) } });
+  if (newTypes.length > 0) additions.unshift({ id: TYPE, vec: { count: newTypes.length, entries: concat(newTypes) } });
   if (usedKinds.length > 0) additions.push({ id: FUNCTION, vec: { count: usedKinds.length, entries: functionEntries.bytes() } });
   additions.push({ id: TABLE, vec: { count: 1, entries: FUEL_TABLE } });
   additions.push({ id: GLOBAL, vec: { count: 1, entries: globalEntry.bytes() } });
   additions.push({ id: EXPORT, vec: { count: 2, entries: fuelExports.bytes() } });
 
-  return writeModule(bytes, sections, replaced, additions, { section: code, plan, snippets, bodies });
+  return { bytes: writeModule(bytes, sections, replaced, additions, { section: code, plan, snippets, bodies }), memories: memoryImports };
 }
 
 const key = (encoded: Uint8Array): string => encoded.join(",");
@@ -224,13 +251,15 @@ function writeModule(
     const own = replaced.get(s.id);
     if (s === code?.section) {
       writeCodeSection(w, bytes, code);
+    } else if (own?.count === 0 && !added) {
+      // Emptied (the memories, now imported): left out.
     } else if (own || added) {
       writeVecSection(w, s.id, own ?? originalEntries(bytes, s), added);
     } else {
       w.copy(bytes, s.headerStart, s.end);
     }
   }
-  // Every addition orders before the code section, which this path always has.
+  // Every addition orders before a section that caused it (memory, code).
   if (next < additions.length) throw new Error("instrument: an addition was left unwritten");
   return w.bytes();
 }
@@ -445,35 +474,62 @@ function skipConstExpr(bytes: Uint8Array, r: Reader): void {
 }
 
 /**
- * Caps the defined memories (or tables) so their maxima sum to at most `cap`:
- * each keeps its minimum and gets an equal share of what the minima leave, or its
- * own smaller maximum. A module whose minima alone exceed the cap is refused.
+ * The maxima of the defined memories (or tables) under `cap`, summed (caps.ts), and
+ * within their index space. A module whose minima alone exceed the cap is refused.
  */
-function capLimits(entries: Limited[], cap: number, what: "memory" | "table", unit: string): Vec {
-  const needed = entries.reduce((sum, e) => sum + e.min, 0);
-  if (needed > cap) {
+function cappedMaxima(entries: Limited[], cap: number, what: "memory" | "table", unit: string): number[] {
+  const maxima = shareCap(entries, cap);
+  if (!maxima) {
+    const needed = minimaOf(entries);
     throw new ModuleFormatError(
       entries.length === 1
         ? `module needs ${needed} ${unit} at start; the limit is ${cap}`
         : `module's ${entries.length} ${what === "memory" ? "memories" : "tables"} need ${needed} ${unit} at start together; the limit is ${cap}`,
     );
   }
-  const share = entries.length > 0 ? Math.floor((cap - needed) / entries.length) : 0;
-  const w = new ByteWriter(entries.length * 24);
-  let total = 0;
-  for (const e of entries) {
-    // A maximum beyond the index space would make the module invalid.
-    const indexSpace = what === "memory" ? (e.is64 ? 2 ** 48 : 65536) : e.is64 ? 2 ** 53 : 0xffffffff;
-    const max = Math.min(e.max ?? Infinity, e.min + share, indexSpace);
-    total += max;
-    w.copy(e.before, 0, e.before.length);
-    w.byte(e.flags | 0x01);
-    w.uleb(e.min);
-    w.uleb(max);
-    w.copy(e.after, 0, e.after.length);
-  }
-  if (total > cap) throw new Error(`instrument: capped ${what} maxima sum to ${total}, over the cap ${cap}`);
-  return { count: entries.length, entries: w.bytes() };
+  // A maximum beyond the index space would make the module invalid.
+  return maxima.map((max, i) => {
+    const e = entries[i];
+    return Math.min(max, what === "memory" ? (e.is64 ? 2 ** 48 : 65536) : e.is64 ? 2 ** 53 : 0xffffffff);
+  });
+}
+
+/** The tables with their capped maxima, as table section entries. */
+function cappedTables(tables: Limited[], cap: number): Vec {
+  const maxima = cappedMaxima(tables, cap, "table", "table elements");
+  const w = new ByteWriter(tables.length * 24);
+  tables.forEach((t, i) => {
+    w.copy(t.before, 0, t.before.length);
+    writeLimits(w, t.flags, t.min, maxima[i]);
+    w.copy(t.after, 0, t.after.length);
+  });
+  return { count: tables.length, entries: w.bytes() };
+}
+
+function writeLimits(w: ByteWriter, flags: number, min: number, max: number): void {
+  w.byte(flags | 0x01);
+  w.uleb(min);
+  w.uleb(max);
+}
+
+/**
+ * The defined memories as imports (see MemoryImport) with maxima capped under `cap`,
+ * as import section entries, and what the host must give each.
+ */
+function memoriesAsImports(memories: Limited[], cap: number): { vec: Vec; imports: MemoryImport[] } {
+  const maxima = cappedMaxima(memories, cap, "memory", "pages of memory");
+  const w = new ByteWriter(memories.length * 32);
+  const imports = memories.map((m, i): MemoryImport => {
+    const name = String(i);
+    w.uleb(MEMORY_MODULE_NAME.length);
+    w.copy(MEMORY_MODULE_NAME, 0, MEMORY_MODULE_NAME.length);
+    w.uleb(name.length);
+    w.copy(new TextEncoder().encode(name), 0, name.length);
+    w.byte(0x02); // memory
+    writeLimits(w, m.flags, m.min, maxima[i]);
+    return { name, min: m.min, max: maxima[i], shared: (m.flags & 0x02) !== 0, is64: m.is64 };
+  });
+  return { vec: { count: memories.length, entries: w.bytes() }, imports };
 }
 
 function checkExportNames(bytes: Uint8Array, s: Section | undefined): void {
