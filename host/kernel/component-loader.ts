@@ -97,14 +97,22 @@ function checkImports(module: WebAssembly.Module): void {
 
 const exportsMemory = (module: WebAssembly.Module): boolean => WebAssembly.Module.exports(module).some((e) => e.kind === "memory");
 
+/** A component's compiled core modules and where jco's glue is: what the loader thread hands back. */
+export interface ComponentParts {
+  readonly dir: string;
+  readonly coreModules: Map<string, WebAssembly.Module>;
+  readonly main: WebAssembly.Module;
+  readonly memories: readonly MemoryImport[];
+}
+
 /**
  * Transpile (or find in the cache), then compile every core module once. The guest's own
  * module is instrumented like any core module; jco's small glue modules are not: they
- * have no loops, and only calls through to the guest or the host.
+ * have no loops, and only calls through to the guest or the host. Seconds of work for a
+ * JS component: the node runs it on its loader thread (loader-thread.ts).
  */
-export async function loadComponent(hash: string, bytes: Uint8Array, limits: ModuleLimits): Promise<ComponentCode> {
+export async function compileComponent(hash: string, bytes: Uint8Array, limits: ModuleLimits): Promise<ComponentParts> {
   const dir = await transpiled(hash, bytes);
-  const glue = (await import(pathToFileURL(path.join(dir, GLUE)).href)) as { instantiate: JcoInstantiate };
   const coreModules = new Map<string, WebAssembly.Module>();
   let main: WebAssembly.Module | undefined;
   let memories: readonly MemoryImport[] = [];
@@ -123,5 +131,11 @@ export async function loadComponent(hash: string, bytes: Uint8Array, limits: Mod
     coreModules.set(name, module);
   }
   if (!main) throw new ModuleError("component has no core module with a memory");
-  return { instantiate: glue.instantiate, coreModules, main, memories };
+  return { dir, coreModules, main, memories };
+}
+
+/** The component ready to instantiate: its parts and jco's glue, imported here. */
+export async function loadComponent(parts: ComponentParts): Promise<ComponentCode> {
+  const glue = (await import(pathToFileURL(path.join(parts.dir, GLUE)).href)) as { instantiate: JcoInstantiate };
+  return { instantiate: glue.instantiate, coreModules: parts.coreModules, main: parts.main, memories: parts.memories };
 }

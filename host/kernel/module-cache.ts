@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ABI_SECTION, ABI_VERSION, findSyscall, MODULE_ONEBOX } from "../../abi/abi.ts";
 import { isComponent, loadComponent, type ComponentCode } from "./component-loader.ts";
+import { loaderThread } from "./loader-thread.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, MEMORY_IMPORT_MODULE, ModuleFormatError, type Instrumented, type MemoryImport } from "./wasm/instrument.ts";
 
 /** A module that passed every check, compiled once and shared by all its processes. */
@@ -26,6 +27,19 @@ export interface ModuleLimits {
   /** The most memory any process on the node may have: what the module declares. */
   readonly maxMemoryPages: number;
   readonly tableElements: number;
+}
+
+/** Modules at least this big are instrumented and compiled on the loader thread (loader-thread.ts). */
+export const OFF_THREAD_BYTES = 256 * 1024;
+
+/** A core module instrumented and compiled, with its memories; ModuleError if it cannot be. */
+export async function compileCore(bytes: Uint8Array, limits: ModuleLimits): Promise<{ module: WebAssembly.Module; memories: MemoryImport[] }> {
+  const { bytes: instrumented, memories } = instrumentFor(bytes, limits);
+  try {
+    return { module: await WebAssembly.compile(instrumented as Uint8Array<ArrayBuffer>), memories };
+  } catch (error) {
+    throw new ModuleError(`malformed module: ${(error as Error).message.replace(/^WebAssembly\.compile\(\): /, "")}`);
+  }
 }
 
 /** `bytes` instrumented for fuel and the caps (wasm/instrument.ts); ModuleError if it cannot be. */
@@ -121,17 +135,14 @@ export class ModuleCache {
   }
 
   private async compile(hash: string, bytes: Uint8Array): Promise<LoadedModule> {
+    // Heavy work (a component's transpile, a big module's instrumentation) runs on the
+    // loader thread, so the node's event loop (heartbeats, other processes) never waits on it.
+    const limits = { fuelPerSlice: this.limits.fuelPerSlice, maxMemoryPages: this.limits.maxMemoryPages, tableElements: this.limits.tableElements };
     if (isComponent(bytes)) {
-      const component = await loadComponent(hash, bytes, this.limits);
+      const component = await loadComponent(await loaderThread.component(hash, bytes, limits));
       return { hash, bytes, module: component.main, imports: [], memories: component.memories, component };
     }
-    const { bytes: instrumented, memories } = instrumentFor(bytes, this.limits);
-    let module: WebAssembly.Module;
-    try {
-      module = await WebAssembly.compile(instrumented as Uint8Array<ArrayBuffer>);
-    } catch (error) {
-      throw new ModuleError(`malformed module: ${(error as Error).message.replace(/^WebAssembly\.compile\(\): /, "")}`);
-    }
+    const { module, memories } = bytes.length >= OFF_THREAD_BYTES ? await loaderThread.core(bytes, limits) : await compileCore(bytes, limits);
     const imports = checkImports(module);
     checkExports(module);
     return { hash, bytes, module, imports, memories };

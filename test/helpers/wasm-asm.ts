@@ -51,3 +51,20 @@ export const MISC = 0xfc;
 /** 0xFC sub-opcodes of the bulk memory and table instructions. */
 export const [MEMORY_INIT, MEMORY_COPY, MEMORY_FILL, TABLE_INIT, TABLE_COPY, TABLE_GROW, TABLE_FILL] = [8, 10, 11, 12, 14, 15, 17];
 export const REF_NULL = 0xd0;
+
+/** A core module of about `size` bytes that onebox runs: a _start that returns, a memory, and many functions full of loops. */
+export function bigCoreModule(size: number): Uint8Array {
+  const chunk = [
+    BLOCK, EMPTY, LOOP, EMPTY, LOCAL_GET, 0, I32_CONST, ...sleb(123456), I32_ADD, LOCAL_TEE, 0,
+    LOOP, EMPTY, LOCAL_GET, 0, I32_CONST, 1, I32_SUB, LOCAL_TEE, 0, BR_IF, 0, END, DROP, END, END,
+  ];
+  const code = body([], [...new Array(200).fill(chunk).flat()]);
+  const functions = Math.ceil(size / code.length);
+  return wasm(
+    section(TYPE, [funcType([I32], []), funcType([], [])]),
+    section(FUNCTION, [[1], ...new Array(functions).fill([0])]),
+    section(MEMORY, [[0x00, 1]]),
+    section(EXPORT, [exportEntry("_start", FUNC, 0), exportEntry("memory", MEMORY_KIND, 0)]),
+    section(CODE, [body([], []), ...new Array(functions).fill(code)]),
+  );
+}
