@@ -78,3 +78,15 @@ test("a start past the node's memory budget fails with EAGAIN; a process growing
   assert.ok(node.kernel.procs.has(second.proc.pid), "the process within the budget is still running");
   node.shutdown();
 });
+
+test("memlimit narrows the cap of the children a guest spawns, never past its own", async () => {
+  const node = new TestNode({ memoryPages: 2048, maxMemoryPages: 4096, memoryBudgetPages: 8192 });
+  const wasm = await guest("sched");
+  // The child grows by 1024 pages: within the parent's 2048, not within 64.
+  const inherited = await node.run(wasm, ["limit", "0"]);
+  assert.deepEqual(inherited.lines.slice(0, 2).map((l) => l.replace(/grow=\d+/, "grow=N")), ["memlimit=0", "grow=N false"]);
+  const narrowed = await node.run(wasm, ["limit", "64"]);
+  assert.deepEqual(narrowed.lines.slice(0, 2), ["memlimit=0", "grow=-1 true"]);
+  const widened = await node.run(wasm, ["limit", "4096"]);
+  assert.equal(widened.lines[0], "memlimit=-28", "EINVAL");
+});

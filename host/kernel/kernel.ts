@@ -318,6 +318,7 @@ export class Kernel {
       ppid: parent.pid,
       namespace: parent.namespace,
       output: parent.output,
+      memoryPages: parent.childMemoryCap,
     };
     if (node !== this.nodeName) {
       return this.remote(`node ${node}`)

@@ -1,5 +1,5 @@
 import type { ExitInfo } from "./errors.ts";
-import { exitInfo, ProcessEnd } from "./errors.ts";
+import { exitInfo, fail, ProcessEnd } from "./errors.ts";
 import type { GuestMemory } from "./guest-memory.ts";
 import { Mailbox } from "./mailbox.ts";
 import type { LoadedModule } from "./module-cache.ts";
@@ -58,6 +58,8 @@ export class Process {
   readonly startedAt: number;
   /** Its linear memory cap in pages, summed over its memories. */
   readonly memoryCap: number;
+  /** The cap the children it spawns get (memlimit): at most its own. */
+  childMemoryCap: number;
   /** Its linear memories, created by the kernel under memoryCap. */
   private memories: WebAssembly.Memory[] = [];
   /** Pages of its memories the kernel's node-wide count holds for it (updated at each suspension). */
@@ -92,6 +94,7 @@ export class Process {
     const { mailboxCapacity, memoryCap, ...identity } = spec;
     Object.assign(this, identity);
     this.memoryCap = memoryCap;
+    this.childMemoryCap = memoryCap;
     this.mailbox = new Mailbox(mailboxCapacity);
     this.startedAt = spec.kernel.clock.now();
   }
@@ -201,6 +204,12 @@ export class Process {
     this.timers.clear();
     reject(end);
     return true;
+  }
+
+  /** memlimit: the cap of the children it spawns from now on; 0 is its own. */
+  limitChildMemory(pages: number): void {
+    if (pages < 0 || pages > this.memoryCap) fail("EINVAL", `memory limit of ${pages} pages is over the caller's own cap of ${this.memoryCap}`);
+    this.childMemoryCap = pages === 0 ? this.memoryCap : pages;
   }
 
   /** The memories its instance was given (ProcessMemories from createMemories). */
