@@ -7,6 +7,7 @@ import type { Router } from "../kernel/router.ts";
 import { Channel } from "../transport/channel.ts";
 import { clientHandshake, serverHandshake, type Identity } from "../transport/handshake.ts";
 import { realClock, type Clock, type ClockTimer } from "../transport/clock.ts";
+import { LoopDelay } from "../kernel/loop-delay.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
@@ -76,6 +77,8 @@ export class ClusterNode implements Router {
   private listener: Listener | undefined;
   private readonly clock: Clock;
   private timer: ClockTimer | undefined;
+  /** The event loop's delay, reported with each heartbeat; a simulated node (own clock) has no loop of its own to report. */
+  private readonly loopDelay: LoopDelay | undefined;
   private stopped = false;
   private probing = false;
   /** The last ENDED_KEPT processes that ended here, for `ps --all`. */
@@ -84,6 +87,7 @@ export class ClusterNode implements Router {
   private constructor(options: NodeOptions) {
     this.options = options;
     this.clock = options.clock ?? realClock;
+    this.loopDelay = this.clock === realClock ? new LoopDelay() : undefined;
     this.name = options.name;
     this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
     this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: this.log, clock: this.clock };
@@ -208,12 +212,12 @@ export class ClusterNode implements Router {
   private tick(): void {
     const now = this.clock.now();
     if (this.isCoordinator) {
-      this.members.heard(COORDINATOR_ID, this.kernel.procs.size, now);
+      this.members.heard(COORDINATOR_ID, this.kernel.procs.size, now, this.loopDelay?.take());
       this.act(this.members.sweep(COORDINATOR_ID, now));
       this.broadcast();
       return;
     }
-    const heartbeat: Body = { heartbeat: { nodeId: this.id, load: this.kernel.procs.size } };
+    const heartbeat: Body = { heartbeat: { nodeId: this.id, load: this.kernel.procs.size, ...this.loopDelay?.take() } };
     if (this.members.get(COORDINATOR_ID)?.state === "down") return this.probeCoordinator(heartbeat);
     this.link(COORDINATOR_ID).cast(heartbeat);
     if (now - this.coordinatorHeard > this.members.timeoutMs * 1.5) this.act(this.members.markDown(COORDINATOR_ID));
@@ -297,7 +301,8 @@ export class ClusterNode implements Router {
         this.scheduler.refreshed();
         return this.act(this.members.apply(m.members!));
       case "heartbeat":
-        if (this.isCoordinator && !this.members.heard(m.heartbeat!.nodeId, m.heartbeat!.load, this.clock.now())) {
+        const beat = m.heartbeat!;
+        if (this.isCoordinator && !this.members.heard(beat.nodeId, beat.load, this.clock.now(), { loopP99Us: beat.loopP99Us ?? 0, loopMaxUs: beat.loopMaxUs ?? 0 })) {
           // A node we declared down still speaks: show it the verdict so it fences itself.
           channel.cast({ members: this.members.snapshot() });
         }
@@ -460,6 +465,7 @@ export class ClusterNode implements Router {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.loopDelay?.stop();
     this.kernel?.shutdown();
     for (const link of this.links.values()) link.close("node stopping");
     for (const channel of this.inbound.keys()) channel.close("node stopping");

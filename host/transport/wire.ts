@@ -13,7 +13,7 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 type U64 = number | string | { toString(): string };
 
 export interface Hello { cluster: string; abiVersion: number; nonce: Uint8Array; name: string; proof?: Uint8Array }
-export interface Member { id: number; name: string; url: string; state: MemberState; labels: Record<string, string>; load: number }
+export interface Member { id: number; name: string; url: string; state: MemberState; labels: Record<string, string>; load: number; loopP99Us?: number; loopMaxUs?: number }
 export type MemberState = "alive" | "suspect" | "down";
 export interface Members { version: U64; members: Member[] }
 export interface ExitNote { to: number; pid: number; reason: string; status: number; text: string; ref?: number }
@@ -25,7 +25,7 @@ export interface Bodies {
   join: { name: string; url: string; labels: Record<string, string> };
   joined: { nodeId: number; members: Members };
   members: Members;
-  heartbeat: { nodeId: number; load: number };
+  heartbeat: { nodeId: number; load: number; loopP99Us?: number; loopMaxUs?: number };
   lock: { name: string; pid: number; timeoutMs: number };
   token: { token: U64 };
   unlock: { name: string; pid: number };
