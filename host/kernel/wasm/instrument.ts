@@ -11,9 +11,16 @@
 // table and global are appended after the existing ones.
 
 import { ByteWriter, DecodeError, Reader, ulebSize } from "./leb.ts";
-import { instructionEnd, skipValType, visitCode } from "./instructions.ts";
-import { minimaOf, shareCap } from "./caps.ts";
+import { skipValType, visitCode } from "./instructions.ts";
 import { chargeFunctionBody, chargeFunctionType, chargeKindOf, CHARGE_KINDS } from "./charge.ts";
+import { cappedTables, memoriesAsImports, readLimits, readLimitsSection, type MemoryImport } from "./limits.ts";
+import {
+  CODE, EXPORT, expectEnd, FUNCTION, GLOBAL, IMPORT, MEMORY, ModuleFormatError, ORDER, readSections, sectionReader, TABLE, TYPE, vecCount,
+  type Section, type Vec,
+} from "./sections.ts";
+
+export { MEMORY_IMPORT_MODULE, type MemoryImport } from "./limits.ts";
+export { ModuleFormatError } from "./sections.ts";
 
 export interface InstrumentOptions {
   fuelPerSlice: number;
@@ -31,64 +38,16 @@ export interface Instrumented {
   memories: MemoryImport[];
 }
 
-/**
- * A defined memory turned into an import, so the host creates it with each process's
- * own cap while the compiled module is shared. `max` is what the module declares, the
- * node's cap shared among its memories; the host may give less.
- */
-export interface MemoryImport {
-  readonly name: string;
-  readonly min: number;
-  readonly max: number;
-  readonly shared: boolean;
-  readonly is64: boolean;
-}
-
-/** The import module the instrumenter's memory imports come from. */
-export const MEMORY_IMPORT_MODULE = "onebox_memory";
-
-/** The input is malformed or uses something the instrumenter does not support. */
-export class ModuleFormatError extends Error {}
-
 export const FUEL_GLOBAL_EXPORT = "onebox_fuel";
 export const FUEL_TABLE_EXPORT = "onebox_fuel_table";
 
 const GLOBAL_NAME = new TextEncoder().encode(FUEL_GLOBAL_EXPORT);
-const MEMORY_MODULE_NAME = new TextEncoder().encode(MEMORY_IMPORT_MODULE);
 const TABLE_NAME = new TextEncoder().encode(FUEL_TABLE_EXPORT);
-
-const TYPE = 1;
-const IMPORT = 2;
-const FUNCTION = 3;
-const TABLE = 4;
-const MEMORY = 5;
-const GLOBAL = 6;
-const EXPORT = 7;
-const CODE = 10;
-const SECTION_NAMES = [
-  "custom", "type", "import", "function", "table", "memory", "global",
-  "export", "start", "element", "code", "data", "data count", "tag",
-];
-// Position of each section id in the required order; custom sections (id 0) go anywhere.
-const ORDER = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 
 const VOID_FUNC_TYPE = new Uint8Array([0x60, 0x00, 0x00]);
 const FUEL_TABLE = new Uint8Array([0x70, 0x01, 0x01, 0x01]); // funcref, min 1, max 1
 /** Marks an injection point that takes the fuel snippet rather than a charge call. */
 const FUEL_POINT = 255;
-
-interface Section {
-  id: number;
-  headerStart: number;
-  start: number;
-  end: number;
-}
-
-/** A vector section's entries, new or rewritten: `entries` holds `count` of them, encoded. */
-interface Vec {
-  count: number;
-  entries: Uint8Array;
-}
 
 interface CodePlan {
   count: number;
@@ -287,44 +246,6 @@ function checkHeader(b: Uint8Array): void {
   }
 }
 
-function readSections(bytes: Uint8Array): Section[] {
-  const sections: Section[] = [];
-  const r = new Reader(bytes, 8, bytes.length, "module");
-  let lastOrder = 0;
-  while (r.pos < r.end) {
-    const headerStart = r.pos;
-    const id = r.byte();
-    if (id >= SECTION_NAMES.length) throw new ModuleFormatError(`unknown section id ${id} at offset ${headerStart}`);
-    const size = r.u32();
-    const start = r.pos;
-    if (size > r.end - start) {
-      throw new ModuleFormatError(
-        `${SECTION_NAMES[id]} section at offset ${headerStart} is truncated: it declares ${size} bytes but only ${r.end - start} remain`,
-      );
-    }
-    if (id !== 0) {
-      // Appending entries relies on each section appearing once, in order.
-      if (ORDER[id] <= lastOrder) throw new ModuleFormatError(`${SECTION_NAMES[id]} section at offset ${headerStart} is duplicated or out of order`);
-      lastOrder = ORDER[id];
-    }
-    r.pos = start + size;
-    sections.push({ id, headerStart, start, end: r.pos });
-  }
-  return sections;
-}
-
-function sectionReader(bytes: Uint8Array, s: Section): Reader {
-  return new Reader(bytes, s.start, s.end, `${SECTION_NAMES[s.id]} section`);
-}
-
-function expectEnd(r: Reader): void {
-  if (r.pos !== r.end) throw new ModuleFormatError(`${r.what} has ${r.end - r.pos} unexpected trailing bytes at offset ${r.pos}`);
-}
-
-function vecCount(bytes: Uint8Array, s: Section | undefined): number {
-  return s ? sectionReader(bytes, s).u32() : 0;
-}
-
 /**
  * Counts type indices, which differs from the entry count once rec groups
  * appear, and indexes the standalone function types so they can be reused.
@@ -416,120 +337,6 @@ function scanImports(bytes: Uint8Array, s: Section | undefined): Imports {
   }
   expectEnd(r);
   return found;
-}
-
-interface Limits {
-  at: number;
-  flags: number;
-  is64: boolean;
-  min: number;
-  max: number | undefined;
-}
-
-function readLimits(r: Reader): Limits {
-  const at = r.pos;
-  const flags = r.byte();
-  if (flags & 0x08) throw new ModuleFormatError(`limits at offset ${at} use custom page sizes, which are not supported`);
-  if (flags > 0x07) throw new ModuleFormatError(`unknown limits flags 0x${flags.toString(16)} at offset ${at}`);
-  const is64 = (flags & 0x04) !== 0;
-  const min = is64 ? r.u64() : r.u32();
-  const max = flags & 0x01 ? (is64 ? r.u64() : r.u32()) : undefined;
-  return { at, flags, is64, min, max };
-}
-
-/** A defined memory or table: its limits and the bytes around them, kept as they are. */
-interface Limited extends Limits {
-  /** A table's element type (and the 0x40 0x00 prefix of one with an initializer), before the limits. */
-  before: Uint8Array;
-  /** A table's initializer expression, after the limits. */
-  after: Uint8Array;
-}
-
-function readLimitsSection(bytes: Uint8Array, s: Section | undefined, what: "memory" | "table"): Limited[] | undefined {
-  if (!s) return undefined;
-  const r = sectionReader(bytes, s);
-  const entries: Limited[] = [];
-  for (let n = r.u32(); n > 0; n--) {
-    const start = r.pos;
-    const withInit = what === "table" && r.peek() === 0x40;
-    if (withInit) {
-      r.pos++;
-      if (r.byte() !== 0x00) throw new ModuleFormatError(`table at offset ${start} has an unknown encoding`);
-    }
-    if (what === "table") skipValType(r);
-    const before = bytes.subarray(start, r.pos);
-    const limits = readLimits(r);
-    const afterStart = r.pos;
-    if (withInit) skipConstExpr(bytes, r);
-    entries.push({ ...limits, before, after: bytes.subarray(afterStart, r.pos) });
-  }
-  expectEnd(r);
-  return entries;
-}
-
-/** Skips a constant expression: instructions up to its `end` (constant expressions have no blocks). */
-function skipConstExpr(bytes: Uint8Array, r: Reader): void {
-  while (r.peek() !== 0x0b) r.pos = instructionEnd(bytes, r.pos, r.end);
-  r.pos++;
-}
-
-/**
- * The maxima of the defined memories (or tables) under `cap`, summed (caps.ts), and
- * within their index space. A module whose minima alone exceed the cap is refused.
- */
-function cappedMaxima(entries: Limited[], cap: number, what: "memory" | "table", unit: string): number[] {
-  const maxima = shareCap(entries, cap);
-  if (!maxima) {
-    const needed = minimaOf(entries);
-    throw new ModuleFormatError(
-      entries.length === 1
-        ? `module needs ${needed} ${unit} at start; the limit is ${cap}`
-        : `module's ${entries.length} ${what === "memory" ? "memories" : "tables"} need ${needed} ${unit} at start together; the limit is ${cap}`,
-    );
-  }
-  // A maximum beyond the index space would make the module invalid.
-  return maxima.map((max, i) => {
-    const e = entries[i];
-    return Math.min(max, what === "memory" ? (e.is64 ? 2 ** 48 : 65536) : e.is64 ? 2 ** 53 : 0xffffffff);
-  });
-}
-
-/** The tables with their capped maxima, as table section entries. */
-function cappedTables(tables: Limited[], cap: number): Vec {
-  const maxima = cappedMaxima(tables, cap, "table", "table elements");
-  const w = new ByteWriter(tables.length * 24);
-  tables.forEach((t, i) => {
-    w.copy(t.before, 0, t.before.length);
-    writeLimits(w, t.flags, t.min, maxima[i]);
-    w.copy(t.after, 0, t.after.length);
-  });
-  return { count: tables.length, entries: w.bytes() };
-}
-
-function writeLimits(w: ByteWriter, flags: number, min: number, max: number): void {
-  w.byte(flags | 0x01);
-  w.uleb(min);
-  w.uleb(max);
-}
-
-/**
- * The defined memories as imports (see MemoryImport) with maxima capped under `cap`,
- * as import section entries, and what the host must give each.
- */
-function memoriesAsImports(memories: Limited[], cap: number): { vec: Vec; imports: MemoryImport[] } {
-  const maxima = cappedMaxima(memories, cap, "memory", "pages of memory");
-  const w = new ByteWriter(memories.length * 32);
-  const imports = memories.map((m, i): MemoryImport => {
-    const name = String(i);
-    w.uleb(MEMORY_MODULE_NAME.length);
-    w.copy(MEMORY_MODULE_NAME, 0, MEMORY_MODULE_NAME.length);
-    w.uleb(name.length);
-    w.copy(new TextEncoder().encode(name), 0, name.length);
-    w.byte(0x02); // memory
-    writeLimits(w, m.flags, m.min, maxima[i]);
-    return { name, min: m.min, max: maxima[i], shared: (m.flags & 0x02) !== 0, is64: m.is64 };
-  });
-  return { vec: { count: memories.length, entries: w.bytes() }, imports };
 }
 
 function checkExportNames(bytes: Uint8Array, s: Section | undefined): void {
