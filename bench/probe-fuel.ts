@@ -8,6 +8,7 @@
 import { DEFAULT_LIMITS } from "../host/kernel/kernel.ts";
 import { fuelTrampolineBytes } from "../host/kernel/wasm/fuel-trampoline.ts";
 import { FUEL_TABLE_EXPORT, instrument } from "../host/kernel/wasm/instrument.ts";
+import { createMemories } from "../host/kernel/process-memory.ts";
 import {
   body, CODE, DROP, ELEM, END, exportEntry, FUNC, FUNCREF, funcType, I32, I32_CONST, I32_SUB, LOCAL_GET, LOCAL_TEE, LOOP, BR_IF, EMPTY,
   MEMORY, MEMORY_COPY, MEMORY_FILL, MEMORY_INIT, MISC, REF_NULL, section, TABLE, TABLE_COPY, TABLE_FILL, TABLE_GROW, TABLE_INIT, TYPE,
@@ -15,7 +16,7 @@ import {
 } from "../test/helpers/wasm-asm.ts";
 
 if (process.argv.includes("--help")) {
-  console.log("usage: node bench/probe-fuel.ts\nMeasures ms per fuel slice for a plain loop and for each charged bulk instruction, as ratios to the loop.");
+  console.log("usage: node bench/probe-fuel.ts\nMeasures ms per fuel slice for a plain loop and for each charged bulk instruction, as ratios to the loop,\nand the longest run without a yield inside one big instruction (PROBE_PAGES: memory for the fill, default 16384;\nPROBE_RUNS: instances, default 5).");
   process.exit(0);
 }
 
@@ -45,13 +46,13 @@ const probes: Probe[] = [
 ];
 
 /** (func (export "run") (param iters i32) (param size i32)) looping `op` iters times. */
-function probeModule(op: number[]): Uint8Array {
+function probeModule(op: number[], memoryPages = MEMORY_PAGES): Uint8Array {
   const code = [LOOP, EMPTY, ...op, LOCAL_GET, 0, I32_CONST, 1, I32_SUB, LOCAL_TEE, 0, BR_IF, 0, END];
   return wasm(
     section(TYPE, [funcType([I32, I32], [])]),
     section(FUNCTION, [[0]]),
     section(TABLE, [[FUNCREF, 0x00, ...uleb(TABLE_SIZE)], [FUNCREF, 0x00, 0]]),
-    section(MEMORY, [[0x00, ...uleb(MEMORY_PAGES)]]),
+    section(MEMORY, [[0x00, ...uleb(memoryPages)]]),
     section(0x07, [exportEntry("run", FUNC, 0)]),
     section(ELEM, [[0x01, 0x00, ...vec(new Array(SEGMENT).fill([0]))]]), // passive, funcref, function 0
     [DATA_COUNT, 1, 1],
@@ -65,16 +66,12 @@ const trampoline = new WebAssembly.Module(fuelTrampolineBytes() as Uint8Array<Ar
 
 /** ms per slice over at least `minMs` of running. */
 function measure(probe: Probe, minMs: number): number {
-  const bytes = instrument(probeModule(probe.op), {
-    fuelPerSlice: slice,
-    maxMemoryPages: MEMORY_PAGES,
-    maxTableElements: 1 << 30,
-  }).bytes;
-  const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  const code = instrument(probeModule(probe.op), { fuelPerSlice: slice, maxMemoryPages: MEMORY_PAGES, maxTableElements: 1 << 30 });
+  const module = new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>);
   let slices = 0;
   let ms = 0;
   while (ms < minMs) {
-    const instance = new WebAssembly.Instance(module, {});
+    const instance = new WebAssembly.Instance(module, createMemories(code.memories, Infinity));
     let fuel = instance.exports.onebox_fuel as WebAssembly.Global;
     const yielded = new WebAssembly.Instance(trampoline, {
       onebox: { fuel_yield: () => { slices++; fuel.value = slice; } },
@@ -89,19 +86,32 @@ function measure(probe: Probe, minMs: number): number {
   return ms / Math.max(1, slices);
 }
 
-/** ms of the longest single instruction the default caps allow: one run of one iteration. */
-function single(probe: Probe, size: number): number {
-  const bytes = instrument(probeModule(probe.op), { fuelPerSlice: slice, maxMemoryPages: MEMORY_PAGES, maxTableElements: 1 << 30 }).bytes;
-  const module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+/**
+ * The longest the guest ran without yielding during one instruction of `size` (worst
+ * of PROBE_RUNS fresh instances, default 5): a chunked fill or copy yields between its chunks.
+ */
+function longestStretch(probe: Probe, size: number, memoryPages: number): number {
+  const code = instrument(probeModule(probe.op, memoryPages), { fuelPerSlice: slice, maxMemoryPages: memoryPages, maxTableElements: 1 << 30 });
+  const module = new WebAssembly.Module(code.bytes as Uint8Array<ArrayBuffer>);
   let worst = 0;
-  for (let i = 0; i < 5; i++) {
-    const instance = new WebAssembly.Instance(module, {});
+  for (let i = 0; i < Number(process.env.PROBE_RUNS ?? 5); i++) {
+    const instance = new WebAssembly.Instance(module, createMemories(code.memories, Infinity));
     const fuel = instance.exports.onebox_fuel as WebAssembly.Global;
-    const yielded = new WebAssembly.Instance(trampoline, { onebox: { fuel_yield: () => { fuel.value = slice; } } });
+    let last = 0;
+    const yielded = new WebAssembly.Instance(trampoline, {
+      onebox: {
+        fuel_yield: () => {
+          const now = performance.now();
+          worst = Math.max(worst, now - last);
+          last = now;
+          fuel.value = slice;
+        },
+      },
+    });
     (instance.exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, yielded.exports.yield as Function);
-    const t0 = performance.now();
+    last = performance.now();
     (instance.exports.run as (iters: number, size: number) => void)(1, size);
-    worst = Math.max(worst, performance.now() - t0);
+    worst = Math.max(worst, performance.now() - last);
   }
   return worst;
 }
@@ -113,5 +123,7 @@ for (const r of results) {
   console.log(`${r.name.padEnd(14)} ${r.msPerSlice.toFixed(3).padStart(8)} ms/slice  ratio ${(r.msPerSlice / floor).toFixed(2)}`);
 }
 const byName = (name: string) => probes.find((p) => p.name === name)!;
-console.log(`one memory.copy of 32 MiB: ${single(byName("memory.copy"), 32 << 20).toFixed(2)} ms (worst of 5)`);
-console.log(`one table.grow of ${DEFAULT_LIMITS.tableElements} entries: ${single(byName("table.grow"), DEFAULT_LIMITS.tableElements).toFixed(2)} ms (worst of 5)`);
+const GIB_PAGES = Number(process.env.PROBE_PAGES ?? 16384);
+console.log(`longest run without a yield in one memory.fill of ${GIB_PAGES / 16} MiB: ${longestStretch(byName("memory.fill"), (GIB_PAGES - 1) * 65536, GIB_PAGES).toFixed(2)} ms (worst of 5)`);
+console.log(`... in one memory.copy of 32 MiB: ${longestStretch(byName("memory.copy"), 32 << 20, MEMORY_PAGES).toFixed(2)} ms`);
+console.log(`... in one table.grow of ${DEFAULT_LIMITS.tableElements} entries: ${longestStretch(byName("table.grow"), DEFAULT_LIMITS.tableElements, MEMORY_PAGES).toFixed(2)} ms`);

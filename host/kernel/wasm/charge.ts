@@ -1,5 +1,6 @@
 // What a bulk memory or table instruction costs in fuel, and the function the
-// instrumenter calls before each one to charge it.
+// instrumenter calls before each one to charge it (memory.fill and memory.copy call it
+// per chunk, from chunked.ts).
 //
 // A loop iteration costs one unit. A bulk instruction's time grows with its size
 // operand, so it costs (size * mul) >> shift units, the rate chosen by measurement
@@ -75,14 +76,6 @@ export interface ChargeTargets {
 
 const I64_CONST = 0x42;
 
-/** Signed LEB128 of a non-negative safe integer, for i64.const. */
-function slebNonNegative(w: ByteWriter, v: number): void {
-  while (v >= 0x40) {
-    w.byte((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  w.byte(v);
-}
 
 /**
  * The body (locals and code) of `(func (param T) (result T))` that charges its
@@ -108,14 +101,14 @@ export function chargeFunctionBody(kind: ChargeKind, t: ChargeTargets): Uint8Arr
   if (!kind.is64) op(0xad); // i64.extend_i32_u
   op(0x21, 0x01); // local.set 1
   op(0x20, 0x01, I64_CONST);
-  slebNonNegative(w, limit);
+  w.slebNonNegative(limit);
   op(0x20, 0x01, I64_CONST);
-  slebNonNegative(w, limit);
+  w.slebNonNegative(limit);
   op(0x54, 0x1b); // i64.lt_u, select: min(c, limit)
   op(I64_CONST);
-  slebNonNegative(w, mul);
+  w.slebNonNegative(mul);
   op(0x7e, I64_CONST); // i64.mul
-  slebNonNegative(w, shift);
+  w.slebNonNegative(shift);
   op(0x88, 0x21, 0x01); // i64.shr_u, local.set 1
   op(0x02, 0x40, 0x03, 0x40); // block, loop
   getFuelAsI64();

@@ -149,10 +149,10 @@ export interface CodeVisitor {
   /** `offset` is just past a `loop blocktype`. */
   loopBody(offset: number): void;
   /**
-   * A bulk memory or table instruction (one of the sub-opcodes above) starts at
-   * `offset`; `a` and `b` are its index immediates (b is 0 when it has one).
+   * A bulk memory or table instruction (one of the sub-opcodes above) spans
+   * [offset, end); `a` and `b` are its index immediates (b is 0 when it has one).
    */
-  sized(offset: number, sub: number, a: number, b: number): void;
+  sized(offset: number, end: number, sub: number, a: number, b: number): void;
 }
 
 /**
@@ -190,7 +190,7 @@ function visitMisc(code: Uint8Array, at: number, end: number, visit: CodeVisitor
   if (!SIZED.has(sub)) return;
   const a = r.u32();
   const b = sub === MEMORY_FILL || sub === TABLE_GROW || sub === TABLE_FILL ? 0 : r.u32();
-  visit.sized(at, sub, a, b);
+  visit.sized(at, r.pos, sub, a, b);
 }
 
 const reader = new Reader(new Uint8Array(0), 0, 0, "function body");

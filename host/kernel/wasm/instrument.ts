@@ -11,7 +11,8 @@
 // table and global are appended after the existing ones.
 
 import { ByteWriter, DecodeError, Reader, ulebSize } from "./leb.ts";
-import { skipValType, visitCode } from "./instructions.ts";
+import { MEMORY_COPY, MEMORY_FILL, skipValType, visitCode } from "./instructions.ts";
+import { chunkedBody, chunkedKey, chunkedType, type ChunkedOp } from "./chunked.ts";
 import { chargeFunctionBody, chargeFunctionType, chargeKindOf, CHARGE_KINDS } from "./charge.ts";
 import { cappedTables, memoriesAsImports, readLimits, readLimitsSection, type MemoryImport } from "./limits.ts";
 import {
@@ -47,7 +48,9 @@ const TABLE_NAME = new TextEncoder().encode(FUEL_TABLE_EXPORT);
 const VOID_FUNC_TYPE = new Uint8Array([0x60, 0x00, 0x00]);
 const FUEL_TABLE = new Uint8Array([0x70, 0x01, 0x01, 0x01]); // funcref, min 1, max 1
 /** Marks an injection point that takes the fuel snippet rather than a charge call. */
-const FUEL_POINT = 255;
+const FUEL_POINT = 15;
+/** Point kinds from here on stand for the chunked instruction CodePlan.chunked[kind - CHUNKED_POINT]. */
+const CHUNKED_POINT = 16;
 
 interface CodePlan {
   count: number;
@@ -56,8 +59,12 @@ interface CodePlan {
   /** points[firstPoint[i]..firstPoint[i+1]) are body i's injection offsets, in order. */
   firstPoint: Uint32Array;
   points: Uint32Array;
-  /** What goes at each point: FUEL_POINT, or the index of a charge kind (charge.ts). */
-  kinds: Uint8Array;
+  /** What goes at each point: FUEL_POINT, the index of a charge kind (charge.ts), or a chunked instruction. */
+  kinds: Uint32Array;
+  /** Bytes of the original code a point replaces: the instruction a chunked call stands for, else 0. */
+  skips: Uint32Array;
+  /** The distinct memory.fill and memory.copy forms the code uses (chunked.ts). */
+  chunked: ChunkedOp[];
   /** Which charge kinds the code uses. */
   used: boolean[];
 }
@@ -135,7 +142,10 @@ function rewrite(input: Uint8Array, opts: InstrumentOptions): { bytes: Uint8Arra
     return types.count + newTypes.length - 1;
   };
   const voidType = typeIndex(VOID_FUNC_TYPE);
-  const chargeTypes = usedKinds.map((k) => typeIndex(chargeFunctionType(CHARGE_KINDS[k])));
+  const functionTypes = [
+    ...usedKinds.map((k) => typeIndex(chargeFunctionType(CHARGE_KINDS[k]))),
+    ...plan.chunked.map((c) => typeIndex(chunkedType(c))),
+  ];
   const fuelTable = imported.tables + (tables?.length ?? 0);
   const fuelGlobal = imported.globals + vecCount(bytes, byId[GLOBAL]);
   const firstCharge = imported.funcs + vecCount(bytes, byId[FUNCTION]);
@@ -147,6 +157,11 @@ function rewrite(input: Uint8Array, opts: InstrumentOptions): { bytes: Uint8Arra
     snippets[k] = callSnippet(firstCharge + i);
     const limit = CHARGE_KINDS[k].group === "memory" ? opts.maxMemoryPages * 65536 : opts.maxTableElements;
     bodies.push(chargeFunctionBody(CHARGE_KINDS[k], { fuelGlobal, voidType, fuelTable, limit }));
+  });
+  const charge64 = firstCharge + usedKinds.indexOf(chargeKindOf(MEMORY_FILL, 0, 0, [true], []));
+  plan.chunked.forEach((c, j) => {
+    snippets[CHUNKED_POINT + j] = callSnippet(firstCharge + usedKinds.length + j);
+    bodies.push(chunkedBody(c, charge64));
   });
   snippets[FUEL_POINT] = fuelSnippet(fuelGlobal, voidType, fuelTable);
 
@@ -162,10 +177,10 @@ function rewrite(input: Uint8Array, opts: InstrumentOptions): { bytes: Uint8Arra
   writeExport(fuelExports, TABLE_NAME, 0x01, fuelTable);
 
   const functionEntries = new ByteWriter(8);
-  for (const t of chargeTypes) functionEntries.uleb(t);
+  for (const t of functionTypes) functionEntries.uleb(t);
 
   if (newTypes.length > 0) additions.unshift({ id: TYPE, vec: { count: newTypes.length, entries: concat(newTypes) } });
-  if (usedKinds.length > 0) additions.push({ id: FUNCTION, vec: { count: usedKinds.length, entries: functionEntries.bytes() } });
+  if (functionTypes.length > 0) additions.push({ id: FUNCTION, vec: { count: functionTypes.length, entries: functionEntries.bytes() } });
   additions.push({ id: TABLE, vec: { count: 1, entries: FUEL_TABLE } });
   additions.push({ id: GLOBAL, vec: { count: 1, entries: globalEntry.bytes() } });
   additions.push({ id: EXPORT, vec: { count: 2, entries: fuelExports.bytes() } });
@@ -416,18 +431,40 @@ function scanCode(bytes: Uint8Array, s: Section, memory64: readonly boolean[], t
   const bodyEnd = new Uint32Array(count);
   const firstPoint = new Uint32Array(count + 1);
   const points = new NumberList((n) => new Uint32Array(n), count * 2);
-  const kinds = new NumberList((n) => new Uint8Array(n), count * 2);
+  const kinds = new NumberList((n) => new Uint32Array(n), count * 2);
+  const skips = new NumberList((n) => new Uint32Array(n), count * 2);
   const used = CHARGE_KINDS.map(() => false);
+  const chunked: ChunkedOp[] = [];
+  const chunkedIndex = new Map<string, number>();
   const visitor = {
     loopBody(offset: number): void {
       points.push(offset);
       kinds.push(FUEL_POINT);
+      skips.push(0);
     },
-    sized(offset: number, sub: number, a: number, b: number): void {
-      const kind = chargeKindOf(sub, a, b, memory64, table64);
-      used[kind] = true;
+    sized(offset: number, end: number, sub: number, a: number, b: number): void {
       points.push(offset);
-      kinds.push(kind);
+      const op: ChunkedOp | undefined =
+        sub === MEMORY_FILL ? { op: "fill", memory: a, is64: memory64[a] === true }
+        : sub === MEMORY_COPY ? { op: "copy", dst: a, src: b, dst64: memory64[a] === true, src64: memory64[b] === true }
+        : undefined;
+      // An index past the module's memories makes it invalid: compiling it says so.
+      if (!op || a >= memory64.length || b >= memory64.length) {
+        const kind = chargeKindOf(sub, a, b, memory64, table64);
+        used[kind] = true;
+        kinds.push(kind);
+        skips.push(0);
+        return;
+      }
+      // Its chunks are charged through the memory kind's i64 charge function.
+      used[chargeKindOf(MEMORY_FILL, 0, 0, [true], [])] = true;
+      let index = chunkedIndex.get(chunkedKey(op));
+      if (index === undefined) {
+        index = chunked.push(op) - 1;
+        chunkedIndex.set(chunkedKey(op), index);
+      }
+      kinds.push(CHUNKED_POINT + index);
+      skips.push(end - offset);
     },
   };
 
@@ -454,7 +491,7 @@ function scanCode(bytes: Uint8Array, s: Section, memory64: readonly boolean[], t
   r.what = "code section";
   expectEnd(r);
   firstPoint[count] = points.length;
-  return { count, bodyStart, bodyEnd, firstPoint, points: points.view(), kinds: kinds.view(), used };
+  return { count, bodyStart, bodyEnd, firstPoint, points: points.view(), kinds: kinds.view(), skips: skips.view(), used, chunked };
 }
 
 /** A growable list of numbers in a typed array of the kind `make` creates. */
@@ -484,12 +521,12 @@ class NumberList<A extends Uint8Array | Uint32Array> {
 
 function writeCodeSection(w: ByteWriter, bytes: Uint8Array, code: CodeRewrite): void {
   const { plan, snippets, bodies } = code;
-  const { bodyStart, bodyEnd, firstPoint, points, kinds } = plan;
+  const { bodyStart, bodyEnd, firstPoint, points, kinds, skips } = plan;
   const grown = new Float64Array(plan.count);
   let contentSize = ulebSize(plan.count + bodies.length);
   for (let i = 0; i < plan.count; i++) {
     let size = bodyEnd[i] - bodyStart[i];
-    for (let p = firstPoint[i]; p < firstPoint[i + 1]; p++) size += snippets[kinds[p]].length;
+    for (let p = firstPoint[i]; p < firstPoint[i + 1]; p++) size += snippets[kinds[p]].length - skips[p];
     grown[i] = size;
     contentSize += ulebSize(size) + size;
   }
@@ -525,7 +562,7 @@ function writeCodeSection(w: ByteWriter, bytes: Uint8Array, code: CodeRewrite): 
         out.copyWithin(len, fuelAt, fuelAt + fuel.length);
         len += fuel.length;
       }
-      from = to;
+      from = to + skips[p];
     }
     out.set(bytes.subarray(from, bodyEnd[i]), len);
     w.len = len + bodyEnd[i] - from;
