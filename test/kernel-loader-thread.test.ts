@@ -11,7 +11,11 @@ test("a module over the threshold loads on the loader thread and runs", async ()
   const bytes = bigCoreModule(2 * OFF_THREAD_BYTES);
   assert.ok(bytes.length >= OFF_THREAD_BYTES);
   const node = new TestNode();
-  const module = await node.kernel.modules.load(bytes);
+  // A Buffer, as a file read gives: the loader must not take its memory away.
+  const given = Buffer.from(bytes);
+  const module = await node.kernel.modules.load(given);
+  assert.equal(given.length, bytes.length, "the caller's bytes are left as they were");
+  assert.ok(Buffer.from(module.bytes).equals(Buffer.from(bytes)));
   assert.equal(module.memories.length, 1);
   const proc = node.kernel.startRoot({ module, argv: ["big"], env: [], output: { write: () => {} } });
   assert.equal((await node.kernel.whenExited(proc.pid)).reason, "NORMAL");
