@@ -413,6 +413,7 @@ export class ClusterNode implements Router {
           ppid: request.ppid,
           home: request.namespace.home,
           outputSink: this.sinks.idFor(request.output),
+          memoryPages: request.memoryPages ?? 0,
         },
       },
       "pid",

@@ -34,7 +34,7 @@ export interface Bodies {
   whereis: { name: string };
   pid: { pid: number };
   releaseAll: { pid: number };
-  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number };
+  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number; memoryPages?: number };
   fetchModule: { hash: string };
   moduleBytes: { data: Uint8Array };
   send: { from: number; to: number; tag: number; data: Uint8Array };
