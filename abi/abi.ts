@@ -148,8 +148,14 @@ export const SYSCALLS = [
     name: "spawn", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node")],
     returns: "pid of the new process",
-    doc: "Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace and output.",
-    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL"],
+    doc: "Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent.",
+    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN"],
+  },
+  {
+    name: "memlimit", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("pages")], returns: "0",
+    doc: "Set the memory cap (64 KiB pages, summed over a module's memories) of the children the caller spawns from now on, on any node; 0 restores the caller's own cap, which is the most it may be.",
+    errors: ["EINVAL"],
   },
   {
     name: "exit", module: MODULE_ONEBOX, area: "process", blocking: false,

@@ -5,58 +5,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, ModuleFormatError } from "../host/kernel/wasm/instrument.ts";
-import { fuelTrampolineBytes } from "../host/kernel/wasm/fuel-trampoline.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, MEMORY_IMPORT_MODULE, ModuleFormatError, type Instrumented } from "../host/kernel/wasm/instrument.ts";
+import { bulkModule, connectYield, fuelOf, instantiate } from "./helpers/fuel.ts";
+import { createMemories, MemoryCapError } from "../host/kernel/process-memory.ts";
 
-// ---- a tiny wasm assembler -------------------------------------------------
-
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v % 128;
-    v = Math.floor(v / 128);
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-}
-
-function sleb(value: number | bigint): number[] {
-  let v = BigInt(value);
-  const out: number[] = [];
-  for (;;) {
-    const b = Number(v & 0x7fn);
-    v >>= 7n;
-    if ((v === 0n && !(b & 0x40)) || (v === -1n && b & 0x40)) return [...out, b];
-    out.push(b | 0x80);
-  }
-}
-
-const str = (s: string) => {
-  const b = [...new TextEncoder().encode(s)];
-  return [...uleb(b.length), ...b];
-};
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const rawSection = (id: number, content: number[]) => [id, ...uleb(content.length), ...content];
-const section = (id: number, items: number[][]) => rawSection(id, vec(items));
-const wasm = (...sections: number[][]) => new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...sections.flat()]);
-const funcType = (params: number[], results: number[]) => [0x60, ...vec(params.map((p) => [p])), ...vec(results.map((r) => [r]))];
-/** locals are [count, ...valtype] entries; the closing `end` is added. */
-const body = (locals: number[][], code: number[]) => {
-  const b = [...vec(locals), ...code, END];
-  return [...uleb(b.length), ...b];
-};
-const exportEntry = (name: string, kind: number, index: number) => [...str(name), kind, ...uleb(index)];
-
-const [TYPE, IMPORT, FUNCTION, TABLE, MEMORY, GLOBAL, EXPORT, ELEM, CODE, TAG] = [1, 2, 3, 4, 5, 6, 7, 9, 10, 13];
-const [FUNC, TABLE_KIND, MEMORY_KIND, GLOBAL_KIND] = [0, 1, 2, 3];
-const [I32, I64, FUNCREF, EMPTY] = [0x7f, 0x7e, 0x70, 0x40];
-
-const UNREACHABLE = 0x00, NOP = 0x01, BLOCK = 0x02, LOOP = 0x03, IF = 0x04, END = 0x0b;
-const BR = 0x0c, BR_IF = 0x0d, BR_TABLE = 0x0e, RETURN = 0x0f, CALL_INDIRECT = 0x11, DROP = 0x1a;
-const LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22, GLOBAL_GET = 0x23, GLOBAL_SET = 0x24;
-const I32_CONST = 0x41, I64_CONST = 0x42, F32_CONST = 0x43, F64_CONST = 0x44;
-const I32_EQZ = 0x45, I32_LE_U = 0x4d, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_AND = 0x71, I32_SHR_U = 0x76;
+import {
+  uleb, sleb, str, vec, rawSection, section, wasm, funcType, body, exportEntry, TYPE, IMPORT, FUNCTION, TABLE, MEMORY, GLOBAL, EXPORT, ELEM, CODE, TAG, FUNC, TABLE_KIND, MEMORY_KIND, GLOBAL_KIND, I32, I64, FUNCREF, EMPTY, UNREACHABLE, NOP, BLOCK, LOOP, IF, END, BR, BR_IF, BR_TABLE, RETURN, CALL_INDIRECT, DROP, LOCAL_GET, LOCAL_SET, LOCAL_TEE, GLOBAL_GET, GLOBAL_SET, I32_CONST, I64_CONST, F32_CONST, F64_CONST, I32_EQZ, I32_LE_U, I32_ADD, I32_SUB, I32_MUL, I32_AND, I32_SHR_U,
+} from "./helpers/wasm-asm.ts";
 
 const nodeBin = process.execPath;
 // JSPI is not in the TypeScript DOM/Node typings yet.
@@ -181,22 +136,6 @@ function sampleImports() {
   return { env: { g0: 1000, t0: new WebAssembly.Table({ initial: 1, element: "anyfunc" }) } };
 }
 
-/** Instantiates the trampoline with `onYield` behind it and puts it into the fuel table. */
-function connectYield(instance: WebAssembly.Instance, onYield: Function): void {
-  const trampoline = new WebAssembly.Instance(new WebAssembly.Module(fuelTrampolineBytes() as BufferSource), {
-    onebox: { fuel_yield: onYield },
-  });
-  (instance.exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, trampoline.exports.yield);
-}
-
-function fuelOf(instance: WebAssembly.Instance): WebAssembly.Global {
-  return instance.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
-}
-
-function instantiate(bytes: Uint8Array, imports: WebAssembly.Imports = {}): WebAssembly.Instance {
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), imports);
-}
-
 /** Occurrences of the injected fuel check for the given global, type and table. */
 function countSnippets(bytes: Uint8Array, global: number, type: number, table: number): number {
   const snippet = [GLOBAL_GET, global, I32_CONST, 1, I32_SUB, GLOBAL_SET, global, GLOBAL_GET, global, I32_EQZ, IF, EMPTY, I32_CONST, 0, CALL_INDIRECT, type, table, END];
@@ -213,7 +152,7 @@ function countSnippets(bytes: Uint8Array, global: number, type: number, table: n
 test("the sample module validates before and after, with indices preserved", () => {
   const original = sampleModule();
   assert.ok(WebAssembly.validate(original as BufferSource));
-  const out = instrument(original, { fuelPerSlice: 1000, maxMemoryPages: NO_MEMORY_CAP });
+  const out = instrument(original, { fuelPerSlice: 1000, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 });
   assert.ok(WebAssembly.validate(out.bytes as BufferSource));
   assert.equal(out.fuelGlobalExport, FUEL_GLOBAL_EXPORT);
   assert.equal(out.fuelTableExport, FUEL_TABLE_EXPORT);
@@ -221,7 +160,7 @@ test("the sample module validates before and after, with indices preserved", () 
   // one check per function entry (8) and per loop (7).
   assert.equal(countSnippets(out.bytes, 4, 2, 2), 15);
 
-  const instance = instantiate(out.bytes, sampleImports());
+  const instance = instantiate(out, sampleImports());
   const kinds = Object.fromEntries(WebAssembly.Module.exports(new WebAssembly.Module(out.bytes as BufferSource)).map((e) => [e.name, e.kind]));
   assert.equal(kinds[FUEL_GLOBAL_EXPORT], "global");
   assert.equal(kinds[FUEL_TABLE_EXPORT], "table");
@@ -233,7 +172,7 @@ test("instrumented functions return the same results, even when fuel runs out co
   const original = sampleModule();
   const plain = instantiate(original, sampleImports()).exports as Exports;
   const fuelPerSlice = 3;
-  const instance = instantiate(instrument(original, { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP }).bytes, sampleImports());
+  const instance = instantiate(instrument(original, { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }), sampleImports());
   let yields = 0;
   connectYield(instance, () => {
     yields++;
@@ -263,7 +202,7 @@ test("instrumented functions return the same results, even when fuel runs out co
 
 test("fuel drops by exactly one per function entry and per loop iteration", () => {
   const start = 1_000_000;
-  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice: start, maxMemoryPages: NO_MEMORY_CAP }).bytes, sampleImports());
+  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice: start, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }), sampleImports());
   const fuel = fuelOf(instance);
   const f = instance.exports as Exports;
   const spent = (run: () => void) => {
@@ -283,7 +222,7 @@ test("fuel drops by exactly one per function entry and per loop iteration", () =
 
 test("an endless loop calls the fuel table's slot 0 every fuelPerSlice units", () => {
   const fuelPerSlice = 1000;
-  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP }).bytes, sampleImports());
+  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }), sampleImports());
   const f = instance.exports as Exports;
   const itersAtYield: number[] = [];
   connectYield(instance, () => {
@@ -299,7 +238,7 @@ test("an endless loop calls the fuel table's slot 0 every fuelPerSlice units", (
 
 test("JSPI: a looping guest yields to the event loop and can be stopped by rejecting", async () => {
   const fuelPerSlice = 10_000;
-  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP }).bytes, sampleImports());
+  const instance = instantiate(instrument(sampleModule(), { fuelPerSlice, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 }), sampleImports());
   const f = instance.exports as Exports;
   let stop = false;
   let yields = 0;
@@ -331,8 +270,7 @@ test("JSPI: a looping guest yields to the event loop and can be stopped by rejec
 
 // ---- proposals and encodings --------------------------------------------------------
 
-test("SIMD, atomics, bulk memory, reference types, exceptions, GC and tail calls decode correctly", () => {
-  const [REC, STRUCT, SUB_FINAL] = [0x4e, 0x5f, 0x4f];
+test("SIMD, atomics, bulk memory, reference types, exceptions, GC instructions and tail calls decode correctly", () => {
   const zero16 = new Array(16).fill(0);
   const SIMD = 0xfd, ATOMIC = 0xfe, MISC = 0xfc, GC = 0xfb;
   const loop = [LOOP, EMPTY, END];
@@ -370,7 +308,7 @@ test("SIMD, atomics, bulk memory, reference types, exceptions, GC and tail calls
       0xd2, 3, DROP,
       I32_CONST, 0, 0x25, 0, 0xd1, DROP,
       LOCAL_GET, 0, I32_CONST, 1, LOCAL_GET, 0, 0x1c, 1, I32, DROP,
-      BLOCK, 3, I32_CONST, 1, I32_CONST, 2, END, I32_ADD, DROP,
+      BLOCK, 1, I32_CONST, 1, I32_CONST, 2, END, I32_ADD, DROP,
       ...loop, LOCAL_GET, 0,
     ]),
     // exceptions: try_table with catch clauses, legacy try/catch/catch_all/delegate/rethrow, throw_ref
@@ -389,42 +327,40 @@ test("SIMD, atomics, bulk memory, reference types, exceptions, GC and tail calls
       BLOCK, 0x69, 0x1f, EMPTY, 1, 0x03, 0, END, UNREACHABLE, END, // catch_all_ref into an exnref block
       0x0a, // throw_ref
     ]),
-    // GC: rec group types, typed locals and block types, struct ops, i31, ref.test, br_on_cast
-    body([[1, 0x63, 0]], [
-      I32_CONST, 5, GC, 0, 0, GC, 2, 0, 0, DROP,
+    // GC instructions that need no GC types: typed locals and block types, i31, ref.test, br_on_cast
+    body([[1, 0x63, FUNCREF]], [
       I32_CONST, 3, GC, 0x1c, GC, 0x1d, DROP,
       0xd0, 0x6e, GC, 0x14, 0x6c, DROP,
       BLOCK, 0x6e, 0xd0, 0x6e, GC, 24, 0x03, 0, 0x6e, 0x6c, END, DROP,
-      BLOCK, 0x63, 0, 0xd0, 0, END, LOCAL_SET, 1,
+      BLOCK, 0x63, FUNCREF, 0xd0, FUNCREF, END, LOCAL_SET, 1,
       ...loop, LOCAL_GET, 0,
     ]),
     // tail calls
     body([], [LOCAL_GET, 0, 0x12, 7]),
-    body([], [LOCAL_GET, 0, I32_CONST, 0, 0x13, 2, 0]),
+    body([], [LOCAL_GET, 0, I32_CONST, 0, 0x13, 0, 0]),
     // br_table with many targets around a loop
     body([], [BLOCK, EMPTY, LOOP, EMPTY, LOCAL_GET, 0, BR_TABLE, 5, 0, 1, 0, 1, 0, 1, END, END, LOCAL_GET, 0]),
   ];
   const loops = 7;
   const module = wasm(
     section(TYPE, [
-      [REC, ...vec([[STRUCT, ...vec([[I32, 0x01]])], [SUB_FINAL, 0, STRUCT, ...vec([[I64, 0x00]])]])], // types 0 and 1
-      funcType([I32], [I32]), // 2
-      funcType([], [I32, I32]), // 3
-      funcType([I32], []), // 4
+      funcType([I32], [I32]), // 0
+      funcType([], [I32, I32]), // 1
+      funcType([I32], []), // 2
     ]),
-    section(FUNCTION, funcs.map(() => [2])),
+    section(FUNCTION, funcs.map(() => [0])),
     section(TABLE, [[FUNCREF, 0x00, 2]]),
     section(MEMORY, [[0x03, 1, 1], [0x00, 1]]), // shared memory 0, memory 1
-    section(TAG, [[0x00, 4]]),
+    section(TAG, [[0x00, 2]]),
     section(EXPORT, [exportEntry("f0", FUNC, 0)]),
     section(ELEM, [[0x03, 0x00, ...vec([[3]])]]), // declares function 3 for ref.func
     section(CODE, funcs),
   );
   assert.ok(WebAssembly.validate(module as BufferSource), "the hand-written module is valid");
-  const out = instrument(module, { fuelPerSlice: 100, maxMemoryPages: 10 }).bytes;
+  const out = instrument(module, { fuelPerSlice: 100, maxMemoryPages: 10, maxTableElements: 100_000 }).bytes;
   assert.ok(WebAssembly.validate(out as BufferSource));
-  // No globals or [] -> [] type before: fuel global 0, type 5 (rec group counts 2), fuel table 1.
-  assert.equal(countSnippets(out, 0, 5, 1), funcs.length + loops);
+  // No globals or [] -> [] type before: fuel global 0, type 3, fuel table 1.
+  assert.equal(countSnippets(out, 0, 3, 1), funcs.length + loops);
 });
 
 test("missing table, global and export sections are created in canonical order", () => {
@@ -436,7 +372,7 @@ test("missing table, global and export sections are created in canonical order",
     section(CODE, [body([], [LOOP, EMPTY, END, I32_CONST, 42])]),
     rawSection(0, str("after")),
   );
-  const out = instrument(module, { fuelPerSlice: 5, maxMemoryPages: 1 }).bytes;
+  const out = instrument(module, { fuelPerSlice: 5, maxMemoryPages: 1, maxTableElements: 100_000 }).bytes;
   assert.ok(WebAssembly.validate(out as BufferSource));
   const m = new WebAssembly.Module(out as BufferSource);
   assert.equal(WebAssembly.Module.customSections(m, "before").length, 1);
@@ -458,8 +394,8 @@ test("missing table, global and export sections are created in canonical order",
 });
 
 test("instrumenting twice is refused because the fuel export names are taken", () => {
-  const once = instrument(sampleModule(), { fuelPerSlice: 5, maxMemoryPages: 1 }).bytes;
-  assert.throws(() => instrument(once, { fuelPerSlice: 5, maxMemoryPages: 1 }), (e: unknown) =>
+  const once = instrument(sampleModule(), { fuelPerSlice: 5, maxMemoryPages: 1, maxTableElements: 100_000 }).bytes;
+  assert.throws(() => instrument(once, { fuelPerSlice: 5, maxMemoryPages: 1, maxTableElements: 100_000 }), (e: unknown) =>
     e instanceof ModuleFormatError && /already exports "onebox_fuel"/.test(e.message));
 });
 
@@ -475,8 +411,8 @@ function memoryModule(limits: number[], code = true): Uint8Array {
   );
 }
 
-function pagesAllowed(bytes: Uint8Array): number {
-  const memory = instantiate(bytes).exports.memory as WebAssembly.Memory;
+function pagesAllowed(code: Instrumented): number {
+  const memory = instantiate(code).exports.memory as WebAssembly.Memory;
   let pages = memory.buffer.byteLength / 65536;
   while (pages < 70000) {
     try {
@@ -490,18 +426,35 @@ function pagesAllowed(bytes: Uint8Array): number {
 }
 
 test("memory cap: a missing maximum is added, a larger one lowered, a smaller one kept", () => {
-  const cap = { fuelPerSlice: 100, maxMemoryPages: 10 };
-  assert.equal(pagesAllowed(instrument(memoryModule([0x00, 1]), cap).bytes), 10);
-  assert.equal(pagesAllowed(instrument(memoryModule([0x01, 1, 100]), cap).bytes), 10);
-  assert.equal(pagesAllowed(instrument(memoryModule([0x01, 1, 5]), cap).bytes), 5);
+  const cap = { fuelPerSlice: 100, maxMemoryPages: 10, maxTableElements: 100_000 };
+  assert.equal(pagesAllowed(instrument(memoryModule([0x00, 1]), cap)), 10);
+  assert.equal(pagesAllowed(instrument(memoryModule([0x01, 1, 100]), cap)), 10);
+  assert.equal(pagesAllowed(instrument(memoryModule([0x01, 1, 5]), cap)), 5);
   // Without a code section only the memory changes.
-  const noCode = instrument(memoryModule([0x00, 2], false), cap).bytes;
+  const noCode = instrument(memoryModule([0x00, 2], false), cap);
   assert.equal(pagesAllowed(noCode), 10);
-  assert.deepEqual(WebAssembly.Module.exports(new WebAssembly.Module(noCode as BufferSource)).map((e) => e.name), ["memory"]);
+  assert.deepEqual(WebAssembly.Module.exports(new WebAssembly.Module(noCode.bytes as BufferSource)).map((e) => e.name), ["memory"]);
   // Shared memory keeps its flag.
-  const shared = instantiate(instrument(memoryModule([0x03, 1, 50]), cap).bytes).exports.memory as WebAssembly.Memory;
+  const shared = instantiate(instrument(memoryModule([0x03, 1, 50]), cap)).exports.memory as WebAssembly.Memory;
   assert.ok(shared.buffer instanceof SharedArrayBuffer);
   assert.throws(() => shared.grow(10));
+});
+
+test("memory cap: defined memories become imports the host creates, so one compiled module serves any cap", () => {
+  const out = instrument(memoryModule([0x01, 2, 100]), { fuelPerSlice: 100, maxMemoryPages: 50, maxTableElements: 100_000 });
+  const module = new WebAssembly.Module(out.bytes as BufferSource);
+  assert.deepEqual(WebAssembly.Module.imports(module), [{ module: MEMORY_IMPORT_MODULE, name: "0", kind: "memory" }]);
+  assert.deepEqual(out.memories, [{ name: "0", min: 2, max: 50, shared: false, is64: false }]);
+  for (const cap of [2, 7, 50]) {
+    const memory = new WebAssembly.Instance(module, createMemories(out.memories, cap)).exports.memory as WebAssembly.Memory;
+    assert.throws(() => memory.grow(cap - 1));
+    if (cap > 2) memory.grow(cap - 2);
+    assert.equal(memory.buffer.byteLength, cap * 65536);
+  }
+  // Beyond what the module declares (the node's cap) the host cannot go.
+  const wide = new WebAssembly.Instance(module, createMemories(out.memories, 80)).exports.memory as WebAssembly.Memory;
+  assert.throws(() => wide.grow(49));
+  assert.throws(() => createMemories(out.memories, 1), (e: unknown) => e instanceof MemoryCapError && /needs 2 pages/.test(e.message));
 });
 
 test("memory cap: memory64 limits are capped too", () => {
@@ -513,15 +466,15 @@ test("memory cap: memory64 limits are capped too", () => {
     section(CODE, [body([], [LOCAL_GET, 0, 0x40, 0])]),
   );
   assert.ok(WebAssembly.validate(module as BufferSource));
-  const grow = instantiate(instrument(module, { fuelPerSlice: 100, maxMemoryPages: 4 }).bytes).exports.grow as (n: bigint) => bigint;
+  const grow = instantiate(instrument(module, { fuelPerSlice: 100, maxMemoryPages: 4, maxTableElements: 100_000 })).exports.grow as (n: bigint) => bigint;
   assert.equal(grow(4n), -1n);
   assert.equal(grow(3n), 1n);
-  assert.throws(() => instrument(wasm(section(MEMORY, [[0x04, 9]])), { fuelPerSlice: 1, maxMemoryPages: 4 }), /needs 9 pages/);
+  assert.throws(() => instrument(wasm(section(MEMORY, [[0x04, 9]])), { fuelPerSlice: 1, maxMemoryPages: 4, maxTableElements: 100_000 }), /needs 9 pages/);
 });
 
 test("memory cap: a minimum above the limit is refused", () => {
   assert.throws(
-    () => instrument(memoryModule([0x00, 20]), { fuelPerSlice: 100, maxMemoryPages: 10 }),
+    () => instrument(memoryModule([0x00, 20]), { fuelPerSlice: 100, maxMemoryPages: 10, maxTableElements: 100_000 }),
     (e: unknown) => e instanceof ModuleFormatError && e.message === "module needs 20 pages of memory at start; the limit is 10",
   );
 });
@@ -533,7 +486,7 @@ test("memory cap: imported memories are left alone", () => {
     section(FUNCTION, [[0]]),
     section(CODE, [body([], [])]),
   );
-  const out = instrument(module, { fuelPerSlice: 100, maxMemoryPages: 10 }).bytes;
+  const out = instrument(module, { fuelPerSlice: 100, maxMemoryPages: 10, maxTableElements: 100_000 }).bytes;
   // A memory without a maximum is only accepted if the import still declares none.
   instantiate(out, { env: { memory: new WebAssembly.Memory({ initial: 1 }) } });
   assert.deepEqual(out.subarray(0, 30), module.subarray(0, 30));
@@ -542,7 +495,7 @@ test("memory cap: imported memories are left alone", () => {
 // ---- malformed input ----------------------------------------------------------------
 
 function rejects(bytes: Uint8Array, message: RegExp): void {
-  assert.throws(() => instrument(bytes, { fuelPerSlice: 100, maxMemoryPages: 10 }), (e: unknown) => {
+  assert.throws(() => instrument(bytes, { fuelPerSlice: 100, maxMemoryPages: 10, maxTableElements: 100_000 }), (e: unknown) => {
     assert.ok(e instanceof ModuleFormatError, `expected ModuleFormatError, got ${e}`);
     assert.match(e.message, message);
     assert.doesNotMatch(e.message, /\n/);
@@ -578,8 +531,11 @@ test("malformed modules give a one-line ModuleFormatError", () => {
 });
 
 test("truncated and corrupted modules only ever throw ModuleFormatError, and valid ones stay valid", () => {
-  const good = sampleModule();
-  const opts = { fuelPerSlice: 100, maxMemoryPages: NO_MEMORY_CAP };
+  for (const good of [sampleModule(), bulkModule()]) fuzz(good);
+});
+
+function fuzz(good: Uint8Array): void {
+  const opts = { fuelPerSlice: 100, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000 };
   const check = (bytes: Uint8Array) => {
     let out: Uint8Array;
     try {
@@ -599,12 +555,13 @@ test("truncated and corrupted modules only ever throw ModuleFormatError, and val
     for (let k = 1 + Math.floor(random() * 3); k > 0; k--) bytes[8 + Math.floor(random() * (bytes.length - 8))] = Math.floor(random() * 256);
     check(bytes);
   }
-});
+}
 
 test("bad options are programming errors, not module errors", () => {
-  assert.throws(() => instrument(sampleModule(), { fuelPerSlice: 0, maxMemoryPages: 1 }), RangeError);
-  assert.throws(() => instrument(sampleModule(), { fuelPerSlice: 2 ** 31, maxMemoryPages: 1 }), RangeError);
-  assert.throws(() => instrument(sampleModule(), { fuelPerSlice: 1, maxMemoryPages: -1 }), RangeError);
+  assert.throws(() => instrument(sampleModule(), { fuelPerSlice: 0, maxMemoryPages: 1, maxTableElements: 100_000 }), RangeError);
+  assert.throws(() => instrument(sampleModule(), { fuelPerSlice: 2 ** 31, maxMemoryPages: 1, maxTableElements: 100_000 }), RangeError);
+  assert.throws(() => instrument(sampleModule(), { fuelPerSlice: 1, maxMemoryPages: -1, maxTableElements: 100_000 }), RangeError);
+  assert.throws(() => instrument(sampleModule(), { fuelPerSlice: 1, maxMemoryPages: 1, maxTableElements: 2 ** 32 }), RangeError);
 });
 
 // ---- AssemblyScript output -------------------------------------------------------------
@@ -662,8 +619,8 @@ test("AssemblyScript modules (-O3 and debug) stay valid and behave the same", as
     );
     for (const name of Object.keys(builds)) {
       const original = new Uint8Array(readFileSync(join(dir, `${name}.wasm`)));
-      const out = instrument(original, { fuelPerSlice: 50, maxMemoryPages: 64 }).bytes;
-      assert.ok(WebAssembly.validate(out as BufferSource), `${name} output validates`);
+      const out = instrument(original, { fuelPerSlice: 50, maxMemoryPages: 64, maxTableElements: 100_000 });
+      assert.ok(WebAssembly.validate(out.bytes as BufferSource), `${name} output validates`);
       const imports = { env: { abort: () => { throw new Error("abort"); } } };
       const plain = instantiate(original, imports).exports as Record<string, Fn>;
       const instance = instantiate(out, imports);
@@ -722,7 +679,7 @@ test("a 1 MiB module instruments quickly", (t) => {
   const module = bigModule();
   assert.ok(module.length >= 1 << 20);
   assert.ok(WebAssembly.validate(module as BufferSource));
-  const opts = { fuelPerSlice: 10000, maxMemoryPages: 100 };
+  const opts = { fuelPerSlice: 10000, maxMemoryPages: 100, maxTableElements: 100_000 };
   let out = instrument(module, opts).bytes; // warm up
   const times: number[] = [];
   for (let i = 0; i < 10; i++) {

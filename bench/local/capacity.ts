@@ -1,5 +1,6 @@
 import { setImmediate as turn } from "node:timers/promises";
 import { ModuleError } from "../../host/kernel/module-cache.ts";
+import { SysError } from "../../host/kernel/errors.ts";
 import type { BenchContext } from "../entry.ts";
 import { fromSamples, type Measurement } from "../stats.ts";
 import { benchNode, startGuest } from "./node.ts";
@@ -26,7 +27,8 @@ export async function processesPerNode(ctx: BenchContext): Promise<Measurement> 
         try {
           startGuest(kernel, guest, ["park"], () => {});
         } catch (error) {
-          if (!(error instanceof ModuleError)) throw error;
+          // Refused: a module error, or the node's memory budget (EAGAIN).
+          if (!(error instanceof ModuleError || error instanceof SysError)) throw error;
           refused = error.message;
           break;
         }

@@ -191,12 +191,17 @@ _Static_assert(offsetof(onebox_down_message_t, reason) == ONEBOX_DOWN_MESSAGE_RE
 #define ONEBOX_DOWN_MESSAGE_STATUS_OFFSET 8
 _Static_assert(offsetof(onebox_down_message_t, status) == ONEBOX_DOWN_MESSAGE_STATUS_OFFSET, "down_message.status offset");
 
-/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace and output. */
+/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent. */
 __attribute__((import_module("onebox"), import_name("spawn")))
 int32_t onebox_sys_spawn(const char *path_ptr, size_t path_len, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node_ptr, size_t node_len);
 static inline int32_t onebox_spawn(const char *path, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node) {
   return onebox_sys_spawn(path, strlen(path), args_ptr, args_len, env_ptr, env_len, node, strlen(node));
 }
+
+/** Set the memory cap (64 KiB pages, summed over a module's memories) of the children the caller spawns from now on, on any node; 0 restores the caller's own cap, which is the most it may be. */
+__attribute__((import_module("onebox"), import_name("memlimit")))
+int32_t onebox_sys_memlimit(int32_t pages);
+#define onebox_memlimit onebox_sys_memlimit
 
 /** End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL. */
 __attribute__((import_module("onebox"), import_name("exit"), noreturn))

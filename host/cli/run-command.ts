@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import { Kernel } from "../kernel/kernel.ts";
 import { ModuleError } from "../kernel/module-cache.ts";
+import { SysError } from "../kernel/errors.ts";
+import { parseMemorySize } from "./memory-size.ts";
 import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
 import { runOnCluster } from "./cluster-run.ts";
@@ -23,6 +25,8 @@ preopen: the program's namespace "/" (this node's export, with /n/NODE/ and /loc
 options:
   --root DIR     the directory this node exports (default ${DEFAULT_ROOT})
   --env K=V      set an environment variable for the program (repeatable)
+  --memory SIZE  the program's memory cap (e.g. 256M, 1G; default 64M), up to the
+                 node's maximum per process (1G)
   --trace        print every syscall to stderr
   -h, --help     show this help
 
@@ -31,7 +35,9 @@ on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
   --on NODE            run on NODE (a name, or k=v labels); default: least loaded
 ${CLUSTER_HELP}`,
   async run(argv) {
-    const args = parseArgs(argv, { values: ["root", "env", "on", ...CLUSTER_VALUES], flags: ["trace"] }, true);
+    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...CLUSTER_VALUES], flags: ["trace"] }, true);
+    const memory = option(args, "memory");
+    const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
     const file = args.positionals[0];
     if (!file) throw new CliError("run needs a module (see --help)");
     let bytes: Uint8Array;
@@ -40,6 +46,8 @@ ${CLUSTER_HELP}`,
     } catch (error) {
       throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
+    const onCluster = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? option(args, "on");
+    if (onCluster !== undefined && memoryPages !== undefined) throw new CliError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
     if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster(args, file, bytes);
     // Naming a node only means something on a cluster: use the local one, or say there is none.
     if (option(args, "on") !== undefined) {
@@ -57,9 +65,10 @@ ${CLUSTER_HELP}`,
         env: args.options.get("env") ?? [],
         output: { write: (fd, data) => (fd === 1 ? process.stdout : process.stderr).write(data) },
         input: stdinInput(),
+        memoryPages,
       }).pid;
     } catch (error) {
-      if (error instanceof ModuleError) throw new CliError(`${file}: ${error.message}`);
+      if (error instanceof ModuleError || error instanceof SysError) throw new CliError(`${file}: ${error.message}`);
       throw error;
     }
     const info = await kernel.whenExited(pid);

@@ -1,5 +1,6 @@
 import type { Member, MemberState, Members } from "../transport/wire.ts";
 import { toNumber } from "../transport/wire.ts";
+import type { LoopDelayFigures } from "../kernel/loop-delay.ts";
 
 /** A member's state changed: what the node must act on. */
 export interface Transition {
@@ -55,10 +56,12 @@ export class Membership {
   }
 
   /** Coordinator: a heartbeat. Returns false for a member already declared down. */
-  heard(id: number, load: number, now: number): boolean {
+  heard(id: number, load: number, now: number, delay: LoopDelayFigures = { loopP99Us: 0, loopMaxUs: 0 }): boolean {
     const member = this.byId.get(id);
     if (!member || member.state === "down") return false;
     member.load = load;
+    member.loopP99Us = delay.loopP99Us;
+    member.loopMaxUs = delay.loopMaxUs;
     this.lastHeard.set(id, now);
     if (member.state === "suspect") {
       this.set(member, "alive");

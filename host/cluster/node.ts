@@ -8,6 +8,7 @@ import { Channel } from "../transport/channel.ts";
 import { RateLimitedLog } from "../transport/bounded-log.ts";
 import { clientHandshake, serverHandshake, type Identity, type Peer } from "../transport/handshake.ts";
 import { realClock, type Clock, type ClockTimer } from "../transport/clock.ts";
+import { LoopDelay } from "../kernel/loop-delay.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
@@ -92,6 +93,8 @@ export class ClusterNode implements Router {
   private listener: Listener | undefined;
   private readonly clock: Clock;
   private timer: ClockTimer | undefined;
+  /** The event loop's delay, reported with each heartbeat; a simulated node (own clock) has no loop of its own to report. */
+  private readonly loopDelay: LoopDelay | undefined;
   private stopped = false;
   private probing = false;
   /** The connection probeCoordinator keeps to a coordinator this node declared down. */
@@ -102,6 +105,7 @@ export class ClusterNode implements Router {
   private constructor(options: NodeOptions) {
     this.options = options;
     this.clock = options.clock ?? realClock;
+    this.loopDelay = this.clock === realClock ? new LoopDelay() : undefined;
     this.name = options.name;
     this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
     this.refusalLog = new RateLimitedLog(this.log, this.clock);
@@ -263,13 +267,13 @@ export class ClusterNode implements Router {
   private tick(): void {
     const now = this.clock.now();
     if (this.isCoordinator) {
-      this.members.heard(COORDINATOR_ID, this.kernel.procs.size, now);
+      this.members.heard(COORDINATOR_ID, this.kernel.procs.size, now, this.loopDelay?.take());
       this.act(this.members.sweep(COORDINATOR_ID, now));
       this.broadcast();
       return;
     }
     if (!this.lease!.valid) this.endLockHolders();
-    const heartbeat: Body = { heartbeat: { nodeId: this.id, load: this.kernel.procs.size } };
+    const heartbeat: Body = { heartbeat: { nodeId: this.id, load: this.kernel.procs.size, ...this.loopDelay?.take() } };
     if (this.members.get(COORDINATOR_ID)?.state === "down") return this.probeCoordinator(heartbeat);
     const lease = this.lease!;
     this.link(COORDINATOR_ID).call(heartbeat, "empty").then(() => lease.renewed(now), () => {});
@@ -379,7 +383,8 @@ export class ClusterNode implements Router {
         this.scheduler.refreshed();
         return this.act(this.members.apply(m.members!));
       case "heartbeat":
-        if (this.isCoordinator && !this.members.heard(m.heartbeat!.nodeId, m.heartbeat!.load, this.clock.now())) {
+        const beat = m.heartbeat!;
+        if (this.isCoordinator && !this.members.heard(beat.nodeId, beat.load, this.clock.now(), { loopP99Us: beat.loopP99Us ?? 0, loopMaxUs: beat.loopMaxUs ?? 0 })) {
           // A node we declared down still speaks: show it the verdict so it fences itself,
           // and do not acknowledge: that would renew its lease.
           channel.cast({ members: this.members.snapshot() });
@@ -498,6 +503,7 @@ export class ClusterNode implements Router {
           ppid: request.ppid,
           home: request.namespace.home,
           outputSink: this.sinks.idFor(request.output),
+          memoryPages: request.memoryPages ?? 0,
         },
       },
       "pid",
@@ -550,6 +556,7 @@ export class ClusterNode implements Router {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.loopDelay?.stop();
     this.kernel?.shutdown();
     for (const link of this.links.values()) link.close("node stopping");
     this.probe?.close("node stopping");

@@ -5,6 +5,7 @@ import type { Process } from "./process.ts";
 import { componentImportsFor } from "./syscalls/component-calls.ts";
 import type { Tracer } from "./syscalls/dispatch.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
+import { createMemories } from "./process-memory.ts";
 
 /** jco keys the import object by interface name without its version. */
 const IMPORT_KEY = WIT_IMPORT.replace(/@.*$/, "");
@@ -41,8 +42,10 @@ function guardExports(exports: WebAssembly.Exports, depth: { n: number }): WebAs
 export function instantiateComponent(proc: Process, code: ComponentCode, trampolines: FuelTrampolines, trace: () => Tracer | undefined): () => Promise<unknown> {
   const depth = { n: 0 };
   const instantiateCore = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => {
-    const instance = new WebAssembly.Instance(module, imports);
-    if (module !== code.main) return instance;
+    if (module !== code.main) return new WebAssembly.Instance(module, imports);
+    const memories = createMemories(code.memories, proc.memoryCap);
+    const instance = new WebAssembly.Instance(module, { ...imports, ...memories });
+    proc.adoptMemories(memories);
     proc.fuel = instance.exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
     (instance.exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, trampolines.take(proc, () => depth.n > 0));
     return { exports: guardExports(instance.exports, depth) };

@@ -4,8 +4,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ABI_VERSION } from "../../abi/abi.ts";
 import { blockingWitCalls, WIT_IMPORT, WIT_START } from "../../abi/wit.ts";
-import { ModuleError, type ModuleLimits } from "./module-cache.ts";
-import { FUEL_GLOBAL_EXPORT, instrument, ModuleFormatError } from "./wasm/instrument.ts";
+import { instrumentFor, ModuleError, type ModuleLimits } from "./module-cache.ts";
+import { FUEL_GLOBAL_EXPORT, type MemoryImport } from "./wasm/instrument.ts";
 
 /** jco's instantiate for one component: core modules by file name, imports by interface. */
 export type JcoInstantiate = (
@@ -20,6 +20,8 @@ export interface ComponentCode {
   readonly coreModules: ReadonlyMap<string, WebAssembly.Module>;
   /** The guest's own code (the one with its memory): instrumented for fuel and the memory cap. */
   readonly main: WebAssembly.Module;
+  /** main's memories, imported (see MemoryImport). */
+  readonly memories: readonly MemoryImport[];
 }
 
 const NAME = "guest";
@@ -95,33 +97,45 @@ function checkImports(module: WebAssembly.Module): void {
 
 const exportsMemory = (module: WebAssembly.Module): boolean => WebAssembly.Module.exports(module).some((e) => e.kind === "memory");
 
+/** A component's compiled core modules and where jco's glue is: what the loader thread hands back. */
+export interface ComponentParts {
+  readonly dir: string;
+  readonly coreModules: Map<string, WebAssembly.Module>;
+  readonly main: WebAssembly.Module;
+  readonly memories: readonly MemoryImport[];
+}
+
 /**
  * Transpile (or find in the cache), then compile every core module once. The guest's own
  * module is instrumented like any core module; jco's small glue modules are not: they
- * have no loops, and only calls through to the guest or the host.
+ * have no loops, and only calls through to the guest or the host. Seconds of work for a
+ * JS component: the node runs it on its loader thread (loader-thread.ts).
  */
-export async function loadComponent(hash: string, bytes: Uint8Array, limits: ModuleLimits): Promise<ComponentCode> {
+export async function compileComponent(hash: string, bytes: Uint8Array, limits: ModuleLimits): Promise<ComponentParts> {
   const dir = await transpiled(hash, bytes);
-  const glue = (await import(pathToFileURL(path.join(dir, GLUE)).href)) as { instantiate: JcoInstantiate };
   const coreModules = new Map<string, WebAssembly.Module>();
   let main: WebAssembly.Module | undefined;
+  let memories: readonly MemoryImport[] = [];
   for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(".wasm"))) {
     let code: Uint8Array = fs.readFileSync(path.join(dir, name));
     let module = await WebAssembly.compile(code as Uint8Array<ArrayBuffer>);
     if (exportsMemory(module)) {
       if (main) throw new ModuleError("component has more than one core module with its own memory; onebox runs components built by onebox build --component");
       checkImports(module);
-      try {
-        code = instrument(code, { fuelPerSlice: limits.fuelPerSlice, maxMemoryPages: limits.memoryPages }).bytes;
-      } catch (error) {
-        if (error instanceof ModuleFormatError) throw new ModuleError(error.message);
-        throw error;
-      }
+      const instrumented = instrumentFor(code, limits);
+      code = instrumented.bytes;
+      memories = instrumented.memories;
       module = main = await WebAssembly.compile(code as Uint8Array<ArrayBuffer>);
       if (!WebAssembly.Module.exports(module).some((e) => e.name === FUEL_GLOBAL_EXPORT)) throw new ModuleError("component has no code to run");
     }
     coreModules.set(name, module);
   }
   if (!main) throw new ModuleError("component has no core module with a memory");
-  return { instantiate: glue.instantiate, coreModules, main };
+  return { dir, coreModules, main, memories };
+}
+
+/** The component ready to instantiate: its parts and jco's glue, imported here. */
+export async function loadComponent(parts: ComponentParts): Promise<ComponentCode> {
+  const glue = (await import(pathToFileURL(path.join(parts.dir, GLUE)).href)) as { instantiate: JcoInstantiate };
+  return { instantiate: glue.instantiate, coreModules: parts.coreModules, main: parts.main, memories: parts.memories };
 }

@@ -13,12 +13,22 @@ import { Process, type StartRequest } from "./process.ts";
 import type { Router } from "./router.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
 import { FuelTrampolines } from "./fuel.ts";
+import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
 
 export interface Limits {
-  /** Linear memory cap per process, in 64 KiB pages. */
+  /** Linear memory cap per process by default, in 64 KiB pages, summed over its memories. */
   readonly memoryPages: number;
+  /** The highest cap a process may be given (onebox run --memory): what modules are instrumented with. */
+  readonly maxMemoryPages: number;
+  /**
+   * Pages all live processes may hold together: a start that would pass it fails with
+   * EAGAIN. Counted from each process's memories at its start and each suspension.
+   */
+  readonly memoryBudgetPages: number;
+  /** Table cap per process, in elements, summed over its tables. */
+  readonly tableElements: number;
   /** Loop iterations and calls a process runs before it must let others run. */
   readonly fuelPerSlice: number;
   readonly openFiles: number;
@@ -26,7 +36,22 @@ export interface Limits {
   readonly mailbox: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { memoryPages: 1024, fuelPerSlice: 100_000, openFiles: 256, mailbox: 4096 };
+export const DEFAULT_LIMITS: Limits = {
+  memoryPages: 1024,
+  maxMemoryPages: 16384,
+  memoryBudgetPages: 32768,
+  tableElements: 100_000,
+  fuelPerSlice: 100_000,
+  openFiles: 256,
+  mailbox: 4096,
+};
+
+function checkLimits(limits: Limits): void {
+  const { memoryPages, maxMemoryPages, memoryBudgetPages } = limits;
+  if (!(Number.isInteger(memoryPages) && memoryPages <= maxMemoryPages && maxMemoryPages <= memoryBudgetPages && maxMemoryPages <= 65536)) {
+    throw new RangeError(`memory limits must be whole pages with memoryPages (${memoryPages}) <= maxMemoryPages (${maxMemoryPages}) <= memoryBudgetPages (${memoryBudgetPages}), maxMemoryPages at most 65536`);
+  }
+}
 
 export interface KernelOptions {
   /** 1..2047, unique in the cluster: the high bits of every pid this node hands out. */
@@ -91,6 +116,8 @@ export class Kernel {
   readonly router: Router | undefined;
   readonly clock: Clock;
   readonly procs = new Map<number, Process>();
+  /** Pages the live processes' memories held at their last start or suspension (Process.countMemory). */
+  memoryPagesInUse = 0;
   tracer: Tracer | undefined;
   /** Told of every process that ends, after its watchers (the cluster keeps a history for ps). */
   onExit: ((proc: Process) => void) | undefined;
@@ -107,6 +134,7 @@ export class Kernel {
     this.nodeId = options.nodeId;
     this.nodeName = options.nodeName;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    checkLimits(this.limits);
     this.modules = new ModuleCache(this.limits);
     this.exportDir = new ExportDir(options.root);
     this.clock = options.clock ?? realClock;
@@ -139,13 +167,20 @@ export class Kernel {
    * A child of a local `parent` runs when the parent next suspends (Process.startOnSuspend).
    */
   start(request: StartRequest, parent?: Process): Process {
-    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), mailboxCapacity: this.limits.mailbox });
+    const memoryCap = this.memoryCapOf(request, parent);
+    const needed = initialPages(request.module.memories);
+    if (this.memoryPagesInUse + needed > this.limits.memoryBudgetPages) {
+      fail("EAGAIN", `the node's memory budget is spent: ${this.memoryPagesInUse} of ${this.limits.memoryBudgetPages} pages in use, the process needs ${needed}`);
+    }
+    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), mailboxCapacity: this.limits.mailbox, memoryCap });
     let entry: () => Promise<unknown>;
     try {
       const { component } = request.module;
       entry = component ? instantiateComponent(proc, component, this.trampolines, () => this.tracer) : this.instantiateCore(proc);
     } catch (error) {
       this.trampolines.release(proc);
+      proc.releaseMemory();
+      if (error instanceof MemoryCapError) throw new ModuleError(error.message);
       throw new ModuleError(`cannot instantiate: ${(error as Error).message}`);
     }
     this.procs.set(proc.pid, proc);
@@ -158,9 +193,25 @@ export class Kernel {
     return proc;
   }
 
+  /**
+   * A process's memory cap: the one its start asks for, which may not pass the node's
+   * maximum nor, for a child, its parent's; else the parent's, else the node's default.
+   */
+  private memoryCapOf(request: StartRequest, parent: Process | undefined): number {
+    const limit = parent ? parent.memoryCap : this.limits.maxMemoryPages;
+    const asked = request.memoryPages;
+    if (asked === undefined) return parent ? parent.memoryCap : this.limits.memoryPages;
+    if (!Number.isInteger(asked) || asked < 0 || asked > limit) {
+      fail("EINVAL", `memory cap of ${asked} pages is over the ${parent ? "parent's" : "node's"} limit of ${limit}`);
+    }
+    return asked;
+  }
+
   /** A core module's instance, wired to the process; returns its entry. */
   private instantiateCore(proc: Process): () => Promise<unknown> {
-    const exports = new WebAssembly.Instance(proc.module.module, importsFor(proc, () => this.tracer)).exports;
+    const memories = createMemories(proc.module.memories, proc.memoryCap);
+    const exports = new WebAssembly.Instance(proc.module.module, { ...importsFor(proc, () => this.tracer), ...memories }).exports;
+    proc.adoptMemories(memories);
     proc.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     proc.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
     (exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, this.trampolines.take(proc));
@@ -193,6 +244,7 @@ export class Kernel {
     proc.startSpawned();
     this.procs.delete(proc.pid);
     this.trampolines.release(proc);
+    proc.releaseMemory();
     for (const file of proc.files.values()) {
       try {
         void Promise.resolve(this.fileService(file.node).close(file.handle)).catch(() => {});
@@ -266,6 +318,7 @@ export class Kernel {
       ppid: parent.pid,
       namespace: parent.namespace,
       output: parent.output,
+      memoryPages: parent.childMemoryCap,
     };
     if (node !== this.nodeName) {
       return this.remote(`node ${node}`)

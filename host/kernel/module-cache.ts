@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { ABI_SECTION, ABI_VERSION, findSyscall, MODULE_ONEBOX } from "../../abi/abi.ts";
 import { isComponent, loadComponent, type ComponentCode } from "./component-loader.ts";
-import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, ModuleFormatError } from "./wasm/instrument.ts";
+import { loaderThread } from "./loader-thread.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, MEMORY_IMPORT_MODULE, ModuleFormatError, type Instrumented, type MemoryImport } from "./wasm/instrument.ts";
 
 /** A module that passed every check, compiled once and shared by all its processes. */
 export interface LoadedModule {
@@ -12,6 +13,8 @@ export interface LoadedModule {
   readonly module: WebAssembly.Module;
   /** ABI imports of a core module; a component's are its WIT imports, so none here. */
   readonly imports: readonly WebAssembly.ModuleImportDescriptor[];
+  /** Its memories, which the kernel creates for each process under the process's cap. */
+  readonly memories: readonly MemoryImport[];
   /** Set for a component guest (see component-loader.ts). */
   readonly component?: ComponentCode;
 }
@@ -21,7 +24,32 @@ export class ModuleError extends Error {}
 
 export interface ModuleLimits {
   readonly fuelPerSlice: number;
-  readonly memoryPages: number;
+  /** The most memory any process on the node may have: what the module declares. */
+  readonly maxMemoryPages: number;
+  readonly tableElements: number;
+}
+
+/** Modules at least this big are instrumented and compiled on the loader thread (loader-thread.ts). */
+export const OFF_THREAD_BYTES = 256 * 1024;
+
+/** A core module instrumented and compiled, with its memories; ModuleError if it cannot be. */
+export async function compileCore(bytes: Uint8Array, limits: ModuleLimits): Promise<{ module: WebAssembly.Module; memories: MemoryImport[] }> {
+  const { bytes: instrumented, memories } = instrumentFor(bytes, limits);
+  try {
+    return { module: await WebAssembly.compile(instrumented as Uint8Array<ArrayBuffer>), memories };
+  } catch (error) {
+    throw new ModuleError(`malformed module: ${(error as Error).message.replace(/^WebAssembly\.compile\(\): /, "")}`);
+  }
+}
+
+/** `bytes` instrumented for fuel and the caps (wasm/instrument.ts); ModuleError if it cannot be. */
+export function instrumentFor(bytes: Uint8Array, limits: ModuleLimits): Instrumented {
+  try {
+    return instrument(bytes, { fuelPerSlice: limits.fuelPerSlice, maxMemoryPages: limits.maxMemoryPages, maxTableElements: limits.tableElements });
+  } catch (error) {
+    if (error instanceof ModuleFormatError) throw new ModuleError(error.message);
+    throw error;
+  }
 }
 
 function readAbiVersion(module: WebAssembly.Module): number | undefined {
@@ -36,8 +64,9 @@ function readAbiVersion(module: WebAssembly.Module): number | undefined {
   throw new ModuleError(`malformed ${ABI_SECTION} section`);
 }
 
+/** The module's ABI imports; the instrumenter's memory imports are the kernel's to give, not calls. */
 function checkImports(module: WebAssembly.Module): WebAssembly.ModuleImportDescriptor[] {
-  const imports = WebAssembly.Module.imports(module);
+  const imports = WebAssembly.Module.imports(module).filter((imp) => imp.module !== MEMORY_IMPORT_MODULE);
   const unknown = imports.filter((imp) => imp.kind !== "function" || !findSyscall(imp.module, imp.name));
   if (unknown.length > 0) {
     const names = unknown.map((imp) => `${imp.module}.${imp.name} (${imp.kind})`).join(", ");
@@ -106,25 +135,16 @@ export class ModuleCache {
   }
 
   private async compile(hash: string, bytes: Uint8Array): Promise<LoadedModule> {
+    // Heavy work (a component's transpile, a big module's instrumentation) runs on the
+    // loader thread, so the node's event loop (heartbeats, other processes) never waits on it.
+    const limits = { fuelPerSlice: this.limits.fuelPerSlice, maxMemoryPages: this.limits.maxMemoryPages, tableElements: this.limits.tableElements };
     if (isComponent(bytes)) {
-      const component = await loadComponent(hash, bytes, this.limits);
-      return { hash, bytes, module: component.main, imports: [], component };
+      const component = await loadComponent(await loaderThread.component(hash, bytes, limits));
+      return { hash, bytes, module: component.main, imports: [], memories: component.memories, component };
     }
-    let instrumented: Uint8Array;
-    try {
-      instrumented = instrument(bytes, { fuelPerSlice: this.limits.fuelPerSlice, maxMemoryPages: this.limits.memoryPages }).bytes;
-    } catch (error) {
-      if (error instanceof ModuleFormatError) throw new ModuleError(error.message);
-      throw error;
-    }
-    let module: WebAssembly.Module;
-    try {
-      module = await WebAssembly.compile(instrumented as Uint8Array<ArrayBuffer>);
-    } catch (error) {
-      throw new ModuleError(`malformed module: ${(error as Error).message.replace(/^WebAssembly\.compile\(\): /, "")}`);
-    }
+    const { module, memories } = bytes.length >= OFF_THREAD_BYTES ? await loaderThread.core(bytes, limits) : await compileCore(bytes, limits);
     const imports = checkImports(module);
     checkExports(module);
-    return { hash, bytes, module, imports };
+    return { hash, bytes, module, imports, memories };
   }
 }

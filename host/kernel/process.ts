@@ -1,6 +1,6 @@
 import type { ExitInfo } from "./errors.ts";
 import type { DirEntry } from "./file-service.ts";
-import { ProcessEnd } from "./errors.ts";
+import { exitInfo, fail, ProcessEnd } from "./errors.ts";
 import type { GuestMemory } from "./guest-memory.ts";
 import { Mailbox } from "./mailbox.ts";
 import { allDirRights } from "./syscalls/wasi-layout.ts";
@@ -8,6 +8,8 @@ import type { LoadedModule } from "./module-cache.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Namespace } from "./namespace.ts";
 import type { ClockTimer } from "../transport/clock.ts";
+import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
+import { MEMORY_IMPORT_MODULE } from "./wasm/instrument.ts";
 
 /** Where a process's stdout (1) and stderr (2) go. Children inherit their parent's. */
 export interface OutputSink {
@@ -71,12 +73,15 @@ export interface StartRequest {
   readonly output: OutputSink;
   /** fd 0; without one, fd 0 is at its end. Only the operator's process gets one. */
   readonly input?: InputSource;
+  /** Its linear memory cap in pages (summed over its memories); default: the parent's, or the node's. */
+  readonly memoryPages?: number;
 }
 
 export interface ProcessSpec extends StartRequest {
   readonly kernel: Kernel;
   readonly pid: number;
   readonly mailboxCapacity: number;
+  readonly memoryCap: number;
 }
 
 /** The spec's fields are the process's own (read-only), so they are declared once, above. */
@@ -92,6 +97,14 @@ export interface Process extends StartRequest {
 export class Process {
   readonly mailbox: Mailbox;
   readonly startedAt: number;
+  /** Its linear memory cap in pages, summed over its memories. */
+  readonly memoryCap: number;
+  /** The cap the children it spawns get (memlimit): at most its own. */
+  childMemoryCap: number;
+  /** Its linear memories, created by the kernel under memoryCap. */
+  private memories: WebAssembly.Memory[] = [];
+  /** Pages of its memories the kernel's node-wide count holds for it (updated at each suspension). */
+  private pagesCounted = 0;
 
   state: ProcState = "ready";
   exit: ExitInfo | undefined;
@@ -121,8 +134,10 @@ export class Process {
   private spawned: (() => void)[] | undefined;
 
   constructor(spec: ProcessSpec) {
-    const { mailboxCapacity, ...identity } = spec;
+    const { mailboxCapacity, memoryCap, ...identity } = spec;
     Object.assign(this, identity);
+    this.memoryCap = memoryCap;
+    this.childMemoryCap = memoryCap;
     this.mailbox = new Mailbox(mailboxCapacity);
     this.startedAt = spec.kernel.clock.now();
     this.dirs.set(PREOPEN_FD, { path: "/", preopen: true, rights: allDirRights() });
@@ -171,6 +186,8 @@ export class Process {
       );
     });
     this.suspension = promise;
+    // After the suspension exists, so a process over the node's budget can be ended at it.
+    this.countMemory();
     return promise;
   }
 
@@ -231,6 +248,42 @@ export class Process {
     this.timers.clear();
     reject(end);
     return true;
+  }
+
+  /** memlimit: the cap of the children it spawns from now on; 0 is its own. */
+  limitChildMemory(pages: number): void {
+    if (pages < 0 || pages > this.memoryCap) fail("EINVAL", `memory limit of ${pages} pages is over the caller's own cap of ${this.memoryCap}`);
+    this.childMemoryCap = pages === 0 ? this.memoryCap : pages;
+  }
+
+  /** The memories its instance was given (ProcessMemories from createMemories). */
+  adoptMemories(imports: ProcessMemories): void {
+    this.memories = Object.values(imports[MEMORY_IMPORT_MODULE]);
+    this.countMemory();
+  }
+
+  /**
+   * Bring the node's count of pages in use up to date with this process's memories: a
+   * guest grows them without telling the host, so this runs at every suspension.
+   */
+  countMemory(): void {
+    const now = pagesInUse(this.memories);
+    const grew = now > this.pagesCounted;
+    this.kernel.memoryPagesInUse += now - this.pagesCounted;
+    this.pagesCounted = now;
+    const budget = this.kernel.limits.memoryBudgetPages;
+    // Growing past the node's budget ends the process that grew, as an OOM killer would.
+    if (grew && this.kernel.memoryPagesInUse > budget) {
+      this.kernel.terminate(this, exitInfo("KILLED", `over the node's memory budget: ${this.kernel.memoryPagesInUse} of ${budget} pages in use after it grew to ${now}`));
+    }
+  }
+
+  /** At its end: its pages leave the node's count. */
+  releaseMemory(): void {
+    this.kernel.memoryPagesInUse -= this.pagesCounted;
+    if (this.kernel.memoryPagesInUse < 0) throw new Error(`node memory count went negative releasing pid ${this.pid}`);
+    this.pagesCounted = 0;
+    this.memories = [];
   }
 
   get uptimeMs(): number {

@@ -13,7 +13,7 @@ export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 type U64 = number | string | { toString(): string };
 
 export interface Hello { cluster: string; abiVersion: number; nonce: Uint8Array; name: string; proof?: Uint8Array; nodeId?: number }
-export interface Member { id: number; name: string; url: string; state: MemberState; labels: Record<string, string>; load: number }
+export interface Member { id: number; name: string; url: string; state: MemberState; labels: Record<string, string>; load: number; loopP99Us?: number; loopMaxUs?: number }
 export type MemberState = "alive" | "suspect" | "down";
 export interface Members { version: U64; members: Member[] }
 export interface ExitNote { to: number; pid: number; reason: string; status: number; text: string; ref?: number }
@@ -29,7 +29,7 @@ export interface Bodies {
   join: { name: string; url: string; labels: Record<string, string> };
   joined: { nodeId: number; members: Members };
   members: Members;
-  heartbeat: { nodeId: number; load: number };
+  heartbeat: { nodeId: number; load: number; loopP99Us?: number; loopMaxUs?: number };
   lock: { name: string; pid: number; timeoutMs: number };
   token: { token: U64 };
   unlock: { name: string; pid: number };
@@ -38,7 +38,7 @@ export interface Bodies {
   whereis: { name: string };
   pid: { pid: number };
   releaseAll: { pid: number };
-  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number };
+  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number; memoryPages?: number };
   fetchModule: { hash: string };
   moduleBytes: { data: Uint8Array };
   send: { from: number; to: number; tag: number; data: Uint8Array };

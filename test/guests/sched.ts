@@ -18,6 +18,10 @@ if (role == "spin") {
     ob.sleep(1);
     ob.print("tick " + i.toString());
   }
+} else if (role == "limit") {
+  // memlimit PAGES, then a child (on NODE, if given) that tries to grow by 1024 pages; its output is ours.
+  ob.print("memlimit=" + ob.memlimit(I32.parseInt(ob.args()[2])).toString());
+  ob.wait(ob.spawn("", ["grow"], [], ob.args().length > 3 ? ob.args()[3] : ""));
 } else if (role == "grow") {
   const before = memory.size();
   ob.print("grow=" + memory.grow(1024).toString() + " " + (memory.size() == before).toString());

@@ -131,9 +131,13 @@ export const DOWN_MESSAGE_PID_OFFSET: i32 = 0;
 export const DOWN_MESSAGE_REASON_OFFSET: i32 = 4;
 export const DOWN_MESSAGE_STATUS_OFFSET: i32 = 8;
 
-/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace and output. */
+/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent. */
 @external("onebox", "spawn")
 export declare function sys_spawn(path_ptr: usize, path_len: usize, args_ptr: usize, args_len: usize, env_ptr: usize, env_len: usize, node_ptr: usize, node_len: usize): i32;
+
+/** Set the memory cap (64 KiB pages, summed over a module's memories) of the children the caller spawns from now on, on any node; 0 restores the caller's own cap, which is the most it may be. */
+@external("onebox", "memlimit")
+export declare function sys_memlimit(pages: i32): i32;
 
 /** End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL. */
 @external("onebox", "exit")

@@ -83,6 +83,14 @@ export function getppid(): i32 {
 }
 
 /**
+ * Cap the memory of the children spawned from now on at `pages` (64 KiB each), at most
+ * this process's own cap; 0 restores that. Returns 0, or a negative errno.
+ */
+export function memlimit(pages: i32): i32 {
+  return check(abi.sys_memlimit(pages));
+}
+
+/**
  * Start `path` as a child ("" runs another copy of this program) on `node` ("" lets the
  * host choose). Returns its pid, or a negative errno.
  */

@@ -29,6 +29,7 @@ const OPS: Ops = {
   kill: (proc, pid: number) => after(proc.kernel.kill(proc, pid), done),
   getpid: (proc) => proc.pid,
   getppid: (proc) => proc.ppid,
+  memlimit: (proc, pages: number) => void proc.limitChildMemory(pages),
   sleep: (proc, ms: number) => after(processCalls.sleep(proc, ms), done),
   yield: (proc) => after(processCalls.yield(proc), done),
   monitor: (proc, pid: number) => proc.kernel.monitor(proc, pid),

@@ -91,6 +91,11 @@ export const processCalls = {
     return proc.ppid;
   },
 
+  memlimit(proc, pages) {
+    proc.limitChildMemory(pages);
+    return 0;
+  },
+
   sleep(proc, ms) {
     if (ms < 0) fail("EINVAL", "negative sleep");
     return new Promise<number>((resolve) => proc.timeout(ms, () => resolve(0)));

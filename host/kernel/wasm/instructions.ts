@@ -132,12 +132,34 @@ const FAST = OPS.map((kind) =>
   : 0,
 );
 const OP_LOOP = 0x03;
+const OP_MISC = 0xfc;
+
+/** Sub-opcodes of the 0xFC prefix whose last operand is a size in bytes or table entries. */
+export const MEMORY_INIT = 8;
+export const MEMORY_COPY = 10;
+export const MEMORY_FILL = 11;
+export const TABLE_INIT = 12;
+export const TABLE_COPY = 14;
+export const TABLE_GROW = 15;
+export const TABLE_FILL = 17;
+const SIZED = new Set([MEMORY_INIT, MEMORY_COPY, MEMORY_FILL, TABLE_INIT, TABLE_COPY, TABLE_GROW, TABLE_FILL]);
+
+/** What the instrumenter may need to charge for, found in a function body. */
+export interface CodeVisitor {
+  /** `offset` is just past a `loop blocktype`. */
+  loopBody(offset: number): void;
+  /**
+   * A bulk memory or table instruction (one of the sub-opcodes above) spans
+   * [offset, end); `a` and `b` are its index immediates (b is 0 when it has one).
+   */
+  sized(offset: number, end: number, sub: number, a: number, b: number): void;
+}
 
 /**
- * Calls `found` with the offset just past each `loop blocktype` in
+ * Calls `visit` for each loop body and each sized bulk instruction in
  * code[start, end), which must hold whole instructions.
  */
-export function forEachLoopBody(code: Uint8Array, start: number, end: number, found: (offset: number) => void): void {
+export function visitCode(code: Uint8Array, start: number, end: number, visit: CodeVisitor): void {
   let pos = start;
   while (pos < end) {
     const op = code[pos];
@@ -151,10 +173,24 @@ export function forEachLoopBody(code: Uint8Array, start: number, end: number, fo
     } else if (fast === FAST_MEMARG && pos + 2 < end && code[pos + 1] < 0x40 && code[pos + 2] < 0x80) {
       pos += 3;
     } else {
+      const at = pos;
       pos = instructionEnd(code, pos, end);
-      if (op === OP_LOOP) found(pos);
+      if (op === OP_LOOP) visit.loopBody(pos);
+      else if (op === OP_MISC) visitMisc(code, at, end, visit);
     }
   }
+}
+
+function visitMisc(code: Uint8Array, at: number, end: number, visit: CodeVisitor): void {
+  const r = reader;
+  r.buf = code;
+  r.pos = at + 1;
+  r.end = end;
+  const sub = r.u32();
+  if (!SIZED.has(sub)) return;
+  const a = r.u32();
+  const b = sub === MEMORY_FILL || sub === TABLE_GROW || sub === TABLE_FILL ? 0 : r.u32();
+  visit.sized(at, r.pos, sub, a, b);
 }
 
 const reader = new Reader(new Uint8Array(0), 0, 0, "function body");

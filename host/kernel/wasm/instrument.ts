@@ -1,28 +1,43 @@
 // Fuel instrumentation: lets one thread host many guests by making every loop
 // iteration and function entry spend fuel, and calling out to the host (which
-// can suspend the guest via JSPI) when the fuel runs out. Also caps defined
-// memories so a guest cannot grow past its budget.
+// can suspend the guest via JSPI) when the fuel runs out. Bulk memory and table
+// instructions are charged by their size operand (see charge.ts), so a slice of
+// fuel bounds time, not instructions. Also caps the defined memories and tables,
+// summed, so a guest cannot grow past its budget, and refuses GC types, whose
+// heap no cap could bound.
 //
 // Nothing is renumbered: the yield target is reached through call_indirect on
-// a new table rather than a new function import, and the new type, table and
-// global are appended after the existing ones.
+// a new table rather than a new function import, and the new types, functions,
+// table and global are appended after the existing ones.
 
 import { ByteWriter, DecodeError, Reader, ulebSize } from "./leb.ts";
-import { forEachLoopBody, skipValType } from "./instructions.ts";
+import { MEMORY_COPY, MEMORY_FILL, skipValType, visitCode } from "./instructions.ts";
+import { chunkedBody, chunkedKey, chunkedType, type ChunkedOp } from "./chunked.ts";
+import { chargeFunctionBody, chargeFunctionType, chargeKindOf, CHARGE_KINDS } from "./charge.ts";
+import { cappedTables, memoriesAsImports, readLimits, readLimitsSection, type MemoryImport } from "./limits.ts";
+import {
+  CODE, EXPORT, expectEnd, FUNCTION, GLOBAL, IMPORT, MEMORY, ModuleFormatError, ORDER, readSections, sectionReader, TABLE, TYPE, vecCount,
+  type Section, type Vec,
+} from "./sections.ts";
+
+export { MEMORY_IMPORT_MODULE, type MemoryImport } from "./limits.ts";
+export { ModuleFormatError } from "./sections.ts";
 
 export interface InstrumentOptions {
   fuelPerSlice: number;
+  /** Linear memory cap in 64 KiB pages, summed over the module's defined memories. */
   maxMemoryPages: number;
+  /** Table cap in elements, summed over the module's defined tables (the fuel table aside). */
+  maxTableElements: number;
 }
 
 export interface Instrumented {
   bytes: Uint8Array;
   fuelGlobalExport: string;
   fuelTableExport: string;
+  /** The module's defined memories, now imported from MEMORY_IMPORT_MODULE, in index order. */
+  memories: MemoryImport[];
 }
-
-/** The input is malformed or uses something the instrumenter does not support. */
-export class ModuleFormatError extends Error {}
 
 export const FUEL_GLOBAL_EXPORT = "onebox_fuel";
 export const FUEL_TABLE_EXPORT = "onebox_fuel_table";
@@ -30,50 +45,41 @@ export const FUEL_TABLE_EXPORT = "onebox_fuel_table";
 const GLOBAL_NAME = new TextEncoder().encode(FUEL_GLOBAL_EXPORT);
 const TABLE_NAME = new TextEncoder().encode(FUEL_TABLE_EXPORT);
 
-const TYPE = 1;
-const IMPORT = 2;
-const TABLE = 4;
-const MEMORY = 5;
-const GLOBAL = 6;
-const EXPORT = 7;
-const CODE = 10;
-const SECTION_NAMES = [
-  "custom", "type", "import", "function", "table", "memory", "global",
-  "export", "start", "element", "code", "data", "data count", "tag",
-];
-// Position of each section id in the required order; custom sections (id 0) go anywhere.
-const ORDER = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
-
 const VOID_FUNC_TYPE = new Uint8Array([0x60, 0x00, 0x00]);
 const FUEL_TABLE = new Uint8Array([0x70, 0x01, 0x01, 0x01]); // funcref, min 1, max 1
-
-interface Section {
-  id: number;
-  headerStart: number;
-  start: number;
-  end: number;
-}
+/** Marks an injection point that takes the fuel snippet rather than a charge call. */
+const FUEL_POINT = 15;
+/** Point kinds from here on stand for the chunked instruction CodePlan.chunked[kind - CHUNKED_POINT]. */
+const CHUNKED_POINT = 16;
 
 interface CodePlan {
   count: number;
   bodyStart: Uint32Array;
   bodyEnd: Uint32Array;
-  /** points[firstPoint[i]..firstPoint[i+1]) are body i's injection offsets. */
+  /** points[firstPoint[i]..firstPoint[i+1]) are body i's injection offsets, in order. */
   firstPoint: Uint32Array;
   points: Uint32Array;
-  contentSize: number;
+  /** What goes at each point: FUEL_POINT, the index of a charge kind (charge.ts), or a chunked instruction. */
+  kinds: Uint32Array;
+  /** Bytes of the original code a point replaces: the instruction a chunked call stands for, else 0. */
+  skips: Uint32Array;
+  /** The distinct memory.fill and memory.copy forms the code uses (chunked.ts). */
+  chunked: ChunkedOp[];
+  /** Which charge kinds the code uses. */
+  used: boolean[];
 }
 
 /**
- * Returns a copy of `bytes` with fuel checks injected and defined memories
- * capped. A module without a code section cannot loop, so it only gets the
- * memory cap and none of the fuel exports. Throws ModuleFormatError for
+ * Returns a copy of `bytes` with fuel checks and charges injected and defined
+ * memories and tables capped. A module without a code section cannot loop, so it
+ * only gets the caps and none of the fuel exports. Throws ModuleFormatError for
  * malformed or unsupported input, RangeError for bad options.
  */
 export function instrument(bytes: Uint8Array, opts: InstrumentOptions): Instrumented {
   checkOptions(opts);
   try {
-    return { bytes: rewrite(bytes, opts), fuelGlobalExport: FUEL_GLOBAL_EXPORT, fuelTableExport: FUEL_TABLE_EXPORT };
+    const { bytes: out, memories } = rewrite(bytes, opts);
+    return { bytes: out, fuelGlobalExport: FUEL_GLOBAL_EXPORT, fuelTableExport: FUEL_TABLE_EXPORT, memories };
   } catch (e) {
     if (e instanceof DecodeError) throw new ModuleFormatError(e.message);
     throw e;
@@ -81,16 +87,19 @@ export function instrument(bytes: Uint8Array, opts: InstrumentOptions): Instrume
 }
 
 function checkOptions(opts: InstrumentOptions): void {
-  const { fuelPerSlice, maxMemoryPages } = opts;
+  const { fuelPerSlice, maxMemoryPages, maxTableElements } = opts;
   if (!Number.isInteger(fuelPerSlice) || fuelPerSlice < 1 || fuelPerSlice > 0x7fffffff) {
     throw new RangeError(`fuelPerSlice must be an integer from 1 to 2^31-1, got ${fuelPerSlice}`);
   }
   if (!Number.isInteger(maxMemoryPages) || maxMemoryPages < 0) {
     throw new RangeError(`maxMemoryPages must be a non-negative integer, got ${maxMemoryPages}`);
   }
+  if (!Number.isInteger(maxTableElements) || maxTableElements < 0 || maxTableElements > 0xffffffff) {
+    throw new RangeError(`maxTableElements must be an integer from 0 to 2^32-1, got ${maxTableElements}`);
+  }
 }
 
-function rewrite(input: Uint8Array, opts: InstrumentOptions): Uint8Array {
+function rewrite(input: Uint8Array, opts: InstrumentOptions): { bytes: Uint8Array; memories: MemoryImport[] } {
   // A plain view, so subarray() on a Buffer or other subclass stays cheap.
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   checkHeader(bytes);
@@ -99,48 +108,109 @@ function rewrite(input: Uint8Array, opts: InstrumentOptions): Uint8Array {
   for (const s of sections) byId[s.id] = s;
   const code = byId[CODE];
 
-  if (!code) {
-    // Nothing can loop, so only the memory cap applies.
-    const memory = byId[MEMORY];
-    if (!memory) return input;
-    const w = new ByteWriter(bytes.length + 16);
-    w.copy(bytes, 0, 8);
-    for (const s of sections) {
-      if (s === memory) writeMemorySection(w, bytes, s, opts.maxMemoryPages);
-      else w.copy(bytes, s.headerStart, s.end);
-    }
-    return w.bytes();
-  }
-
   const types = scanTypes(bytes, byId[TYPE]);
-  const imported = countImports(bytes, byId[IMPORT]);
-  const typeIdx = types.voidType >= 0 ? types.voidType : types.count;
-  const tableIdx = imported.tables + vecCount(bytes, byId[TABLE]);
-  const globalIdx = imported.globals + vecCount(bytes, byId[GLOBAL]);
+  const imported = scanImports(bytes, byId[IMPORT]);
+  const memories = readLimitsSection(bytes, byId[MEMORY], "memory");
+  const tables = readLimitsSection(bytes, byId[TABLE], "table");
+  // Sections whose entries are replaced, by id (an empty one is left out).
+  const replaced = new Map<number, Vec>();
+  // Entries appended to a section, which is created when the module lacks it; in section order.
+  const additions: { id: number; vec: Vec }[] = [];
+  let memoryImports: MemoryImport[] = [];
+  if (memories) {
+    const { vec, imports } = memoriesAsImports(memories, opts.maxMemoryPages);
+    memoryImports = imports;
+    additions.push({ id: IMPORT, vec });
+    replaced.set(MEMORY, { count: 0, entries: new Uint8Array(0) });
+  }
+  if (tables) replaced.set(TABLE, cappedTables(tables, opts.maxTableElements));
+
+  if (!code) return { bytes: writeModule(bytes, sections, replaced, additions, undefined), memories: memoryImports };
+
+  const memory64 = [...imported.memory64, ...(memories?.map((m) => m.is64) ?? [])];
+  const table64 = [...imported.table64, ...(tables?.map((t) => t.is64) ?? [])];
+  const plan = scanCode(bytes, code, memory64, table64);
+  const usedKinds = CHARGE_KINDS.flatMap((_, i) => (plan.used[i] ? [i] : []));
+
+  // Types to append, and the index each needed one ends up at.
+  const newTypes: Uint8Array[] = [];
+  const typeIndex = (encoded: Uint8Array): number => {
+    const known = types.standalone.get(key(encoded));
+    if (known !== undefined) return known;
+    newTypes.push(encoded);
+    types.standalone.set(key(encoded), types.count + newTypes.length - 1);
+    return types.count + newTypes.length - 1;
+  };
+  const voidType = typeIndex(VOID_FUNC_TYPE);
+  const functionTypes = [
+    ...usedKinds.map((k) => typeIndex(chargeFunctionType(CHARGE_KINDS[k]))),
+    ...plan.chunked.map((c) => typeIndex(chunkedType(c))),
+  ];
+  const fuelTable = imported.tables + (tables?.length ?? 0);
+  const fuelGlobal = imported.globals + vecCount(bytes, byId[GLOBAL]);
+  const firstCharge = imported.funcs + vecCount(bytes, byId[FUNCTION]);
   checkExportNames(bytes, byId[EXPORT]);
 
-  const snippet = fuelSnippet(globalIdx, typeIdx, tableIdx);
-  const plan = scanCode(bytes, code, snippet.length);
+  const snippets: Uint8Array[] = [];
+  const bodies: Uint8Array[] = [];
+  usedKinds.forEach((k, i) => {
+    snippets[k] = callSnippet(firstCharge + i);
+    const limit = CHARGE_KINDS[k].group === "memory" ? opts.maxMemoryPages * 65536 : opts.maxTableElements;
+    bodies.push(chargeFunctionBody(CHARGE_KINDS[k], { fuelGlobal, voidType, fuelTable, limit }));
+  });
+  const charge64 = firstCharge + usedKinds.indexOf(chargeKindOf(MEMORY_FILL, 0, 0, [true], []));
+  plan.chunked.forEach((c, j) => {
+    snippets[CHUNKED_POINT + j] = callSnippet(firstCharge + usedKinds.length + j);
+    bodies.push(chunkedBody(c, charge64));
+  });
+  snippets[FUEL_POINT] = fuelSnippet(fuelGlobal, voidType, fuelTable);
 
-  const fuelGlobal = new ByteWriter(16);
-  fuelGlobal.byte(0x7f); // i32
-  fuelGlobal.byte(0x01); // mutable
-  fuelGlobal.byte(0x41); // i32.const
-  fuelGlobal.sleb(opts.fuelPerSlice);
-  fuelGlobal.byte(0x0b);
+  const globalEntry = new ByteWriter(16);
+  globalEntry.byte(0x7f); // i32
+  globalEntry.byte(0x01); // mutable
+  globalEntry.byte(0x41); // i32.const
+  globalEntry.sleb(opts.fuelPerSlice);
+  globalEntry.byte(0x0b);
 
   const fuelExports = new ByteWriter(48);
-  writeExport(fuelExports, GLOBAL_NAME, 0x03, globalIdx);
-  writeExport(fuelExports, TABLE_NAME, 0x01, tableIdx);
+  writeExport(fuelExports, GLOBAL_NAME, 0x03, fuelGlobal);
+  writeExport(fuelExports, TABLE_NAME, 0x01, fuelTable);
 
-  // Sections to append to, or to create when the module lacks them.
-  const additions: { id: number; count: number; entries: Uint8Array }[] = [];
-  if (types.voidType < 0) additions.push({ id: TYPE, count: 1, entries: VOID_FUNC_TYPE });
-  additions.push({ id: TABLE, count: 1, entries: FUEL_TABLE });
-  additions.push({ id: GLOBAL, count: 1, entries: fuelGlobal.bytes() });
-  additions.push({ id: EXPORT, count: 2, entries: fuelExports.bytes() });
+  const functionEntries = new ByteWriter(8);
+  for (const t of functionTypes) functionEntries.uleb(t);
 
-  const w = new ByteWriter(bytes.length + plan.points.length * snippet.length + 256);
+  if (newTypes.length > 0) additions.unshift({ id: TYPE, vec: { count: newTypes.length, entries: concat(newTypes) } });
+  if (functionTypes.length > 0) additions.push({ id: FUNCTION, vec: { count: functionTypes.length, entries: functionEntries.bytes() } });
+  additions.push({ id: TABLE, vec: { count: 1, entries: FUEL_TABLE } });
+  additions.push({ id: GLOBAL, vec: { count: 1, entries: globalEntry.bytes() } });
+  additions.push({ id: EXPORT, vec: { count: 2, entries: fuelExports.bytes() } });
+
+  return { bytes: writeModule(bytes, sections, replaced, additions, { section: code, plan, snippets, bodies }), memories: memoryImports };
+}
+
+const key = (encoded: Uint8Array): string => encoded.join(",");
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const w = new ByteWriter(parts.reduce((n, p) => n + p.length, 0));
+  for (const p of parts) w.copy(p, 0, p.length);
+  return w.bytes();
+}
+
+interface CodeRewrite {
+  section: Section;
+  plan: CodePlan;
+  /** By point kind (FUEL_POINT or a charge kind). */
+  snippets: Uint8Array[];
+  /** Charge functions' bodies, appended after the module's own. */
+  bodies: Uint8Array[];
+}
+
+/** The module with `replaced` sections' entries swapped, `additions` appended and the code rewritten. */
+function writeModule(
+  bytes: Uint8Array, sections: Section[], replaced: Map<number, Vec>, additions: { id: number; vec: Vec }[], code: CodeRewrite | undefined,
+): Uint8Array {
+  if (replaced.size === 0 && additions.length === 0 && !code) return bytes;
+  const w = new ByteWriter(bytes.length + (code ? code.plan.points.length * 8 : 0) + 256);
   w.copy(bytes, 0, 8);
   let next = 0; // first addition not yet written
   for (const s of sections) {
@@ -148,21 +218,30 @@ function rewrite(input: Uint8Array, opts: InstrumentOptions): Uint8Array {
       // Missing sections are created just before the first later-ordered one.
       while (next < additions.length && ORDER[additions[next].id] < ORDER[s.id]) {
         const a = additions[next++];
-        writeVecSection(w, a.id, 0, bytes, 0, 0, a.count, a.entries);
-      }
-      if (next < additions.length && additions[next].id === s.id) {
-        const a = additions[next++];
-        const r = new Reader(bytes, s.start, s.end, `${SECTION_NAMES[s.id]} section`);
-        const count = r.u32();
-        writeVecSection(w, a.id, count, bytes, r.pos, s.end, a.count, a.entries);
-        continue;
+        writeVecSection(w, a.id, { count: 0, entries: new Uint8Array(0) }, a.vec);
       }
     }
-    if (s.id === MEMORY) writeMemorySection(w, bytes, s, opts.maxMemoryPages);
-    else if (s === code) writeCodeSection(w, bytes, plan, snippet);
-    else w.copy(bytes, s.headerStart, s.end);
+    const added = next < additions.length && additions[next].id === s.id ? additions[next++].vec : undefined;
+    const own = replaced.get(s.id);
+    if (s === code?.section) {
+      writeCodeSection(w, bytes, code);
+    } else if (own?.count === 0 && !added) {
+      // Emptied (the memories, now imported): left out.
+    } else if (own || added) {
+      writeVecSection(w, s.id, own ?? originalEntries(bytes, s), added);
+    } else {
+      w.copy(bytes, s.headerStart, s.end);
+    }
   }
+  // Every addition orders before a section that caused it (memory, code).
+  if (next < additions.length) throw new Error("instrument: an addition was left unwritten");
   return w.bytes();
+}
+
+function originalEntries(bytes: Uint8Array, s: Section): Vec {
+  const r = sectionReader(bytes, s);
+  const count = r.u32();
+  return { count, entries: bytes.subarray(r.pos, s.end) };
 }
 
 function checkHeader(b: Uint8Array): void {
@@ -182,71 +261,38 @@ function checkHeader(b: Uint8Array): void {
   }
 }
 
-function readSections(bytes: Uint8Array): Section[] {
-  const sections: Section[] = [];
-  const r = new Reader(bytes, 8, bytes.length, "module");
-  let lastOrder = 0;
-  while (r.pos < r.end) {
-    const headerStart = r.pos;
-    const id = r.byte();
-    if (id >= SECTION_NAMES.length) throw new ModuleFormatError(`unknown section id ${id} at offset ${headerStart}`);
-    const size = r.u32();
-    const start = r.pos;
-    if (size > r.end - start) {
-      throw new ModuleFormatError(
-        `${SECTION_NAMES[id]} section at offset ${headerStart} is truncated: it declares ${size} bytes but only ${r.end - start} remain`,
-      );
-    }
-    if (id !== 0) {
-      // Appending entries relies on each section appearing once, in order.
-      if (ORDER[id] <= lastOrder) throw new ModuleFormatError(`${SECTION_NAMES[id]} section at offset ${headerStart} is duplicated or out of order`);
-      lastOrder = ORDER[id];
-    }
-    r.pos = start + size;
-    sections.push({ id, headerStart, start, end: r.pos });
-  }
-  return sections;
-}
-
-function sectionReader(bytes: Uint8Array, s: Section): Reader {
-  return new Reader(bytes, s.start, s.end, `${SECTION_NAMES[s.id]} section`);
-}
-
-function expectEnd(r: Reader): void {
-  if (r.pos !== r.end) throw new ModuleFormatError(`${r.what} has ${r.end - r.pos} unexpected trailing bytes at offset ${r.pos}`);
-}
-
-function vecCount(bytes: Uint8Array, s: Section | undefined): number {
-  return s ? sectionReader(bytes, s).u32() : 0;
-}
-
 /**
- * Counts type indices, which differs from the entry count once GC rec groups
- * appear, and finds an existing standalone `[] -> []` to reuse.
+ * Counts type indices, which differs from the entry count once rec groups
+ * appear, and indexes the standalone function types so they can be reused.
+ * Refuses GC struct and array types: a guest could allocate from V8's heap
+ * without limit, and nothing short of refusing them bounds that.
  */
-function scanTypes(bytes: Uint8Array, s: Section | undefined): { count: number; voidType: number } {
+function scanTypes(bytes: Uint8Array, s: Section | undefined): { count: number; standalone: Map<string, number> } {
   let count = 0;
-  let voidType = -1;
-  if (!s) return { count, voidType };
+  const standalone = new Map<string, number>();
+  if (!s) return { count, standalone };
   const r = sectionReader(bytes, s);
   for (let n = r.u32(); n > 0; n--) {
     if (r.peek() === 0x4e) {
       r.pos++;
       const members = r.u32();
-      for (let i = 0; i < members; i++) skipSubType(r);
+      for (let i = 0; i < members; i++) skipSubType(r, count + i);
       count += members;
       continue;
     }
     const at = r.pos;
-    skipSubType(r);
-    if (voidType < 0 && r.pos - at === 3 && bytes[at] === 0x60 && bytes[at + 1] === 0 && bytes[at + 2] === 0) voidType = count;
+    skipSubType(r, count);
+    if (r.pos - at <= 8 && bytes[at] === 0x60) {
+      const k = key(bytes.subarray(at, r.pos));
+      if (!standalone.has(k)) standalone.set(k, count);
+    }
     count++;
   }
   expectEnd(r);
-  return { count, voidType };
+  return { count, standalone };
 }
 
-function skipSubType(r: Reader): void {
+function skipSubType(r: Reader, index: number): void {
   const b = r.peek();
   if (b === 0x50 || b === 0x4f) {
     r.pos++;
@@ -257,26 +303,27 @@ function skipSubType(r: Reader): void {
   if (form === 0x60) {
     for (let n = r.u32(); n > 0; n--) skipValType(r);
     for (let n = r.u32(); n > 0; n--) skipValType(r);
-  } else if (form === 0x5f) {
-    for (let n = r.u32(); n > 0; n--) skipFieldType(r);
-  } else if (form === 0x5e) {
-    skipFieldType(r);
+  } else if (form === 0x5f || form === 0x5e) {
+    throw new ModuleFormatError(
+      `type ${index} at offset ${at} is a GC ${form === 0x5f ? "struct" : "array"} type: onebox refuses the GC proposal, whose heap no memory cap bounds`,
+    );
   } else {
     throw new ModuleFormatError(`unknown type form 0x${form.toString(16)} at offset ${at}`);
   }
 }
 
-function skipFieldType(r: Reader): void {
-  const b = r.peek();
-  if (b === 0x78 || b === 0x77) r.pos++; // packed i8, i16
-  else skipValType(r);
-  r.byte(); // mutability
+interface Imports {
+  funcs: number;
+  tables: number;
+  globals: number;
+  /** Per imported memory and table: whether it is 64-bit (its size operands are i64). */
+  memory64: boolean[];
+  table64: boolean[];
 }
 
-function countImports(bytes: Uint8Array, s: Section | undefined): { tables: number; globals: number } {
-  let tables = 0;
-  let globals = 0;
-  if (!s) return { tables, globals };
+function scanImports(bytes: Uint8Array, s: Section | undefined): Imports {
+  const found: Imports = { funcs: 0, tables: 0, globals: 0, memory64: [], table64: [] };
+  if (!s) return found;
   const r = sectionReader(bytes, s);
   for (let n = r.u32(); n > 0; n--) {
     r.skip(r.u32()); // module name
@@ -285,16 +332,17 @@ function countImports(bytes: Uint8Array, s: Section | undefined): { tables: numb
     const kind = r.byte();
     if (kind === 0x00) {
       r.skipLeb(5);
+      found.funcs++;
     } else if (kind === 0x01) {
       skipValType(r);
-      skipLimits(r);
-      tables++;
+      found.table64.push(readLimits(r).is64);
+      found.tables++;
     } else if (kind === 0x02) {
-      skipLimits(r);
+      found.memory64.push(readLimits(r).is64);
     } else if (kind === 0x03) {
       skipValType(r);
       r.byte();
-      globals++;
+      found.globals++;
     } else if (kind === 0x04) {
       r.byte(); // tag attribute
       r.skipLeb(5);
@@ -303,17 +351,7 @@ function countImports(bytes: Uint8Array, s: Section | undefined): { tables: numb
     }
   }
   expectEnd(r);
-  return { tables, globals };
-}
-
-function skipLimits(r: Reader): void {
-  const at = r.pos;
-  const flags = r.byte();
-  if (flags > 0x0f) throw new ModuleFormatError(`unknown limits flags 0x${flags.toString(16)} at offset ${at}`);
-  const width = flags & 0x04 ? 10 : 5;
-  r.skipLeb(width);
-  if (flags & 0x01) r.skipLeb(width);
-  if (flags & 0x08) r.skipLeb(5); // custom page size
+  return found;
 }
 
 function checkExportNames(bytes: Uint8Array, s: Section | undefined): void {
@@ -370,8 +408,19 @@ function fuelSnippet(globalIdx: number, typeIdx: number, tableIdx: number): Uint
   return w.bytes();
 }
 
-/** Finds every injection point (each body's entry and the inside of each loop) in one decoding pass. */
-function scanCode(bytes: Uint8Array, s: Section, snippetLength: number): CodePlan {
+/** call funcIdx: the charge function for a bulk instruction, which leaves its size operand in place. */
+function callSnippet(funcIdx: number): Uint8Array {
+  const w = new ByteWriter(6);
+  w.byte(0x10);
+  w.uleb(funcIdx);
+  return w.bytes();
+}
+
+/**
+ * Finds every injection point (each body's entry, the inside of each loop, and
+ * just before each sized bulk instruction) in one decoding pass.
+ */
+function scanCode(bytes: Uint8Array, s: Section, memory64: readonly boolean[], table64: readonly boolean[]): CodePlan {
   const r = sectionReader(bytes, s);
   const count = r.u32();
   // Every body takes at least one byte, which bounds the allocations below.
@@ -381,9 +430,43 @@ function scanCode(bytes: Uint8Array, s: Section, snippetLength: number): CodePla
   const bodyStart = new Uint32Array(count);
   const bodyEnd = new Uint32Array(count);
   const firstPoint = new Uint32Array(count + 1);
-  const points = new U32List(count * 2);
-  const addPoint = (offset: number) => points.push(offset);
-  let contentSize = ulebSize(count);
+  const points = new NumberList((n) => new Uint32Array(n), count * 2);
+  const kinds = new NumberList((n) => new Uint32Array(n), count * 2);
+  const skips = new NumberList((n) => new Uint32Array(n), count * 2);
+  const used = CHARGE_KINDS.map(() => false);
+  const chunked: ChunkedOp[] = [];
+  const chunkedIndex = new Map<string, number>();
+  const visitor = {
+    loopBody(offset: number): void {
+      points.push(offset);
+      kinds.push(FUEL_POINT);
+      skips.push(0);
+    },
+    sized(offset: number, end: number, sub: number, a: number, b: number): void {
+      points.push(offset);
+      const op: ChunkedOp | undefined =
+        sub === MEMORY_FILL ? { op: "fill", memory: a, is64: memory64[a] === true }
+        : sub === MEMORY_COPY ? { op: "copy", dst: a, src: b, dst64: memory64[a] === true, src64: memory64[b] === true }
+        : undefined;
+      // An index past the module's memories makes it invalid: compiling it says so.
+      if (!op || a >= memory64.length || b >= memory64.length) {
+        const kind = chargeKindOf(sub, a, b, memory64, table64);
+        used[kind] = true;
+        kinds.push(kind);
+        skips.push(0);
+        return;
+      }
+      // Its chunks are charged through the memory kind's i64 charge function.
+      used[chargeKindOf(MEMORY_FILL, 0, 0, [true], [])] = true;
+      let index = chunkedIndex.get(chunkedKey(op));
+      if (index === undefined) {
+        index = chunked.push(op) - 1;
+        chunkedIndex.set(chunkedKey(op), index);
+      }
+      kinds.push(CHUNKED_POINT + index);
+      skips.push(end - offset);
+    },
+  };
 
   for (let i = 0; i < count; i++) {
     r.what = "code section";
@@ -398,112 +481,105 @@ function scanCode(bytes: Uint8Array, s: Section, snippetLength: number): CodePla
       skipValType(r);
     }
     firstPoint[i] = points.length;
-    points.push(r.pos);
-    forEachLoopBody(bytes, r.pos, end, addPoint);
+    visitor.loopBody(r.pos);
+    visitCode(bytes, r.pos, end, visitor);
     bodyStart[i] = start;
     bodyEnd[i] = end;
-    const grownSize = size + (points.length - firstPoint[i]) * snippetLength;
-    contentSize += ulebSize(grownSize) + grownSize;
     r.pos = end;
     r.end = s.end;
   }
   r.what = "code section";
   expectEnd(r);
   firstPoint[count] = points.length;
-  return { count, bodyStart, bodyEnd, firstPoint, points: points.view(), contentSize };
+  return { count, bodyStart, bodyEnd, firstPoint, points: points.view(), kinds: kinds.view(), skips: skips.view(), used, chunked };
 }
 
-class U32List {
-  items: Uint32Array;
+/** A growable list of numbers in a typed array of the kind `make` creates. */
+class NumberList<A extends Uint8Array | Uint32Array> {
+  items: A;
   length = 0;
+  private readonly make: (length: number) => A;
 
-  constructor(capacity: number) {
-    this.items = new Uint32Array(Math.max(64, capacity));
+  constructor(make: (length: number) => A, capacity: number) {
+    this.make = make;
+    this.items = make(Math.max(64, capacity));
   }
 
   push(v: number): void {
     if (this.length === this.items.length) {
-      const grown = new Uint32Array(this.length * 2);
+      const grown = this.make(this.length * 2);
       grown.set(this.items);
       this.items = grown;
     }
     this.items[this.length++] = v;
   }
 
-  view(): Uint32Array {
-    return this.items.subarray(0, this.length);
+  view(): A {
+    return this.items.subarray(0, this.length) as A;
   }
 }
 
-function writeCodeSection(w: ByteWriter, bytes: Uint8Array, plan: CodePlan, snippet: Uint8Array): void {
-  const { bodyStart, bodyEnd, firstPoint, points } = plan;
-  const snippetLength = snippet.length;
+function writeCodeSection(w: ByteWriter, bytes: Uint8Array, code: CodeRewrite): void {
+  const { plan, snippets, bodies } = code;
+  const { bodyStart, bodyEnd, firstPoint, points, kinds, skips } = plan;
+  const grown = new Float64Array(plan.count);
+  let contentSize = ulebSize(plan.count + bodies.length);
+  for (let i = 0; i < plan.count; i++) {
+    let size = bodyEnd[i] - bodyStart[i];
+    for (let p = firstPoint[i]; p < firstPoint[i + 1]; p++) size += snippets[kinds[p]].length - skips[p];
+    grown[i] = size;
+    contentSize += ulebSize(size) + size;
+  }
+  for (const b of bodies) contentSize += ulebSize(b.length) + b.length;
+
   w.byte(CODE);
-  w.uleb(plan.contentSize);
-  w.uleb(plan.count);
-  w.reserve(plan.contentSize);
-  // Copies go straight into the buffer; later snippets are copied from the
+  w.uleb(contentSize);
+  const contentStart = w.len;
+  w.uleb(plan.count + bodies.length);
+  w.reserve(contentSize);
+  // Copies go straight into the buffer; later fuel snippets are copied from the
   // first with copyWithin, which needs no temporary view.
   const out = w.buf;
-  let snippetAt = -1;
+  const fuel = snippets[FUEL_POINT];
+  let fuelAt = -1;
   for (let i = 0; i < plan.count; i++) {
-    const first = firstPoint[i];
-    const last = firstPoint[i + 1];
-    w.uleb(bodyEnd[i] - bodyStart[i] + (last - first) * snippetLength);
+    w.uleb(grown[i]);
     let len = w.len;
     let from = bodyStart[i];
-    for (let p = first; p < last; p++) {
+    for (let p = firstPoint[i]; p < firstPoint[i + 1]; p++) {
       const to = points[p];
       out.set(bytes.subarray(from, to), len);
       len += to - from;
-      if (snippetAt < 0) {
-        out.set(snippet, len);
-        snippetAt = len;
+      const kind = kinds[p];
+      if (kind !== FUEL_POINT) {
+        out.set(snippets[kind], len);
+        len += snippets[kind].length;
+      } else if (fuelAt < 0) {
+        out.set(fuel, len);
+        fuelAt = len;
+        len += fuel.length;
       } else {
-        out.copyWithin(len, snippetAt, snippetAt + snippetLength);
+        out.copyWithin(len, fuelAt, fuelAt + fuel.length);
+        len += fuel.length;
       }
-      len += snippetLength;
-      from = to;
+      from = to + skips[p];
     }
     out.set(bytes.subarray(from, bodyEnd[i]), len);
     w.len = len + bodyEnd[i] - from;
   }
-}
-
-/** Writes a vector section holding `count` original entries (bytes[from, to)) followed by `added` new ones. */
-function writeVecSection(
-  w: ByteWriter, id: number, count: number, bytes: Uint8Array, from: number, to: number, added: number, entries: Uint8Array,
-): void {
-  w.byte(id);
-  w.uleb(ulebSize(count + added) + (to - from) + entries.length);
-  w.uleb(count + added);
-  w.copy(bytes, from, to);
-  w.copy(entries, 0, entries.length);
-}
-
-/** Gives every defined memory a maximum of at most maxPages. */
-function writeMemorySection(w: ByteWriter, bytes: Uint8Array, s: Section, maxPages: number): void {
-  const r = sectionReader(bytes, s);
-  const count = r.u32();
-  const content = new ByteWriter(s.end - s.start + 16);
-  content.uleb(count);
-  for (let i = 0; i < count; i++) {
-    const at = r.pos;
-    const flags = r.byte();
-    if (flags & 0x08) throw new ModuleFormatError(`memory ${i} at offset ${at} uses custom page sizes, which are not supported`);
-    if (flags > 0x07) throw new ModuleFormatError(`unknown memory limits flags 0x${flags.toString(16)} at offset ${at}`);
-    const is64 = (flags & 0x04) !== 0;
-    const min = is64 ? r.u64() : r.u32();
-    const max = flags & 0x01 ? (is64 ? r.u64() : r.u32()) : Infinity;
-    // A maximum beyond the address space would make the module invalid.
-    const cap = Math.min(maxPages, is64 ? 2 ** 48 : 65536);
-    if (min > cap) throw new ModuleFormatError(`module needs ${min} pages of memory at start; the limit is ${cap}`);
-    content.byte(flags | 0x01);
-    content.uleb(min);
-    content.uleb(Math.min(max, cap));
+  for (const b of bodies) {
+    w.uleb(b.length);
+    w.copy(b, 0, b.length);
   }
-  expectEnd(r);
-  w.byte(MEMORY);
-  w.uleb(content.len);
-  w.copy(content.buf, 0, content.len);
+  if (w.len - contentStart !== contentSize) throw new Error(`instrument: code section is ${w.len - contentStart} bytes, planned ${contentSize}`);
+}
+
+/** Writes a vector section holding `own` entries followed by `added` ones. */
+function writeVecSection(w: ByteWriter, id: number, own: Vec, added: Vec | undefined): void {
+  const count = own.count + (added?.count ?? 0);
+  w.byte(id);
+  w.uleb(ulebSize(count) + own.entries.length + (added?.entries.length ?? 0));
+  w.uleb(count);
+  w.copy(own.entries, 0, own.entries.length);
+  if (added) w.copy(added.entries, 0, added.entries.length);
 }

@@ -166,6 +166,16 @@ export class ByteWriter {
     }
   }
 
+  /** Signed LEB128 of a non-negative safe integer (an i64.const operand). */
+  slebNonNegative(v: number): void {
+    this.reserve(8);
+    while (v >= 0x40) {
+      this.buf[this.len++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.len++] = v;
+  }
+
   copy(src: Uint8Array, start: number, end: number): void {
     this.reserve(end - start);
     this.buf.set(src.subarray(start, end), this.len);
