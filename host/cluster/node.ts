@@ -10,6 +10,7 @@ import { realClock, type Clock, type ClockTimer } from "../transport/clock.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
+import { EtcdBackend } from "./etcd/etcd-backend.ts";
 import { ExportServer } from "./file-server.ts";
 import { ReceiveCredits } from "./flow-control.ts";
 import { expectReply, Link } from "./link.ts";
@@ -28,6 +29,8 @@ export interface NodeOptions {
   readonly advertise?: string;
   /** URL of any member; absent: this node founds the cluster and serves its coordinator. */
   readonly join?: string;
+  /** etcd client URLs: coordination (ids, membership, locks, names) on etcd, no coordinator node; `join` is not used. */
+  readonly etcd?: readonly string[];
   readonly root: string;
   readonly cluster: string;
   readonly secret: Uint8Array;
@@ -72,6 +75,8 @@ export class ClusterNode implements Router {
   private exports!: ExportServer;
   /** The embedded coordinator, on the founding node only. */
   coordinator: CoordinatorService | undefined;
+  /** Coordination on etcd (NodeOptions.etcd), instead of the embedded coordinator. */
+  private etcd: EtcdBackend | undefined;
   private coordinatorHeard = 0;
   private listener: Listener | undefined;
   private readonly clock: Clock;
@@ -96,12 +101,13 @@ export class ClusterNode implements Router {
     node.listener = await options.transport.listen(options.listen, (conn) => void node.accept(conn));
     node.url = options.advertise ?? node.listener.url;
     try {
-      await (options.join ? node.join(options.join) : node.found());
+      await (options.etcd ? node.joinEtcd(options.etcd) : options.join ? node.join(options.join) : node.found());
     } catch (error) {
+      await node.etcd?.stop();
       await node.listener.close();
       throw error;
     }
-    node.beat();
+    if (!options.etcd) node.beat(); // on etcd, the lease's keep-alives are the heartbeat
     return node;
   }
 
@@ -117,8 +123,8 @@ export class ClusterNode implements Router {
     return { id, name: this.name, url: this.url, state: "alive", labels: { ...this.options.labels }, load: 0 };
   }
 
-  private makeKernel(id: number, coordinator: Kernel["coordinator"]): void {
-    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this, clock: this.clock });
+  private makeKernel(id: number, coordinator: Kernel["coordinator"], clock = this.clock): void {
+    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this, clock });
     this.exports = new ExportServer(this.kernel.exportDir);
     this.kernel.onExit = (proc) => {
       if (this.ended.push(procInfo(this.name, proc)) > ENDED_KEPT) this.ended.shift();
@@ -143,6 +149,23 @@ export class ClusterNode implements Router {
     } finally {
       channel.close("joined");
     }
+  }
+
+  /** Coordination on etcd: the node's id, membership and kernel Coordinator come from there. */
+  private async joinEtcd(endpoints: readonly string[]): Promise<void> {
+    this.etcd = await EtcdBackend.start({
+      endpoints,
+      cluster: this.options.cluster,
+      heartbeatTimeoutMs: this.members.timeoutMs,
+      clock: this.clock,
+      log: this.log,
+      self: { name: this.name, url: this.url, labels: { ...this.options.labels } },
+      members: this.members,
+      onFence: (reason) => this.fence(`etcd lease ${reason}`),
+    });
+    this.makeKernel(this.etcd.nodeId, this.etcd.coordinator, this.etcd.kernelClock(this.clock));
+    await this.etcd.watch(() => this.clock.now(), (changes) => this.act(changes));
+    this.log(`joined cluster '${this.options.cluster}' on etcd as node ${this.etcd.nodeId}`);
   }
 
   private async dial(url: string): Promise<Channel> {
@@ -275,8 +298,8 @@ export class ClusterNode implements Router {
   }
 
   /** Declared down while alive: its processes were already reported dead, so end them. */
-  private fence(): void {
-    this.log("declared down by the coordinator (partitioned?): stopping this node");
+  private fence(reason = "declared down by the coordinator (partitioned?)"): void {
+    this.log(`${reason}: stopping this node`);
     void this.stop().then(() => this.options.onFenced?.());
   }
 
@@ -288,6 +311,7 @@ export class ClusterNode implements Router {
     const m = msg as unknown as Partial<Bodies>;
     switch (kind) {
       case "join":
+        if (this.etcd) fail("ENOTSUP", "this cluster's nodes join through etcd (--etcd)");
         if (this.isCoordinator) return { joined: this.admit(m.join!) };
         return this.link(COORDINATOR_ID).call({ join: m.join! }, "joined").then((joined) => ({ joined }));
       case "nodes":
@@ -463,6 +487,7 @@ export class ClusterNode implements Router {
     this.kernel?.shutdown();
     for (const link of this.links.values()) link.close("node stopping");
     for (const channel of this.inbound.keys()) channel.close("node stopping");
+    await this.etcd?.stop();
     await this.listener?.close();
   }
 }

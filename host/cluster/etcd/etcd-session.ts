@@ -191,14 +191,13 @@ export class EtcdSession {
   /** Leave: revoke the lease (its keys go at once, locks pass on) and close the client. */
   async close(): Promise<void> {
     if (this.lease === "closed") return;
-    const wasAlive = this.lease === "alive";
     this.setState("closed");
     this.stopTimers();
-    if (wasAlive) {
-      await withDeadline(this.client.leaseClient.leaseRevoke({ ID: this.leaseId }), this.timing.callTimeoutMs, "lease revoke").catch((error: Error) =>
-        this.options.log(`could not revoke the etcd lease (its keys go when it expires): ${error.message}`),
-      );
-    }
+    // Fenced or not, this node's processes have ended: revoking passes its locks on now
+    // rather than at the lease's expiry (and fails harmlessly if it already expired).
+    await withDeadline(this.client.leaseClient.leaseRevoke({ ID: this.leaseId }), this.timing.callTimeoutMs, "lease revoke").catch((error: Error) =>
+      this.options.log(`could not revoke the etcd lease (its keys go when it expires): ${error.message}`),
+    );
     this.client.close();
   }
 }
