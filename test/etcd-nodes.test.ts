@@ -104,6 +104,10 @@ test("SIGSTOP of a lock holder's node: it fences itself, a waiter elsewhere gets
   const held = await runInBackground("node3", "node2", fencing, "hold", "S", "/n/node2/hold.log");
   const holdToken = BigInt(held.get("token")!);
   await until("the holder to write", () => fs.existsSync(holdFile) && fs.statSync(holdFile).size > 0);
+  // Messages queue up for the holder while its node is paused: after the resume they
+  // arrive before any timer, and must not wake it either.
+  const poking = await runInBackground("node3", "node3", fencing, "poke", "S-holder");
+  assert.match(poking.get("poking")!, /^\d+$/);
   const waiter = run("node3", "node3", fencing, "take", "S");
   node("node2").child.kill("SIGSTOP");
   const taken = await waiter;

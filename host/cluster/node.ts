@@ -80,6 +80,8 @@ export class ClusterNode implements Router {
   private coordinatorHeard = 0;
   private listener: Listener | undefined;
   private readonly clock: Clock;
+  /** options.transport; on etcd, with the lease checked before every frame. */
+  private readonly transport: Transport;
   private timer: ClockTimer | undefined;
   private stopped = false;
   private probing = false;
@@ -93,12 +95,13 @@ export class ClusterNode implements Router {
     this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
     this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: this.log, clock: this.clock };
     this.members = new Membership(options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
+    this.transport = options.etcd ? EtcdBackend.transport(options.transport, () => this.etcd) : options.transport;
   }
 
   /** Listen, then found the cluster or join it through `options.join`. */
   static async start(options: NodeOptions): Promise<ClusterNode> {
     const node = new ClusterNode(options);
-    node.listener = await options.transport.listen(options.listen, (conn) => void node.accept(conn));
+    node.listener = await node.transport.listen(options.listen, (conn) => void node.accept(conn));
     node.url = options.advertise ?? node.listener.url;
     try {
       await (options.etcd ? node.joinEtcd(options.etcd) : options.join ? node.join(options.join) : node.found());
@@ -169,7 +172,7 @@ export class ClusterNode implements Router {
   }
 
   private async dial(url: string): Promise<Channel> {
-    const conn = await this.options.transport.connect(url);
+    const conn = await this.transport.connect(url);
     const peer = await clientHandshake(this.identity, conn);
     return new Channel(conn, peer, (msg, channel) => this.handle(msg, channel));
   }

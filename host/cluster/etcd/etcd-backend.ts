@@ -3,7 +3,8 @@ import type { Membership, Transition } from "../membership.ts";
 import { EtcdCoordinator } from "./etcd-coordinator.ts";
 import { EtcdMembership, type MemberRecord } from "./etcd-membership.ts";
 import { EtcdSession } from "./etcd-session.ts";
-import { guardedClock } from "./guarded-clock.ts";
+import type { Transport } from "../../transport/transport.ts";
+import { guardedClock, guardedTransport } from "./lease-guard.ts";
 
 export interface EtcdBackendOptions {
   readonly endpoints: readonly string[];
@@ -55,9 +56,20 @@ export class EtcdBackend {
     return guardedClock(clock, () => void this.session.guard());
   }
 
+  /**
+   * The node's transport with the lease checked before every frame. The node listens
+   * before it has a backend, so the check goes through `backend()`, absent until then.
+   */
+  static transport(transport: Transport, backend: () => EtcdBackend | undefined): Transport {
+    return guardedTransport(transport, () => void backend()?.session.guard());
+  }
+
   /** Follow the member list (call once the kernel exists: changes act on it). */
   watch(now: () => number, onChange: (changes: Transition[]) => void): Promise<void> {
-    return this.membership.watch(now, onChange);
+    return this.membership.watch(now, (changes) => {
+      this.session.guard(); // a node down wakes its watchers here: not on an untrusted lease
+      onChange(changes);
+    });
   }
 
   /** Leave: the watch ends and the lease is revoked, so this node's keys go at once. */

@@ -100,12 +100,16 @@ export class EtcdSession {
    */
   async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     if (!this.guard()) throw new SysError("EHOSTUNREACH", `etcd session ${this.lease}`);
+    let result: T;
     try {
-      return await withDeadline(run(), this.timing.callTimeoutMs, what);
+      result = await withDeadline(run(), this.timing.callTimeoutMs, what);
     } catch (error) {
       if (error instanceof SysError) throw error;
       throw new SysError("EHOSTUNREACH", `etcd: ${what}: ${(error as Error).message}`);
     }
+    // The answer may come after a pause: the caller acts on it only under a trusted lease.
+    if (!this.guard()) throw new SysError("EHOSTUNREACH", `etcd session ${this.lease}`);
+    return result;
   }
 
   /**
