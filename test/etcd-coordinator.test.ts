@@ -123,7 +123,7 @@ test("a node whose lease is revoked fences itself; its locks pass on with a larg
 test("one etcd member killed changes nothing; quorum lost fails calls with EHOSTUNREACH, and they work when it is back", async () => {
   const cluster = freshCluster();
   // A TTL long enough to ride out the outage below: etcd's new leader renews every lease.
-  const a = await node(cluster, 10_000);
+  const a = await node(cluster, 20_000);
   await etcd.stopMember(0, "SIGKILL");
   const t1 = await a.coordinator.lock("Q", 141, -1);
   await a.coordinator.register("q", 141);

@@ -13,8 +13,10 @@ import { onebox } from "./helpers/cli.ts";
 import { keyed, startNodeProcess, stopNodeProcess, type NodeProcess } from "./helpers/cluster.ts";
 import { guest, REPO, tempDir } from "./helpers/guests.ts";
 
-// TTL 3 s (lease-timing.ts): a dead or paused node's locks pass on within about 3 s.
-const HEARTBEAT_MS = 2000;
+// The default: TTL 5 s, fence after 4.25 s without an acknowledged keep-alive
+// (lease-timing.ts), so a dead or paused node's locks pass on after about 5 s. Shorter
+// TTLs leave too little room for an etcd leader election on a loaded machine.
+const HEARTBEAT_MS = 3000;
 
 const dir = tempDir("onebox-etcd-nodes");
 const secretFile = path.join(dir, "secret");

@@ -4,7 +4,7 @@ import { MAX_NODE_ID } from "../../kernel/kernel.ts";
 import type { Member } from "../../transport/wire.ts";
 import type { Membership, Transition } from "../membership.ts";
 import { prefixEnd } from "./etcd-keys.ts";
-import type { EtcdSession } from "./etcd-session.ts";
+import { withDeadline, type EtcdSession } from "./etcd-session.ts";
 
 /** What a node publishes about itself in its member record. */
 export interface MemberRecord {
@@ -77,26 +77,49 @@ export class EtcdMembership {
    * change falls between the two. `onChange` gets the transitions to act on.
    */
   async watch(now: () => number, onChange: (changes: Transition[]) => void): Promise<void> {
-    const prefix = this.session.keys.membersPrefix;
-    const listed = await this.session.call("members", () => this.session.client.kv.range({ key: prefix, range_end: prefixEnd(prefix) }));
-    const changes: Transition[] = [];
-    for (const kv of listed.kvs) {
-      const member = parseRecord(this.session.keys.memberId(kv.key), kv.value);
-      if (member) changes.push(...this.members.admit(member, now()));
-    }
+    await this.follow(now, onChange);
     assert.ok(this.members.get(this.nodeId)?.state === "alive", `node ${this.nodeId}'s own record is missing from etcd`);
-    onChange(changes);
-    this.watcher = await this.session.call("members watch", () => this.session.client.watch().prefix(prefix).startRevision(String(BigInt(listed.header.revision) + 1n)).create());
-    this.watcher.on("put", (kv) => {
-      const id = this.session.keys.memberId(kv.key);
-      const member = parseRecord(id, kv.value);
-      if (!member || this.members.get(id)) return;
-      onChange(this.members.admit(member, now()));
-    });
-    this.watcher.on("delete", (kv) => onChange(this.members.markDown(this.session.keys.memberId(kv.key))));
   }
 
+  /**
+   * List, reconcile (a known member missing from the list went down meanwhile, this node
+   * included), and watch. etcd cancels a watch it cannot serve (its start revision was
+   * compacted away): then this runs again, until it succeeds or the lease is gone.
+   */
+  private async follow(now: () => number, onChange: (changes: Transition[]) => void): Promise<void> {
+    const prefix = this.session.keys.membersPrefix;
+    const listed = await this.session.call("members", () => this.session.client.kv.range({ key: prefix, range_end: prefixEnd(prefix) }));
+    const present = new Set<number>();
+    const changes: Transition[] = [];
+    for (const kv of listed.kvs) {
+      const id = this.session.keys.memberId(kv.key);
+      const member = parseRecord(id, kv.value);
+      present.add(id);
+      if (member && !this.members.get(id)) changes.push(...this.members.admit(member, now()));
+    }
+    for (const known of this.members.list()) if (known.state !== "down" && !present.has(known.id)) changes.push(...this.members.markDown(known.id));
+    onChange(changes);
+    const watcher = await this.session.call("members watch", () => this.session.client.watch().prefix(prefix).startRevision(String(BigInt(listed.header.revision) + 1n)).create());
+    this.watcher = watcher;
+    watcher.on("put", (kv) => {
+      const id = this.session.keys.memberId(kv.key);
+      const member = parseRecord(id, kv.value);
+      if (member && !this.members.get(id)) onChange(this.members.admit(member, now()));
+    });
+    watcher.on("delete", (kv) => onChange(this.members.markDown(this.session.keys.memberId(kv.key))));
+    watcher.on("error", (error) => {
+      this.session.log(`etcd ended the members watch (${error.message}): listing again`);
+      void watcher.cancel().catch(() => {});
+      const again = (): void =>
+        void this.follow(now, onChange).catch(() => {
+          if (this.session.state === "alive") setTimeout(again, 1000).unref();
+        });
+      again();
+    });
+  }
+
+  /** End the watch; a stream that no longer answers does not hold the node's stop up. */
   async stop(): Promise<void> {
-    await this.watcher?.cancel().catch(() => {});
+    if (this.watcher) await withDeadline(this.watcher.cancel(), this.session.timing.callTimeoutMs, "members watch cancel").catch(() => {});
   }
 }
