@@ -61,7 +61,7 @@ export interface LocalClusterSpec {
  */
 export async function startLocalCluster(spec: LocalClusterSpec): Promise<ClusterState> {
   const existing = readState(spec.dir);
-  if (existing?.nodes.some((n) => isRunning(n.pid))) throw new CliError(`a cluster is already up at ${existing.url}; stop it first ('onebox cluster down')`);
+  if (existing && [...existing.nodes, ...(existing.etcd ?? [])].some((p) => isRunning(p.pid))) throw new CliError(`a cluster is already up at ${existing.url}; stop it first ('onebox cluster down')`);
   fs.mkdirSync(path.join(spec.dir, "logs"), { recursive: true });
   const secretFile = path.join(spec.dir, "secret");
   if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(32).toString("hex"), { mode: 0o600 });
@@ -122,6 +122,7 @@ async function stopProcesses(what: string, procs: readonly { readonly name: stri
     await until(`${what} to stop`, () => procs.every((p) => !isRunning(p.pid)), STOP_TIMEOUT_MS);
   } catch {
     for (const proc of procs) if (isRunning(proc.pid)) process.kill(proc.pid, "SIGKILL");
+    await until(`${what} to die`, () => procs.every((p) => !isRunning(p.pid)), STOP_TIMEOUT_MS);
   }
 }
 
