@@ -110,7 +110,7 @@ export class ClusterNode implements Router {
       await node.listener.close();
       throw error;
     }
-    if (!options.etcd) node.beat(); // on etcd, the lease's keep-alives are the heartbeat
+    node.beat();
     return node;
   }
 
@@ -232,6 +232,9 @@ export class ClusterNode implements Router {
   }
 
   private tick(): void {
+    // On etcd the lease's keep-alives are the heartbeat and no loads are reported: the
+    // scheduler counts only its own recent placements, so forget the old ones.
+    if (this.etcd) return this.scheduler.refreshed();
     const now = this.clock.now();
     if (this.isCoordinator) {
       this.members.heard(COORDINATOR_ID, this.kernel.procs.size, now);
