@@ -40,7 +40,7 @@ export function leaseTiming(heartbeatTimeoutMs: number): LeaseTiming {
   const ttlMs = ttlSeconds * 1000;
   const marginMs = Math.ceil(ttlMs * DRIFT_FRACTION) + STALL_ALLOWANCE_MS;
   const keepAliveEveryMs = Math.floor(ttlMs / KEEPALIVES_PER_TTL);
-  const timing = { ttlSeconds, ttlMs, keepAliveEveryMs, marginMs, fenceAfterMs: ttlMs - marginMs, callTimeoutMs: Math.max(CALL_TIMEOUT_MS, keepAliveEveryMs * 2) };
+  const timing = { ttlSeconds, ttlMs, keepAliveEveryMs, marginMs, fenceAfterMs: ttlMs - marginMs, callTimeoutMs: CALL_TIMEOUT_MS };
   if (!(timing.fenceAfterMs > timing.keepAliveEveryMs)) throw new Error(`lease timing leaves no room for a keep-alive: ${JSON.stringify(timing)}`);
   return timing;
 }
