@@ -40,6 +40,11 @@ async function rejectsWith(work: Promise<unknown>, errno: string): Promise<void>
   await assert.rejects(work, (error: unknown) => error instanceof SysError && error.errnoName === errno);
 }
 
+/** Whether `pid` holds or waits for `lock`, as etcd has it. */
+async function claimed(via: TestNode, lock: string, pid: number): Promise<boolean> {
+  return (await via.session.client.get(via.session.keys.lockEntry(lock, pid).toString()).string()) !== null;
+}
+
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
@@ -58,6 +63,8 @@ test("a lock passes from one node's process to another's with a larger token; tr
   await rejectsWith(b.coordinator.unlock("L", 203), "EPERM");
   await rejectsWith(a.coordinator.lock("L", 101, -1), "EDEADLK");
   const waiting = b.coordinator.lock("L", 204, -1);
+  // Claims queue in the order etcd creates them: 204's first, then 102's.
+  await until("204 to queue", () => claimed(b, "L", 204));
   const third = a.coordinator.lock("L", 102, -1);
   await a.coordinator.unlock("L", 101);
   const second = await waiting;
@@ -79,7 +86,7 @@ test("a process that ends releases its locks and names, and its pending wait ans
   await a.coordinator.register("svc", 111);
   const doomed = b.coordinator.lock("R", 211, -1);
   const next = b.coordinator.lock("R", 212, -1);
-  await until("two waiters", async () => (await b.session.client.getAll().prefix(b.session.keys.lockPrefix("R")).keys()).length === 3);
+  await until("two waiters", async () => (await claimed(b, "R", 211)) && (await claimed(b, "R", 212)));
   b.coordinator.releaseAll(211);
   await rejectsWith(doomed, "ESRCH");
   a.coordinator.releaseAll(111);
@@ -103,6 +110,13 @@ test("names: registered once, found from any node, owner-checked on unregister",
   await rejectsWith(a.coordinator.unregister("db", 121), "ENOENT");
   await b.coordinator.register("a/b", 221);
   await rejectsWith(b.coordinator.whereis("a"), "ENOENT");
+  // Any string a guest can pass is a name: a lone surrogate, the longest allowed.
+  await b.coordinator.register("\uD800x", 222);
+  assert.equal(await a.coordinator.whereis("\uD800x"), 222);
+  await b.coordinator.register("n".repeat(1024), 223);
+  await rejectsWith(b.coordinator.register("n".repeat(1025), 223), "EINVAL");
+  await rejectsWith(b.coordinator.lock("l".repeat(1025), 223, 0), "EINVAL");
+  assert.ok((await b.coordinator.lock("\uDFFF/..", 224, 0)) > 0n);
 });
 
 test("a node whose lease is revoked fences itself; its locks pass on with a larger token and its names vanish", async () => {
@@ -123,7 +137,7 @@ test("a node whose lease is revoked fences itself; its locks pass on with a larg
 test("one etcd member killed changes nothing; quorum lost fails calls with EHOSTUNREACH, and they work when it is back", async () => {
   const cluster = freshCluster();
   // A TTL long enough to ride out the outage below: etcd's new leader renews every lease.
-  const a = await node(cluster, 10_000);
+  const a = await node(cluster, 20_000);
   await etcd.stopMember(0, "SIGKILL");
   const t1 = await a.coordinator.lock("Q", 141, -1);
   await a.coordinator.register("q", 141);

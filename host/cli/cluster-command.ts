@@ -5,7 +5,7 @@ import { progress, startLocalCluster, stopLocalCluster } from "./local-cluster.t
 export const clusterCommand: Command = {
   name: "cluster",
   summary: "start or stop a local cluster (cluster up | down)",
-  help: `usage: onebox cluster up [--nodes N] [--base-port P] [--host H]
+  help: `usage: onebox cluster up [--nodes N] [--base-port P] [--host H] [--etcd]
        onebox cluster down
 
 up     start N node processes on this machine (node1 founds the cluster, the
@@ -13,20 +13,23 @@ up     start N node processes on this machine (node1 founds the cluster, the
        reaches them. Logs go to ${STATE_DIR}/logs/, exports to ${STATE_DIR}/nodes/,
        the shared secret to ${STATE_DIR}/secret. Other commands find the
        cluster through ${stateFile(STATE_DIR)}.
-down   stop the nodes 'cluster up' started here.
+down   stop the nodes (and the etcd) 'cluster up' started here.
 
 options:
   --nodes N       how many nodes (default 3)
   --base-port P   first port; node i listens on P+i-1 (default 7400)
   --host H        address to listen on (default 127.0.0.1)
+  --etcd          first start a local 3-member etcd (free ports, data in
+                  ${STATE_DIR}/etcd/) and coordinate the nodes on it: no node
+                  is special, any one can die (needs etcd-server installed)
   -h, --help      show this help`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "up") {
-      const args = parseArgs(rest, { values: ["nodes", "base-port", "host"], flags: [] });
+      const args = parseArgs(rest, { values: ["nodes", "base-port", "host"], flags: ["etcd"] });
       const nodes = intOption(args, "nodes", 3);
       if (nodes < 1) throw new CliError("--nodes must be at least 1");
-      const state = await startLocalCluster({ dir: STATE_DIR, nodes, basePort: intOption(args, "base-port", 7400), host: option(args, "host") ?? "127.0.0.1" });
+      const state = await startLocalCluster({ dir: STATE_DIR, nodes, basePort: intOption(args, "base-port", 7400), host: option(args, "host") ?? "127.0.0.1", etcd: args.options.has("etcd") });
       progress(`cluster of ${nodes} up; stop it with 'onebox cluster down'`);
       console.log(state.url);
       return 0;

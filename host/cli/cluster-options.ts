@@ -23,6 +23,8 @@ export interface ClusterState {
   readonly url: string;
   readonly secretFile: string;
   readonly nodes: { readonly name: string; readonly pid: number; readonly url: string; readonly log: string }[];
+  /** The local etcd members `cluster up --etcd` started, stopped after the nodes by `cluster down`. */
+  readonly etcd?: { readonly name: string; readonly pid: number; readonly clientUrl: string; readonly log: string }[];
 }
 
 export const stateFile = (dir: string): string => path.join(dir, "cluster.json");

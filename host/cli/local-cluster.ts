@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { EtcdCluster, isRunning } from "../cluster/etcd/etcd-launcher.ts";
 import { expectReply } from "../cluster/link.ts";
 import { CliError, parseArgs } from "./command.ts";
 import { readState, stateFile, withCluster, type ClusterState } from "./cluster-options.ts";
@@ -12,15 +13,6 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 export const progress = (line: string): void => void process.stderr.write(`onebox: ${line}\n`);
-
-const isRunning = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -57,20 +49,26 @@ export interface LocalClusterSpec {
   readonly nodes: number;
   readonly basePort: number;
   readonly host: string;
+  /** Start a local 3-member etcd first and coordinate the nodes on it. */
+  readonly etcd?: boolean;
 }
 
 /**
  * Start `spec.nodes` node processes on this machine, node1 founding the cluster and the
- * others joining it, and wait until all are members. State goes to `dir` for stopping.
+ * others joining it, and wait until all are members. With `spec.etcd`, a local 3-member
+ * etcd comes first (data in `dir`/etcd/) and every node coordinates on it instead.
+ * State goes to `dir` for stopping.
  */
 export async function startLocalCluster(spec: LocalClusterSpec): Promise<ClusterState> {
   const existing = readState(spec.dir);
-  if (existing?.nodes.some((n) => isRunning(n.pid))) throw new CliError(`a cluster is already up at ${existing.url}; stop it first ('onebox cluster down')`);
+  if (existing && [...existing.nodes, ...(existing.etcd ?? [])].some((p) => isRunning(p.pid))) throw new CliError(`a cluster is already up at ${existing.url}; stop it first ('onebox cluster down')`);
   fs.mkdirSync(path.join(spec.dir, "logs"), { recursive: true });
   const secretFile = path.join(spec.dir, "secret");
   if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(32).toString("hex"), { mode: 0o600 });
   const nodes: ClusterState["nodes"][number][] = [];
-  const state = (): ClusterState => ({ url: nodes[0]!.url, secretFile, nodes });
+  const etcd = spec.etcd ? await startLocalEtcd(spec) : undefined;
+  const etcdState = etcd?.members.map(({ name, pid, clientUrl, log }) => ({ name, pid, clientUrl, log }));
+  const state = (): ClusterState => ({ url: nodes[0]?.url ?? "", secretFile, nodes, etcd: etcdState });
   for (let i = 1; i <= spec.nodes; i++) {
     const name = `node${i}`;
     const port = spec.basePort + i - 1;
@@ -80,7 +78,7 @@ export async function startLocalCluster(spec: LocalClusterSpec): Promise<Cluster
     const child = spawn(
       process.execPath,
       [MAIN, "node", "start", "--name", name, "--listen", `${spec.host}:${port}`, "--root", path.join(spec.dir, "nodes", name), "--secret-file", secretFile,
-        ...(i > 1 ? ["--join", nodes[0]!.url] : [])],
+        ...(etcd ? ["--etcd", etcd.endpoints.join(",")] : i > 1 ? ["--join", nodes[0]!.url] : [])],
       { detached: true, stdio: ["ignore", out, out] },
     );
     child.unref();
@@ -101,19 +99,38 @@ export async function startLocalCluster(spec: LocalClusterSpec): Promise<Cluster
   return state();
 }
 
-/** Stop the nodes started from `dir`: SIGTERM, then SIGKILL for any that linger. */
+/** A local etcd whose members outlive this command; its state is written before any node starts. */
+async function startLocalEtcd(spec: LocalClusterSpec): Promise<EtcdCluster> {
+  progress("starting a local 3-member etcd ...");
+  try {
+    const etcd = await EtcdCluster.start({ dir: path.join(spec.dir, "etcd"), host: spec.host, detached: true });
+    progress(`etcd up at ${etcd.endpoints.join(",")}`);
+    return etcd;
+  } catch (error) {
+    throw new CliError(`etcd: ${(error as Error).message}`);
+  }
+}
+
+/** SIGTERM, then SIGKILL for any that linger. */
+async function stopProcesses(what: string, procs: readonly { readonly name: string; readonly pid: number }[]): Promise<void> {
+  for (const proc of procs) {
+    if (!isRunning(proc.pid)) continue;
+    progress(`stopping ${proc.name} (pid ${proc.pid})`);
+    process.kill(proc.pid, "SIGTERM");
+  }
+  try {
+    await until(`${what} to stop`, () => procs.every((p) => !isRunning(p.pid)), STOP_TIMEOUT_MS);
+  } catch {
+    for (const proc of procs) if (isRunning(proc.pid)) process.kill(proc.pid, "SIGKILL");
+    await until(`${what} to die`, () => procs.every((p) => !isRunning(p.pid)), STOP_TIMEOUT_MS);
+  }
+}
+
+/** Stop the nodes started from `dir`, then the etcd members if it started them. */
 export async function stopLocalCluster(dir: string): Promise<void> {
   const state = readState(dir);
   if (!state) throw new CliError(`no cluster started here (${stateFile(dir)} not found)`);
-  for (const node of state.nodes) {
-    if (!isRunning(node.pid)) continue;
-    progress(`stopping ${node.name} (pid ${node.pid})`);
-    process.kill(node.pid, "SIGTERM");
-  }
-  try {
-    await until("nodes to stop", () => state.nodes.every((n) => !isRunning(n.pid)), STOP_TIMEOUT_MS);
-  } catch {
-    for (const node of state.nodes) if (isRunning(node.pid)) process.kill(node.pid, "SIGKILL");
-  }
+  await stopProcesses("nodes", state.nodes);
+  await stopProcesses("etcd", state.etcd ?? []);
   fs.rmSync(stateFile(dir));
 }

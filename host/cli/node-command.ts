@@ -13,12 +13,16 @@ export const nodeCommand: Command = {
 
 Run one node in the foreground until interrupted. Without --join it founds a new
 cluster and serves its coordinator (locks, names, membership); with --join it
-joins the cluster through any member.
+joins the cluster through any member. With --etcd, locks, names, membership and
+node ids live in etcd instead: every node starts the same way, none is special,
+and a node that cannot renew its etcd lease stops with exit status 3.
 
 options:
   --name NAME           this node's name, unique in the cluster (required)
   --listen HOST:PORT    where other nodes and the CLI reach it (required)
   --join URL            a member of the cluster to join, e.g. ws://10.0.0.1:7000
+  --etcd URL[,URL...]   coordinate on this etcd cluster (its client URLs, e.g.
+                        http://10.0.0.1:2379,http://10.0.0.2:2379); not with --join
   --advertise URL       the URL other nodes dial (default: ws://LISTEN), needed
                         when listening on 0.0.0.0 or behind NAT
   --root DIR            the directory this node exports (default ${DEFAULT_ROOT})
@@ -32,10 +36,13 @@ options:
     const [sub, ...rest] = argv;
     if (sub === "-h" || sub === "--help") return this.run(["start", "--help"]);
     if (sub !== "start") throw new CliError(`unknown node subcommand '${sub ?? ""}' (see onebox node --help)`);
-    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "root", "secret-file", "cluster-name", "label", "cert", "key", "heartbeat-ms"], flags: [] });
+    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "cert", "key", "heartbeat-ms"], flags: [] });
     const name = option(args, "name");
     const listen = option(args, "listen");
     if (!name || !listen) throw new CliError("node start needs --name and --listen (see --help)");
+    const etcd = option(args, "etcd")?.split(",").filter((url) => url !== "");
+    if (etcd && option(args, "join")) throw new CliError("--etcd and --join exclude each other: on etcd, nodes find each other there");
+    if (etcd?.length === 0) throw new CliError("--etcd needs at least one URL");
     const cert = option(args, "cert");
     const key = option(args, "key");
     if (!cert !== !key) throw new CliError("--cert and --key go together");
@@ -57,6 +64,7 @@ options:
         listen,
         advertise: option(args, "advertise"),
         join: option(args, "join"),
+        etcd,
         root,
         cluster: option(args, "cluster-name") ?? DEFAULT_CLUSTER_NAME,
         secret: readSecret(secretFile),

@@ -12,6 +12,7 @@ import { LoopDelay } from "../kernel/loop-delay.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
+import { EtcdBackend } from "./etcd/etcd-backend.ts";
 import { ExportServer } from "./file-server.ts";
 import { ReceiveCredits } from "./flow-control.ts";
 import { expectReply, Link } from "./link.ts";
@@ -31,6 +32,8 @@ export interface NodeOptions {
   readonly advertise?: string;
   /** URL of any member; absent: this node founds the cluster and serves its coordinator. */
   readonly join?: string;
+  /** etcd client URLs: coordination (ids, membership, locks, names) on etcd, no coordinator node; `join` is not used. */
+  readonly etcd?: readonly string[];
   readonly root: string;
   readonly cluster: string;
   readonly secret: Uint8Array;
@@ -86,12 +89,16 @@ export class ClusterNode implements Router {
   private exports!: ExportServer;
   /** The embedded coordinator, on the founding node only. */
   coordinator: CoordinatorService | undefined;
+  /** Coordination on etcd (NodeOptions.etcd), instead of the embedded coordinator. */
+  private etcd: EtcdBackend | undefined;
   private coordinatorHeard = 0;
   /** A member's lease with the coordinator (lease.ts); the coordinator has none. */
   private lease: CoordinatorLease | undefined;
   private remoteCoordinator: RemoteCoordinator | undefined;
   private listener: Listener | undefined;
   private readonly clock: Clock;
+  /** options.transport; on etcd, with the lease checked before every frame. */
+  private readonly transport: Transport;
   private timer: ClockTimer | undefined;
   /** The event loop's delay, reported with each heartbeat; a simulated node (own clock) has no loop of its own to report. */
   private readonly loopDelay: LoopDelay | undefined;
@@ -113,16 +120,18 @@ export class ClusterNode implements Router {
     this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: (line) => this.refusalLog.line(line), clock: this.clock,
       nodeId: () => this.kernel?.nodeId ?? 0 };
     this.members = new Membership(options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
+    this.transport = options.etcd ? EtcdBackend.transport(options.transport, () => this.etcd) : options.transport;
   }
 
   /** Listen, then found the cluster or join it through `options.join`. */
   static async start(options: NodeOptions): Promise<ClusterNode> {
     const node = new ClusterNode(options);
-    node.listener = await options.transport.listen(options.listen, (conn) => void node.accept(conn));
+    node.listener = await node.transport.listen(options.listen, (conn) => void node.accept(conn));
     node.url = options.advertise ?? node.listener.url;
     try {
-      await (options.join ? node.join(options.join) : node.found());
+      await (options.etcd ? node.joinEtcd(options.etcd) : options.join ? node.join(options.join) : node.found());
     } catch (error) {
+      await node.etcd?.stop();
       await node.listener.close();
       throw error;
     }
@@ -142,8 +151,8 @@ export class ClusterNode implements Router {
     return { id, name: this.name, url: this.url, state: "alive", labels: { ...this.options.labels }, load: 0 };
   }
 
-  private makeKernel(id: number, coordinator: Kernel["coordinator"]): void {
-    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this, clock: this.clock });
+  private makeKernel(id: number, coordinator: Kernel["coordinator"], clock = this.clock): void {
+    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this, clock });
     this.exports = new ExportServer(this.kernel.exportDir);
     this.kernel.onExit = (proc) => {
       if (this.ended.push(procInfo(this.name, proc)) > ENDED_KEPT) this.ended.shift();
@@ -177,8 +186,25 @@ export class ClusterNode implements Router {
     }
   }
 
+  /** Coordination on etcd: the node's id, membership and kernel Coordinator come from there. */
+  private async joinEtcd(endpoints: readonly string[]): Promise<void> {
+    this.etcd = await EtcdBackend.start({
+      endpoints,
+      cluster: this.options.cluster,
+      heartbeatTimeoutMs: this.members.timeoutMs,
+      clock: this.clock,
+      log: this.log,
+      self: { name: this.name, url: this.url, labels: { ...this.options.labels } },
+      members: this.members,
+      onFence: (reason) => this.fence(`etcd lease ${reason}`),
+    });
+    this.makeKernel(this.etcd.nodeId, this.etcd.coordinator, this.etcd.kernelClock(this.clock));
+    await this.etcd.watch(() => this.clock.now(), (changes) => this.act(changes));
+    this.log(`joined cluster '${this.options.cluster}' on etcd as node ${this.etcd.nodeId}`);
+  }
+
   private async dial(url: string): Promise<Channel> {
-    const conn = await this.options.transport.connect(url);
+    const conn = await this.transport.connect(url);
     const peer = await clientHandshake(this.identity, conn);
     return this.channel(conn, peer);
   }
@@ -265,6 +291,9 @@ export class ClusterNode implements Router {
   }
 
   private tick(): void {
+    // On etcd the lease's keep-alives are the heartbeat and no loads are reported: the
+    // scheduler counts only its own recent placements, so forget the old ones.
+    if (this.etcd) return this.scheduler.refreshed();
     const now = this.clock.now();
     if (this.isCoordinator) {
       this.members.heard(COORDINATOR_ID, this.kernel.procs.size, now, this.loopDelay?.take());
@@ -352,8 +381,8 @@ export class ClusterNode implements Router {
   }
 
   /** Declared down while alive: its processes were already reported dead, so end them. */
-  private fence(): void {
-    this.log("declared down by the coordinator (partitioned?): stopping this node");
+  private fence(reason = "declared down by the coordinator (partitioned?)"): void {
+    this.log(`${reason}: stopping this node`);
     void this.stop().then(() => this.options.onFenced?.());
   }
 
@@ -372,6 +401,7 @@ export class ClusterNode implements Router {
     }
     switch (kind) {
       case "join":
+        if (this.etcd) fail("ENOTSUP", "this cluster's nodes join through etcd (--etcd)");
         if (this.isCoordinator) return { joined: this.admit(m.join!) };
         return this.link(COORDINATOR_ID).call({ join: m.join! }, "joined").then((joined) => ({ joined }));
       case "nodes":
@@ -561,6 +591,7 @@ export class ClusterNode implements Router {
     for (const link of this.links.values()) link.close("node stopping");
     this.probe?.close("node stopping");
     for (const channel of this.inbound.keys()) channel.close("node stopping");
+    await this.etcd?.stop();
     await this.listener?.close();
   }
 }

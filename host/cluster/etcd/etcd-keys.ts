@@ -2,13 +2,16 @@
  * The key layout of one onebox cluster in etcd (docs/ARCHITECTURE.md "Coordination on
  * etcd"). Every key is under `onebox/<cluster>/`, so clusters can share one etcd.
  * Lock and registry names are URI-encoded: a `/` in a name never reaches another
- * name's prefix.
+ * name's prefix. A lone UTF-16 surrogate (which a component guest can pass) becomes
+ * U+FFFD first, as encodeURIComponent throws on it.
  */
+const encode = (name: string): string => encodeURIComponent(name.toWellFormed());
+
 export class EtcdKeys {
   readonly root: string;
 
   constructor(cluster: string) {
-    this.root = `onebox/${encodeURIComponent(cluster)}/`;
+    this.root = `onebox/${encode(cluster)}/`;
   }
 
   /** The node-id counter: bumped in a transaction, never decreased, so ids are never reused. */
@@ -31,16 +34,16 @@ export class EtcdKeys {
 
   /** One key per holder or waiter of lock `name`, on its node's lease; the lowest create revision holds. */
   lockPrefix(name: string): Buffer {
-    return Buffer.from(`${this.root}locks/${encodeURIComponent(name)}/`);
+    return Buffer.from(`${this.root}locks/${encode(name)}/`);
   }
 
   lockEntry(name: string, pid: number): Buffer {
-    return Buffer.from(`${this.root}locks/${encodeURIComponent(name)}/${pid}`);
+    return Buffer.from(`${this.root}locks/${encode(name)}/${pid}`);
   }
 
   /** A registered name: its value is the owner's pid; on the owner node's lease. */
   name(name: string): Buffer {
-    return Buffer.from(`${this.root}names/${encodeURIComponent(name)}`);
+    return Buffer.from(`${this.root}names/${encode(name)}`);
   }
 }
 

@@ -104,12 +104,15 @@ export class EtcdCluster {
         pid: 0,
       });
     }
+    // A new cluster on new ports: data left by an earlier one in the same dir would
+    // name peers that are gone, so it goes.
+    for (const member of members) fs.rmSync(member.dataDir, { recursive: true, force: true });
     const cluster = new EtcdCluster(spec, members, `onebox-${process.pid}-${Date.now()}`);
     try {
       for (const member of members) cluster.launch(member);
       await cluster.healthy(spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
     } catch (error) {
-      cluster.stopAll("SIGKILL");
+      cluster.killAll();
       throw error;
     }
     return cluster;
@@ -178,13 +181,17 @@ export class EtcdCluster {
     this.launch(member);
   }
 
-  /** Signal every member (without waiting): the end of a test or `cluster down`. */
-  stopAll(signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): void {
-    for (const member of this.members) if (member.pid > 0 && isRunning(member.pid)) process.kill(member.pid, signal);
+  /** A start that failed: kill whatever members did start. */
+  private killAll(): void {
+    for (const member of this.members) if (member.pid > 0 && isRunning(member.pid)) process.kill(member.pid, "SIGKILL");
   }
 
-  /** Stop every member and wait for them to exit. */
+  /**
+   * Kill every member and wait for them to exit: for a throwaway cluster (a test's).
+   * etcd is crash-safe, and members stopped together with SIGTERM take about 8 s,
+   * each waiting for peers that are stopping too.
+   */
   async stop(): Promise<void> {
-    await Promise.all(this.members.map((_, i) => this.stopMember(i, "SIGTERM")));
+    await Promise.all(this.members.map((_, i) => this.stopMember(i, "SIGKILL")));
   }
 }

@@ -48,13 +48,17 @@ export class EtcdLocks {
         this.session.client.kv.txn({
           compare: [{ key: claim, target: "Create", result: "Equal", create_revision: 0 }],
           success: [{ request_put: { key: claim, value: Buffer.from(String(pid)), lease: this.session.leaseId } }],
+          failure: [{ request_range: { key: claim } }],
         }),
       );
-      if (!created.succeeded) {
+      // A claim already there on this node's lease is this call's own, made by an attempt
+      // whose answer was lost (the local checks above rule out any other).
+      const existing = created.succeeded ? undefined : created.responses[0]?.response_range.kvs[0];
+      if (existing && existing.lease !== this.session.leaseId) {
         this.acquiring.delete(pid);
         fail("EDEADLK", `${pid} already claims ${name}`);
       }
-      const revision = BigInt(created.header.revision);
+      const revision = BigInt(existing ? existing.create_revision : created.header.revision);
       await this.waitForPredecessors(call, pid, revision, timeoutMs);
       // Granted only under a trusted lease: past the fence time etcd may already have passed it on.
       if (!this.session.guard()) fail("EHOSTUNREACH", `etcd lease lost while ${pid} waited for ${name}`);

@@ -27,7 +27,10 @@ export class EtcdNames {
         failure: [{ request_range: { key } }],
       }),
     );
-    if (!result.succeeded) fail("EEXIST", `${name} is registered to ${result.responses[0]?.response_range.kvs[0]?.value.toString() ?? "another process"}`);
+    const existing = result.succeeded ? undefined : result.responses[0]?.response_range.kvs[0];
+    // Registered to this very pid on this node's lease: an earlier attempt of this call did it.
+    const ours = existing?.lease === this.session.leaseId && existing.value.toString() === String(pid);
+    if (existing && !ours) fail("EEXIST", `${name} is registered to ${existing.value.toString()}`);
     let names = this.byPid.get(pid);
     if (!names) this.byPid.set(pid, (names = new Set()));
     names.add(name);

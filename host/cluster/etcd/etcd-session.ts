@@ -16,6 +16,10 @@ export interface EtcdSessionOptions {
   readonly onFence: (reason: string) => void;
 }
 
+/** Pauses between attempts of one call: 100, 200, 400, 500, 500 ... ms. */
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 500;
+
 /** alive -> fenced -> closed, or alive -> closed; never back. */
 export type LeaseState = "alive" | "fenced" | "closed";
 const NEXT_STATES: Record<LeaseState, readonly LeaseState[]> = { alive: ["fenced", "closed"], fenced: ["closed"], closed: [] };
@@ -32,6 +36,7 @@ export class EtcdSession {
   readonly keys: EtcdKeys;
   readonly timing: LeaseTiming;
   readonly leaseId: string;
+  readonly log: (line: string) => void;
   private readonly options: EtcdSessionOptions;
   private readonly clock: Clock;
   private lease: LeaseState = "alive";
@@ -43,6 +48,7 @@ export class EtcdSession {
 
   private constructor(options: EtcdSessionOptions, client: Etcd3, leaseId: string, grantedSentAt: number, timing: LeaseTiming) {
     this.options = options;
+    this.log = options.log;
     this.clock = options.clock ?? realClock;
     this.client = client;
     this.keys = new EtcdKeys(options.cluster);
@@ -60,7 +66,7 @@ export class EtcdSession {
     const client = new Etcd3({
       hosts: [...options.endpoints],
       dialTimeout: timing.callTimeoutMs,
-      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + timing.callTimeoutMs / 2 }),
+      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + timing.callTimeoutMs / 3 }),
     });
     try {
       const sentAt = clock.now();
@@ -94,18 +100,28 @@ export class EtcdSession {
   }
 
   /**
-   * One etcd call for a process: refused once the lease is not trusted, and failing with
-   * EHOSTUNREACH when etcd does not answer in time (no quorum, or unreachable), so a
-   * caller never hangs on etcd.
+   * One etcd call for a process: refused once the lease is not trusted, retried while
+   * etcd answers with an error (a member down, a leader election: "no leader"), and
+   * failing with EHOSTUNREACH when it has not succeeded within callTimeoutMs (no quorum,
+   * or unreachable), so a caller never hangs on etcd. `run` must be safe to repeat.
    */
   async call<T>(what: string, run: () => Promise<T>): Promise<T> {
     if (!this.guard()) throw new SysError("EHOSTUNREACH", `etcd session ${this.lease}`);
-    try {
-      return await withDeadline(run(), this.timing.callTimeoutMs, what);
-    } catch (error) {
-      if (error instanceof SysError) throw error;
-      throw new SysError("EHOSTUNREACH", `etcd: ${what}: ${(error as Error).message}`);
+    const deadline = performance.now() + this.timing.callTimeoutMs;
+    let result: T;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        result = await withDeadline(run(), Math.max(1, deadline - performance.now()), what);
+        break;
+      } catch (error) {
+        const pause = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt);
+        if (performance.now() + pause >= deadline) throw new SysError("EHOSTUNREACH", `etcd: ${what}: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
+    // The answer may come after a pause: the caller acts on it only under a trusted lease.
+    if (!this.guard()) throw new SysError("EHOSTUNREACH", `etcd session ${this.lease}`);
+    return result;
   }
 
   /**
@@ -128,7 +144,7 @@ export class EtcdSession {
     if (this.lease !== "alive") return;
     this.setState("fenced");
     this.stopTimers();
-    this.options.log(`fencing: ${reason}`);
+    this.log(`fencing: ${reason}`);
     this.options.onFence(reason);
   }
 
@@ -165,13 +181,13 @@ export class EtcdSession {
       if (Number(response.TTL) <= 0) return this.fence("etcd says the lease has expired");
       if (sentAt > this.ackedSentAt) this.ackedSentAt = sentAt;
       this.armFence();
-      if (this.failingSince !== undefined) this.options.log(`etcd keep-alives acknowledged again after ${Math.round(this.clock.now() - this.failingSince)} ms`);
+      if (this.failingSince !== undefined) this.log(`etcd keep-alives acknowledged again after ${Math.round(this.clock.now() - this.failingSince)} ms`);
       this.failingSince = undefined;
     } catch (error) {
       if (this.lease !== "alive") return;
       if (this.failingSince === undefined) {
         this.failingSince = sentAt;
-        this.options.log(`etcd keep-alive failed (fencing in ${Math.round(this.fenceAt - this.clock.now())} ms unless one succeeds): ${(error as Error).message}`);
+        this.log(`etcd keep-alive failed (fencing in ${Math.round(this.fenceAt - this.clock.now())} ms unless one succeeds): ${(error as Error).message}`);
       }
     } finally {
       try {
@@ -191,14 +207,13 @@ export class EtcdSession {
   /** Leave: revoke the lease (its keys go at once, locks pass on) and close the client. */
   async close(): Promise<void> {
     if (this.lease === "closed") return;
-    const wasAlive = this.lease === "alive";
     this.setState("closed");
     this.stopTimers();
-    if (wasAlive) {
-      await withDeadline(this.client.leaseClient.leaseRevoke({ ID: this.leaseId }), this.timing.callTimeoutMs, "lease revoke").catch((error: Error) =>
-        this.options.log(`could not revoke the etcd lease (its keys go when it expires): ${error.message}`),
-      );
-    }
+    // Fenced or not, this node's processes have ended: revoking passes its locks on now
+    // rather than at the lease's expiry (and fails harmlessly if it already expired).
+    await withDeadline(this.client.leaseClient.leaseRevoke({ ID: this.leaseId }), this.timing.callTimeoutMs, "lease revoke").catch((error: Error) =>
+      this.log(`could not revoke the etcd lease (its keys go when it expires): ${error.message}`),
+    );
     this.client.close();
   }
 }

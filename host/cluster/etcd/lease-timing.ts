@@ -25,6 +25,8 @@ export interface LeaseTiming {
 export const MIN_TTL_SECONDS = 2;
 export const DRIFT_FRACTION = 0.05;
 export const STALL_ALLOWANCE_MS = 500;
+/** Long enough for etcd to elect a new leader on a loaded machine; then EHOSTUNREACH. */
+const CALL_TIMEOUT_MS = 5000;
 /** Keep-alives per TTL: several may be lost (a leader election) before the fence. */
 const KEEPALIVES_PER_TTL = 5;
 
@@ -38,7 +40,7 @@ export function leaseTiming(heartbeatTimeoutMs: number): LeaseTiming {
   const ttlMs = ttlSeconds * 1000;
   const marginMs = Math.ceil(ttlMs * DRIFT_FRACTION) + STALL_ALLOWANCE_MS;
   const keepAliveEveryMs = Math.floor(ttlMs / KEEPALIVES_PER_TTL);
-  const timing = { ttlSeconds, ttlMs, keepAliveEveryMs, marginMs, fenceAfterMs: ttlMs - marginMs, callTimeoutMs: Math.max(3000, keepAliveEveryMs * 2) };
+  const timing = { ttlSeconds, ttlMs, keepAliveEveryMs, marginMs, fenceAfterMs: ttlMs - marginMs, callTimeoutMs: CALL_TIMEOUT_MS };
   if (!(timing.fenceAfterMs > timing.keepAliveEveryMs)) throw new Error(`lease timing leaves no room for a keep-alive: ${JSON.stringify(timing)}`);
   return timing;
 }
