@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { componentCacheDir } from "../host/kernel/component-loader.ts";
+import { PACKAGE_ROOT, packagePath } from "../host/package-root.ts";
 import { buildGuest } from "../host/toolchain/build.ts";
 
-const REPO = fileURLToPath(new URL("..", import.meta.url));
-const SOURCE = path.join(REPO, "bench/guests/component.js");
+const SOURCE = packagePath("bench", "guests", "component.js");
 /** Everything the component's bytes depend on: the guest, what it bundles, the world, the builder. */
 const INPUTS = [SOURCE, "guest-sdk/component/onebox.js", "guest-sdk/component/abi.js", "abi/onebox.wit", "node_modules/@bytecodealliance/componentize-js/package.json"];
 
@@ -16,7 +15,7 @@ const INPUTS = [SOURCE, "guest-sdk/component/onebox.js", "guest-sdk/component/ab
  */
 export async function componentBenchGuest(progress: (text: string) => void): Promise<Uint8Array> {
   const hash = createHash("sha256");
-  for (const input of INPUTS) hash.update(fs.readFileSync(path.resolve(REPO, input)));
+  for (const input of INPUTS) hash.update(fs.readFileSync(path.resolve(PACKAGE_ROOT, input)));
   const cached = path.join(componentCacheDir(), "bench", `${hash.digest("hex")}.wasm`);
   if (fs.existsSync(cached)) return fs.readFileSync(cached);
   progress("building the component bench guest (cached for later runs)");

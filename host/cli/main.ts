@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import fs from "node:fs";
+import { packagePath } from "../package-root.ts";
 import { benchCommand } from "./bench-command.ts";
 import { buildCommand } from "./build-command.ts";
 import { clusterCommand } from "./cluster-command.ts";
@@ -19,13 +21,17 @@ N machines, one box: a WebAssembly distributed process host.
 commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join("\n")}
 
-Run 'onebox <command> --help' for a command's options.`;
+Run 'onebox <command> --help' for a command's options, 'onebox --version' for the version.`;
 
 async function main(argv: string[]): Promise<number> {
   if (typeof WebAssembly.Suspending !== "function") {
     throw new CliError(`onebox needs Node 24.20 or newer (JSPI); this is ${process.version}. Run it through npx onebox after npm install.`);
   }
   const [name, ...rest] = argv;
+  if (name === "--version" || name === "-V") {
+    console.log(`onebox ${(JSON.parse(fs.readFileSync(packagePath("package.json"), "utf8")) as { version: string }).version}`);
+    return 0;
+  }
   if (!name || name === "-h" || name === "--help" || name === "help") {
     console.log(USAGE);
     return name ? 0 : 1;
