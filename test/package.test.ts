@@ -33,16 +33,33 @@ async function ok(file: string, args: readonly string[], cwd: string): Promise<s
   return result.stdout;
 }
 
+/**
+ * A copy of the checkout's files (tracked, and new ones not ignored; node_modules linked)
+ * where `npm pack` runs its `prepare` build: packing in the checkout itself would rebuild
+ * its dist/ under the other tests.
+ */
+async function checkoutCopy(dir: string): Promise<string> {
+  const copy = path.join(dir, "checkout");
+  for (const file of (await ok("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], REPO)).split("\0").filter(Boolean)) {
+    if (!fs.existsSync(path.join(REPO, file))) continue; // deleted in the work tree, not yet in the index
+    fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
+    fs.copyFileSync(path.join(REPO, file), path.join(copy, file));
+  }
+  fs.symlinkSync(path.join(REPO, "node_modules"), path.join(copy, "node_modules"));
+  return copy;
+}
+
 const NPM = ["--no-audit", "--no-fund", "--omit=optional", "--loglevel=error"];
 const version = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")) as { version: string }).version;
 
 test("the packed tarball installs without toolchains and runs hello and the demo from outside the repository", async (t) => {
   const dir = tempDir("onebox-package");
-  const tarball = path.join(dir, (await ok("npm", ["pack", "--silent", "--pack-destination", dir], REPO)).trim().split("\n").at(-1)!);
+  const checkout = await checkoutCopy(dir);
+  const tarball = path.join(dir, (await ok("npm", ["pack", "--silent", "--pack-destination", dir], checkout)).trim().split("\n").at(-1)!);
 
   await t.test("the tarball holds the built CLI and what it reads, not the sources or tests", async () => {
     const files = (await ok("tar", ["-tzf", tarball], dir)).split("\n");
-    for (const file of ["package/dist/host/cli/main.js", "package/dist/host/index.d.ts", "package/dist/examples/hello.wasm", "package/abi/wire.proto", "package/guest-sdk/c/onebox.h"]) {
+    for (const file of ["package/dist/cli/main.js", "package/dist/host/index.d.ts", "package/dist/examples/hello.wasm", "package/abi/wire.proto", "package/guest-sdk/c/onebox.h"]) {
       assert.ok(files.includes(file), `${file} is packed`);
     }
     assert.ok(!files.some((f) => f.startsWith("package/test/") || f.startsWith("package/host/")), "no tests and no TypeScript sources");
@@ -79,6 +96,15 @@ test("the packed tarball installs without toolchains and runs hello and the demo
     assert.match(result.stdout, /mapreduce: \d+ words, \d+ distinct, over 3 nodes/);
     assert.match(result.stdout, /ring: mean hop [\d.]+ us/);
     assert.doesNotMatch(result.stderr, /building examples/, "the demo ran the prebuilt examples");
+  });
+
+  // The machines this runs on have Debian's Node 20 beside the project's Node 24.
+  const oldNode = "/usr/bin/node";
+  const oldMajor = fs.existsSync(oldNode) ? Number((await ok(oldNode, ["--version"], dir)).replace(/^v/, "").split(".")[0]) : undefined;
+  await t.test("on a Node older than 24.20 the CLI says so in one line", { skip: oldMajor === undefined || oldMajor >= 24 ? "no Node older than 24 at /usr/bin/node" : false }, async () => {
+    const result = await run(oldNode, [path.join(app, "node_modules/onebox/dist/cli/main.js"), "run", hello], app);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^onebox: needs Node 24\.20 or newer \(JSPI\); this is v\d+\.\d+\.\d+\n$/);
   });
 
   await t.test("installed globally into a prefix: --version and run", async () => {

@@ -4,8 +4,6 @@ import { runSuite } from "../../bench/run.ts";
 import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
 
 export const benchCommand: Command = {
-  name: "bench",
-  summary: "measure syscall overhead beside its floor",
   help: `usage: onebox bench [--quick] [--json] [--only NAMES] [--results DIR]
        onebox bench --compare A.json B.json
 

@@ -2,8 +2,6 @@ import { buildGuest } from "../toolchain/build.ts";
 import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
 
 export const buildCommand: Command = {
-  name: "build",
-  summary: "compile a guest program to a onebox module",
   help: `usage: onebox build FILE.ts|FILE.c|FILE.js [--component] [-o OUT.wasm]
 
 Compile a guest against the onebox guest SDK and stamp the ABI version into it:

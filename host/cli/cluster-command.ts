@@ -3,8 +3,6 @@ import { STATE_DIR, stateFile } from "./cluster-options.ts";
 import { progress, startLocalCluster, stopLocalCluster } from "./local-cluster.ts";
 
 export const clusterCommand: Command = {
-  name: "cluster",
-  summary: "start or stop a local cluster (cluster up | down)",
   help: `usage: onebox cluster up [--nodes N] [--base-port P] [--host H]
        onebox cluster down
 

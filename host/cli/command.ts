@@ -4,9 +4,8 @@ export class CliError extends Error {}
 /** -h or --help among a command's options: main prints that command's help. */
 export class HelpRequested extends Error {}
 
+/** A command's code, loaded when it runs; its name and summary are in main.ts's list. */
 export interface Command {
-  readonly name: string;
-  readonly summary: string;
   /** Full --help text. */
   readonly help: string;
   /** Returns the process exit status. */

@@ -60,8 +60,6 @@ async function whatRanWhere(state: ClusterState): Promise<string> {
 }
 
 export const demoCommand: Command = {
-  name: "demo",
-  summary: "start a local cluster, run mapreduce and ring on it, stop it",
   help: `usage: onebox demo [--nodes N] [--base-port P] [--keep]
 
 Start a local cluster of N node processes, run examples/mapreduce (one worker

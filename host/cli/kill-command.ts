@@ -3,8 +3,6 @@ import { CliError, parseArgs, type Command } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, withCluster } from "./cluster-options.ts";
 
 export const killCommand: Command = {
-  name: "kill",
-  summary: "end a process anywhere in the cluster",
   help: `usage: onebox kill [options] PID
 
 End process PID with reason KILLED, on whatever node it runs.

@@ -7,8 +7,6 @@ import { DEFAULT_CLUSTER_NAME, readSecret } from "./cluster-options.ts";
 import { DEFAULT_ROOT } from "./run-command.ts";
 
 export const nodeCommand: Command = {
-  name: "node",
-  summary: "run a cluster node (node start ...)",
   help: `usage: onebox node start --name NAME --listen HOST:PORT [options]
 
 Run one node in the foreground until interrupted. Without --join it founds a new

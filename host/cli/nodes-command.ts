@@ -6,8 +6,6 @@ import { formatTable } from "./table.ts";
 const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",") || "-";
 
 export const nodesCommand: Command = {
-  name: "nodes",
-  summary: "list the cluster's members",
   help: `usage: onebox nodes [options]
 
 List every member: id, name, state (alive, suspect, down), load (processes),

@@ -3,14 +3,11 @@ import { Kernel } from "../kernel/kernel.ts";
 import { ModuleError } from "../kernel/module-cache.ts";
 import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
-import { runOnCluster } from "./cluster-run.ts";
 import { formatTrace } from "./trace-format.ts";
 
 export const DEFAULT_ROOT = ".onebox/data";
 
 export const runCommand: Command = {
-  name: "run",
-  summary: "run a module on an embedded single node, or on a cluster",
   help: `usage: onebox run [options] MODULE.wasm [ARGS...]
 
 Start a node inside this command, run MODULE as its first process with ARGS, and
@@ -37,11 +34,13 @@ ${CLUSTER_HELP}`,
     } catch (error) {
       throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster(args, file, bytes);
+    // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
+    const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes);
+    if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster();
     // Naming a node only means something on a cluster: use the local one, or say there is none.
     if (option(args, "on") !== undefined) {
       if (!readState()) throw new CliError("--on needs a cluster: give --cluster URL, set ONEBOX_CLUSTER, or start one with 'onebox cluster up'");
-      return runOnCluster(args, file, bytes);
+      return runOnCluster();
     }
     const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT });
     if (flag(args, "trace")) kernel.tracer = (event) => process.stderr.write(formatTrace(kernel.nodeName, event) + "\n");
