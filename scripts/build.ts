@@ -9,10 +9,27 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { exampleSource, PREBUILT_EXAMPLES, prebuiltModule } from "../host/cli/prebuilt.ts";
 import { packagePath } from "../host/package-root.ts";
 import { buildGuest } from "../host/toolchain/build.ts";
+
+/**
+ * Node's built-in modules as CommonJS, not ES modules, in the bundle: importing one as an
+ * ES module reads every export to build its facade, which runs lazy getters (node:fs's
+ * ReadStream loads all of Node's streams, node:crypto's webcrypto); esbuild's CommonJS
+ * interop reads a property only when the code uses it.
+ */
+const builtinsWithoutFacades: Plugin = {
+  name: "builtins-without-facades",
+  setup(build) {
+    build.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: "node-builtin" }));
+    build.onLoad({ filter: /.*/, namespace: "node-builtin" }, (args) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
+      loader: "js",
+    }));
+  },
+};
 
 const started = performance.now();
 fs.rmSync(packagePath("dist"), { recursive: true, force: true });
@@ -32,6 +49,7 @@ await build({
   target: "node24",
   // Dependencies stay imports, resolved from node_modules: the optional ones may be absent.
   packages: "external",
+  plugins: [builtinsWithoutFacades],
   logLevel: "warning",
 });
 for (const name of PREBUILT_EXAMPLES) await buildGuest(exampleSource(name), prebuiltModule(name));
