@@ -67,6 +67,8 @@ test("the packed tarball installs without toolchains and runs hello and the demo
 
   const app = path.join(dir, "app");
   fs.mkdirSync(app);
+  // Its own package.json, so npm installs here even if a folder above has one.
+  fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", private: true }));
   await ok("npm", ["install", ...NPM, tarball], app);
   const local = path.join(app, "node_modules/.bin/onebox");
   const hello = path.join(app, "node_modules/onebox/dist/examples/hello.wasm");
