@@ -1,5 +1,5 @@
 import { buildGuest } from "../toolchain/build.ts";
-import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
+import { CliError, flag, option, parseArgs, type Command, UsageError } from "./command.ts";
 
 export const buildCommand: Command = {
   help: `usage: onebox build FILE.ts|FILE.c|FILE.js [--component] [-o OUT.wasm]
@@ -17,7 +17,7 @@ options:
   -h, --help       show this help`,
   async run(argv) {
     const args = parseArgs(argv.map((a) => (a === "-o" ? "--out" : a)), { values: ["out"], flags: ["component"] });
-    if (args.positionals.length !== 1) throw new CliError("build takes one source file (see --help)");
+    if (args.positionals.length !== 1) throw new UsageError("build takes one source file (see --help)");
     const source = args.positionals[0]!;
     process.stderr.write(`onebox: building ${source} ...\n`);
     try {

@@ -1,4 +1,4 @@
-import { CliError, intOption, option, parseArgs, type Command } from "./command.ts";
+import { CliError, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { STATE_DIR, stateFile } from "./cluster-options.ts";
 import { progress, startLocalCluster, stopLocalCluster } from "./local-cluster.ts";
 
@@ -36,6 +36,6 @@ options:
       return 0;
     }
     if (sub === "-h" || sub === "--help") return this.run(["up", "--help"]);
-    throw new CliError(`unknown cluster subcommand '${sub ?? ""}' (see onebox cluster --help)`);
+    throw new UsageError(`unknown cluster subcommand '${sub ?? ""}' (see onebox cluster --help)`);
   },
 };

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import nodeModule from "node:module";
 import { packagePath } from "../package-root.ts";
-import { CliError, HelpRequested, type Command } from "./command.ts";
+import { CliError, HelpRequested, UsageError, type Command } from "./command.ts";
 
 interface CommandEntry {
   readonly name: string;
@@ -32,7 +32,9 @@ N machines, one box: a WebAssembly distributed process host.
 commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join("\n")}
 
-Run 'onebox <command> --help' for a command's options, 'onebox --version' for the version.`;
+Run 'onebox <command> --help' for a command's options, 'onebox --version' for the version.
+Exit status: 0 done, 1 failed (one line on stderr says why), 2 the command line is
+wrong; run exits with the program's own status.`;
 
 async function main(argv: string[]): Promise<number> {
   // Before any command is loaded: their modules need what an older Node lacks.
@@ -50,11 +52,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!name || name === "-h" || name === "--help" || name === "help") {
-    console.log(USAGE);
-    return name ? 0 : 1;
+    (name ? process.stdout : process.stderr).write(`${USAGE}\n`);
+    return name ? 0 : 2;
   }
   const entry = COMMANDS.find((c) => c.name === name);
-  if (!entry) throw new CliError(`unknown command '${name}' (see onebox --help)`);
+  if (!entry) throw new UsageError(`unknown command '${name}' (see onebox --help)`);
   const command = await entry.load();
   try {
     return await command.run(rest);
@@ -73,5 +75,5 @@ function exitAfterFlush(status: number): void {
 main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
   const message = error instanceof CliError ? error.message : ((error as Error)?.stack ?? String(error));
   process.stderr.write(`onebox: ${message}\n`);
-  exitAfterFlush(1);
+  exitAfterFlush(error instanceof UsageError ? 2 : 1);
 });

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { Kernel } from "../kernel/kernel.ts";
 import { ModuleError } from "../kernel/module-cache.ts";
-import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
+import { CliError, flag, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
 import { formatTrace } from "./trace-format.ts";
 
@@ -27,7 +27,7 @@ ${CLUSTER_HELP}`,
   async run(argv) {
     const args = parseArgs(argv, { values: ["root", "env", "on", ...CLUSTER_VALUES], flags: ["trace"] }, true);
     const file = args.positionals[0];
-    if (!file) throw new CliError("run needs a module (see --help)");
+    if (!file) throw new UsageError("run needs a module (see --help)");
     let bytes: Uint8Array;
     try {
       bytes = fs.readFileSync(file);
