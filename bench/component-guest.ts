@@ -1,10 +1,8 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { cachedBuild } from "../host/toolchain/build-cache.ts";
 import { COMPONENT_BUILD_INPUTS } from "../host/toolchain/component.ts";
+import { packagePath } from "../host/package-root.ts";
 
-const REPO = fileURLToPath(new URL("..", import.meta.url));
-const SOURCE = path.join(REPO, "bench/guests/component.js");
+const SOURCE = packagePath("bench", "guests", "component.js");
 
 /**
  * The bench guest as a component (bench/guests/component.js). A build takes about 20 s,

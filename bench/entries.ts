@@ -1,5 +1,6 @@
 import type { Entry } from "./entry.ts";
 import { floorFsRead, floorImportCall, floorImportCallJspi, floorInstantiate, floorSuspend } from "./floors/local.ts";
+import { cliRunHello, floorNodeWasiHello } from "./floors/process.ts";
 import { floorWsRoundtrip, floorWsThroughput4k, floorWsThroughput64 } from "./floors/ws.ts";
 import { guestTimed } from "./guest-timed.ts";
 import { processesPerNode } from "./local/capacity.ts";
@@ -22,6 +23,7 @@ export const ENTRIES: readonly Entry[] = [
   floorWsRoundtrip,
   floorWsThroughput64,
   floorWsThroughput4k,
+  floorNodeWasiHello,
   {
     name: "null-syscall",
     op: "getpid from a guest",
@@ -132,4 +134,5 @@ export const ENTRIES: readonly Entry[] = [
     target: { of: "capacity", min: 10_000 },
     run: processesPerNode,
   },
+  cliRunHello,
 ];

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../host/package-root.ts";
 import type { Report } from "./run.ts";
 
-export const RESULTS_DIR = fileURLToPath(new URL("./results/", import.meta.url));
+export const RESULTS_DIR = packagePath("bench", "results");
 
 /** Keep a run in bench/results/, named by date and machine so runs sort and compare. */
 export function saveReport(report: Report, dir = RESULTS_DIR): string {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../host/package-root.ts";
 import { buildGuest } from "../host/toolchain/build.ts";
 import { componentBenchGuest } from "./component-guest.ts";
 import type { BenchContext, Entry } from "./entry.ts";
@@ -11,7 +11,7 @@ import { startBenchCluster, type BenchCluster } from "./remote/cluster.ts";
 import { judge, type TargetVerdict } from "./target.ts";
 import { FILE_4K, makeWorkdir, MINIMAL_MODULE } from "./workdir.ts";
 
-const GUEST_SOURCE = fileURLToPath(new URL("./guests/syscalls.ts", import.meta.url));
+const GUEST_SOURCE = packagePath("bench", "guests", "syscalls.ts");
 
 /** One row of a report, as --json prints it. Timing fields are null when skipped. */
 export interface Result {

@@ -45,3 +45,32 @@ export function importLoopBytes(): Uint8Array<ArrayBuffer> {
     0x0a, body.length + 2, 0x01, body.length, ...body, // code section
   ]);
 }
+
+const name = (text: string): number[] => [text.length, ...new TextEncoder().encode(text)];
+/** A section: id, then its content's size (every one here is under 128 bytes: one LEB byte). */
+const section = (id: number, content: number[]): number[] => [id, content.length, ...content];
+
+/**
+ * A WASI preview1 hello, the program cli-run-hello and its floor both run as a whole process:
+ *
+ *   (module
+ *     (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+ *     (memory (export "memory") 1)
+ *     (data (i32.const 0) "\10\00\00\00\06\00\00\00")   ;; one iovec: "hello\n" at 16
+ *     (data (i32.const 16) "hello\n")
+ *     (func (export "_start") (drop (call 0 (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+ */
+export function wasiHelloBytes(): Uint8Array<ArrayBuffer> {
+  const i32 = 0x7f;
+  const body = [0x00, 0x41, 0x01, 0x41, 0x00, 0x41, 0x01, 0x41, 0x08, 0x10, 0x00, 0x1a, 0x0b];
+  return new Uint8Array([
+    ...HEADER,
+    ...section(0x01, [0x02, 0x60, 0x04, i32, i32, i32, i32, 0x01, i32, 0x60, 0x00, 0x00]), // types: fd_write's, [] -> []
+    ...section(0x02, [0x01, ...name("wasi_snapshot_preview1"), ...name("fd_write"), 0x00, 0x00]),
+    ...section(0x03, [0x01, 0x01]), // one func of type 1
+    ...section(0x05, [0x01, 0x00, 0x01]), // one memory, min 1 page
+    ...section(0x07, [0x02, ...name("memory"), 0x02, 0x00, ...name("_start"), 0x00, 0x01]),
+    ...section(0x0a, [0x01, body.length, ...body]),
+    ...section(0x0b, [0x02, 0x00, 0x41, 0x00, 0x0b, 0x08, 0x10, 0, 0, 0, 0x06, 0, 0, 0, 0x00, 0x41, 0x10, 0x0b, ...name("hello\n")]),
+  ]);
+}

@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
+import { besideModule } from "../../host/package-root.ts";
 import type { BenchContext, Entry } from "../entry.ts";
 import type { Measurement } from "../stats.ts";
 import { measureTask } from "../tiny.ts";
 
-const SERVER = fileURLToPath(new URL("./ws-server.ts", import.meta.url));
+const SERVER = besideModule(import.meta.url, "ws-server");
 const budgetMs = (ctx: BenchContext): number => (ctx.quick ? 1000 : 5000);
 
 /** Run `measure` against a fresh ws-server process on loopback, over `path`. */

@@ -1,11 +1,9 @@
 import { formatCompare, formatReport } from "../../bench/report.ts";
 import { loadReport, saveReport } from "../../bench/results.ts";
 import { runSuite } from "../../bench/run.ts";
-import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
+import { CliError, flag, option, parseArgs, type Command, UsageError } from "./command.ts";
 
 export const benchCommand: Command = {
-  name: "bench",
-  summary: "measure syscall overhead beside its floor",
   help: `usage: onebox bench [--quick] [--json] [--only NAMES] [--results DIR]
        onebox bench --compare A.json B.json
 
@@ -26,7 +24,7 @@ options:
     const args = parseArgs(argv, { values: ["only", "results"], flags: ["quick", "json", "compare"] });
     if (flag(args, "compare")) {
       const [a, b, ...extra] = args.positionals;
-      if (!a || !b || extra.length > 0) throw new CliError("--compare takes two result files (see --help)");
+      if (!a || !b || extra.length > 0) throw new UsageError("--compare takes two result files (see --help)");
       try {
         console.log(formatCompare(loadReport(a), loadReport(b)));
       } catch (error) {
@@ -34,7 +32,7 @@ options:
       }
       return 0;
     }
-    if (args.positionals.length > 0) throw new CliError(`unexpected argument ${args.positionals[0]} (see --help)`);
+    if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${args.positionals[0]} (see --help)`);
     const only = option(args, "only")?.split(",").filter(Boolean) ?? [];
     const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
     let report;

@@ -1,6 +1,6 @@
 import type { CFlags } from "../toolchain/c.ts";
 import { buildGuest } from "../toolchain/build.ts";
-import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
+import { CliError, flag, option, parseArgs, type Command, UsageError } from "./command.ts";
 
 /** The compiler's own short flags: -DNAME, -D NAME, -Idir, -lname, -O2. */
 const C_FLAG = /^-([DIlO])(.*)$/s;
@@ -24,8 +24,6 @@ function splitCFlags(argv: readonly string[]): { rest: string[]; defines: string
 }
 
 export const buildCommand: Command = {
-  name: "build",
-  summary: "compile a guest program to a onebox module",
   help: `usage: onebox build FILE.ts|FILE.c... |FILE.rs|CARGO_DIR|FILE.js [--component] [-o OUT.wasm]
                      [-D NAME[=VALUE]] [-I DIR] [-l LIB] [-O LEVEL]
 
@@ -54,9 +52,9 @@ options:
     const c = splitCFlags(argv.map((a) => (a === "-o" ? "--out" : a)));
     const args = parseArgs(c.rest, { values: ["out"], flags: ["component"] });
     const [source, ...more] = args.positionals;
-    if (source === undefined) throw new CliError("build needs a source file (see --help)");
+    if (source === undefined) throw new UsageError("build needs a source file (see --help)");
     const isC = source.endsWith(".c");
-    if (more.length > 0 && !(isC && more.every((file) => file.endsWith(".c")))) throw new CliError("only C builds take several source files, all .c (see --help)");
+    if (more.length > 0 && !(isC && more.every((file) => file.endsWith(".c")))) throw new UsageError("only C builds take several source files, all .c (see --help)");
     const usesC = more.length > 0 || c.defines.length + c.includes.length + c.libs.length > 0 || c.optimize !== undefined;
     const cFlags: CFlags | undefined = usesC ? { sources: more, defines: c.defines, includes: c.includes, libs: c.libs, optimize: c.optimize } : undefined;
     process.stderr.write(`onebox: building ${args.positionals.join(" ")} ...\n`);

@@ -1,10 +1,8 @@
-import { CliError, intOption, option, parseArgs, type Command } from "./command.ts";
+import { CliError, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { STATE_DIR, stateFile } from "./cluster-options.ts";
 import { progress, startLocalCluster, stopLocalCluster } from "./local-cluster.ts";
 
 export const clusterCommand: Command = {
-  name: "cluster",
-  summary: "start or stop a local cluster (cluster up | down)",
   help: `usage: onebox cluster up [--nodes N] [--base-port P] [--host H] [--etcd]
        onebox cluster down
 
@@ -41,6 +39,6 @@ options:
       return 0;
     }
     if (sub === "-h" || sub === "--help") return this.run(["up", "--help"]);
-    throw new CliError(`unknown cluster subcommand '${sub ?? ""}' (see onebox cluster --help)`);
+    throw new UsageError(`unknown cluster subcommand '${sub ?? ""}' (see onebox cluster --help)`);
   },
 };

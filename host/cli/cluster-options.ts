@@ -1,9 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { Channel, type MsgHandler } from "../transport/channel.ts";
-import { realClock } from "../transport/clock.ts";
-import { clientHandshake } from "../transport/handshake.ts";
-import { WsTransport } from "../transport/ws-transport.ts";
+import type { Channel, MsgHandler } from "../transport/channel.ts";
 import { CliError, option, type ParsedArgs } from "./command.ts";
 
 /** Where `cluster up` keeps what `cluster down` and the other commands need. */
@@ -56,6 +53,14 @@ export function clusterUrl(args: ParsedArgs): string {
 
 /** Connect to a cluster member as a client; `handler` gets what the node sends back. */
 export async function connectCluster(args: ParsedArgs, url = clusterUrl(args), handler: MsgHandler = () => {}): Promise<Channel> {
+  // Loaded here, not with this file: `run` on an embedded node reads its options but
+  // never needs ws or protobufjs, which cost it more than the rest of its start-up.
+  const [{ Channel }, { realClock }, { clientHandshake }, { WsTransport }] = await Promise.all([
+    import("../transport/channel.ts"),
+    import("../transport/clock.ts"),
+    import("../transport/handshake.ts"),
+    import("../transport/ws-transport.ts"),
+  ]);
   const identity = {
     cluster: option(args, "cluster-name") ?? DEFAULT_CLUSTER_NAME,
     name: "cli",

@@ -1,12 +1,14 @@
 /** A failure the user can act on: printed as one line, exit status 1. */
 export class CliError extends Error {}
 
+/** A command line onebox cannot read (unknown command or option, missing argument): exit status 2. */
+export class UsageError extends CliError {}
+
 /** -h or --help among a command's options: main prints that command's help. */
 export class HelpRequested extends Error {}
 
+/** A command's code, loaded when it runs; its name and summary are in main.ts's list. */
 export interface Command {
-  readonly name: string;
-  readonly summary: string;
   /** Full --help text. */
   readonly help: string;
   /** Returns the process exit status. */
@@ -40,12 +42,17 @@ export function parseArgs(argv: string[], spec: { values: string[]; flags: strin
     const [rawName, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
     const name = rawName.replace(/^--?/, "");
     if (name === "h" || name === "help") throw new HelpRequested();
-    if (spec.flags.includes(name)) add(name, "true");
+    if (spec.flags.includes(name)) {
+      // --flag=false turns a flag off (a later one wins), as --flag=true turns it on.
+      if (inline === "false") options.delete(name);
+      else if (inline === undefined || inline === "true") add(name, "true");
+      else throw new UsageError(`--${name} is a flag: give it alone, or =true or =false`);
+    }
     else if (spec.values.includes(name)) {
       const value = inline ?? argv[++i];
-      if (value === undefined) throw new CliError(`--${name} needs a value`);
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
       add(name, value);
-    } else throw new CliError(`unknown option ${rawName} (see --help)`);
+    } else throw new UsageError(`unknown option ${rawName} (see --help)`);
   }
   return { options, positionals, rest: [] };
 }
@@ -56,7 +63,7 @@ export function intOption(args: ParsedArgs, name: string, fallback: number): num
   const text = option(args, name);
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new CliError(`--${name} needs a whole number, got '${text}'`);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`--${name} needs a whole number, got '${text}'`);
   return value;
 }
 export const flag = (args: ParsedArgs, name: string): boolean => args.options.has(name);

@@ -1,23 +1,29 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { expectReply } from "../cluster/link.ts";
+import { packagePath } from "../package-root.ts";
 import { buildGuest } from "../toolchain/build.ts";
 import { CliError, flag, intOption, parseArgs, type Command } from "./command.ts";
 import { CLUSTER_VALUES, STATE_DIR, withCluster, type ClusterState } from "./cluster-options.ts";
 import { runOnCluster } from "./cluster-run.ts";
 import { clientArgs, progress, startLocalCluster, stopLocalCluster } from "./local-cluster.ts";
+import { exampleSource, prebuiltModule, type PrebuiltExample } from "./prebuilt.ts";
 import { formatTable } from "./table.ts";
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DEMO_DIR = path.join(STATE_DIR, "demo");
 const RING = { processes: 30, laps: 100 };
 
-/** An example's module, built into the demo's directory unless it is newer than its source. */
-async function example(name: string): Promise<string> {
-  const source = path.join(REPO, "examples", name, "main.ts");
+/**
+ * An example's module: the one the package ships built, else one built into the demo's
+ * directory, whichever is not older than its source (npm gives every file of a package
+ * the same time); built now when neither is.
+ */
+async function example(name: PrebuiltExample): Promise<string> {
+  const source = exampleSource(name);
+  const current = (wasm: string) => fs.existsSync(wasm) && fs.statSync(wasm).mtimeMs >= fs.statSync(source).mtimeMs;
   const out = path.join(DEMO_DIR, "build", `${name}.wasm`);
-  if (fs.existsSync(out) && fs.statSync(out).mtimeMs > fs.statSync(source).mtimeMs) return out;
+  const found = [prebuiltModule(name), out].find(current);
+  if (found) return found;
   progress(`building examples/${name} ...`);
   await buildGuest(source, out);
   return out;
@@ -25,8 +31,8 @@ async function example(name: string): Promise<string> {
 
 /** The project's own docs as the text to count: real prose, some tens of KiB. */
 function writeInput(state: ClusterState): string {
-  const docs = path.join(REPO, "docs");
-  const files = [path.join(REPO, "README.md"), ...fs.readdirSync(docs).filter((f) => f.endsWith(".md")).map((f) => path.join(docs, f))];
+  const docs = packagePath("docs");
+  const files = [packagePath("README.md"), ...fs.readdirSync(docs).filter((f) => f.endsWith(".md")).map((f) => path.join(docs, f))];
   const text = files.filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, "utf8")).join("\n");
   const dir = path.join(DEMO_DIR, "nodes", state.nodes[0]!.name, "data");
   fs.mkdirSync(dir, { recursive: true });
@@ -54,8 +60,6 @@ async function whatRanWhere(state: ClusterState): Promise<string> {
 }
 
 export const demoCommand: Command = {
-  name: "demo",
-  summary: "start a local cluster, run mapreduce and ring on it, stop it",
   help: `usage: onebox demo [--nodes N] [--base-port P] [--keep]
 
 Start a local cluster of N node processes, run examples/mapreduce (one worker

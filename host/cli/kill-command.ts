@@ -1,10 +1,8 @@
 import { expectReply } from "../cluster/link.ts";
-import { CliError, parseArgs, type Command } from "./command.ts";
+import { CliError, parseArgs, type Command, UsageError } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, withCluster } from "./cluster-options.ts";
 
 export const killCommand: Command = {
-  name: "kill",
-  summary: "end a process anywhere in the cluster",
   help: `usage: onebox kill [options] PID
 
 End process PID with reason KILLED, on whatever node it runs.
@@ -15,7 +13,7 @@ ${CLUSTER_HELP}
   async run(argv) {
     const args = parseArgs(argv, { values: CLUSTER_VALUES, flags: [] });
     const pid = Number(args.positionals[0]);
-    if (args.positionals.length !== 1 || !Number.isInteger(pid) || pid <= 0) throw new CliError("kill takes one pid (see --help)");
+    if (args.positionals.length !== 1 || !Number.isInteger(pid) || pid <= 0) throw new UsageError("kill takes one pid (see --help)");
     try {
       await withCluster(args, (channel) => expectReply(channel.call({ kill: { caller: 0, pid } }), "empty"));
       return 0;

@@ -2,13 +2,13 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { EtcdCluster, isRunning } from "../cluster/etcd/etcd-launcher.ts";
 import { expectReply } from "../cluster/link.ts";
+import { besideModule } from "../package-root.ts";
 import { CliError, parseArgs } from "./command.ts";
 import { readState, stateFile, withCluster, type ClusterState } from "./cluster-options.ts";
 
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "main.ts");
+const MAIN = besideModule(import.meta.url, "main");
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 

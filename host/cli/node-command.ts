@@ -2,13 +2,11 @@ import fs from "node:fs";
 import { ClusterNode, DEFAULT_HEARTBEAT_TIMEOUT_MS } from "../cluster/node.ts";
 import { parseLabels } from "../cluster/scheduler.ts";
 import { WsTransport } from "../transport/ws-transport.ts";
-import { CliError, intOption, option, parseArgs, type Command } from "./command.ts";
+import { CliError, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { DEFAULT_CLUSTER_NAME, readSecret } from "./cluster-options.ts";
 import { DEFAULT_ROOT } from "./run-command.ts";
 
 export const nodeCommand: Command = {
-  name: "node",
-  summary: "run a cluster node (node start ...)",
   help: `usage: onebox node start --name NAME --listen HOST:PORT [options]
 
 Run one node in the foreground until interrupted. Without --join it founds a new
@@ -35,14 +33,14 @@ options:
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "-h" || sub === "--help") return this.run(["start", "--help"]);
-    if (sub !== "start") throw new CliError(`unknown node subcommand '${sub ?? ""}' (see onebox node --help)`);
+    if (sub !== "start") throw new UsageError(`unknown node subcommand '${sub ?? ""}' (see onebox node --help)`);
     const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "cert", "key", "heartbeat-ms"], flags: [] });
     const name = option(args, "name");
     const listen = option(args, "listen");
-    if (!name || !listen) throw new CliError("node start needs --name and --listen (see --help)");
+    if (!name || !listen) throw new UsageError("node start needs --name and --listen (see --help)");
     const etcd = option(args, "etcd")?.split(",").filter((url) => url !== "");
-    if (etcd && option(args, "join")) throw new CliError("--etcd and --join exclude each other: on etcd, nodes find each other there");
-    if (etcd?.length === 0) throw new CliError("--etcd needs at least one URL");
+    if (etcd && option(args, "join")) throw new UsageError("--etcd and --join exclude each other: on etcd, nodes find each other there");
+    if (etcd?.length === 0) throw new UsageError("--etcd needs at least one URL");
     const cert = option(args, "cert");
     const key = option(args, "key");
     if (!cert !== !key) throw new CliError("--cert and --key go together");

@@ -7,8 +7,6 @@ const ms = (us: number | undefined): string => `${((us ?? 0) / 1000).toFixed(1)}
 const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",") || "-";
 
 export const nodesCommand: Command = {
-  name: "nodes",
-  summary: "list the cluster's members",
   help: `usage: onebox nodes [options]
 
 List every member: id, name, state (alive, suspect, down), load (processes),

@@ -5,8 +5,6 @@ import { CLUSTER_VALUES, LISTING_HELP, withCluster } from "./cluster-options.ts"
 import { formatTable } from "./table.ts";
 
 export const psCommand: Command = {
-  name: "ps",
-  summary: "list processes cluster-wide",
   help: `usage: onebox ps [options]
 
 List every process on every alive node: pid, node, parent, state, module,

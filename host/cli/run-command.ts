@@ -1,19 +1,16 @@
 import fs from "node:fs";
 import { Kernel } from "../kernel/kernel.ts";
-import { ModuleError } from "../kernel/module-cache.ts";
 import { SysError } from "../kernel/errors.ts";
+import { ModuleError } from "../kernel/module-cache.ts";
 import { parseMemorySize } from "./memory-size.ts";
-import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
+import { CliError, flag, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
-import { runOnCluster } from "./cluster-run.ts";
 import { stdinInput } from "./stdin-input.ts";
 import { formatTrace } from "./trace-format.ts";
 
 export const DEFAULT_ROOT = ".onebox/data";
 
 export const runCommand: Command = {
-  name: "run",
-  summary: "run a module on an embedded single node, or on a cluster",
   help: `usage: onebox run [options] MODULE.wasm [ARGS...]
 
 Start a node inside this command, run MODULE as its first process with ARGS, and
@@ -39,7 +36,7 @@ ${CLUSTER_HELP}`,
     const memory = option(args, "memory");
     const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
     const file = args.positionals[0];
-    if (!file) throw new CliError("run needs a module (see --help)");
+    if (!file) throw new UsageError("run needs a module (see --help)");
     let bytes: Uint8Array;
     try {
       bytes = fs.readFileSync(file);
@@ -47,12 +44,14 @@ ${CLUSTER_HELP}`,
       throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
     const onCluster = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? option(args, "on");
-    if (onCluster !== undefined && memoryPages !== undefined) throw new CliError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
-    if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster(args, file, bytes);
+    if (onCluster !== undefined && memoryPages !== undefined) throw new UsageError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
+    // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
+    const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes);
+    if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster();
     // Naming a node only means something on a cluster: use the local one, or say there is none.
     if (option(args, "on") !== undefined) {
       if (!readState()) throw new CliError("--on needs a cluster: give --cluster URL, set ONEBOX_CLUSTER, or start one with 'onebox cluster up'");
-      return runOnCluster(args, file, bytes);
+      return runOnCluster();
     }
     const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT });
     if (flag(args, "trace")) kernel.tracer = (event) => process.stderr.write(formatTrace(kernel.nodeName, event) + "\n");

@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ABI_VERSION } from "../../abi/abi.ts";
 import { blockingWitCalls, WIT_IMPORT, WIT_START } from "../../abi/wit.ts";
+import { importOptional, MissingDependency } from "../optional-import.ts";
 import { instrumentFor, ModuleError, type ModuleLimits } from "./module-cache.ts";
 import { FUEL_GLOBAL_EXPORT, type MemoryImport } from "./wasm/instrument.ts";
 
@@ -53,8 +54,14 @@ function debugFlagOnce(glue: Uint8Array): Uint8Array {
 async function transpiled(hash: string, bytes: Uint8Array): Promise<string> {
   const dir = path.join(componentCacheDir(), "components", hash);
   if (fs.existsSync(path.join(dir, GLUE))) return dir;
-  // jco is large; a node that only runs core modules never loads it.
-  const { transpile } = await import("@bytecodealliance/jco");
+  // jco is large and optional: a node that only runs core modules never loads it.
+  let transpile: typeof import("@bytecodealliance/jco").transpile;
+  try {
+    ({ transpile } = await importOptional<typeof import("@bytecodealliance/jco")>("@bytecodealliance/jco", "@bytecodealliance/jco", "running a component"));
+  } catch (error) {
+    if (error instanceof MissingDependency) throw new ModuleError(error.message);
+    throw error;
+  }
   let files: Record<string, Uint8Array>;
   try {
     ({ files } = await transpile(bytes, {

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import asc from "assemblyscript/asc";
+import { importOptional } from "../optional-import.ts";
+import { packagePath } from "../package-root.ts";
 
-const sdkPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../guest-sdk/assemblyscript");
+const sdkPath = packagePath("guest-sdk", "assemblyscript");
 
 /**
  * The SDK holds the abort handler `--use abort=` names, so every guest must include it,
@@ -30,6 +30,7 @@ function readSource(entry: string) {
 export async function compileAssemblyScript(source: string): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
   let diagnostics = "";
+  const { default: asc } = await importOptional<typeof import("assemblyscript/asc")>("assemblyscript/asc", "assemblyscript", "building AssemblyScript");
   const { error } = await asc.main(
     [
       source,

@@ -2,12 +2,12 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { ABI_VERSION } from "../../abi/abi.ts";
+import { packagePath } from "../package-root.ts";
 
 const run = promisify(execFile);
-const sdkPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../guest-sdk/c");
+const sdkPath = packagePath("guest-sdk", "c");
 const PACKAGES = "clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32";
 
 /** What a user may add to a C build, as the compiler's own flags say it. */

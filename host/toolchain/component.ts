@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import { registerHooks, stripTypeScriptTypes } from "node:module";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { WIT_WORLD } from "../../abi/wit.ts";
+import { importOptional } from "../optional-import.ts";
+import { packagePath } from "../package-root.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const witPath = path.join(root, "abi/onebox.wit");
+const witPath = packagePath("abi", "onebox.wit");
 /**
  * The files besides a guest's own that a component's bytes depend on, for a cache of built
  * guests: the SDK it bundles, the world, the builder. A guest's other imports are its own.
@@ -13,7 +13,7 @@ const witPath = path.join(root, "abi/onebox.wit");
 export const COMPONENT_BUILD_INPUTS: readonly string[] = [
   "guest-sdk/component/onebox.js", "guest-sdk/component/abi.js", "abi/onebox.wit",
   "node_modules/@bytecodealliance/componentize-js/package.json", "host/toolchain/component.ts",
-].map((input) => path.join(root, input));
+].map((input) => packagePath(...input.split("/")));
 /** The onebox ABI is all a component guest imports: no WASI, so none of StarlingMonkey's WASI features. */
 const WASI_FEATURES = ["stdio", "random", "clocks", "http", "fetch-event"] as const;
 
@@ -25,8 +25,13 @@ let hooked = false;
  */
 function resolvePreview2Shim(): void {
   if (hooked) return;
+  let jco: string;
+  try {
+    jco = import.meta.resolve("@bytecodealliance/jco");
+  } catch {
+    return; // Without jco there is no componentize-js either (it depends on jco): importOptional names it.
+  }
   hooked = true;
-  const jco = pathToFileURL(path.join(root, "node_modules/@bytecodealliance/jco/package.json")).href;
   registerHooks({
     resolve: (specifier, context, next) =>
       next(specifier, specifier.startsWith("@bytecodealliance/preview2-shim") ? { ...context, parentURL: jco } : context),
@@ -40,7 +45,8 @@ function resolvePreview2Shim(): void {
  */
 export async function compileComponent(source: string): Promise<Uint8Array> {
   resolvePreview2Shim();
-  const { componentize } = await import("@bytecodealliance/componentize-js");
+  const { componentize } = await importOptional<typeof import("@bytecodealliance/componentize-js")>(
+    "@bytecodealliance/componentize-js", "@bytecodealliance/componentize-js", "building a component");
   let sourcePath = path.resolve(source);
   let scratch: string | undefined;
   if (source.endsWith(".ts")) {

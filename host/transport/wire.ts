@@ -1,9 +1,8 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
+import { packagePath } from "../package-root.ts";
 
 /** The one schema of everything on the wire; the types below mirror it field by field. */
-const PROTO = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../abi/wire.proto");
+const PROTO = packagePath("abi", "wire.proto");
 const Frame = protobuf.loadSync(PROTO).lookupType("onebox.wire.Frame");
 
 /** A frame larger than this closes its connection: nothing legitimate is that big. */
