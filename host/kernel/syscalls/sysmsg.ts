@@ -77,7 +77,9 @@ export const messageOps = {
 
 export const messageCalls = {
   send(proc, pid, tag, dataPtr, dataLen) {
-    checkMessageSize(dataLen); // before copying it out of the guest
+    // A bad pointer is EFAULT whatever its length; a good one is sized before it is copied out.
+    proc.memory.probe(dataPtr, dataLen);
+    checkMessageSize(dataLen);
     messageOps.send(proc, pid, tag, proc.memory.copy(dataPtr, dataLen));
     return 0;
   },
