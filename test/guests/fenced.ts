@@ -1,0 +1,36 @@
+// Fenced writes: a lock holder binds its token to a file, and a holder that lost the
+// lock since is refused. Roles (argv[1]), LOCK and FILE in argv[2] and argv[3]:
+//   first LOCK FILE    lock, fence, write "first\n", unlock; print token=T; wait until
+//                      the file has grown past its line (a newer holder wrote), then
+//                      write "late\n" through the same fence and print late=RESULT
+//   second LOCK FILE   wait for LOCK, fence, write "second\n" twice (an equal token
+//                      passes); print token=T and the errors of misused fences
+import * as ob from "onebox";
+
+const argv = ob.args();
+const role = argv[1];
+const lockName = argv[2];
+const file = argv[3];
+const FIRST = "first\n";
+
+const fd = ob.open(file, ob.O_WRITE | ob.O_CREATE | ob.O_APPEND);
+const token = ob.lock(lockName);
+ob.fence(fd, lockName, token);
+
+if (role == "first") {
+  ob.writeText(fd, FIRST);
+  ob.unlock(lockName);
+  ob.print("token=" + token.toString());
+  while (true) {
+    const st = ob.stat(file);
+    if (st != null && st.size > <u64>FIRST.length) break;
+    ob.sleep(5);
+  }
+  ob.print("late=" + ob.writeText(fd, "late\n").toString());
+} else if (role == "second") {
+  ob.print("write=" + ob.writeText(fd, "second\n").toString() + " " + ob.writeText(fd, "second\n").toString());
+  ob.print("token=" + token.toString());
+  ob.print("fence.bad-fd=" + ob.fence(99, lockName, token).toString());
+  ob.print("fence.empty-name=" + ob.fence(fd, "", token).toString());
+  ob.unlock(lockName);
+}
