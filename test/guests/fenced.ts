@@ -5,6 +5,8 @@
 //                      write "late\n" through the same fence and print late=RESULT
 //   second LOCK FILE   wait for LOCK, fence, write "second\n" twice (an equal token
 //                      passes); print token=T and the errors of misused fences
+//   hold LOCK FILE     lock, fence, print token=T, then write "held\n" every 20 ms
+//                      for as long as it runs (its node may be cut off meanwhile)
 import * as ob from "onebox";
 
 const argv = ob.args();
@@ -27,6 +29,12 @@ if (role == "first") {
     ob.sleep(5);
   }
   ob.print("late=" + ob.writeText(fd, "late\n").toString());
+} else if (role == "hold") {
+  ob.print("token=" + token.toString());
+  while (true) {
+    ob.writeText(fd, "held\n");
+    ob.sleep(20);
+  }
 } else if (role == "second") {
   ob.print("write=" + ob.writeText(fd, "second\n").toString() + " " + ob.writeText(fd, "second\n").toString());
   ob.print("token=" + token.toString());
