@@ -27,8 +27,8 @@ test("a holder on one node that lost its lock cannot write through its fence to 
     const [older, newer] = await clock.drive(Promise.all([first.exited, second.exited]));
     assert.equal(older.reason, "NORMAL", first.stderr());
     assert.equal(newer.reason, "NORMAL", second.stderr());
-    const t1 = BigInt(keyed(first.lines()).get("token")!);
-    const t2 = BigInt(keyed(second.lines()).get("token")!);
+    const t1 = BigInt(keyed(first.lines()).get("first.token")!);
+    const t2 = BigInt(keyed(second.lines()).get("second.token")!);
     assert.ok(t2 > t1, `tokens grow: ${t1} then ${t2}`);
     assert.equal(keyed(first.lines()).get("late"), String(-errno("ESTALE")), "B's late write is refused by C");
     assert.equal(fs.readFileSync(file, "utf8"), "first\nsecond\nsecond\n");
@@ -47,13 +47,13 @@ test("a held node's lock passes on with a larger token, and its token is refused
     const file = path.join(c!.kernel.exportDir.root, "f.txt");
     const holder = await runOn(b!, wasm, ["hold", "F", "/n/C/f.txt"]);
     await clock.run(clock.now() + 2000, () => fs.existsSync(file) && fs.readFileSync(file, "utf8").split("\n").length > 3);
-    const t = BigInt(keyed(holder.lines()).get("token")!);
+    const t = BigInt(keyed(holder.lines()).get("hold.token")!);
 
     cluster.net.hold("B");
     const second = await runOn(a!, wasm, ["second", "F", "/n/C/f.txt"]);
     const newer = await clock.drive(second.exited, 20 * TIMEOUT_MS);
     assert.equal(newer.reason, "NORMAL", second.stderr());
-    const t2 = BigInt(keyed(second.lines()).get("token")!);
+    const t2 = BigInt(keyed(second.lines()).get("second.token")!);
     assert.ok(t2 > t, `the lock passed on with a larger token: ${t} then ${t2}`);
     const settled = fs.readFileSync(file, "utf8");
     assert.ok(settled.endsWith("second\nsecond\n"), settled);
