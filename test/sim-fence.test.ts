@@ -70,7 +70,9 @@ test("a held node's lock passes on with a larger token, and its token is refused
     assert.equal(refused, "ESTALE");
     const truncated = await clock.drive(Promise.resolve(files.truncate(handle, 0, { lock: "F", token: t })).then(() => "ok", (e: SysError) => e.errnoName));
     assert.equal(truncated, "ESTALE");
-    assert.equal(fs.readFileSync(file, "utf8"), settled, "neither refused change reached the file");
+    const tooLong = await clock.drive(Promise.resolve(files.write(handle, new Uint8Array([1]), null, { lock: "L".repeat(1025), token: t + 100n })).then(() => "ok", (e: SysError) => e.errnoName));
+    assert.equal(tooLong, "EINVAL", "a lock name no lock can have is refused at the export");
+    assert.equal(fs.readFileSync(file, "utf8"), settled, "no refused change reached the file");
     await clock.drive(Promise.resolve(files.close(handle)));
   } finally {
     await cluster.stop();
