@@ -272,7 +272,7 @@ export const SYSCALLS = [
   {
     name: "fence", module: MODULE_ONEBOX, area: "file", blocking: false,
     params: [p("fd"), ...buf("name"), p("token", "i64")], returns: "0",
-    doc: "Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first.",
+    doc: "Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors.",
     errors: ["EFAULT", "EBADF", "EINVAL"],
   },
   // lock

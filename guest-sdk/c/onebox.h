@@ -326,7 +326,7 @@ static inline int32_t onebox_rename(const char *from, const char *to) {
   return onebox_sys_rename(from, strlen(from), to, strlen(to));
 }
 
-/** Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. */
+/** Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors. */
 __attribute__((import_module("onebox"), import_name("fence")))
 int32_t onebox_sys_fence(int32_t fd, const char *name_ptr, size_t name_len, int64_t token);
 static inline int32_t onebox_fence(int32_t fd, const char *name, int64_t token) {

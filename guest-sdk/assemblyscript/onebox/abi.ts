@@ -229,7 +229,7 @@ export declare function sys_unlink(path_ptr: usize, path_len: usize): i32;
 @external("onebox", "rename")
 export declare function sys_rename(from_ptr: usize, from_len: usize, to_ptr: usize, to_len: usize): i32;
 
-/** Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. */
+/** Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors. */
 @external("onebox", "fence")
 export declare function sys_fence(fd: i32, name_ptr: usize, name_len: usize, token: i64): i32;
 

@@ -391,7 +391,7 @@ pub mod sys {
         /// Rename within one node's export (EXDEV across two).
         pub fn rename(from_ptr: *const u8, from_len: usize, to_ptr: *const u8, to_len: usize) -> i32;
 
-        /// Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first.
+        /// Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors.
         pub fn fence(fd: i32, name_ptr: *const u8, name_len: usize, token: i64) -> i32;
 
         /// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.
@@ -529,7 +529,7 @@ pub fn rename(from: &str, to: &str) -> Result<(), Errno> {
     check(unsafe { sys::rename(from.as_ptr(), from.len(), to.as_ptr(), to.len()) }).map(drop)
 }
 
-/// Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first.
+/// Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors.
 pub fn fence(fd: i32, name: &str, token: i64) -> Result<(), Errno> {
     check(unsafe { sys::fence(fd, name.as_ptr(), name.len(), token) }).map(drop)
 }
