@@ -35,12 +35,14 @@ export const ERRNO = {
   ENOENT: { code: 44, doc: "no such file, directory, module or name" },
   ENOEXEC: { code: 45, doc: "not a runnable module (malformed, unknown import, other ABI version)" },
   ENOTDIR: { code: 54, doc: "not a directory" },
+  ENOSPC: { code: 51, doc: "no room: a file export remembers at most MAX_FENCED_LOCKS lock names" },
   ENOTEMPTY: { code: 55, doc: "directory not empty" },
   ENOTSOCK: { code: 57, doc: "not a socket (no process is given sockets yet)" },
   ENOTSUP: { code: 58, doc: "not supported" },
   EPERM: { code: 63, doc: "not permitted (e.g. unlocking a lock the caller does not hold)" },
   ESPIPE: { code: 70, doc: "seek on a stream" },
   ESRCH: { code: 71, doc: "no such process" },
+  ESTALE: { code: 72, doc: "a fenced write or truncate carried a lock token older than the newest the file's export has seen for that lock" },
   ETIMEDOUT: { code: 73, doc: "timed out" },
   EXDEV: { code: 75, doc: "rename or link across two nodes' exports" },
   ENOTCAPABLE: { code: 76, doc: "the descriptor lacks the WASI right the call needs, or a rights change would widen them" },
@@ -88,6 +90,7 @@ export const FLAGS = {
   },
   limits: {
     MAX_MESSAGE_BYTES: { value: 16 * 1024 * 1024, doc: "largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare" },
+    MAX_FENCED_LOCKS: { value: 10_000, doc: "lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through)" },
   },
 } as const;
 
@@ -230,7 +233,7 @@ export const SYSCALLS = [
   {
     name: "write", module: MODULE_ONEBOX, area: "file", blocking: true,
     params: [p("fd"), ...buf("data")], returns: "bytes written",
-    doc: "Write at the file position (at the end with O_APPEND) and advance it.", errors: ["EFAULT", "EBADF", "EIO"],
+    doc: "Write at the file position (at the end with O_APPEND) and advance it. ESTALE, ENOSPC: refused by its fence (see fence).", errors: ["EFAULT", "EBADF", "EIO", "ESTALE", "ENOSPC"],
   },
   {
     name: "seek", module: MODULE_ONEBOX, area: "file", blocking: true,
@@ -265,6 +268,12 @@ export const SYSCALLS = [
     name: "rename", module: MODULE_ONEBOX, area: "file", blocking: true,
     params: [...buf("from"), ...buf("to")], returns: "0", doc: "Rename within one node's export (EXDEV across two).",
     errors: ["EFAULT", "ENOENT", "EACCES", "EXDEV", "EHOSTUNREACH"],
+  },
+  {
+    name: "fence", module: MODULE_ONEBOX, area: "file", blocking: false,
+    params: [p("fd"), ...buf("name"), p("token", "i64")], returns: "0",
+    doc: "Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors.",
+    errors: ["EFAULT", "EBADF", "EINVAL"],
   },
   // lock
   {
@@ -331,7 +340,7 @@ export const SYSCALLS = [
     name: "fd_write", module: MODULE_WASI, area: "file", blocking: true,
     params: [p("fd"), p("iovs_ptr", "ptr"), p("iovs_len", "len"), p("nwritten_ptr", "ptr")], returns: "0 (WASI errno)",
     doc: "Write the `iovs_len` iovecs (8 bytes each: pointer, length) to stdout (1) or stderr (2), where the process's owner reads them, or to a file as write does (at most 1 MiB per call when there are several iovecs; a short count says how much).",
-    errors: ["EFAULT", "EBADF", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+    errors: ["EFAULT", "EBADF", "ENOTCAPABLE", "EIO", "EHOSTUNREACH", "ESTALE", "ENOSPC"],
   },
   {
     name: "fd_read", module: MODULE_WASI, area: "file", blocking: true,
@@ -347,7 +356,7 @@ export const SYSCALLS = [
   {
     name: "fd_pwrite", module: MODULE_WASI, area: "file", blocking: true,
     params: [p("fd"), p("iovs_ptr", "ptr"), p("iovs_len", "len"), p("offset", "i64"), p("nwritten_ptr", "ptr")], returns: "0 (WASI errno)",
-    doc: "Write at `offset` without moving the file position.", errors: ["EFAULT", "EBADF", "ESPIPE", "EINVAL", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+    doc: "Write at `offset` without moving the file position.", errors: ["EFAULT", "EBADF", "ESPIPE", "EINVAL", "ENOTCAPABLE", "EIO", "EHOSTUNREACH", "ESTALE", "ENOSPC"],
   },
   {
     name: "fd_seek", module: MODULE_WASI, area: "file", blocking: true,
@@ -394,7 +403,7 @@ export const SYSCALLS = [
   {
     name: "fd_filestat_set_size", module: MODULE_WASI, area: "file", blocking: true,
     params: [p("fd"), p("size", "i64")], returns: "0 (WASI errno)",
-    doc: "Truncate or extend a file.", errors: ["EBADF", "EINVAL", "EISDIR", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+    doc: "Truncate or extend a file.", errors: ["EBADF", "EINVAL", "EISDIR", "ENOTCAPABLE", "EIO", "EHOSTUNREACH", "ESTALE", "ENOSPC"],
   },
   {
     name: "fd_filestat_set_times", module: MODULE_WASI, area: "file", blocking: true,
@@ -405,7 +414,7 @@ export const SYSCALLS = [
   {
     name: "fd_allocate", module: MODULE_WASI, area: "file", blocking: true,
     params: [p("fd"), p("offset", "i64"), p("len", "i64")], returns: "0 (WASI errno)",
-    doc: "Extend the file to at least `offset + len` bytes.", errors: ["EBADF", "EINVAL", "EISDIR", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+    doc: "Extend the file to at least `offset + len` bytes.", errors: ["EBADF", "EINVAL", "EISDIR", "ENOTCAPABLE", "EIO", "EHOSTUNREACH", "ESTALE", "ENOSPC"],
   },
   {
     name: "fd_advise", module: MODULE_WASI, area: "file", blocking: false,

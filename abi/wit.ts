@@ -56,6 +56,7 @@ export const WIT_CALLS = {
   mkdir: call("mkdir", "path: string", "_"),
   unlink: call("unlink", "path: string", "_"),
   rename: call("rename", "%from: string, to: string", "_"),
+  fence: call("fence", "fd: s32, name: string, token: u64", "_"),
   lock: call("lock", "name: string, timeout-ms: s32", "u64"),
   trylock: call("trylock", "name: string", "u64"),
   unlock: call("unlock", "name: string", "_"),

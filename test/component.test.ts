@@ -24,3 +24,11 @@ test("a JS component spinning in for (;;) is preempted and killed", () => {
   onebox("build", "test/guests/spin-component.js", "-o", spin);
   assert.match(onebox("run", spin), /killed spinner: reason 1 /);
 });
+
+test("a JS component's fenced write with an older token is refused (ESTALE) and never lands", () => {
+  const root = path.join(dir, "fence-root");
+  const module = path.join(dir, "fence.wasm");
+  onebox("build", "test/guests/fence-component.js", "-o", module);
+  assert.match(onebox("run", "--root", root, module), /^fence: fresh ok, stale estale, bad fd ebadf$/m);
+  assert.equal(fs.readFileSync(path.join(root, "fenced.txt"), "utf8"), "fresh\n");
+});

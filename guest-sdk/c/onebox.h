@@ -60,6 +60,8 @@
 #define ONEBOX_ENOEXEC 45
 /** not a directory */
 #define ONEBOX_ENOTDIR 54
+/** no room: a file export remembers at most MAX_FENCED_LOCKS lock names */
+#define ONEBOX_ENOSPC 51
 /** directory not empty */
 #define ONEBOX_ENOTEMPTY 55
 /** not a socket (no process is given sockets yet) */
@@ -72,6 +74,8 @@
 #define ONEBOX_ESPIPE 70
 /** no such process */
 #define ONEBOX_ESRCH 71
+/** a fenced write or truncate carried a lock token older than the newest the file's export has seen for that lock */
+#define ONEBOX_ESTALE 72
 /** timed out */
 #define ONEBOX_ETIMEDOUT 73
 /** rename or link across two nodes' exports */
@@ -132,6 +136,8 @@
 #define ONEBOX_TAG_DOWN (-1)
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 #define ONEBOX_MAX_MESSAGE_BYTES 16777216
+/** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
+#define ONEBOX_MAX_FENCED_LOCKS 10000
 
 /** written by wait */
 typedef struct onebox_wait_status_t {
@@ -270,7 +276,7 @@ __attribute__((import_module("onebox"), import_name("read")))
 int32_t onebox_sys_read(int32_t fd, void *buf_ptr, size_t buf_len);
 #define onebox_read onebox_sys_read
 
-/** Write at the file position (at the end with O_APPEND) and advance it. */
+/** Write at the file position (at the end with O_APPEND) and advance it. ESTALE, ENOSPC: refused by its fence (see fence). */
 __attribute__((import_module("onebox"), import_name("write")))
 int32_t onebox_sys_write(int32_t fd, const void *data_ptr, size_t data_len);
 #define onebox_write onebox_sys_write
@@ -318,6 +324,13 @@ __attribute__((import_module("onebox"), import_name("rename")))
 int32_t onebox_sys_rename(const char *from_ptr, size_t from_len, const char *to_ptr, size_t to_len);
 static inline int32_t onebox_rename(const char *from, const char *to) {
   return onebox_sys_rename(from, strlen(from), to, strlen(to));
+}
+
+/** Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors. */
+__attribute__((import_module("onebox"), import_name("fence")))
+int32_t onebox_sys_fence(int32_t fd, const char *name_ptr, size_t name_len, int64_t token);
+static inline int32_t onebox_fence(int32_t fd, const char *name, int64_t token) {
+  return onebox_sys_fence(fd, name, strlen(name), token);
 }
 
 /** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. */
@@ -569,12 +582,14 @@ static inline const char *onebox_errno_name(int32_t err) {
   case 44: return "ENOENT";
   case 45: return "ENOEXEC";
   case 54: return "ENOTDIR";
+  case 51: return "ENOSPC";
   case 55: return "ENOTEMPTY";
   case 57: return "ENOTSOCK";
   case 58: return "ENOTSUP";
   case 63: return "EPERM";
   case 70: return "ESPIPE";
   case 71: return "ESRCH";
+  case 72: return "ESTALE";
   case 73: return "ETIMEDOUT";
   case 75: return "EXDEV";
   case 76: return "ENOTCAPABLE";

@@ -57,6 +57,8 @@ export const WAIT_ANY = -1;
 export const TAG_DOWN = -1;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES = 16777216;
+/** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
+export const MAX_FENCED_LOCKS = 10000;
 
 export const DOWN_MESSAGE_SIZE = 12;
 export const DOWN_MESSAGE_PID_OFFSET = 0;

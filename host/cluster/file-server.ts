@@ -1,6 +1,7 @@
 import { fail } from "../kernel/errors.ts";
-import type { FileService, FileStat, TimeChange, UnlinkOnly } from "../kernel/file-service.ts";
-import { TIME_MODE, toBigint, toBytes, toNumber, type Bodies, type Body, type BodyName, type WireTimes } from "../transport/wire.ts";
+import { checkLockName } from "../kernel/lock-table.ts";
+import type { Fence, FileService, FileStat, TimeChange, UnlinkOnly } from "../kernel/file-service.ts";
+import { TIME_MODE, toBigint, toBytes, toNumber, type Bodies, type Body, type BodyName, type WireFence, type WireTimes } from "../transport/wire.ts";
 
 /** One remote read or write moves at most this (a short read or write beyond): a guest's huge buffer makes no huge frame. */
 export const MAX_FILE_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -17,6 +18,13 @@ function timeChange(mode: number, ns: WireTimes["atimeNs"]): TimeChange {
   if (mode === TIME_MODE.NOW) return "now";
   if (mode === TIME_MODE.SET) return toBigint(ns);
   return fail("EINVAL", `time change ${mode}`);
+}
+
+/** A fence from the wire: none without a lock name, and a named one must be a valid lock name. */
+function fence(wire: WireFence | undefined | null): Fence | undefined {
+  if (!wire?.lock) return undefined;
+  checkLockName(wire.lock);
+  return { lock: wire.lock, token: toBigint(wire.token) };
 }
 
 const changes = (t: WireTimes): [TimeChange, TimeChange] => [timeChange(t.atime, t.atimeNs), timeChange(t.mtime, t.mtimeNs)];
@@ -36,7 +44,7 @@ async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>,
     }
     case "fWrite": {
       const pos = toNumber(m.fWrite!.pos);
-      return { count: { n: await files.write(fd(m.fWrite!.handle), toBytes(m.fWrite!.data), pos < 0 ? null : pos) } };
+      return { count: { n: await files.write(fd(m.fWrite!.handle), toBytes(m.fWrite!.data), pos < 0 ? null : pos, fence(m.fWrite!.fence)) } };
     }
     case "fSize":
       return { count: { n: await files.size(fd(m.fSize!.handle)) } };
@@ -49,7 +57,7 @@ async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>,
       return { entries: { entries: entries.map((e) => ({ name: e.name, ino: e.ino.toString(), kind: e.kind })) } };
     }
     case "fTruncate":
-      await files.truncate(fd(m.fTruncate!.handle), toNumber(m.fTruncate!.size));
+      await files.truncate(fd(m.fTruncate!.handle), toNumber(m.fTruncate!.size), fence(m.fTruncate!.fence));
       return OK;
     case "fSync":
       await files.sync(fd(m.fSync!.handle), m.fSync!.dataOnly);

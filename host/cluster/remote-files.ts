@@ -1,5 +1,5 @@
-import type { DirEntry, FileService, FileStat, TimeChange, UnlinkOnly } from "../kernel/file-service.ts";
-import { TIME_MODE, toBigint, toBytes, toNumber, type Bodies, type WireTimes } from "../transport/wire.ts";
+import type { DirEntry, Fence, FileService, FileStat, TimeChange, UnlinkOnly } from "../kernel/file-service.ts";
+import { TIME_MODE, toBigint, toBytes, toNumber, type Bodies, type WireFence, type WireTimes } from "../transport/wire.ts";
 import { MAX_FILE_CHUNK_BYTES } from "./file-server.ts";
 import type { Link } from "./link.ts";
 
@@ -23,6 +23,8 @@ function fileStat(st: Bodies["stat"]): FileStat {
   };
 }
 
+const wireFence = (fence: Fence | undefined): WireFence | undefined => fence && { lock: fence.lock, token: fence.token.toString() };
+
 /** Another node's export, reached over its link: each operation is one call. */
 export class RemoteFiles implements FileService {
   private readonly link: Link;
@@ -42,9 +44,9 @@ export class RemoteFiles implements FileService {
   }
 
   /** A short write past MAX_FILE_CHUNK_BYTES, as POSIX allows: one call stays one modest frame. */
-  async write(handle: number, data: Uint8Array, pos: number | null): Promise<number> {
+  async write(handle: number, data: Uint8Array, pos: number | null, fence?: Fence): Promise<number> {
     const chunk = data.subarray(0, MAX_FILE_CHUNK_BYTES);
-    return toNumber((await this.link.call({ fWrite: { handle, pos: pos ?? -1, data: chunk } }, "count")).n);
+    return toNumber((await this.link.call({ fWrite: { handle, pos: pos ?? -1, data: chunk, fence: wireFence(fence) } }, "count")).n);
   }
 
   async size(handle: number): Promise<number> {
@@ -59,8 +61,8 @@ export class RemoteFiles implements FileService {
     return fileStat(await this.link.call({ fFstat: { handle } }, "stat"));
   }
 
-  async truncate(handle: number, size: number): Promise<void> {
-    await this.link.call({ fTruncate: { handle, size } }, "empty");
+  async truncate(handle: number, size: number, fence?: Fence): Promise<void> {
+    await this.link.call({ fTruncate: { handle, size, fence: wireFence(fence) } }, "empty");
   }
 
   async sync(handle: number, dataOnly: boolean): Promise<void> {

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { FLAGS, type ErrnoName } from "../../abi/abi.ts";
 import { fail, SysError } from "./errors.ts";
-import type { DirEntry, FileService, FileStat, TimeChange, UnlinkOnly } from "./file-service.ts";
+import { FenceTable } from "./fence-table.ts";
+import type { DirEntry, Fence, FileService, FileStat, TimeChange, UnlinkOnly } from "./file-service.ts";
 
 /** How long a file must have been unchanged before `identity` vouches for it (FAT's mtime is 2 s coarse). */
 export const SETTLE_MS = 2_000;
@@ -99,6 +100,8 @@ function seconds(change: TimeChange, current: bigint): number {
 export class ExportDir implements FileService {
   readonly root: string;
   private readonly realRoot: string;
+  /** Newest token per lock of the fenced writes to this export, from this node's processes and others'. */
+  readonly fences = new FenceTable();
 
   constructor(root: string) {
     fs.mkdirSync(root, { recursive: true });
@@ -171,7 +174,9 @@ export class ExportDir implements FileService {
     return host(() => fs.readSync(handle, target, 0, target.byteLength, pos));
   }
 
-  write(handle: number, data: Uint8Array, pos: number | null): number {
+  /** The fence check and the write run in one synchronous step: nothing can come between them. */
+  write(handle: number, data: Uint8Array, pos: number | null, fence?: Fence): number {
+    if (fence) this.fences.admit(fence);
     return host(() => fs.writeSync(handle, data, 0, data.byteLength, pos));
   }
 
@@ -187,7 +192,8 @@ export class ExportDir implements FileService {
     return fileStat(host(() => fs.fstatSync(handle, { bigint: true })));
   }
 
-  truncate(handle: number, size: number): void {
+  truncate(handle: number, size: number, fence?: Fence): void {
+    if (fence) this.fences.admit(fence);
     host(() => fs.ftruncateSync(handle, size));
   }
 

@@ -22,6 +22,12 @@ export interface DirEntry {
 /** New access and modification times: a time in ns, "now" (the serving node's clock), or null to keep it. */
 export type TimeChange = bigint | "now" | null;
 
+/** A lock's fencing token that a write or truncate carries (see the ABI's fence). */
+export interface Fence {
+  readonly lock: string;
+  readonly token: bigint;
+}
+
 /** Which kinds of entry unlink may remove. */
 export type UnlinkOnly = "any" | "file" | "dir";
 
@@ -30,16 +36,18 @@ export type UnlinkOnly = "any" | "file" | "dir";
  * answers synchronously; a remote node's proxy answers with promises. Buffers passed in
  * are views into a suspended guest's memory: valid until the guest resumes, so an
  * implementation that keeps data past its return must copy it. `follow` says whether a
- * symbolic link as the last component is followed (stat) or reported (lstat).
+ * symbolic link as the last component is followed (stat) or reported (lstat). A `fence`
+ * is checked (and remembered) by the export before the change is made: ESTALE when older
+ * than the newest token seen for its lock.
  */
 export interface FileService {
   open(rel: string, flags: number): number | Promise<number>;
   readInto(handle: number, target: Uint8Array, pos: number): number | Promise<number>;
-  write(handle: number, data: Uint8Array, pos: number | null): number | Promise<number>;
+  write(handle: number, data: Uint8Array, pos: number | null, fence?: Fence): number | Promise<number>;
   size(handle: number): number | Promise<number>;
   close(handle: number): void | Promise<void>;
   fstat(handle: number): FileStat | Promise<FileStat>;
-  truncate(handle: number, size: number): void | Promise<void>;
+  truncate(handle: number, size: number, fence?: Fence): void | Promise<void>;
   sync(handle: number, dataOnly: boolean): void | Promise<void>;
   futimes(handle: number, atime: TimeChange, mtime: TimeChange): void | Promise<void>;
   stat(rel: string, follow: boolean): FileStat | Promise<FileStat>;

@@ -1,5 +1,5 @@
 import type { ExitInfo } from "./errors.ts";
-import type { DirEntry } from "./file-service.ts";
+import type { DirEntry, Fence } from "./file-service.ts";
 import { exitInfo, fail, ProcessEnd } from "./errors.ts";
 import type { GuestMemory } from "./guest-memory.ts";
 import { Mailbox } from "./mailbox.ts";
@@ -43,6 +43,8 @@ export interface OpenFile {
   fdflags: number;
   readonly rights: Rights;
   pos: number;
+  /** The lock token its writes and truncates carry, once `fence` bound one. */
+  fence?: Fence;
 }
 
 /**

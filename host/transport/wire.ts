@@ -22,6 +22,9 @@ export interface ProcInfo { pid: number; node: string; ppid: number; state: stri
 export const TIME_MODE = { KEEP: 0, SET: 1, NOW: 2 } as const;
 export interface WireTimes { handle: number; rel: string; follow: boolean; atime: number; atimeNs: U64; mtime: number; mtimeNs: U64 }
 
+/** Fence in abi/wire.proto: the lock token a fenced write or truncate carries. */
+export interface WireFence { lock: string; token: U64 }
+
 /** The bodies a Msg can carry, by field name in abi/wire.proto. */
 export interface Bodies {
   empty: Record<string, never>;
@@ -55,7 +58,7 @@ export interface Bodies {
   credit: { pid: number; n: number };
   fOpen: { rel: string; flags: number };
   fRead: { handle: number; pos: U64; len: number };
-  fWrite: { handle: number; pos: U64; data: Uint8Array };
+  fWrite: { handle: number; pos: U64; data: Uint8Array; fence?: WireFence };
   fSize: { handle: number };
   fClose: { handle: number };
   fStat: { rel: string; follow: boolean };
@@ -69,7 +72,7 @@ export interface Bodies {
   stat: { size: U64; mtimeNs: U64; kind: number; dev: U64; ino: U64; nlink: U64; atimeNs: U64; ctimeNs: U64 };
   names: { names: string[] };
   fFstat: { handle: number };
-  fTruncate: { handle: number; size: U64 };
+  fTruncate: { handle: number; size: U64; fence?: WireFence };
   fSync: { handle: number; dataOnly: boolean };
   fFutimes: WireTimes;
   fUtimes: WireTimes;

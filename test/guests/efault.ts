@@ -66,6 +66,8 @@ report("rename.from_ptr", ob.sys_rename(BAD, 4, N, NL));
 report("rename.from_len", ob.sys_rename(F, HUGE, N, NL));
 report("rename.to_ptr", ob.sys_rename(F, FL, BAD, 4));
 report("rename.to_len", ob.sys_rename(F, FL, N, HUGE));
+report("fence.name_ptr", ob.sys_fence(fd, BAD, 4, 1));
+report("fence.name_len", ob.sys_fence(fd, N, HUGE, 1));
 
 report("lock.name_ptr", ob.sys_lock(BAD, 4, 0, S));
 report("lock.name_len", ob.sys_lock(N, HUGE, 0, S));

@@ -42,6 +42,8 @@ export const ENOENT: i32 = 44;
 export const ENOEXEC: i32 = 45;
 /** not a directory */
 export const ENOTDIR: i32 = 54;
+/** no room: a file export remembers at most MAX_FENCED_LOCKS lock names */
+export const ENOSPC: i32 = 51;
 /** directory not empty */
 export const ENOTEMPTY: i32 = 55;
 /** not a socket (no process is given sockets yet) */
@@ -54,6 +56,8 @@ export const EPERM: i32 = 63;
 export const ESPIPE: i32 = 70;
 /** no such process */
 export const ESRCH: i32 = 71;
+/** a fenced write or truncate carried a lock token older than the newest the file's export has seen for that lock */
+export const ESTALE: i32 = 72;
 /** timed out */
 export const ETIMEDOUT: i32 = 73;
 /** rename or link across two nodes' exports */
@@ -114,6 +118,8 @@ export const WAIT_ANY: i32 = -1;
 export const TAG_DOWN: i32 = -1;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES: i32 = 16777216;
+/** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
+export const MAX_FENCED_LOCKS: i32 = 10000;
 
 export const WAIT_STATUS_SIZE: i32 = 8;
 export const WAIT_STATUS_STATUS_OFFSET: i32 = 0;
@@ -191,7 +197,7 @@ export declare function sys_open(path_ptr: usize, path_len: usize, flags: i32): 
 @external("onebox", "read")
 export declare function sys_read(fd: i32, buf_ptr: usize, buf_len: usize): i32;
 
-/** Write at the file position (at the end with O_APPEND) and advance it. */
+/** Write at the file position (at the end with O_APPEND) and advance it. ESTALE, ENOSPC: refused by its fence (see fence). */
 @external("onebox", "write")
 export declare function sys_write(fd: i32, data_ptr: usize, data_len: usize): i32;
 
@@ -222,6 +228,10 @@ export declare function sys_unlink(path_ptr: usize, path_len: usize): i32;
 /** Rename within one node's export (EXDEV across two). */
 @external("onebox", "rename")
 export declare function sys_rename(from_ptr: usize, from_len: usize, to_ptr: usize, to_len: usize): i32;
+
+/** Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors. */
+@external("onebox", "fence")
+export declare function sys_fence(fd: i32, name_ptr: usize, name_len: usize, token: i64): i32;
 
 /** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. */
 @external("onebox", "lock")

@@ -330,6 +330,12 @@ export function unlock(name: string): i32 {
   return check(abi.sys_unlock(ptr(n), n.byteLength));
 }
 
+/** Make every later write and truncate through `fd` carry lock `name`'s `token`: refused (ESTALE) once a newer holder's has reached the file. */
+export function fence(fd: i32, name: string, token: i64): i32 {
+  const n = utf8(name);
+  return check(abi.sys_fence(fd, ptr(n), n.byteLength, token));
+}
+
 export function register(name: string): i32 {
   const n = utf8(name);
   return check(abi.sys_register(ptr(n), n.byteLength));

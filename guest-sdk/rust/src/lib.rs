@@ -58,6 +58,8 @@ impl Errno {
     pub const ENOEXEC: Errno = Errno(45);
     /// not a directory
     pub const ENOTDIR: Errno = Errno(54);
+    /// no room: a file export remembers at most MAX_FENCED_LOCKS lock names
+    pub const ENOSPC: Errno = Errno(51);
     /// directory not empty
     pub const ENOTEMPTY: Errno = Errno(55);
     /// not a socket (no process is given sockets yet)
@@ -70,6 +72,8 @@ impl Errno {
     pub const ESPIPE: Errno = Errno(70);
     /// no such process
     pub const ESRCH: Errno = Errno(71);
+    /// a fenced write or truncate carried a lock token older than the newest the file's export has seen for that lock
+    pub const ESTALE: Errno = Errno(72);
     /// timed out
     pub const ETIMEDOUT: Errno = Errno(73);
     /// rename or link across two nodes' exports
@@ -100,12 +104,14 @@ impl Errno {
             44 => "ENOENT",
             45 => "ENOEXEC",
             54 => "ENOTDIR",
+            51 => "ENOSPC",
             55 => "ENOTEMPTY",
             57 => "ENOTSOCK",
             58 => "ENOTSUP",
             63 => "EPERM",
             70 => "ESPIPE",
             71 => "ESRCH",
+            72 => "ESTALE",
             73 => "ETIMEDOUT",
             75 => "EXDEV",
             76 => "ENOTCAPABLE",
@@ -197,6 +203,8 @@ pub const WAIT_ANY: i32 = -1;
 pub const TAG_DOWN: i32 = -1;
 /// largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare
 pub const MAX_MESSAGE_BYTES: i32 = 16777216;
+/// lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through)
+pub const MAX_FENCED_LOCKS: i32 = 10000;
 
 /// written by wait
 #[repr(C)]
@@ -359,7 +367,7 @@ pub mod sys {
         /// Read up to `buf_len` bytes at the file position and advance it.
         pub fn read(fd: i32, buf_ptr: *mut u8, buf_len: usize) -> i32;
 
-        /// Write at the file position (at the end with O_APPEND) and advance it.
+        /// Write at the file position (at the end with O_APPEND) and advance it. ESTALE, ENOSPC: refused by its fence (see fence).
         pub fn write(fd: i32, data_ptr: *const u8, data_len: usize) -> i32;
 
         /// Move the file position; writes the new position (u64) at `pos_ptr`.
@@ -382,6 +390,9 @@ pub mod sys {
 
         /// Rename within one node's export (EXDEV across two).
         pub fn rename(from_ptr: *const u8, from_len: usize, to_ptr: *const u8, to_len: usize) -> i32;
+
+        /// Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors.
+        pub fn fence(fd: i32, name_ptr: *const u8, name_len: usize, token: i64) -> i32;
 
         /// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.
         pub fn lock(name_ptr: *const u8, name_len: usize, timeout_ms: i32, token_ptr: *mut u64) -> i32;
@@ -478,7 +489,7 @@ pub fn read(fd: i32, buf: &mut [u8]) -> Result<usize, Errno> {
     check(unsafe { sys::read(fd, buf.as_mut_ptr(), buf.len()) }).map(|n| n as usize)
 }
 
-/// Write at the file position (at the end with O_APPEND) and advance it.
+/// Write at the file position (at the end with O_APPEND) and advance it. ESTALE, ENOSPC: refused by its fence (see fence).
 pub fn write(fd: i32, data: &[u8]) -> Result<usize, Errno> {
     check(unsafe { sys::write(fd, data.as_ptr(), data.len()) }).map(|n| n as usize)
 }
@@ -516,6 +527,11 @@ pub fn unlink(path: &str) -> Result<(), Errno> {
 /// Rename within one node's export (EXDEV across two).
 pub fn rename(from: &str, to: &str) -> Result<(), Errno> {
     check(unsafe { sys::rename(from.as_ptr(), from.len(), to.as_ptr(), to.len()) }).map(drop)
+}
+
+/// Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors.
+pub fn fence(fd: i32, name: &str, token: i64) -> Result<(), Errno> {
+    check(unsafe { sys::fence(fd, name.as_ptr(), name.len(), token) }).map(drop)
 }
 
 /// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.

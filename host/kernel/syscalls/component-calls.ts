@@ -50,6 +50,7 @@ const OPS: Ops = {
   mkdir: (proc, path: string) => fileOps.mkdir(proc, path),
   unlink: (proc, path: string) => fileOps.unlink(proc, path),
   rename: (proc, from: string, to: string) => fileOps.rename(proc, from, to),
+  fence: (proc, fd: number, name: string, token: bigint) => fileOps.fence(proc, fd, name, token),
   lock: (proc, name: string, timeoutMs: number) => lockOps.lock(proc, name, timeoutMs),
   trylock: (proc, name: string) => lockOps.lock(proc, name, 0),
   unlock: (proc, name: string) => lockOps.unlock(proc, name),

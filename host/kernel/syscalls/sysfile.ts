@@ -1,6 +1,7 @@
 import { FLAGS, LAYOUTS } from "../../../abi/abi.ts";
 import { fail, SysError } from "../errors.ts";
 import { after, recover, type DirEntry, type FileStat, type TimeChange, type UnlinkOnly } from "../file-service.ts";
+import { checkLockName } from "../lock-table.ts";
 import { normalize } from "../namespace.ts";
 import type { OpenDir, OpenFile, Process, Rights } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
@@ -112,8 +113,8 @@ export const fileOps = {
   write(proc: Process, fd: number, data: Uint8Array, at?: bigint): number | Promise<number> {
     const file = openFile(proc, fd);
     const files = proc.kernel.fileService(file.node);
-    if (at !== undefined) return files.write(file.handle, data, positionOf(at));
-    return after(files.write(file.handle, data, file.append ? null : file.pos), (n) =>
+    if (at !== undefined) return files.write(file.handle, data, positionOf(at), file.fence);
+    return after(files.write(file.handle, data, file.append ? null : file.pos, file.fence), (n) =>
       file.append ? after(files.size(file.handle), (size) => ((file.pos = size), n)) : ((file.pos += n), n),
     );
   },
@@ -153,7 +154,7 @@ export const fileOps = {
   truncate(proc: Process, fd: number, size: bigint): void | Promise<void> {
     if (proc.dirs.has(fd)) fail("EISDIR", `fd ${fd}`);
     const file = openFile(proc, fd);
-    return proc.kernel.fileService(file.node).truncate(file.handle, positionOf(size));
+    return proc.kernel.fileService(file.node).truncate(file.handle, positionOf(size), file.fence);
   },
 
   /** Extend a file to at least `end` bytes. */
@@ -162,7 +163,14 @@ export const fileOps = {
     const file = openFile(proc, fd);
     const files = proc.kernel.fileService(file.node);
     const want = positionOf(end);
-    return after(files.size(file.handle), (size) => (size < want ? files.truncate(file.handle, want) : undefined));
+    return after(files.size(file.handle), (size) => (size < want ? files.truncate(file.handle, want, file.fence) : undefined));
+  },
+
+  /** Bind lock `lock`'s token to `fd`: the export checks it on every later write and truncate. */
+  fence(proc: Process, fd: number, lock: string, token: bigint): void {
+    const file = openFile(proc, fd);
+    checkLockName(lock);
+    file.fence = { lock, token: BigInt.asUintN(64, token) };
   },
 
   /** A directory is a namespace path, not a host handle: there is nothing of its own to sync. */
@@ -276,6 +284,11 @@ export const fileCalls = {
   mkdir: (proc, pathPtr, pathLen) => after(fileOps.mkdir(proc, proc.memory.string(pathPtr, pathLen)), () => 0),
 
   unlink: (proc, pathPtr, pathLen) => after(fileOps.unlink(proc, proc.memory.string(pathPtr, pathLen)), () => 0),
+
+  fence(proc, fd, namePtr, nameLen, token) {
+    fileOps.fence(proc, fd, proc.memory.string(namePtr, nameLen), token);
+    return 0;
+  },
 
   rename: (proc, fromPtr, fromLen, toPtr, toLen) =>
     after(fileOps.rename(proc, proc.memory.string(fromPtr, fromLen), proc.memory.string(toPtr, toLen)), () => 0),
