@@ -128,9 +128,10 @@ test("files and directories: fopen/fgets, fprintf, append, seek/tell, pread/pwri
   assert.match(ran.stderr, /^a link out of the export is refused 1$/m);
 });
 
-test("Rust std::fs: File::create, write!, append, read_to_string, BufReader lines, seek, metadata, read_dir, rename, remove and the io::Error of each failure, as node:wasi", { skip: skipRust }, async () => {
+test("Rust std::fs: File::create, write!, append, read_to_string, BufReader lines, seek, metadata, read_dir, rename, hard_link, a megabyte, remove and the io::Error of each failure, as node:wasi", { skip: skipRust }, async () => {
   const ran = await filesAsNodeWasi(await RUST_FILES(), "rust-files");
   assert.match(ran.stdout, /^remove_dir non-empty err \w+ Some\(55\)$/m, "ENOTEMPTY reaches the program as its raw_os_error");
+  assert.match(ran.stdout, /^big round trip 1048576 bytes equal true$/m);
   assert.match(ran.stdout, /^after removes \["deep", "moved\.txt"\]$/m, "the program got to its end");
   // fd_read on a directory is EBADF, as wasmtime says; node:wasi says ENOTCAPABLE (76).
   assert.match(ran.stderr, /^read_to_string of a directory err \w+ Some\(8\)$/m);

@@ -70,7 +70,26 @@ fn main() -> io::Result<()> {
     println!("ls work {:?}", names(&at("work"))?);
     println!("ls work/deep/er {:?}", names(&at("work/deep/er"))?);
 
+    // A hard link, the entry types read_dir reports, and symlink_metadata of a link.
+    fs::hard_link(at("work/copy.txt"), at("work/hard.txt"))?;
+    let mut kinds = fs::read_dir(at("work"))?
+        .map(|e| e.and_then(|e| Ok(format!("{} {}", e.file_name().to_string_lossy(), if e.file_type()?.is_dir() { "dir" } else { "file" }))))
+        .collect::<io::Result<Vec<_>>>()?;
+    kinds.sort();
+    println!("entries {:?}", kinds);
+    println!("escape is a symlink {}", fs::symlink_metadata(at("escape"))?.file_type().is_symlink());
+    let modified = fs::metadata(at("work/hard.txt"))?.modified()?;
+    println!("modified after 2023 {}", modified.duration_since(std::time::UNIX_EPOCH).map_or(false, |d| d.as_secs() > 1_700_000_000));
+
+    // A megabyte through write_all and read_to_end: many fd_write and fd_read calls.
+    let big: Vec<u8> = (0..1u32 << 20).map(|i| (i % 251) as u8).collect();
+    fs::write(at("work/big.bin"), &big)?;
+    let back = fs::read(at("work/big.bin"))?;
+    println!("big round trip {} bytes equal {}", back.len(), back == big);
+    fs::remove_file(at("work/big.bin"))?;
+
     // The error paths a Rust program sees.
+    println!("hard_link onto an existing name {}", shown(fs::hard_link(at("work/copy.txt"), at("work/moved.txt"))));
     println!("open missing {}", shown(File::open(at("work/missing"))));
     println!("read_dir missing {}", shown(fs::read_dir(at("nope")).map(|_| ())));
     println!("create_dir existing {}", shown(fs::create_dir(at("work"))));
@@ -89,6 +108,7 @@ fn main() -> io::Result<()> {
     println!("read from write-only {}", shown(File::create(at("work/wo")).and_then(|mut f| f.read(&mut [0u8; 4]))));
 
     fs::remove_file(at("work/copy.txt"))?;
+    fs::remove_file(at("work/hard.txt"))?;
     fs::remove_file(at("work/wo"))?;
     fs::remove_file(at("work/deep/er/note"))?;
     fs::remove_dir(at("work/deep/er/est"))?;
