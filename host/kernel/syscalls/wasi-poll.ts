@@ -72,11 +72,15 @@ export const wasiPollCalls = {
       } else fail("EINVAL", `subscription type ${type}`);
     }
 
-    /** The events due now, if any: then the call returns them. */
-    const due = (timerFired: ClockSub | undefined): Event[] => {
+    /**
+     * The events due now, if any: then the call returns them. A clock is due only once the
+     * kernel's clock has reached its deadline, never because a timer fired: Node's timers
+     * count from the event loop's cached time and can fire before that.
+     */
+    const due = (): Event[] => {
       const now = proc.kernel.clock.now();
       const ready = [...events];
-      for (const c of clocks) if (c.deadline <= now || c === timerFired) ready.push({ userdata: c.userdata, errno: 0, type: EVENTTYPE.CLOCK });
+      for (const c of clocks) if (c.deadline <= now) ready.push({ userdata: c.userdata, errno: 0, type: EVENTTYPE.CLOCK });
       for (const f of fds) {
         const state = fdReady(proc, f.fd, f.type);
         if (state.ready) ready.push({ userdata: f.userdata, errno: state.errno, type: f.type });
@@ -95,17 +99,17 @@ export const wasiPollCalls = {
       return 0;
     };
 
-    const now = due(undefined);
+    const now = due();
     if (now.length > 0) return report(now);
     // Nothing is ready: wait for the earliest clock or for input, suspending only this process.
     const earliest = clocks.reduce<ClockSub | undefined>((first, c) => (first === undefined || c.deadline < first.deadline ? c : first), undefined);
     const waitsForInput = proc.input !== undefined && fds.some((f) => f.fd === 0 && f.type === EVENTTYPE.FD_READ);
     return new Promise<number>((resolve) => {
       let settled = false;
-      const finish = (fired: ClockSub | undefined) => {
+      const finish = () => {
         // Killed while waiting for input: its memory and its suspension are gone.
         if (proc.state === "exited") return;
-        const ready = due(fired);
+        const ready = due();
         proc.cancelTimeout(timer);
         if (ready.length === 0) return wait();
         settled = true;
@@ -115,10 +119,11 @@ export const wasiPollCalls = {
       const wait = (): void => {
         if (earliest) {
           const left = earliest.deadline - proc.kernel.clock.now();
-          const step = Math.min(Math.max(0, Math.ceil(left)), MAX_TIMER_MS);
-          timer = proc.timeout(step, () => finish(step >= left ? earliest : undefined));
+          // At least a millisecond, so a timer that fired a little early is followed by one that waits.
+          const step = Math.min(Math.max(1, Math.ceil(left)), MAX_TIMER_MS);
+          timer = proc.timeout(step, finish);
         }
-        if (waitsForInput) void proc.input!.whenReady().then(() => settled || finish(undefined));
+        if (waitsForInput) void proc.input!.whenReady().then(() => settled || finish());
       };
       wait();
     });
