@@ -71,7 +71,7 @@ export class ReceiveCredits {
   delivered(pid: number): void {
     const mailbox = this.options.mailbox(pid);
     // Behind a held message the pair stays held, so credit returns in order of drain.
-    if (mailbox && (mailbox.length > mailbox.capacity || this.held.has(pid))) {
+    if (mailbox && (mailbox.overfull || this.held.has(pid))) {
       this.held.set(pid, (this.held.get(pid) ?? 0) + 1);
       this.poll();
       return;
@@ -104,7 +104,7 @@ export class ReceiveCredits {
       if (this.closed) return;
       for (const [pid, held] of this.held) {
         const mailbox = this.options.mailbox(pid);
-        const n = mailbox ? Math.min(held, mailbox.capacity - mailbox.length) : held;
+        const n = mailbox ? Math.min(held, mailbox.room) : held;
         if (n <= 0) continue;
         if (n === held) this.held.delete(pid);
         else this.held.set(pid, held - n);

@@ -34,6 +34,8 @@ export interface Limits {
   readonly openFiles: number;
   /** Messages queued per process before senders get EAGAIN. */
   readonly mailbox: number;
+  /** Bytes of message data queued per process before senders get EAGAIN (an empty mailbox takes any one message). */
+  readonly mailboxBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -44,6 +46,7 @@ export const DEFAULT_LIMITS: Limits = {
   fuelPerSlice: 100_000,
   openFiles: 256,
   mailbox: 4096,
+  mailboxBytes: 16 * 1024 * 1024,
 };
 
 function checkLimits(limits: Limits): void {
@@ -172,7 +175,7 @@ export class Kernel {
     if (this.memoryPagesInUse + needed > this.limits.memoryBudgetPages) {
       fail("EAGAIN", `the node's memory budget is spent: ${this.memoryPagesInUse} of ${this.limits.memoryBudgetPages} pages in use, the process needs ${needed}`);
     }
-    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), mailboxCapacity: this.limits.mailbox, memoryCap });
+    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), mailboxCapacity: this.limits.mailbox, mailboxBytes: this.limits.mailboxBytes, memoryCap });
     let entry: () => Promise<unknown>;
     try {
       const { component } = request.module;
@@ -392,7 +395,9 @@ export class Kernel {
     if (!this.isLocal(to)) return this.remote(`process ${to}`).send(from, to, tag, data);
     const target = this.procs.get(to);
     if (!target) fail("ESRCH", `no process ${to}`);
-    if (!target.mailbox.put({ sender: from, tag, data })) fail("EAGAIN", `mailbox of ${to} is full`);
+    if (!target.mailbox.put({ sender: from, tag, data })) {
+      fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.length} messages of ${this.limits.mailbox}, ${target.mailbox.bytes} bytes of ${this.limits.mailboxBytes}`);
+    }
   }
 
   monitor(watcher: Process, pid: number): number {

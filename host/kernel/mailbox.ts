@@ -12,24 +12,53 @@ const matches = (filter: TagFilter, tag: number): boolean => filter.length === 0
 /**
  * A process's bounded message queue with selective receive. Messages are kept in arrival
  * order; `take` removes the oldest that matches, so order per sender->receiver pair holds.
+ * Bounded twice: by messages (`capacity`) and by the bytes of their data (`byteCapacity`).
+ * An empty mailbox takes any one message, so a message up to MAX_MESSAGE_BYTES can always
+ * be delivered to a receiver that drains.
  */
 export class Mailbox {
   private readonly queue: Message[] = [];
   private head = 0;
   readonly capacity: number;
+  readonly byteCapacity: number;
+  /** Bytes of data queued now. */
+  private queuedBytes = 0;
   private waiter: { filter: TagFilter; wake: () => void } | undefined;
 
-  constructor(capacity: number) {
+  constructor(capacity: number, byteCapacity: number) {
     this.capacity = capacity;
+    this.byteCapacity = byteCapacity;
   }
 
   get length(): number {
     return this.queue.length - this.head;
   }
 
+  get bytes(): number {
+    return this.queuedBytes;
+  }
+
+  /** Whether a message of `size` bytes fits under both limits. */
+  hasRoomFor(size: number): boolean {
+    return this.length < this.capacity && (this.length === 0 || this.queuedBytes + size <= this.byteCapacity);
+  }
+
+  /**
+   * Whether the mailbox holds more than `put` would have let in: what a remote node's
+   * messages, delivered regardless, push it to when it is full.
+   */
+  get overfull(): boolean {
+    return this.length > this.capacity || (this.length > 1 && this.queuedBytes > this.byteCapacity);
+  }
+
+  /** How many more messages `put` would take now, by count; none while over the byte limit. */
+  get room(): number {
+    return this.queuedBytes >= this.byteCapacity ? 0 : Math.max(0, this.capacity - this.length);
+  }
+
   /** False when full: the sender gets EAGAIN and the message is not taken. */
   put(message: Message): boolean {
-    if (this.length >= this.capacity) return false;
+    if (!this.hasRoomFor(message.data.byteLength)) return false;
     this.putSystem(message);
     return true;
   }
@@ -37,6 +66,7 @@ export class Mailbox {
   /** Delivered even when full: the system's own messages (down notices) are never dropped. */
   putSystem(message: Message): void {
     this.queue.push(message);
+    this.queuedBytes += message.data.byteLength;
     const waiter = this.waiter;
     if (waiter && matches(waiter.filter, message.tag)) {
       this.waiter = undefined;
@@ -58,6 +88,10 @@ export class Mailbox {
 
   remove(index: number): Message {
     const message = this.queue[index]!;
+    this.queuedBytes -= message.data.byteLength;
+    if (this.queuedBytes < 0 || (this.queuedBytes > 0 && this.length === 1)) {
+      throw new Error(`mailbox: ${this.queuedBytes} bytes counted with ${this.length - 1} messages left`);
+    }
     if (index === this.head) {
       this.queue[this.head++] = undefined as unknown as Message;
       // Compact once the dead prefix dominates, so a long-lived mailbox stays small.

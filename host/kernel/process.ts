@@ -83,6 +83,7 @@ export interface ProcessSpec extends StartRequest {
   readonly kernel: Kernel;
   readonly pid: number;
   readonly mailboxCapacity: number;
+  readonly mailboxBytes: number;
   readonly memoryCap: number;
 }
 
@@ -136,11 +137,11 @@ export class Process {
   private spawned: (() => void)[] | undefined;
 
   constructor(spec: ProcessSpec) {
-    const { mailboxCapacity, memoryCap, ...identity } = spec;
+    const { mailboxCapacity, mailboxBytes, memoryCap, ...identity } = spec;
     Object.assign(this, identity);
     this.memoryCap = memoryCap;
     this.childMemoryCap = memoryCap;
-    this.mailbox = new Mailbox(mailboxCapacity);
+    this.mailbox = new Mailbox(mailboxCapacity, mailboxBytes);
     this.startedAt = spec.kernel.clock.now();
     this.dirs.set(PREOPEN_FD, { path: "/", preopen: true, rights: allDirRights() });
   }
