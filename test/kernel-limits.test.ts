@@ -25,3 +25,35 @@ test("an empty mailbox takes one message over the byte limit; a second is EAGAIN
   node.shutdown();
   await sink.exited;
 });
+
+test("a spawn bomb gets EAGAIN at the descendants limit, counted up the chain and through orphans; the node keeps serving", async () => {
+  const node = new TestNode({ descendants: 20 });
+  const wasm = await guest("limits");
+  const bomb = await node.run(wasm, ["bomb"]);
+  assert.deepEqual(bomb.lines, [`bomb=20 ${E("EAGAIN")}`], bomb.stderr);
+  // The child's own children count against this process's limit too.
+  const tree = await node.run(wasm, ["tree"]);
+  assert.deepEqual(tree.lines, [`bomb=19 ${E("EAGAIN")}`, `tree=20 ${E("EAGAIN")}`], tree.stderr);
+  // Children whose parent ended stay charged to its parent.
+  const orphans = await node.start(wasm, ["orphans"]);
+  assert.equal((await orphans.exited).reason, "NORMAL", orphans.stderr());
+  assert.deepEqual(orphans.lines(), [`orphans=15 ${E("EAGAIN")}`]);
+  assert.equal(node.kernel.procs.size, 5, "the 5 orphans live on");
+  for (const proc of [...node.kernel.procs.values()]) node.kernel.terminate(proc, { status: 137, reason: "KILLED", text: "test" });
+  await Promise.all([...node.kernel.procs.keys()].map((pid) => node.kernel.whenExited(pid)));
+  assert.equal(node.kernel.procs.size, 0);
+  // Counts went back to nothing: a new bomb gets the whole limit again.
+  const again = await node.run(wasm, ["bomb"]);
+  assert.deepEqual(again.lines, [`bomb=20 ${E("EAGAIN")}`], again.stderr);
+  node.shutdown();
+});
+
+test("the node's process limit stops a bomb below its descendants limit", async () => {
+  const node = new TestNode({ processes: 10 });
+  const wasm = await guest("limits");
+  const bomb = await node.run(wasm, ["bomb"]);
+  assert.deepEqual(bomb.lines, [`bomb=9 ${E("EAGAIN")}`], bomb.stderr);
+  const flood = await node.run(wasm, ["flood"]);
+  assert.equal(flood.info.reason, "NORMAL", flood.stderr);
+  node.shutdown();
+});

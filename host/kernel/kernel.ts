@@ -7,6 +7,7 @@ import type { FileService } from "./file-service.ts";
 import { GuestMemory, encodeUtf8 } from "./guest-memory.ts";
 import { instantiateComponent } from "./component-instance.ts";
 import { LocalCoordinator } from "./local-coordinator.ts";
+import { Lineage } from "./lineage.ts";
 import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
 import { Process, type StartRequest } from "./process.ts";
@@ -36,6 +37,10 @@ export interface Limits {
   readonly mailbox: number;
   /** Bytes of message data queued per process before senders get EAGAIN (an empty mailbox takes any one message). */
   readonly mailboxBytes: number;
+  /** Live processes on the node: one more start fails with EAGAIN. */
+  readonly processes: number;
+  /** Live descendants of one process on this node (Lineage): one more spawn fails with EAGAIN. */
+  readonly descendants: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -47,6 +52,8 @@ export const DEFAULT_LIMITS: Limits = {
   openFiles: 256,
   mailbox: 4096,
   mailboxBytes: 16 * 1024 * 1024,
+  processes: 20_000,
+  descendants: 1000,
 };
 
 function checkLimits(limits: Limits): void {
@@ -126,6 +133,7 @@ export class Kernel {
   onExit: ((proc: Process) => void) | undefined;
 
   private readonly trampolines = new FuelTrampolines();
+  private readonly lineage = new Lineage();
   private readonly exitListeners = new Map<number, ((info: ExitInfo) => void)[]>();
   private nextSerial = 1;
   private nextRef = 1;
@@ -171,6 +179,8 @@ export class Kernel {
    */
   start(request: StartRequest, parent?: Process): Process {
     const memoryCap = this.memoryCapOf(request, parent);
+    if (this.procs.size >= this.limits.processes) fail("EAGAIN", `the node runs ${this.procs.size} processes, its limit`);
+    if (parent) this.lineage.checkSpawn(parent.pid, this.limits.descendants);
     const needed = initialPages(request.module.memories);
     if (this.memoryPagesInUse + needed > this.limits.memoryBudgetPages) {
       fail("EAGAIN", `the node's memory budget is spent: ${this.memoryPagesInUse} of ${this.limits.memoryBudgetPages} pages in use, the process needs ${needed}`);
@@ -187,6 +197,7 @@ export class Kernel {
       throw new ModuleError(`cannot instantiate: ${(error as Error).message}`);
     }
     this.procs.set(proc.pid, proc);
+    if (parent) this.lineage.added(proc.pid, parent.pid);
     // A spawning parent resumes before the child runs: it can monitor the child before
     // the child can end, as Erlang's spawn_monitor. For others' starts, a macrotask: the
     // caller's microtasks first. (An event-loop turn cost a spawn 25 of its 110 us.)
@@ -246,6 +257,7 @@ export class Kernel {
     proc.exit = info;
     proc.startSpawned();
     this.procs.delete(proc.pid);
+    this.lineage.removed(proc.pid);
     this.trampolines.release(proc);
     proc.releaseMemory();
     for (const file of proc.files.values()) {
@@ -292,6 +304,11 @@ export class Kernel {
       for (const child of [...proc.children]) if (nodeIdOfPid(child) === nodeId) this.childExited(proc.pid, child, info);
       for (const [ref, watcher] of proc.watchers) if (nodeIdOfPid(watcher) === nodeId) proc.watchers.delete(ref);
     }
+  }
+
+  /** Live descendants of local process `pid` that this node counts against its limit. */
+  descendantsOf(pid: number): number {
+    return this.lineage.descendants(pid);
   }
 
   /** Resolves when `pid` ends (for the operator's tools; guests use wait or monitor). */

@@ -2,6 +2,7 @@
 // 64 KiB messages until EAGAIN and ends; this process, told by a monitor (a down notice is
 // delivered even into a full mailbox), then drains it. "bomb": spawn idle children until
 // spawn fails, then kill them. "tree": a child bombs, so its count is limited by ours too.
+// "orphans": a child spawns 5 idle children and ends; they stay charged to us, then we bomb.
 import * as ob from "onebox";
 
 const argv = ob.args();
@@ -45,4 +46,9 @@ if (role == "flooder") {
   const child = ob.spawn("", ["bomb"]);
   ob.wait(child);
   bomb("tree");
+} else if (role == "middle") {
+  for (let i = 0; i < 5; i++) ob.spawn("", ["idle"]);
+} else if (role == "orphans") {
+  ob.wait(ob.spawn("", ["middle"]));
+  bomb("orphans");
 }
