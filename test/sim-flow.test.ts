@@ -68,3 +68,35 @@ test("a guest flooding a small remote mailbox retries on EAGAIN and every messag
     await cluster.stop();
   }
 });
+
+test("a remote mailbox over its byte limit holds back credit too, and gives it once drained", async () => {
+  const wasm = await guest("mesh");
+  const cluster = await simCluster(41, ["A"], { delayMs: [0, 2] });
+  try {
+    const [a] = cluster.nodes;
+    // A window of 1 KiB messages fits the message limit (4096) but not 64 KiB of bytes.
+    const b = await cluster.add("B", { limits: { mailboxBytes: 64 * 1024 } });
+    const target = (await runOn(b, wasm, ["sleep"])).pid;
+    const mailbox = b.kernel.procs.get(target)!.mailbox;
+    const from = (a!.id << 20) | 999;
+    const burst = (): number => {
+      for (let sent = 0; ; sent++) {
+        try {
+          a!.kernel.send(from, target, 1, new Uint8Array(1024));
+        } catch (error) {
+          assert.equal((error as SysError).errnoName, "EAGAIN");
+          return sent;
+        }
+      }
+    };
+    assert.equal(burst(), SEND_WINDOW);
+    await waitFor("the window to arrive", () => mailbox.length === SEND_WINDOW);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(burst(), 0, "no credit while the mailbox is over its byte limit");
+    while (mailbox.find([]) >= 0) mailbox.remove(mailbox.find([]));
+    assert.equal(mailbox.bytes, 0);
+    await waitFor("credit after the drain", () => burst() > 0);
+  } finally {
+    await cluster.stop();
+  }
+});
