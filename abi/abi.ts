@@ -17,7 +17,7 @@ export const MODULE_WASI = "wasi_snapshot_preview1";
 export const ERRNO = {
   E2BIG: { code: 1, doc: "buffer too small for the result; nothing was consumed" },
   EACCES: { code: 2, doc: "path leaves its export, or access denied" },
-  EAGAIN: { code: 6, doc: "would block: a receiver's mailbox is full, or a poll found nothing" },
+  EAGAIN: { code: 6, doc: "would block: a receiver's mailbox is full (in messages or bytes), a poll found nothing, or a node limit is reached" },
   EBADF: { code: 8, doc: "not an open file descriptor" },
   EBUSY: { code: 10, doc: "lock held by another process" },
   ECHILD: { code: 12, doc: "not a child of the caller, or no child left to wait for" },
@@ -151,7 +151,7 @@ export const SYSCALLS = [
     name: "spawn", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node")],
     returns: "pid of the new process",
-    doc: "Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent.",
+    doc: "Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants.",
     errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN"],
   },
   {

@@ -24,7 +24,7 @@
 #define ONEBOX_E2BIG 1
 /** path leaves its export, or access denied */
 #define ONEBOX_EACCES 2
-/** would block: a receiver's mailbox is full, or a poll found nothing */
+/** would block: a receiver's mailbox is full (in messages or bytes), a poll found nothing, or a node limit is reached */
 #define ONEBOX_EAGAIN 6
 /** not an open file descriptor */
 #define ONEBOX_EBADF 8
@@ -197,7 +197,7 @@ _Static_assert(offsetof(onebox_down_message_t, reason) == ONEBOX_DOWN_MESSAGE_RE
 #define ONEBOX_DOWN_MESSAGE_STATUS_OFFSET 8
 _Static_assert(offsetof(onebox_down_message_t, status) == ONEBOX_DOWN_MESSAGE_STATUS_OFFSET, "down_message.status offset");
 
-/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent. */
+/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. */
 __attribute__((import_module("onebox"), import_name("spawn")))
 int32_t onebox_sys_spawn(const char *path_ptr, size_t path_len, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node_ptr, size_t node_len);
 static inline int32_t onebox_spawn(const char *path, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node) {

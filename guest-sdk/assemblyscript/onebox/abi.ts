@@ -6,7 +6,7 @@ export const ABI_VERSION: i32 = 1;
 export const E2BIG: i32 = 1;
 /** path leaves its export, or access denied */
 export const EACCES: i32 = 2;
-/** would block: a receiver's mailbox is full, or a poll found nothing */
+/** would block: a receiver's mailbox is full (in messages or bytes), a poll found nothing, or a node limit is reached */
 export const EAGAIN: i32 = 6;
 /** not an open file descriptor */
 export const EBADF: i32 = 8;
@@ -137,7 +137,7 @@ export const DOWN_MESSAGE_PID_OFFSET: i32 = 0;
 export const DOWN_MESSAGE_REASON_OFFSET: i32 = 4;
 export const DOWN_MESSAGE_STATUS_OFFSET: i32 = 8;
 
-/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent. */
+/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. */
 @external("onebox", "spawn")
 export declare function sys_spawn(path_ptr: usize, path_len: usize, args_ptr: usize, args_len: usize, env_ptr: usize, env_len: usize, node_ptr: usize, node_len: usize): i32;
 

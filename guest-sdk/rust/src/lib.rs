@@ -22,7 +22,7 @@ impl Errno {
     pub const E2BIG: Errno = Errno(1);
     /// path leaves its export, or access denied
     pub const EACCES: Errno = Errno(2);
-    /// would block: a receiver's mailbox is full, or a poll found nothing
+    /// would block: a receiver's mailbox is full (in messages or bytes), a poll found nothing, or a node limit is reached
     pub const EAGAIN: Errno = Errno(6);
     /// not an open file descriptor
     pub const EBADF: Errno = Errno(8);
@@ -322,7 +322,7 @@ pub mod sys {
 
     #[link(wasm_import_module = "onebox")]
     extern "C" {
-        /// Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent.
+        /// Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants.
         pub fn spawn(path_ptr: *const u8, path_len: usize, args_ptr: *const u8, args_len: usize, env_ptr: *const u8, env_len: usize, node_ptr: *const u8, node_len: usize) -> i32;
 
         /// Set the memory cap (64 KiB pages, summed over a module's memories) of the children the caller spawns from now on, on any node; 0 restores the caller's own cap, which is the most it may be.
@@ -414,7 +414,7 @@ pub mod sys {
     }
 }
 
-/// Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent.
+/// Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants.
 pub fn spawn(path: &str, args: &[u8], env: &[u8], node: &str) -> Result<i32, Errno> {
     check(unsafe { sys::spawn(path.as_ptr(), path.len(), args.as_ptr(), args.len(), env.as_ptr(), env.len(), node.as_ptr(), node.len()) })
 }
