@@ -4,7 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { test } from "node:test";
-import { isRunning } from "../host/cluster/etcd/etcd-launcher.ts";
+import { isRunning } from "../host/background-process.ts";
 import type { ClusterState } from "../host/cli/cluster-options.ts";
 import { onebox } from "./helpers/cli.ts";
 import { tempDir } from "./helpers/guests.ts";

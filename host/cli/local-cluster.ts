@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { EtcdCluster, isRunning } from "../cluster/etcd/etcd-launcher.ts";
+import { isRunning, logTail } from "../background-process.ts";
+import { EtcdCluster } from "../cluster/etcd/etcd-launcher.ts";
 import { expectReply } from "../cluster/link.ts";
 import { besideModule } from "../package-root.ts";
 import { CliError, parseArgs } from "./command.ts";
@@ -32,14 +33,6 @@ async function aliveCount(state: ClusterState): Promise<number> {
     return members.filter((m) => m.state === "alive").length;
   } catch {
     return 0;
-  }
-}
-
-function lastLines(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8").trim().split("\n").slice(-3).join(" | ");
-  } catch {
-    return "(no log)";
   }
 }
 
@@ -89,7 +82,7 @@ export async function startLocalCluster(spec: LocalClusterSpec): Promise<Cluster
     // The founder first: the others join through it.
     if (i === 1) {
       await until(`${name} to listen`, async () => {
-        if (!isRunning(child.pid!)) throw new CliError(`${name} exited: ${lastLines(log)}`);
+        if (!isRunning(child.pid!)) throw new CliError(`${name} exited: ${logTail(log, 3)}`);
         return (await aliveCount(state())) >= 1;
       }, START_TIMEOUT_MS);
     }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { isRunning, logTail } from "../../background-process.ts";
 
 /** One etcd member this machine runs: what it listens on and where it keeps its data. */
 export interface EtcdMember {
@@ -38,15 +39,6 @@ async function freePort(host: string): Promise<number> {
   return port;
 }
 
-export const isRunning = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** True once the member answers /health with a leader behind it. */
 export async function memberHealthy(member: Pick<EtcdMember, "clientUrl">): Promise<boolean> {
   try {
@@ -54,14 +46,6 @@ export async function memberHealthy(member: Pick<EtcdMember, "clientUrl">): Prom
     return ((await response.json()) as { health?: string }).health === "true";
   } catch {
     return false;
-  }
-}
-
-function lastLines(file: string): string {
-  try {
-    return fs.readFileSync(file, "utf8").trim().split("\n").slice(-2).join(" | ");
-  } catch {
-    return "(no log)";
   }
 }
 
@@ -155,10 +139,10 @@ export class EtcdCluster {
       const running = this.members.filter((m) => isRunning(m.pid));
       if (running.length < this.members.length) {
         const dead = this.members.find((m) => !isRunning(m.pid))!;
-        throw new Error(`etcd ${dead.name} exited: ${lastLines(dead.log)}`);
+        throw new Error(`etcd ${dead.name} exited: ${logTail(dead.log, 2)}`);
       }
       if ((await Promise.all(running.map(memberHealthy))).every(Boolean)) return;
-      if (performance.now() > deadline) throw new Error(`etcd not healthy after ${timeoutMs / 1000} s: ${lastLines(this.members[0]!.log)}`);
+      if (performance.now() > deadline) throw new Error(`etcd not healthy after ${timeoutMs / 1000} s: ${logTail(this.members[0]!.log, 2)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
