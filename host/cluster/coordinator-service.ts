@@ -1,7 +1,7 @@
 import { LocalCoordinator } from "../kernel/local-coordinator.ts";
 import { fail, SysError } from "../kernel/errors.ts";
 import { nodeIdOfPid } from "../kernel/kernel.ts";
-import type { Clock } from "../transport/clock.ts";
+import type { Clock } from "../clock/clock.ts";
 import type { Bodies, Body, BodyName } from "../transport/wire.ts";
 
 /**

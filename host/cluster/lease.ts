@@ -1,4 +1,4 @@
-import type { Clock } from "../transport/clock.ts";
+import type { Clock } from "../clock/clock.ts";
 
 /**
  * A member's lease with the embedded coordinator, as the member can know it. The

@@ -7,7 +7,7 @@ import type { Router } from "../kernel/router.ts";
 import { Channel } from "../transport/channel.ts";
 import { RateLimitedLog } from "../transport/bounded-log.ts";
 import { clientHandshake, serverHandshake, type Identity, type Peer } from "../transport/handshake.ts";
-import { realClock, type Clock, type ClockTimer } from "../transport/clock.ts";
+import { realClock, type Clock, type ClockTimer } from "../clock/clock.ts";
 import { LoopDelay } from "../kernel/loop-delay.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";

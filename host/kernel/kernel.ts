@@ -2,7 +2,7 @@ import { FLAGS, LAYOUTS } from "../../abi/abi.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { exitInfo, fail, ProcessEnd, reasonCode, SysError, type ExitInfo } from "./errors.ts";
 import { ExportDir } from "./export-dir.ts";
-import { realClock, type Clock } from "../transport/clock.ts";
+import { realClock, type Clock } from "../clock/clock.ts";
 import type { FileService } from "./file-service.ts";
 import { GuestMemory, encodeUtf8 } from "./guest-memory.ts";
 import { instantiateComponent } from "./component-instance.ts";

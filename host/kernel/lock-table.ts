@@ -1,5 +1,5 @@
 import { fail, SysError } from "./errors.ts";
-import type { Clock, ClockTimer } from "../transport/clock.ts";
+import type { Clock, ClockTimer } from "../clock/clock.ts";
 
 interface Waiter {
   readonly pid: number;

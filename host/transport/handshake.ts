@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { ABI_VERSION } from "../../abi/abi.ts";
 import { shown } from "./bounded-log.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock/clock.ts";
 import type { Conn } from "./transport.ts";
 import { decodeFrame, encodeFrame, type Frame } from "./wire.ts";
 

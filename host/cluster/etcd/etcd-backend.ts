@@ -1,4 +1,4 @@
-import type { Clock } from "../../transport/clock.ts";
+import type { Clock } from "../../clock/clock.ts";
 import type { Membership, Transition } from "../membership.ts";
 import { EtcdCoordinator } from "./etcd-coordinator.ts";
 import { EtcdMembership, type MemberRecord } from "./etcd-membership.ts";
