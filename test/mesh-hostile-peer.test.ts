@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { ABI_VERSION, errno } from "../abi/abi.ts";
 import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
 import { MAX_FILE_CHUNK_BYTES } from "../host/cluster/file-server.ts";
-import { MAX_HANDSHAKES_IN_FLIGHT } from "../host/cluster/node.ts";
+import { MAX_HANDSHAKES_IN_FLIGHT } from "../host/cluster/peers.ts";
 import { Channel, MAX_MESSAGE_DATA_BYTES, RemoteError } from "../host/transport/channel.ts";
 import { MAX_HANDSHAKE_FRAME_BYTES } from "../host/transport/handshake.ts";
 import type { Conn } from "../host/transport/transport.ts";
