@@ -3,7 +3,7 @@ import { exitInfo, fail } from "../kernel/errors.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import { LoopDelay } from "../kernel/loop-delay.ts";
 import type { Channel } from "../transport/channel.ts";
-import type { Bodies, Body, Member } from "../transport/wire.ts";
+import type { Bodies, Body, Member, Members } from "../transport/wire.ts";
 import type { CoordinatorService } from "./coordinator-service.ts";
 import type { FrameContext } from "./frame-table.ts";
 import { CoordinatorLease } from "./lease.ts";
@@ -78,7 +78,7 @@ export class MembershipService {
   }
 
   /** A member joined: `coordinator` tells which of its processes hold locks, `list` is who is in. */
-  joined(coordinator: RemoteCoordinator, list: Bodies["joined"]["members"]): void {
+  joined(coordinator: RemoteCoordinator, list: Members): void {
     this.remoteCoordinator = coordinator;
     this.act(this.node.members.apply(list));
     this.coordinatorHeard = this.node.clock.now();

@@ -169,7 +169,7 @@ export class ClusterNode {
       const lease = this.membership.startLease(sentAt);
       const coordinator = new RemoteCoordinator(() => this.peers.link(COORDINATOR_ID), () => lease.valid, (pid) => this.kernel.procs.has(pid));
       this.makeKernel(joined.nodeId, coordinator);
-      this.membership.joined(coordinator, joined.members);
+      this.membership.joined(coordinator, joined.members ?? fail("EIO", "joined with no member list"));
       this.log(`joined cluster '${this.options.cluster}' through ${url} as node ${joined.nodeId}`);
     } finally {
       channel.close("joined");

@@ -37,8 +37,8 @@ const NONCE_BYTES = 32;
 const mac = (secret: Uint8Array, role: string, nonce: Uint8Array): Buffer =>
   createHmac("sha256", secret).update(role).update(nonce).digest();
 
-function sameMac(a: Uint8Array | undefined, b: Buffer): boolean {
-  return a !== undefined && a.byteLength === b.byteLength && timingSafeEqual(a, b);
+function sameMac(a: Uint8Array | null | undefined, b: Buffer): boolean {
+  return a !== undefined && a !== null && a.byteLength === b.byteLength && timingSafeEqual(a, b);
 }
 
 /** The last handshake frame read per connection: a repeat of it is a duplicate, not a step. */
