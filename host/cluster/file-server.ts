@@ -2,6 +2,7 @@ import { fail } from "../kernel/errors.ts";
 import { checkLockName } from "../kernel/lock-table.ts";
 import type { Fence, FileService, FileStat, TimeChange, UnlinkOnly } from "../kernel/file-service.ts";
 import { TIME_MODE, toBigint, toBytes, toNumber, type Bodies, type Body, type BodyName, type WireFence, type WireTimes } from "../transport/wire.ts";
+import { invariant } from "../kernel/invariant.ts";
 
 /** One remote read or write moves at most this (a short read or write beyond): a guest's huge buffer makes no huge frame. */
 export const MAX_FILE_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -143,7 +144,7 @@ export class ExportServer {
   private forget(handle: number, nodeId: number): void {
     this.opened.delete(handle);
     const held = (this.heldBy.get(nodeId) ?? 0) - 1;
-    if (held < 0) throw new Error(`invariant: node ${nodeId} held no handle, yet ${handle} was its`);
+    invariant(held >= 0, () => `node ${nodeId} held no handle, yet ${handle} was its`);
     if (held === 0) this.heldBy.delete(nodeId);
     else this.heldBy.set(nodeId, held);
   }
@@ -156,7 +157,7 @@ export class ExportServer {
         .then(() => this.files.close(opened.fd))
         .catch(() => {});
     }
-    if (this.heldBy.has(nodeId)) throw new Error(`invariant: node ${nodeId} still holds files after going down`);
+    invariant(!this.heldBy.has(nodeId), () => `node ${nodeId} still holds files after going down`);
   }
 
   /** How many handles node `nodeId` has open here (what the tests check). */

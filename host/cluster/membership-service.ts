@@ -1,6 +1,6 @@
 import type { Clock, ClockTimer } from "../clock/clock.ts";
 import { exitInfo, fail } from "../kernel/errors.ts";
-import type { Kernel } from "../kernel/kernel.ts";
+import { MAX_NODE_ID, type Kernel } from "../kernel/kernel.ts";
 import { LoopDelay } from "../kernel/loop-delay.ts";
 import type { Channel } from "../transport/channel.ts";
 import type { Bodies, Body, Member, Members } from "../transport/wire.ts";
@@ -16,8 +16,6 @@ import type { Scheduler } from "./scheduler.ts";
 const STALL_FRACTION = 0.5;
 /** The founding node's id: it serves the embedded coordinator. */
 export const COORDINATOR_ID = 1;
-/** Node ids fit in the pid's node bits (kernel.ts). */
-const MAX_NODE_ID = 2047;
 
 /** What the membership duty needs of its node (node.ts). */
 export interface MembershipContext {

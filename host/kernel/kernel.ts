@@ -18,6 +18,7 @@ import { FuelTrampolines } from "./fuel.ts";
 import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
+import { invariant } from "./invariant.ts";
 
 export interface Limits {
   /** Linear memory cap per process by default, in 64 KiB pages, summed over its memories. */
@@ -468,7 +469,7 @@ export class Kernel {
    * dropped, as in Erlang.
    */
   deliverRemote(from: number, to: number, tag: number, data: Uint8Array): void {
-    if (!this.isLocal(to)) throw new Error(`invariant: remote delivery to ${to}, which is not on node ${this.nodeId}`);
+    invariant(this.isLocal(to), () => `remote delivery to ${to}, which is not on node ${this.nodeId}`);
     this.procs.get(to)?.mailbox.putSystem({ sender: from, tag, data });
   }
 

@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { invariant } from "../../kernel/invariant.ts";
 import { Etcd3 } from "etcd3";
 import { SysError } from "../../kernel/errors.ts";
 import { realClock, type Clock, type ClockTimer } from "../../clock/clock.ts";
@@ -136,7 +136,7 @@ export class EtcdSession {
   }
 
   private setState(next: LeaseState): void {
-    assert.ok(NEXT_STATES[this.lease].includes(next), `lease state ${this.lease} -> ${next}`);
+    invariant(NEXT_STATES[this.lease].includes(next), `lease state ${this.lease} -> ${next}`);
     this.lease = next;
   }
 
