@@ -1,7 +1,7 @@
 import type { Clock, ClockTimer } from "../clock/clock.ts";
 import { exitInfo, fail } from "../kernel/errors.ts";
 import { MAX_NODE_ID, type Kernel } from "../kernel/kernel.ts";
-import { LoopDelay } from "../kernel/loop-delay.ts";
+import { LoopDelay, type LoopDelayFigures } from "../kernel/loop-delay.ts";
 import type { Channel } from "../transport/channel.ts";
 import type { Bodies, Body, Member, Members } from "../transport/wire.ts";
 import type { CoordinatorService } from "./coordinator-service.ts";
@@ -30,6 +30,8 @@ export interface MembershipContext {
   readonly onEtcd: boolean;
   readonly scheduler: Scheduler;
   readonly log: (line: string) => void;
+  /** On etcd: publish this node's load (etcd-loads.ts). */
+  reportLoad(load: number, delay: LoopDelayFigures | undefined): void;
   /** This node's own entry with id `id`. */
   self(id: number): Member;
   /** Another member went down: everything that depended on it ends. */
@@ -116,9 +118,12 @@ export class MembershipService {
 
   private tick(): void {
     const { members, kernel, clock, peers } = this.node;
-    // On etcd the lease's keep-alives are the heartbeat and no loads are reported: the
-    // scheduler counts only its own recent placements, so forget the old ones.
-    if (this.node.onEtcd) return this.node.scheduler.refreshed();
+    if (this.node.onEtcd) {
+      // The lease's keep-alives are the heartbeat; loads go through etcd, and the others'
+      // came in by its watch, so placements older than those are counted in them.
+      this.node.reportLoad(kernel.load, this.loopDelay?.take());
+      return this.node.scheduler.refreshed();
+    }
     const now = clock.now();
     if (this.node.coordinator) {
       members.heard(COORDINATOR_ID, kernel.load, now, this.loopDelay?.take());

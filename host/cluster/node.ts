@@ -1,11 +1,12 @@
 import { realClock, type Clock } from "../clock/clock.ts";
 import { fail } from "../kernel/errors.ts";
 import { Kernel, type Limits } from "../kernel/kernel.ts";
+import type { LoopDelayFigures } from "../kernel/loop-delay.ts";
 import type { Identity } from "../transport/handshake.ts";
 import type { Transport } from "../transport/transport.ts";
 import { bodyName, type Member, type Msg } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
-import { EtcdBackend } from "./etcd/etcd-backend.ts";
+import type { EtcdBackend } from "./etcd/etcd-backend.ts";
 import { ExportServer } from "./file-server.ts";
 import { dispatch, type FrameContext, type FrameTable, type Reply } from "./frame-table.ts";
 import { frameTable } from "./frames.ts";
@@ -76,7 +77,7 @@ export class ClusterNode {
   private etcd: EtcdBackend | undefined;
   private stopped = false;
 
-  private constructor(options: NodeOptions) {
+  private constructor(options: NodeOptions, etcdBackend: typeof EtcdBackend | undefined) {
     this.options = options;
     this.name = options.name;
     this.clock = options.clock ?? realClock;
@@ -87,7 +88,7 @@ export class ClusterNode {
     this.peers = new Peers({
       identity,
       // On etcd, with the lease checked before every frame.
-      transport: options.etcd ? EtcdBackend.transport(options.transport, () => this.etcd) : options.transport,
+      transport: etcdBackend ? etcdBackend.transport(options.transport, () => this.etcd) : options.transport,
       members: this.members,
       clock: this.clock,
       log: this.log,
@@ -109,11 +110,13 @@ export class ClusterNode {
 
   /** Listen, then found the cluster or join it through `options.join` (or etcd). */
   static async start(options: NodeOptions): Promise<ClusterNode> {
-    const node = new ClusterNode(options);
+    // etcd3 and its gRPC stack load only for a node that coordinates on etcd.
+    const etcdBackend = options.etcd ? (await import("./etcd/etcd-backend.ts")).EtcdBackend : undefined;
+    const node = new ClusterNode(options, etcdBackend);
     const listening = await node.peers.listen(options.listen);
     node.url = options.advertise ?? listening;
     try {
-      await (options.etcd ? node.joinEtcd(options.etcd) : options.join ? node.join(options.join) : node.found());
+      await (options.etcd && etcdBackend ? node.joinEtcd(etcdBackend, options.etcd) : options.join ? node.join(options.join) : node.found());
     } catch (error) {
       await node.etcd?.stop();
       await node.peers.close("start failed");
@@ -177,8 +180,8 @@ export class ClusterNode {
   }
 
   /** Coordination on etcd: the node's id, membership and kernel Coordinator come from there. */
-  private async joinEtcd(endpoints: readonly string[]): Promise<void> {
-    this.etcd = await EtcdBackend.start({
+  private async joinEtcd(backend: typeof EtcdBackend, endpoints: readonly string[]): Promise<void> {
+    this.etcd = await backend.start({
       endpoints,
       cluster: this.options.cluster,
       heartbeatTimeoutMs: this.members.timeoutMs,
@@ -204,6 +207,11 @@ export class ClusterNode {
       fail("EHOSTUNREACH", `node ${from} was declared down: nothing from it is served until it rejoins as a new node`);
     }
     return dispatch(this.frames, kind, msg, context);
+  }
+
+  /** On etcd: this node's load for the others' placement (etcd-loads.ts); the heartbeat carries it otherwise. */
+  reportLoad(load: number, delay: LoopDelayFigures | undefined): void {
+    this.etcd?.reportLoad(load, delay, this.clock.now());
   }
 
   /** Member `member` is down: what depended on it here ends. */
