@@ -80,7 +80,7 @@ export class MembershipService {
   /** A member joined: `coordinator` tells which of its processes hold locks, `list` is who is in. */
   joined(coordinator: RemoteCoordinator, list: Members): void {
     this.remoteCoordinator = coordinator;
-    this.act(this.node.members.apply(list));
+    this.act(this.node.members.apply(list, COORDINATOR_ID));
     this.coordinatorHeard = this.node.clock.now();
   }
 
@@ -196,13 +196,26 @@ export class MembershipService {
   act(changes: Transition[]): void {
     for (const { member, from } of changes) {
       if (member.state !== "down") {
-        if (from) this.node.log(`node ${member.name} (${member.id}) is ${member.state}`);
+        if (from === "down") this.coordinatorBack(member);
+        else if (from) this.node.log(`node ${member.name} (${member.id}) is ${member.state}`);
         continue;
       }
       if (member.id === this.node.kernel.nodeId) return this.node.fence();
       this.node.log(`node ${member.name} (${member.id}) is down`);
       this.node.nodeDown(member);
     }
+  }
+
+  /**
+   * The coordinator this node gave up (it was paused, or cut off from this node only)
+   * speaks again and counts this node alive: heartbeats go back to its link, and the
+   * processes that ended meanwhile release their locks and names there.
+   */
+  private coordinatorBack(member: Member): void {
+    this.node.log(`node ${member.name} (${member.id}) is back: taking the coordinator back`);
+    this.probe?.close("coordinator back");
+    this.probe = undefined;
+    this.remoteCoordinator?.reconnected();
   }
 
   // ---- frames -----------------------------------------------------------------------
@@ -221,10 +234,11 @@ export class MembershipService {
 
   /** `members`: the coordinator's list. Only its word counts: a list from anyone else could fence this node. */
   applyList(list: Bodies["members"], { channel, from }: FrameContext): void {
+    if (this.node.onEtcd) fail("ENOTSUP", "on etcd the member list comes from etcd");
     if (!this.fromCoordinator(channel, from)) fail("EPERM", "only the coordinator sends the member list");
     this.coordinatorHeard = this.node.clock.now();
     this.node.scheduler.refreshed();
-    this.act(this.node.members.apply(list));
+    this.act(this.node.members.apply(list, COORDINATOR_ID));
   }
 
   /** `heartbeat`: a member is alive (on the coordinator). */

@@ -88,15 +88,21 @@ export class Membership {
     return changes;
   }
 
-  /** A member (not the coordinator): take the coordinator's list; newer versions only. */
-  apply(list: Members): Transition[] {
+  /**
+   * A member (not the coordinator): take the coordinator's list; newer versions only. An
+   * entry this node has down stays down, except the sender's own entry: a member's verdict
+   * on the coordinator is its own (only the coordinator declares nodes down for the
+   * cluster), so a coordinator that speaks again, alive in its own list, is taken back.
+   */
+  apply(list: Members, sender: number): Transition[] {
     const version = toNumber(list.version);
     if (version < this.version) return [];
     this.version = version;
     const changes: Transition[] = [];
     for (const incoming of list.members) {
       const known = this.byId.get(incoming.id);
-      if (known?.state === "down") continue;
+      const back = known?.state === "down" && incoming.id === sender && incoming.state !== "down";
+      if (known?.state === "down" && !back) continue;
       const member: Member = { ...incoming, labels: { ...incoming.labels } };
       this.byId.set(member.id, member);
       if (known?.state !== member.state) changes.push({ member, from: known?.state });
@@ -136,7 +142,8 @@ export class Membership {
 
   private set(member: Member, state: MemberState): Transition {
     const from = member.state;
-    // An incarnation declared down is gone for good: it comes back only as a new node id.
+    // An incarnation declared down is gone for good: it comes back only as a new node id
+    // (`apply` alone takes back the coordinator, from its own word).
     invariant(from !== "down", () => `node ${member.id} back from down to ${state}`);
     member.state = state;
     return { member, from };

@@ -200,10 +200,12 @@ export class ClusterNode {
   private serve(msg: Msg, context: FrameContext): Reply {
     if (this.stopped) fail("EHOSTUNREACH", `${this.name} is stopping`);
     // A node declared down is dead to the cluster: its processes were reported ended, its
-    // files closed. Only its heartbeat is heard, so the coordinator can tell it the verdict.
+    // files closed. Only its heartbeat is heard, so the coordinator can tell it the verdict,
+    // and the coordinator's member list, so a coordinator given up here can be taken back.
     const { from } = context;
     const kind = bodyName(msg);
-    if (from !== 0 && kind !== "heartbeat" && this.members.get(from)?.state === "down") {
+    const heard = kind === "heartbeat" || (kind === "members" && from === COORDINATOR_ID);
+    if (from !== 0 && !heard && this.members.get(from)?.state === "down") {
       fail("EHOSTUNREACH", `node ${from} was declared down: nothing from it is served until it rejoins as a new node`);
     }
     return dispatch(this.frames, kind, msg, context);
