@@ -10,7 +10,7 @@ import type { EtcdBackend } from "./etcd/etcd-backend.ts";
 import { ExportServer } from "./file-server.ts";
 import { dispatch, type FrameContext, type FrameTable, type Reply } from "./frame-table.ts";
 import { frameTable } from "./frames.ts";
-import { expectReply, type Link } from "./link.ts";
+import { expectReply } from "./link.ts";
 import { Membership } from "./membership.ts";
 import { COORDINATOR_ID, MembershipService } from "./membership-service.ts";
 import { Peers } from "./peers.ts";
@@ -140,11 +140,6 @@ export class ClusterNode {
 
   get stats(): { readonly moduleFetches: number } {
     return this.processes.stats;
-  }
-
-  /** The link to a member, dialled on first use; EHOSTUNREACH for a node not alive. */
-  link(id: number): Link {
-    return this.peers.link(id);
   }
 
   self(id: number): Member {
