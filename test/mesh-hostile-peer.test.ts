@@ -90,6 +90,9 @@ test("with the secret: casts whose handlers fail are dropped and logged, calls g
   // More than a frame can carry is refused before it leaves, and the connection goes on.
   assert.equal(await failed({ fWrite: { handle: 1, pos: 0, data: new Uint8Array(MAX_MESSAGE_DATA_BYTES + 1) } }), "EMSGSIZE");
   assert.equal(await failed({ nodes: {} }), "ok");
+  // A reply sent as a call is served by no one (frames.ts has no entry for it).
+  assert.equal(await failed({ token: { token: "1" } }), "ENOTSUP");
+  assert.equal(await failed({ exited: { to: 0, pid: 1, reason: "NORMAL", status: 0, text: "" } }), "ENOTSUP");
   await waitFor("the dropped casts in the log", () => ["spawn", "fStat", "lock"].every((kind) => new RegExp(`${kind} from tester failed and was dropped`).test(target.node.log())));
   const closed = new Promise((resolve) => channel.onClose(resolve));
   channel.conn.send(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]));
