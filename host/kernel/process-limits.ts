@@ -1,3 +1,4 @@
+import { FLAGS } from "../../abi/abi.ts";
 import { fail } from "./errors.ts";
 import type { Limits } from "./kernel.ts";
 
@@ -25,6 +26,25 @@ export interface ProcessCaps {
 export type CapName = keyof ProcessCaps;
 
 export const CAP_NAMES: readonly CapName[] = ["cpuMs", "openFiles", "descendants", "mailboxMessages", "mailboxBytes", "locks"];
+
+const KIND = FLAGS.limitKind;
+
+/** The cap an ABI LIMIT_* kind names (LIMIT_MEMORY_PAGES is the memory cap, kept apart). */
+const CAP_OF_KIND = new Map<number, CapName>([
+  [KIND.LIMIT_CPU_MS.value, "cpuMs"],
+  [KIND.LIMIT_OPEN_FILES.value, "openFiles"],
+  [KIND.LIMIT_DESCENDANTS.value, "descendants"],
+  [KIND.LIMIT_MAILBOX_MESSAGES.value, "mailboxMessages"],
+  [KIND.LIMIT_MAILBOX_BYTES.value, "mailboxBytes"],
+  [KIND.LIMIT_LOCKS.value, "locks"],
+]);
+
+/** The cap of LIMIT_* `kind`; EINVAL for an unknown kind. */
+export function capOfKind(kind: number): CapName {
+  const name = CAP_OF_KIND.get(kind);
+  if (name === undefined) fail("EINVAL", `no limit kind ${kind}`);
+  return name;
+}
 
 /**
  * `base` narrowed to what `asked` asks for. A value over base's (a widening), not a
