@@ -9,6 +9,7 @@ import { RateLimitedLog } from "../transport/bounded-log.ts";
 import { clientHandshake, serverHandshake, type Identity, type Peer } from "../transport/handshake.ts";
 import { realClock, type Clock, type ClockTimer } from "../transport/clock.ts";
 import { LoopDelay } from "../kernel/loop-delay.ts";
+import { capsOnWire } from "../kernel/process-limits.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
@@ -534,6 +535,7 @@ export class ClusterNode implements Router {
           home: request.namespace.home,
           outputSink: this.sinks.idFor(request.output),
           memoryPages: request.memoryPages ?? 0,
+          caps: capsOnWire(request.caps),
         },
       },
       "pid",

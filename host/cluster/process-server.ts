@@ -4,8 +4,9 @@ import { InputBuffer } from "../kernel/input-buffer.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
+import { capsFromWire } from "../kernel/process-limits.ts";
 import type { Channel } from "../transport/channel.ts";
-import { toBytes, type Bodies, type Body, type ExitNote, type ProcInfo } from "../transport/wire.ts";
+import { toBytes, type Bodies, type Body, type ExitNote, type ProcInfo, type WireCaps } from "../transport/wire.ts";
 
 export function toExitNote(to: number, pid: number, info: ExitInfo, ref = 0): ExitNote {
   return { to, pid, reason: info.reason, status: info.status, text: info.text, ref };
@@ -30,12 +31,13 @@ export function procInfo(node: string, proc: Process): ProcInfo {
 
 /** Start a process here; a module that cannot run is ENOEXEC for the caller. */
 export function startHere(
-  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number }, output: OutputSink, input?: InputBuffer,
+  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: WireCaps }, output: OutputSink, input?: InputBuffer,
 ): Process {
   try {
     // A cap of 0 (or none) is this node's default; one over this node's maximum is EINVAL.
     const memoryPages = spawn.memoryPages || undefined;
-    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages });
+    const caps = capsFromWire(kernel.defaultCaps, spawn.caps);
+    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps });
   } catch (error) {
     if (error instanceof ModuleError) throw new SysError("ENOEXEC", error.message);
     throw error;

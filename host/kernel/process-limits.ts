@@ -63,6 +63,29 @@ export function narrowCaps(base: ProcessCaps, asked: Partial<ProcessCaps> | unde
   return caps;
 }
 
+/** Caps as a spawn to another node carries them (Caps in abi/wire.proto): no CPU budget is 0. */
+export function capsOnWire(caps: Partial<ProcessCaps> | undefined): Partial<Record<CapName, number>> {
+  const wire: Partial<Record<CapName, number>> = {};
+  for (const name of CAP_NAMES) {
+    const value = caps?.[name];
+    if (value !== undefined && value !== Infinity) wire[name] = value;
+  }
+  return wire;
+}
+
+/**
+ * Caps a spawn from another node asked for, each lowered to `base` (this node's
+ * defaults): a remote parent's wider limit never widens this node's. 0 or absent is base's.
+ */
+export function capsFromWire(base: ProcessCaps, wire: Partial<Record<CapName, number>> | undefined): ProcessCaps {
+  const caps = { ...base };
+  for (const name of CAP_NAMES) {
+    const value = wire?.[name];
+    if (value !== undefined && value > 0) caps[name] = Math.min(value, base[name]);
+  }
+  return caps;
+}
+
 /** The node's defaults (kernel Limits) as a process's caps. */
 export const defaultCaps = (limits: Limits): ProcessCaps => ({
   cpuMs: limits.cpuMs,

@@ -22,6 +22,9 @@ export interface ProcInfo { pid: number; node: string; ppid: number; state: stri
 export const TIME_MODE = { KEEP: 0, SET: 1, NOW: 2 } as const;
 export interface WireTimes { handle: number; rel: string; follow: boolean; atime: number; atimeNs: U64; mtime: number; mtimeNs: U64 }
 
+/** Caps in abi/wire.proto: a process's limits beside memory, 0 for none given. */
+export interface WireCaps { cpuMs?: number; openFiles?: number; descendants?: number; mailboxMessages?: number; mailboxBytes?: number; locks?: number }
+
 /** Fence in abi/wire.proto: the lock token a fenced write or truncate carries. */
 export interface WireFence { lock: string; token: U64 }
 
@@ -40,7 +43,7 @@ export interface Bodies {
   whereis: { name: string };
   pid: { pid: number };
   releaseAll: { pid: number };
-  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number; memoryPages?: number };
+  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number; memoryPages?: number; caps?: WireCaps };
   fetchModule: { hash: string };
   moduleBytes: { data: Uint8Array };
   send: { from: number; to: number; tag: number; data: Uint8Array };

@@ -78,7 +78,10 @@ if (role == "flooder") {
   ob.childlimit(ob.LIMIT_LOCKS, 2);
   ob.childlimit(ob.LIMIT_DESCENDANTS, 4);
   ob.childlimit(ob.LIMIT_MAILBOX_MESSAGES, 5);
-  ob.wait(ob.spawn("", ["probe"]));
+  // On NODE, if given, the probe only opens files and takes locks: its own children
+  // could be placed on any node, where its descendants are not counted.
+  const node = argv.length > 2 ? argv[2] : "";
+  ob.wait(ob.spawn("", node == "" ? ["probe"] : ["probe", "short"], [], node));
 } else if (role == "probe") {
   let files = 0;
   let r = 0;
@@ -87,8 +90,10 @@ if (role == "flooder") {
   hoardLocks("probe-");
   // Its own limit is 2 locks: a child may not be given more.
   ob.print("widen=" + ob.childlimit(ob.LIMIT_LOCKS, 3).toString() + " same=" + ob.childlimit(ob.LIMIT_LOCKS, 2).toString());
-  bomb("bomb");
-  flood();
+  if (argv.length < 3) {
+    bomb("bomb");
+    flood();
+  }
 } else if (role == "cpu") {
   ob.childlimit(ob.LIMIT_CPU_MS, 200);
   const status = ob.wait(ob.spawn("", ["spin"]))!;
