@@ -8,6 +8,8 @@ import { GuestMemory, encodeUtf8 } from "./guest-memory.ts";
 import { instantiateComponent } from "./component-instance.ts";
 import { LocalCoordinator } from "./local-coordinator.ts";
 import { Lineage } from "./lineage.ts";
+import { descriptorBudget } from "./descriptor-budget.ts";
+import { MailboxBudget } from "./mailbox.ts";
 import { defaultCaps, narrowCaps, type ProcessCaps } from "./process-limits.ts";
 import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
@@ -46,6 +48,10 @@ export interface Limits {
   readonly cpuMs: number;
   /** Lock names a process may hold at once: one more lock is ENOLCK. */
   readonly locks: number;
+  /** Bytes of message data queued in all the node's mailboxes together: past it, sends to any of them get EAGAIN. */
+  readonly nodeMailboxBytes: number;
+  /** Files the node's export holds open for all processes, its own and other nodes': one more open is ENFILE. */
+  readonly nodeOpenFiles: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -61,6 +67,8 @@ export const DEFAULT_LIMITS: Limits = {
   descendants: 1000,
   cpuMs: Infinity,
   locks: 1024,
+  nodeMailboxBytes: 512 * 1024 * 1024,
+  nodeOpenFiles: descriptorBudget(),
 };
 
 function checkLimits(limits: Limits): void {
@@ -133,6 +141,8 @@ export class Kernel {
   readonly router: Router | undefined;
   readonly clock: Clock;
   readonly procs = new Map<number, Process>();
+  /** Message bytes queued in all the node's mailboxes (Limits.nodeMailboxBytes). */
+  readonly mailboxBudget: MailboxBudget;
   /** What a process started by the operator, without narrower limits, gets. */
   readonly defaultCaps: ProcessCaps;
   /** Pages the live processes' memories held at their last start or suspension (Process.countMemory). */
@@ -157,7 +167,8 @@ export class Kernel {
     checkLimits(this.limits);
     this.defaultCaps = defaultCaps(this.limits);
     this.modules = new ModuleCache(this.limits);
-    this.exportDir = new ExportDir(options.root);
+    this.exportDir = new ExportDir(options.root, this.limits.nodeOpenFiles);
+    this.mailboxBudget = new MailboxBudget(this.limits.nodeMailboxBytes);
     this.clock = options.clock ?? realClock;
     this.coordinator = options.coordinator ?? new LocalCoordinator(this.clock);
     this.router = options.router;
@@ -272,6 +283,7 @@ export class Kernel {
     this.lineage.removed(proc.pid);
     this.trampolines.release(proc);
     proc.releaseMemory();
+    proc.mailbox.clear();
     for (const file of proc.files.values()) {
       try {
         void Promise.resolve(this.fileService(file.node).close(file.handle)).catch(() => {});
@@ -426,7 +438,7 @@ export class Kernel {
     const target = this.procs.get(to);
     if (!target) fail("ESRCH", `no process ${to}`);
     if (!target.mailbox.put({ sender: from, tag, data })) {
-      fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.length} messages of ${target.mailbox.capacity}, ${target.mailbox.bytes} bytes of ${target.mailbox.byteCapacity}`);
+      fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.fullness(data.byteLength)}`);
     }
   }
 

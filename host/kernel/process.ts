@@ -156,7 +156,7 @@ export class Process {
     this.limits = ownCaps;
     this.childLimits = ownCaps;
     this.cpu = new CpuMeter(this);
-    this.mailbox = new Mailbox(ownCaps.mailboxMessages, ownCaps.mailboxBytes);
+    this.mailbox = new Mailbox(ownCaps.mailboxMessages, ownCaps.mailboxBytes, spec.kernel.mailboxBudget);
     this.startedAt = spec.kernel.clock.now();
     this.dirs.set(PREOPEN_FD, { path: "/", preopen: true, rights: allDirRights() });
   }

@@ -6,6 +6,7 @@
 // "locks": take lock names until ENOLCK; one unlock makes room for one more.
 // "narrow": narrow every limit of the children with childlimit, then a "probe" child runs
 // into each (files, locks, descendants, mailbox messages) and fails to widen one.
+// "files", "files-hold": open files until an open fails (EMFILE or the node's ENFILE).
 // "cpu": a child given a CPU budget of 200 ms spins; we print its end's reason.
 import * as ob from "onebox";
 
@@ -94,6 +95,13 @@ if (role == "flooder") {
     bomb("bomb");
     flood();
   }
+} else if (role == "files" || role == "files-hold") {
+  // Open files until an open fails; "files-hold" then keeps them open until killed.
+  let files = 0;
+  let r = 0;
+  while ((r = ob.open("/hoard.txt", ob.O_CREATE | ob.O_WRITE)) >= 0) files++;
+  ob.print("files=" + files.toString() + " " + r.toString());
+  if (role == "files-hold") ob.recv([99]);
 } else if (role == "cpu") {
   ob.childlimit(ob.LIMIT_CPU_MS, 200);
   const status = ob.wait(ob.spawn("", ["spin"]))!;
