@@ -7,6 +7,8 @@ import { setImmediate as turn } from "node:timers/promises";
 import { errno, EXIT_REASONS } from "../abi/abi.ts";
 import { guest } from "./helpers/guests.ts";
 import { TestNode } from "./helpers/node.ts";
+import { procInfo } from "../host/cluster/process-server.ts";
+import { descriptorBudget } from "../host/kernel/descriptor-budget.ts";
 
 const E = (name: Parameters<typeof errno>[0]) => -errno(name);
 
@@ -28,6 +30,7 @@ test("a process past its CPU-time budget ends with LIMIT_CPU; a ticker beside it
   assert.equal((await ticker.exited).reason, "NORMAL", ticker.stderr());
   assert.deepEqual(ticker.lines(), ["tick 1", "tick 2", "tick 3"]);
   assert.ok(ticker.proc.cpuTimeNs > 0, "the ticker's turns were counted");
+  assert.equal(procInfo("local", spinner.proc).state, "exited: limit_cpu", "ps --all names the limit");
   node.shutdown();
 });
 
@@ -96,4 +99,11 @@ test("the node's mailbox byte budget gives EAGAIN below each mailbox's own limit
   await sink.exited;
   assert.equal(node.kernel.mailboxBudget.used, 0, "the ended process's messages left the budget");
   node.shutdown();
+});
+
+test("the node's open-file budget is ulimit -n less a quarter, at least 256, kept back", () => {
+  assert.equal(descriptorBudget(20_000), 15_000);
+  assert.equal(descriptorBudget(1024), 768);
+  assert.equal(descriptorBudget(300), 44);
+  assert.equal(descriptorBudget(100), 16);
 });

@@ -22,7 +22,8 @@ export function procInfo(node: string, proc: Process): ProcInfo {
     pid: proc.pid,
     node,
     ppid: proc.ppid,
-    state: proc.state,
+    // An ended process shows why, e.g. "exited: limit_cpu".
+    state: proc.exit ? `${proc.state}: ${proc.exit.reason.toLowerCase()}` : proc.state,
     module: proc.argv[0] ?? "",
     uptimeMs: proc.uptimeMs,
     memoryBytes: proc.memory?.byteLength ?? 0,
