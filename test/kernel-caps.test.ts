@@ -36,9 +36,11 @@ test("a process past its CPU-time budget ends with LIMIT_CPU; a ticker beside it
 
 test("a process holding its limit of lock names gets ENOLCK; an unlock makes room for one more", async () => {
   const node = new TestNode({ locks: 10 });
+  const ticker = await node.start(await guest("sched"), ["tick"]);
   const { info, lines, stderr } = await node.run(await guest("limits"), ["locks"]);
   assert.equal(info.reason, "NORMAL", stderr);
   assert.deepEqual(lines, [`locks=10 ${E("ENOLCK")}`, `unlock=0 relock=true next=${E("ENOLCK")}`, "held=10"]);
+  assert.equal((await ticker.exited).reason, "NORMAL", "another process went on");
   node.shutdown();
 });
 
@@ -89,8 +91,10 @@ test("the node's open-file budget gives ENFILE below each process's own limit, a
 test("the node's mailbox byte budget gives EAGAIN below each mailbox's own limit; undelivered messages of an ended process leave it", async () => {
   const node = new TestNode({ nodeMailboxBytes: 256 * 1024 });
   const wasm = await guest("limits");
+  const ticker = await node.start(await guest("sched"), ["tick"]);
   const flood = await node.run(wasm, ["flood"]);
   assert.deepEqual(flood.lines, [`flooded=4 ${E("EAGAIN")}`, `drained=4 ${4 * 64 * 1024}`], flood.stderr);
+  assert.equal((await ticker.exited).reason, "NORMAL", "another process went on");
   assert.equal(node.kernel.mailboxBudget.used, 0);
   const sink = await node.start(wasm, ["idle"]);
   node.kernel.send(0, sink.proc.pid, 1, new Uint8Array(200 * 1024));
