@@ -261,6 +261,7 @@ export class Kernel {
 
   private async run(proc: Process, entry: () => Promise<unknown>): Promise<void> {
     if (proc.state !== "ready") return;
+    proc.state = "running";
     proc.beginTurn();
     let info: ExitInfo;
     try {

@@ -11,7 +11,7 @@ import type { ClockTimer } from "../transport/clock.ts";
 import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
 import { MEMORY_IMPORT_MODULE } from "./wasm/instrument.ts";
 import { narrowCaps, type ProcessCaps } from "./process-limits.ts";
-import { CpuMeter } from "./cpu-meter.ts";
+import { checkCpuBudget } from "./cpu-budget.ts";
 
 /** Where a process's stdout (1) and stderr (2) go. Children inherit their parent's. */
 export interface OutputSink {
@@ -111,9 +111,6 @@ export class Process {
   /** Its other limits (process-limits.ts), and those its children get (childlimit): at most its own. */
   readonly limits: ProcessCaps;
   childLimits: ProcessCaps;
-  /** CPU time its guest turns took so far, in ns (the CpuMeter adds each turn's). */
-  cpuTimeNs = 0;
-  private readonly cpu: CpuMeter;
   /** Lock names it holds now, counted against limits.locks. */
   readonly locksHeld = new Set<string>();
   /** Its linear memories, created by the kernel under memoryCap. */
@@ -123,6 +120,10 @@ export class Process {
 
   state: ProcState = "ready";
   exit: ExitInfo | undefined;
+  /** Time its guest code ran (its turns, from a wake-up to its next suspension or end), in ns. */
+  cpuTimeNs = 0;
+  /** When its current turn began (performance.now()), or -1 between turns. */
+  private turnStartedAt = -1;
   memory!: GuestMemory;
   /** The instrumented module's fuel counter: refilled at every preemption. */
   fuel!: WebAssembly.Global;
@@ -155,7 +156,6 @@ export class Process {
     this.childMemoryCap = memoryCap;
     this.limits = ownCaps;
     this.childLimits = ownCaps;
-    this.cpu = new CpuMeter(this);
     this.mailbox = new Mailbox(ownCaps.mailboxMessages, ownCaps.mailboxBytes, spec.kernel.mailboxBudget);
     this.startedAt = spec.kernel.clock.now();
     this.dirs.set(PREOPEN_FD, { path: "/", preopen: true, rights: allDirRights() });
@@ -208,7 +208,7 @@ export class Process {
     // After the suspension exists, so a process over the node's budget or its own CPU
     // budget can be ended at it.
     this.countMemory();
-    this.cpu.check();
+    checkCpuBudget(this);
     return promise;
   }
 
@@ -235,8 +235,22 @@ export class Process {
     if (this.interruptBlocked !== reject) return false;
     this.interruptBlocked = undefined;
     this.suspension = undefined;
+    this.state = "running";
     this.beginTurn();
     return true;
+  }
+
+  /** Its guest code starts to run: at its start and at each wake-up (the kernel and wakes call it). */
+  beginTurn(): void {
+    if (this.turnStartedAt !== -1) throw new Error(`pid ${this.pid} began a turn inside another`);
+    this.turnStartedAt = performance.now();
+  }
+
+  /** Its guest code stops running (it suspends or ends): the turn's time joins cpuTimeNs. */
+  endTurn(): void {
+    if (this.turnStartedAt === -1) return;
+    this.cpuTimeNs += Math.round((performance.now() - this.turnStartedAt) * 1e6);
+    this.turnStartedAt = -1;
   }
 
   /**
@@ -269,17 +283,6 @@ export class Process {
     this.timers.clear();
     reject(end);
     return true;
-  }
-
-  /** The guest runs from now until it suspends or ends. */
-  beginTurn(): void {
-    this.state = "running";
-    this.cpu.begin();
-  }
-
-  /** The guest stopped running (it suspends or ends): its turn's time is added to cpuTimeNs. */
-  endTurn(): void {
-    if (this.state === "running") this.cpu.end();
   }
 
   /** childlimit: narrow the limits of the children it spawns from now on; 0 restores its own. */
