@@ -49,4 +49,7 @@ test("node start --limit sets a node's limits: a program run on it over the CPU 
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--limit bogus=1: give NAME=N with NAME one of memoryPages, /);
   assert.equal(bad.stderr.trim().split("\n").length, 1);
+  const badUp = await onebox(["cluster", "up", "--limit", "locks=0"], tempDir());
+  assert.equal(badUp.code, 1);
+  assert.match(badUp.stderr, /^onebox: --limit locks=0: locks must be a whole number of at least 1\n$/);
 });
