@@ -59,8 +59,8 @@ export const EXIT_REASONS = {
   NOCONNECTION: { code: 3, doc: "its node went down or could not be reached" },
   NOPROC: { code: 4, doc: "no such process when the monitor was set" },
   ERROR: { code: 5, doc: "the host could not start it (bad module, ABI version, limits)" },
-  LIMIT_CPU: { code: 6, doc: "ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`)" },
-  LIMIT_MEMORY: { code: 7, doc: "grew its memory past what the node's memory budget had left" },
+  LIMIT_CPU: { code: 7, doc: "ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`)" },
+  LIMIT_MEMORY: { code: 8, doc: "grew its memory past what the node's memory budget had left" },
 } as const;
 export type ExitReasonName = keyof typeof EXIT_REASONS;
 

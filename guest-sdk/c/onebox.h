@@ -100,9 +100,9 @@
 /** the host could not start it (bad module, ABI version, limits) */
 #define ONEBOX_REASON_ERROR 5
 /** ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`) */
-#define ONEBOX_REASON_LIMIT_CPU 6
+#define ONEBOX_REASON_LIMIT_CPU 7
 /** grew its memory past what the node's memory budget had left */
-#define ONEBOX_REASON_LIMIT_MEMORY 7
+#define ONEBOX_REASON_LIMIT_MEMORY 8
 
 /** open for reading */
 #define ONEBOX_O_READ 1
@@ -635,8 +635,8 @@ static inline const char *onebox_reason_name(int32_t reason) {
   case 3: return "noconnection";
   case 4: return "noproc";
   case 5: return "error";
-  case 6: return "limit_cpu";
-  case 7: return "limit_memory";
+  case 7: return "limit_cpu";
+  case 8: return "limit_memory";
   default: return "unknown reason";
   }
 }

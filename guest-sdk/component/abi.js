@@ -17,9 +17,9 @@ export const REASON_NOPROC = 4;
 /** the host could not start it (bad module, ABI version, limits) */
 export const REASON_ERROR = 5;
 /** ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`) */
-export const REASON_LIMIT_CPU = 6;
+export const REASON_LIMIT_CPU = 7;
 /** grew its memory past what the node's memory budget had left */
-export const REASON_LIMIT_MEMORY = 7;
+export const REASON_LIMIT_MEMORY = 8;
 
 /** open for reading */
 export const O_READ = 1;

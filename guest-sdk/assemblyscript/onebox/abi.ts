@@ -82,9 +82,9 @@ export const REASON_NOPROC: i32 = 4;
 /** the host could not start it (bad module, ABI version, limits) */
 export const REASON_ERROR: i32 = 5;
 /** ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`) */
-export const REASON_LIMIT_CPU: i32 = 6;
+export const REASON_LIMIT_CPU: i32 = 7;
 /** grew its memory past what the node's memory budget had left */
-export const REASON_LIMIT_MEMORY: i32 = 7;
+export const REASON_LIMIT_MEMORY: i32 = 8;
 
 /** open for reading */
 export const O_READ: i32 = 1;

@@ -156,9 +156,9 @@ pub const REASON_NOPROC: i32 = 4;
 /// the host could not start it (bad module, ABI version, limits)
 pub const REASON_ERROR: i32 = 5;
 /// ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`)
-pub const REASON_LIMIT_CPU: i32 = 6;
+pub const REASON_LIMIT_CPU: i32 = 7;
 /// grew its memory past what the node's memory budget had left
-pub const REASON_LIMIT_MEMORY: i32 = 7;
+pub const REASON_LIMIT_MEMORY: i32 = 8;
 
 /// Name of an exit reason, as wait and down messages report it.
 pub fn reason_name(reason: i32) -> &'static str {
@@ -169,8 +169,8 @@ pub fn reason_name(reason: i32) -> &'static str {
         3 => "noconnection",
         4 => "noproc",
         5 => "error",
-        6 => "limit_cpu",
-        7 => "limit_memory",
+        7 => "limit_cpu",
+        8 => "limit_memory",
         _ => "unknown reason",
     }
 }
