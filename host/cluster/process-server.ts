@@ -6,7 +6,8 @@ import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
 import { capsFromWire } from "../kernel/process-limits.ts";
 import type { Channel } from "../transport/channel.ts";
-import { toBytes, type Bodies, type Body, type ExitNote, type ProcInfo, type WireCaps } from "../transport/wire.ts";
+import { toBytes, type Bodies, type Body, type ExitNote, type ProcInfo } from "../transport/wire.ts";
+import type { Caps } from "../transport/wire-types.ts";
 
 export function toExitNote(to: number, pid: number, info: ExitInfo, ref = 0): ExitNote {
   return { to, pid, reason: info.reason, status: info.status, text: info.text, ref };
@@ -32,7 +33,7 @@ export function procInfo(node: string, proc: Process): ProcInfo {
 
 /** Start a process here; a module that cannot run is ENOEXEC for the caller. */
 export function startHere(
-  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: WireCaps }, output: OutputSink, input?: InputBuffer,
+  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null }, output: OutputSink, input?: InputBuffer,
 ): Process {
   try {
     // A cap of 0 (or none) is this node's default; one over this node's maximum is EINVAL.
@@ -59,9 +60,7 @@ export function remoteOutput(cast: (body: Body) => void, sink: number): OutputSi
 
 /** End a local process for a caller anywhere (a guest on another node, or the operator). */
 export function killHere(kernel: Kernel, caller: number, pid: number): void {
-  const target = kernel.procs.get(pid);
-  if (!target) fail("ESRCH", `no process ${pid}`);
-  kernel.terminate(target, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"));
+  if (!kernel.end(pid, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"))) fail("ESRCH", `no process ${pid}`);
 }
 
 /** The fd 0 of the process each CLI connection runs. */

@@ -1,4 +1,5 @@
 import { exitInfo } from "./errors.ts";
+import { invariant } from "./invariant.ts";
 import type { Process } from "./process.ts";
 
 /**
@@ -10,6 +11,6 @@ import type { Process } from "./process.ts";
 export function checkCpuBudget(proc: Process): void {
   const budgetMs = proc.limits.cpuMs;
   const usedMs = proc.cpuTimeNs / 1e6;
-  if (!(usedMs >= 0)) throw new Error(`pid ${proc.pid} counted ${proc.cpuTimeNs} ns of CPU time`);
+  invariant(usedMs >= 0, () => `pid ${proc.pid} counted ${proc.cpuTimeNs} ns of CPU time`);
   if (usedMs > budgetMs) proc.kernel.terminate(proc, exitInfo("LIMIT_CPU", `over its CPU-time budget: ${usedMs.toFixed(1)} ms of ${budgetMs} ms`));
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { FLAGS, type ErrnoName } from "../../abi/abi.ts";
 import { fail, SysError } from "./errors.ts";
+import { invariant } from "./invariant.ts";
 import { FenceTable } from "./fence-table.ts";
 import type { DirEntry, Fence, FileService, FileStat, TimeChange, UnlinkOnly } from "./file-service.ts";
 
@@ -198,7 +199,7 @@ export class ExportDir implements FileService {
   close(handle: number): void {
     host(() => fs.closeSync(handle));
     this.openCount--;
-    if (this.openCount < 0) throw new Error(`export: ${this.openCount} files counted open after closing ${handle}`);
+    invariant(this.openCount >= 0, () => `export: ${this.openCount} files counted open after closing ${handle}`);
   }
 
   fstat(handle: number): FileStat {

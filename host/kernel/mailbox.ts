@@ -1,3 +1,5 @@
+import { invariant } from "./invariant.ts";
+
 export interface Message {
   readonly sender: number;
   readonly tag: number;
@@ -15,7 +17,7 @@ export class MailboxBudget {
 
   add(bytes: number): void {
     this.used += bytes;
-    if (this.used < 0) throw new Error(`mailbox budget: ${this.used} bytes counted`);
+    invariant(this.used >= 0, () => `mailbox budget: ${this.used} bytes counted`);
   }
 }
 
@@ -23,6 +25,12 @@ export class MailboxBudget {
 export type TagFilter = readonly number[];
 
 const matches = (filter: TagFilter, tag: number): boolean => filter.length === 0 || filter.includes(tag);
+
+/** What flow control reads of a mailbox: whether it holds back credit, and how much more fits. */
+export interface MailboxLevel {
+  readonly overfull: boolean;
+  readonly room: number;
+}
 
 /**
  * A process's bounded message queue with selective receive. Messages are kept in arrival
@@ -32,7 +40,7 @@ const matches = (filter: TagFilter, tag: number): boolean => filter.length === 0
  * be delivered to a receiver that drains. All of a node's mailboxes share one byte budget
  * too: past it, every mailbox refuses (and holds back remote credit) until some drain.
  */
-export class Mailbox {
+export class Mailbox implements MailboxLevel {
   private readonly queue: Message[] = [];
   private head = 0;
   readonly capacity: number;

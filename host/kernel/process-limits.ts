@@ -63,12 +63,12 @@ export function narrowCaps(base: ProcessCaps, asked: Partial<ProcessCaps> | unde
   return caps;
 }
 
-/** Caps as a spawn to another node carries them (Caps in abi/wire.proto): no CPU budget is 0. */
-export function capsOnWire(caps: Partial<ProcessCaps> | undefined): Partial<Record<CapName, number>> {
-  const wire: Partial<Record<CapName, number>> = {};
+/** Caps as a spawn to another node carries them (Caps in abi/wire.proto): one not given, or no CPU budget, is 0. */
+export function capsOnWire(caps: Partial<ProcessCaps> | undefined): Record<CapName, number> {
+  const wire = {} as Record<CapName, number>;
   for (const name of CAP_NAMES) {
     const value = caps?.[name];
-    if (value !== undefined && value !== Infinity) wire[name] = value;
+    wire[name] = value === undefined || value === Infinity ? 0 : value;
   }
   return wire;
 }
@@ -77,7 +77,7 @@ export function capsOnWire(caps: Partial<ProcessCaps> | undefined): Partial<Reco
  * Caps a spawn from another node asked for, each lowered to `base` (this node's
  * defaults): a remote parent's wider limit never widens this node's. 0 or absent is base's.
  */
-export function capsFromWire(base: ProcessCaps, wire: Partial<Record<CapName, number>> | undefined): ProcessCaps {
+export function capsFromWire(base: ProcessCaps, wire: Partial<Record<CapName, number>> | null | undefined): ProcessCaps {
   const caps = { ...base };
   for (const name of CAP_NAMES) {
     const value = wire?.[name];
