@@ -29,11 +29,13 @@ export const ERRNO = {
   EIO: { code: 29, doc: "I/O error on the host" },
   EISDIR: { code: 31, doc: "is a directory" },
   ELOOP: { code: 32, doc: "a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow)" },
-  EMFILE: { code: 33, doc: "too many open files in this process" },
+  EMFILE: { code: 33, doc: "too many open files in this process (LIMIT_OPEN_FILES)" },
   EMSGSIZE: { code: 35, doc: "message larger than MAX_MESSAGE_BYTES" },
   ENAMETOOLONG: { code: 37, doc: "name or path too long" },
+  ENFILE: { code: 41, doc: "the node holds its limit of open files (descriptors) for all its processes" },
   ENOENT: { code: 44, doc: "no such file, directory, module or name" },
   ENOEXEC: { code: 45, doc: "not a runnable module (malformed, unknown import, other ABI version)" },
+  ENOLCK: { code: 46, doc: "the caller holds its limit of lock names (LIMIT_LOCKS)" },
   ENOTDIR: { code: 54, doc: "not a directory" },
   ENOSPC: { code: 51, doc: "no room: a file export remembers at most MAX_FENCED_LOCKS lock names" },
   ENOTEMPTY: { code: 55, doc: "directory not empty" },
@@ -57,6 +59,8 @@ export const EXIT_REASONS = {
   NOCONNECTION: { code: 3, doc: "its node went down or could not be reached" },
   NOPROC: { code: 4, doc: "no such process when the monitor was set" },
   ERROR: { code: 5, doc: "the host could not start it (bad module, ABI version, limits)" },
+  LIMIT_CPU: { code: 7, doc: "ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`)" },
+  LIMIT_MEMORY: { code: 8, doc: "grew its memory past what the node's memory budget had left" },
 } as const;
 export type ExitReasonName = keyof typeof EXIT_REASONS;
 
@@ -87,6 +91,15 @@ export const FLAGS = {
     TIMEOUT_INFINITE: { value: -1, doc: "timeout_ms that never expires" },
     WAIT_ANY: { value: -1, doc: "wait's pid: any child" },
     TAG_DOWN: { value: -1, doc: "tag of a monitor's down message (user tags are >= 0)" },
+  },
+  limitKind: {
+    LIMIT_MEMORY_PAGES: { value: 1, doc: "linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit)" },
+    LIMIT_CPU_MS: { value: 2, doc: "CPU time in ms; past it the process ends with reason LIMIT_CPU" },
+    LIMIT_OPEN_FILES: { value: 3, doc: "open files and directories (EMFILE beyond)" },
+    LIMIT_DESCENDANTS: { value: 4, doc: "live descendants on the process's node (spawn's EAGAIN beyond)" },
+    LIMIT_MAILBOX_MESSAGES: { value: 5, doc: "messages queued in its mailbox (senders' EAGAIN beyond)" },
+    LIMIT_MAILBOX_BYTES: { value: 6, doc: "bytes of message data queued in its mailbox (senders' EAGAIN beyond)" },
+    LIMIT_LOCKS: { value: 7, doc: "lock names held at once (ENOLCK beyond)" },
   },
   limits: {
     MAX_MESSAGE_BYTES: { value: 16 * 1024 * 1024, doc: "largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare" },
@@ -161,6 +174,12 @@ export const SYSCALLS = [
     errors: ["EINVAL"],
   },
   {
+    name: "childlimit", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("kind"), p("value")], returns: "0",
+    doc: "Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default.",
+    errors: ["EINVAL"],
+  },
+  {
     name: "exit", module: MODULE_ONEBOX, area: "process", blocking: false,
     params: [p("status")], returns: "never",
     doc: "End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.",
@@ -223,7 +242,7 @@ export const SYSCALLS = [
     name: "open", module: MODULE_ONEBOX, area: "file", blocking: true,
     params: [...buf("path"), p("flags")], returns: "a file descriptor (>= 3)",
     doc: "Open a file by namespace path with O_* flags.",
-    errors: ["EFAULT", "ENOENT", "EEXIST", "EACCES", "EISDIR", "EMFILE", "EINVAL", "EHOSTUNREACH", "EIO"],
+    errors: ["EFAULT", "ENOENT", "EEXIST", "EACCES", "EISDIR", "EMFILE", "ENFILE", "EINVAL", "EHOSTUNREACH", "EIO"],
   },
   {
     name: "read", module: MODULE_ONEBOX, area: "file", blocking: true,
@@ -279,13 +298,13 @@ export const SYSCALLS = [
   {
     name: "lock", module: MODULE_ONEBOX, area: "lock", blocking: true,
     params: [...buf("name"), p("timeout_ms"), p("token_ptr", "ptr")], returns: "0",
-    doc: "Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.",
-    errors: ["EFAULT", "ETIMEDOUT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH"],
+    doc: "Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS).",
+    errors: ["EFAULT", "ETIMEDOUT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH", "ENOLCK"],
   },
   {
     name: "trylock", module: MODULE_ONEBOX, area: "lock", blocking: true,
     params: [...buf("name"), p("token_ptr", "ptr")], returns: "0",
-    doc: "Acquire `name` only if it is free; writes the fencing token.", errors: ["EFAULT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH"],
+    doc: "Acquire `name` only if it is free; writes the fencing token.", errors: ["EFAULT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH", "ENOLCK"],
   },
   {
     name: "unlock", module: MODULE_ONEBOX, area: "lock", blocking: true,
@@ -451,7 +470,7 @@ export const SYSCALLS = [
     params: [p("fd"), p("dirflags"), ...buf("path"), p("oflags"), p("rights_base", "i64"), p("rights_inheriting", "i64"), p("fdflags"), p("fd_ptr", "ptr")],
     returns: "0 (WASI errno)",
     doc: "Open `path` relative to directory `fd` as open does, writing the new descriptor. oflags CREAT, DIRECTORY, EXCL, TRUNC; fdflags APPEND, DSYNC, NONBLOCK, RSYNC, SYNC; the rights (narrowed to the directory's inheriting rights) choose reading and writing as wasmtime does; dirflags SYMLINK_FOLLOW follows a final symbolic link (without it, ELOOP). A directory opens as a directory descriptor whenever nothing asks to write it.",
-    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EEXIST", "EISDIR", "ELOOP", "EACCES", "EINVAL", "EMFILE", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EEXIST", "EISDIR", "ELOOP", "EACCES", "EINVAL", "EMFILE", "ENFILE", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
   },
   {
     name: "path_create_directory", module: MODULE_WASI, area: "file", blocking: true,

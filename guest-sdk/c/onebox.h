@@ -48,16 +48,20 @@
 #define ONEBOX_EISDIR 31
 /** a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow) */
 #define ONEBOX_ELOOP 32
-/** too many open files in this process */
+/** too many open files in this process (LIMIT_OPEN_FILES) */
 #define ONEBOX_EMFILE 33
 /** message larger than MAX_MESSAGE_BYTES */
 #define ONEBOX_EMSGSIZE 35
 /** name or path too long */
 #define ONEBOX_ENAMETOOLONG 37
+/** the node holds its limit of open files (descriptors) for all its processes */
+#define ONEBOX_ENFILE 41
 /** no such file, directory, module or name */
 #define ONEBOX_ENOENT 44
 /** not a runnable module (malformed, unknown import, other ABI version) */
 #define ONEBOX_ENOEXEC 45
+/** the caller holds its limit of lock names (LIMIT_LOCKS) */
+#define ONEBOX_ENOLCK 46
 /** not a directory */
 #define ONEBOX_ENOTDIR 54
 /** no room: a file export remembers at most MAX_FENCED_LOCKS lock names */
@@ -95,6 +99,10 @@
 #define ONEBOX_REASON_NOPROC 4
 /** the host could not start it (bad module, ABI version, limits) */
 #define ONEBOX_REASON_ERROR 5
+/** ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`) */
+#define ONEBOX_REASON_LIMIT_CPU 7
+/** grew its memory past what the node's memory budget had left */
+#define ONEBOX_REASON_LIMIT_MEMORY 8
 
 /** open for reading */
 #define ONEBOX_O_READ 1
@@ -134,6 +142,20 @@
 #define ONEBOX_WAIT_ANY (-1)
 /** tag of a monitor's down message (user tags are >= 0) */
 #define ONEBOX_TAG_DOWN (-1)
+/** linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit) */
+#define ONEBOX_LIMIT_MEMORY_PAGES 1
+/** CPU time in ms; past it the process ends with reason LIMIT_CPU */
+#define ONEBOX_LIMIT_CPU_MS 2
+/** open files and directories (EMFILE beyond) */
+#define ONEBOX_LIMIT_OPEN_FILES 3
+/** live descendants on the process's node (spawn's EAGAIN beyond) */
+#define ONEBOX_LIMIT_DESCENDANTS 4
+/** messages queued in its mailbox (senders' EAGAIN beyond) */
+#define ONEBOX_LIMIT_MAILBOX_MESSAGES 5
+/** bytes of message data queued in its mailbox (senders' EAGAIN beyond) */
+#define ONEBOX_LIMIT_MAILBOX_BYTES 6
+/** lock names held at once (ENOLCK beyond) */
+#define ONEBOX_LIMIT_LOCKS 7
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 #define ONEBOX_MAX_MESSAGE_BYTES 16777216
 /** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
@@ -208,6 +230,11 @@ static inline int32_t onebox_spawn(const char *path, const char *args_ptr, size_
 __attribute__((import_module("onebox"), import_name("memlimit")))
 int32_t onebox_sys_memlimit(int32_t pages);
 #define onebox_memlimit onebox_sys_memlimit
+
+/** Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default. */
+__attribute__((import_module("onebox"), import_name("childlimit")))
+int32_t onebox_sys_childlimit(int32_t kind, int32_t value);
+#define onebox_childlimit onebox_sys_childlimit
 
 /** End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL. */
 __attribute__((import_module("onebox"), import_name("exit"), noreturn))
@@ -333,7 +360,7 @@ static inline int32_t onebox_fence(int32_t fd, const char *name, int64_t token) 
   return onebox_sys_fence(fd, name, strlen(name), token);
 }
 
-/** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. */
+/** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS). */
 __attribute__((import_module("onebox"), import_name("lock")))
 int32_t onebox_sys_lock(const char *name_ptr, size_t name_len, int32_t timeout_ms, uint64_t *token_ptr);
 static inline int32_t onebox_lock(const char *name, int32_t timeout_ms, uint64_t *token_ptr) {
@@ -579,8 +606,10 @@ static inline const char *onebox_errno_name(int32_t err) {
   case 33: return "EMFILE";
   case 35: return "EMSGSIZE";
   case 37: return "ENAMETOOLONG";
+  case 41: return "ENFILE";
   case 44: return "ENOENT";
   case 45: return "ENOEXEC";
+  case 46: return "ENOLCK";
   case 54: return "ENOTDIR";
   case 51: return "ENOSPC";
   case 55: return "ENOTEMPTY";
@@ -606,6 +635,8 @@ static inline const char *onebox_reason_name(int32_t reason) {
   case 3: return "noconnection";
   case 4: return "noproc";
   case 5: return "error";
+  case 7: return "limit_cpu";
+  case 8: return "limit_memory";
   default: return "unknown reason";
   }
 }

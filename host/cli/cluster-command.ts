@@ -1,9 +1,10 @@
 import { CliError, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { STATE_DIR, stateFile } from "./cluster-options.ts";
 import { progress, startLocalCluster, stopLocalCluster } from "./local-cluster.ts";
+import { parseLimitOptions } from "./limit-options.ts";
 
 export const clusterCommand: Command = {
-  help: `usage: onebox cluster up [--nodes N] [--base-port P] [--host H] [--etcd]
+  help: `usage: onebox cluster up [--nodes N] [--base-port P] [--host H] [--etcd] [--limit NAME=N ...]
        onebox cluster down
 
 up     start N node processes on this machine (node1 founds the cluster, the
@@ -20,14 +21,18 @@ options:
   --etcd          first start a local 3-member etcd (free ports, data in
                   ${STATE_DIR}/etcd/) and coordinate the nodes on it: no node
                   is special, any one can die (needs etcd-server installed)
+  --limit NAME=N  a limit every node starts with (repeatable; the names are
+                  in 'onebox node start --help')
   -h, --help      show this help`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "up") {
-      const args = parseArgs(rest, { values: ["nodes", "base-port", "host"], flags: ["etcd"] });
+      const args = parseArgs(rest, { values: ["nodes", "base-port", "host", "limit"], flags: ["etcd"] });
+      const limits = args.options.get("limit") ?? [];
+      parseLimitOptions(limits);
       const nodes = intOption(args, "nodes", 3);
       if (nodes < 1) throw new CliError("--nodes must be at least 1");
-      const state = await startLocalCluster({ dir: STATE_DIR, nodes, basePort: intOption(args, "base-port", 7400), host: option(args, "host") ?? "127.0.0.1", etcd: args.options.has("etcd") });
+      const state = await startLocalCluster({ dir: STATE_DIR, nodes, basePort: intOption(args, "base-port", 7400), host: option(args, "host") ?? "127.0.0.1", etcd: args.options.has("etcd"), limits });
       progress(`cluster of ${nodes} up; stop it with 'onebox cluster down'`);
       console.log(state.url);
       return 0;

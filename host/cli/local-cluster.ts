@@ -44,6 +44,8 @@ export interface LocalClusterSpec {
   readonly host: string;
   /** Start a local 3-member etcd first and coordinate the nodes on it. */
   readonly etcd?: boolean;
+  /** `--limit NAME=N` values every node starts with. */
+  readonly limits?: readonly string[];
 }
 
 /**
@@ -71,7 +73,7 @@ export async function startLocalCluster(spec: LocalClusterSpec): Promise<Cluster
     const child = spawn(
       process.execPath,
       [MAIN, "node", "start", "--name", name, "--listen", `${spec.host}:${port}`, "--root", path.join(spec.dir, "nodes", name), "--secret-file", secretFile,
-        ...(etcd ? ["--etcd", etcd.endpoints.join(",")] : i > 1 ? ["--join", nodes[0]!.url] : [])],
+        ...(etcd ? ["--etcd", etcd.endpoints.join(",")] : i > 1 ? ["--join", nodes[0]!.url] : []), ...(spec.limits ?? []).flatMap((limit) => ["--limit", limit])],
       { detached: true, stdio: ["ignore", out, out] },
     );
     child.unref();

@@ -9,7 +9,7 @@ export const psCommand: Command = {
 
 List every process on every alive node: pid, node, parent, state, module,
 uptime and memory. With --all, also the last processes that ended on each node
-(state exited, uptime = how long it ran).
+(state "exited: REASON", e.g. exited: limit_cpu; uptime = how long it ran).
 
 ${LISTING_HELP}
   --all                include recently ended processes`,

@@ -3,6 +3,7 @@ import { Kernel } from "../kernel/kernel.ts";
 import { SysError } from "../kernel/errors.ts";
 import { ModuleError } from "../kernel/module-cache.ts";
 import { parseMemorySize } from "./memory-size.ts";
+import { CAP_OPTIONS, CAP_OPTIONS_HELP, capsFromOptions } from "./cap-options.ts";
 import { CliError, flag, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
 import { stdinInput } from "./stdin-input.ts";
@@ -24,6 +25,7 @@ options:
   --env K=V      set an environment variable for the program (repeatable)
   --memory SIZE  the program's memory cap (e.g. 256M, 1G; default 64M), up to the
                  node's maximum per process (1G)
+${CAP_OPTIONS_HELP}
   --trace        print every syscall to stderr
   -h, --help     show this help
 
@@ -32,9 +34,10 @@ on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
   --on NODE            run on NODE (a name, or k=v labels); default: least loaded
 ${CLUSTER_HELP}`,
   async run(argv) {
-    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...CLUSTER_VALUES], flags: ["trace"] }, true);
+    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...Object.keys(CAP_OPTIONS), ...CLUSTER_VALUES], flags: ["trace"] }, true);
     const memory = option(args, "memory");
     const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
+    const caps = capsFromOptions(args);
     const file = args.positionals[0];
     if (!file) throw new UsageError("run needs a module (see --help)");
     let bytes: Uint8Array;
@@ -45,6 +48,7 @@ ${CLUSTER_HELP}`,
     }
     const onCluster = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? option(args, "on");
     if (onCluster !== undefined && memoryPages !== undefined) throw new UsageError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
+    if (onCluster !== undefined && Object.keys(caps).length > 0) throw new UsageError("--cpu, --files, --descendants, --mailbox-*, --locks are for the embedded node only; a cluster node gives its processes its own defaults");
     // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
     const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes);
     if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster();
@@ -65,6 +69,7 @@ ${CLUSTER_HELP}`,
         output: { write: (fd, data) => (fd === 1 ? process.stdout : process.stderr).write(data) },
         input: stdinInput(),
         memoryPages,
+        caps,
       }).pid;
     } catch (error) {
       if (error instanceof ModuleError || error instanceof SysError) throw new CliError(`${file}: ${error.message}`);

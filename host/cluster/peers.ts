@@ -5,6 +5,7 @@ import type { MailboxLevel } from "../kernel/mailbox.ts";
 import { RateLimitedLog } from "../transport/bounded-log.ts";
 import { Channel } from "../transport/channel.ts";
 import { clientHandshake, serverHandshake, type Identity, type Peer } from "../transport/handshake.ts";
+import { AddressGate, MAX_HANDSHAKES_PER_ADDRESS } from "./address-gate.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
 import type { Bodies, Body, Msg } from "../transport/wire.ts";
 import type { FrameContext, Reply } from "./frame-table.ts";
@@ -41,6 +42,7 @@ export class Peers {
   private readonly refusalLog: RateLimitedLog;
   private readonly peerLog: RateLimitedLog;
   private handshaking = 0;
+  private readonly perAddress = new AddressGate();
   private readonly links = new Map<number, Link>();
   /** Inbound connections: who dialled (node id, 0 for a client) and the credit owed to it. */
   private readonly inbound = new Map<Channel, { readonly peerId: number; readonly credits: ReceiveCredits }>();
@@ -74,6 +76,10 @@ export class Peers {
       this.refusalLog.line(`refused connection from ${conn.remote}: ${MAX_HANDSHAKES_IN_FLIGHT} handshakes already in flight`);
       return conn.close("too many handshakes in flight");
     }
+    if (!this.perAddress.take(conn.remote)) {
+      this.refusalLog.line(`refused connection from ${conn.remote}: ${MAX_HANDSHAKES_PER_ADDRESS} handshakes from its address already in flight`);
+      return conn.close("too many handshakes from one address");
+    }
     this.handshaking++;
     let peer: Peer;
     try {
@@ -82,6 +88,7 @@ export class Peers {
       return; // refused and logged by the handshake
     } finally {
       this.handshaking--;
+      this.perAddress.release(conn.remote);
     }
     const channel = this.channel(conn, peer.name);
     const credits = new ReceiveCredits({

@@ -4,6 +4,7 @@ import { nodeIdOfPid, type Kernel } from "../kernel/kernel.ts";
 import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
 import type { Process, StartRequest } from "../kernel/process.ts";
 import type { Router } from "../kernel/router.ts";
+import { capsOnWire } from "../kernel/process-limits.ts";
 import { toBytes, type Bodies, type Body, type ProcInfo } from "../transport/wire.ts";
 import type { FrameContext } from "./frame-table.ts";
 import type { Membership } from "./membership.ts";
@@ -159,6 +160,7 @@ export class ProcessRouting implements Router {
           home: request.namespace.home,
           outputSink: this.sinks.idFor(request.output),
           memoryPages: request.memoryPages ?? 0,
+          caps: capsOnWire(request.caps),
         },
       },
       "pid",

@@ -4,8 +4,10 @@ import { InputBuffer } from "../kernel/input-buffer.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
+import { capsFromWire } from "../kernel/process-limits.ts";
 import type { Channel } from "../transport/channel.ts";
 import { toBytes, type Bodies, type Body, type ExitNote, type ProcInfo } from "../transport/wire.ts";
+import type { Caps } from "../transport/wire-types.ts";
 
 export function toExitNote(to: number, pid: number, info: ExitInfo, ref = 0): ExitNote {
   return { to, pid, reason: info.reason, status: info.status, text: info.text, ref };
@@ -21,7 +23,8 @@ export function procInfo(node: string, proc: Process): ProcInfo {
     pid: proc.pid,
     node,
     ppid: proc.ppid,
-    state: proc.state,
+    // An ended process shows why, e.g. "exited: limit_cpu".
+    state: proc.exit ? `${proc.state}: ${proc.exit.reason.toLowerCase()}` : proc.state,
     module: proc.argv[0] ?? "",
     uptimeMs: proc.uptimeMs,
     memoryBytes: proc.memory?.byteLength ?? 0,
@@ -30,12 +33,13 @@ export function procInfo(node: string, proc: Process): ProcInfo {
 
 /** Start a process here; a module that cannot run is ENOEXEC for the caller. */
 export function startHere(
-  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number }, output: OutputSink, input?: InputBuffer,
+  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null }, output: OutputSink, input?: InputBuffer,
 ): Process {
   try {
     // A cap of 0 (or none) is this node's default; one over this node's maximum is EINVAL.
     const memoryPages = spawn.memoryPages || undefined;
-    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages });
+    const caps = capsFromWire(kernel.defaultCaps, spawn.caps);
+    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps });
   } catch (error) {
     if (error instanceof ModuleError) throw new SysError("ENOEXEC", error.message);
     throw error;

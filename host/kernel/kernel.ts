@@ -8,6 +8,9 @@ import { GuestMemory, encodeUtf8 } from "./guest-memory.ts";
 import { instantiateComponent } from "./component-instance.ts";
 import { LocalCoordinator } from "./local-coordinator.ts";
 import { Lineage } from "./lineage.ts";
+import { descriptorBudget } from "./descriptor-budget.ts";
+import { MailboxBudget } from "./mailbox.ts";
+import { defaultCaps, narrowCaps, type ProcessCaps } from "./process-limits.ts";
 import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
 import { Process, type StartRequest } from "./process.ts";
@@ -43,6 +46,14 @@ export interface Limits {
   readonly processes: number;
   /** Live descendants of one process on this node (Lineage): one more spawn fails with EAGAIN. */
   readonly descendants: number;
+  /** CPU time a process may take, in ms, unless narrowed (Infinity: no budget). Over it, the process ends with LIMIT_CPU. */
+  readonly cpuMs: number;
+  /** Lock names a process may hold at once: one more lock is ENOLCK. */
+  readonly locks: number;
+  /** Bytes of message data queued in all the node's mailboxes together: past it, sends to any of them get EAGAIN. */
+  readonly nodeMailboxBytes: number;
+  /** Files the node's export holds open for all processes, its own and other nodes': one more open is ENFILE. */
+  readonly nodeOpenFiles: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -56,6 +67,10 @@ export const DEFAULT_LIMITS: Limits = {
   mailboxBytes: 16 * 1024 * 1024,
   processes: 20_000,
   descendants: 1000,
+  cpuMs: Infinity,
+  locks: 1024,
+  nodeMailboxBytes: 512 * 1024 * 1024,
+  nodeOpenFiles: descriptorBudget(),
 };
 
 function checkLimits(limits: Limits): void {
@@ -128,6 +143,10 @@ export class Kernel {
   readonly router: Router | undefined;
   readonly clock: Clock;
   readonly procs = new Map<number, Process>();
+  /** Message bytes queued in all the node's mailboxes (Limits.nodeMailboxBytes). */
+  readonly mailboxBudget: MailboxBudget;
+  /** What a process started by the operator, without narrower limits, gets. */
+  readonly defaultCaps: ProcessCaps;
   /** Pages the live processes' memories held at their last start or suspension (Process.countMemory). */
   memoryPagesInUse = 0;
   tracer: Tracer | undefined;
@@ -148,8 +167,10 @@ export class Kernel {
     this.nodeName = options.nodeName;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     checkLimits(this.limits);
+    this.defaultCaps = defaultCaps(this.limits);
     this.modules = new ModuleCache(this.limits);
-    this.exportDir = new ExportDir(options.root);
+    this.exportDir = new ExportDir(options.root, this.limits.nodeOpenFiles);
+    this.mailboxBudget = new MailboxBudget(this.limits.nodeMailboxBytes);
     this.clock = options.clock ?? realClock;
     this.coordinator = options.coordinator ?? new LocalCoordinator(this.clock);
     this.router = options.router;
@@ -182,12 +203,13 @@ export class Kernel {
   start(request: StartRequest, parent?: Process): Process {
     const memoryCap = this.memoryCapOf(request, parent);
     if (this.procs.size >= this.limits.processes) fail("EAGAIN", `the node runs ${this.procs.size} processes, its limit`);
-    if (parent) this.lineage.checkSpawn(parent.pid, this.limits.descendants);
+    const ownCaps = narrowCaps(parent ? parent.limits : this.defaultCaps, request.caps, parent ? "parent's" : "node's");
+    if (parent) this.lineage.checkSpawn(parent.pid, (pid) => this.procs.get(pid)?.limits.descendants ?? this.limits.descendants);
     const needed = initialPages(request.module.memories);
     if (this.memoryPagesInUse + needed > this.limits.memoryBudgetPages) {
       fail("EAGAIN", `the node's memory budget is spent: ${this.memoryPagesInUse} of ${this.limits.memoryBudgetPages} pages in use, the process needs ${needed}`);
     }
-    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), mailboxCapacity: this.limits.mailbox, mailboxBytes: this.limits.mailboxBytes, memoryCap });
+    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), memoryCap, ownCaps });
     let entry: () => Promise<unknown>;
     try {
       const { component } = request.module;
@@ -242,6 +264,7 @@ export class Kernel {
   private async run(proc: Process, entry: () => Promise<unknown>): Promise<void> {
     if (proc.state !== "ready") return;
     proc.state = "running";
+    proc.beginTurn();
     let info: ExitInfo;
     try {
       await entry();
@@ -255,6 +278,7 @@ export class Kernel {
   /** Release everything the process held and tell whoever watches it. */
   private finish(proc: Process, info: ExitInfo): void {
     if (proc.state === "exited") return;
+    proc.endTurn();
     proc.state = "exited";
     proc.exit = info;
     proc.startSpawned();
@@ -262,6 +286,7 @@ export class Kernel {
     this.lineage.removed(proc.pid);
     this.trampolines.release(proc);
     proc.releaseMemory();
+    proc.mailbox.clear();
     for (const file of proc.files.values()) {
       try {
         void Promise.resolve(this.fileService(file.node).close(file.handle)).catch(() => {});
@@ -341,6 +366,7 @@ export class Kernel {
       namespace: parent.namespace,
       output: parent.output,
       memoryPages: parent.childMemoryCap,
+      caps: parent.childLimits,
     };
     if (node !== this.nodeName) {
       return this.remote(`node ${node}`)
@@ -415,7 +441,7 @@ export class Kernel {
     const target = this.procs.get(to);
     if (!target) fail("ESRCH", `no process ${to}`);
     if (!target.mailbox.put({ sender: from, tag, data })) {
-      fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.length} messages of ${this.limits.mailbox}, ${target.mailbox.bytes} bytes of ${this.limits.mailboxBytes}`);
+      fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.fullness(data.byteLength)}`);
     }
   }
 

@@ -112,6 +112,18 @@ export interface Spawn {
   outputSink: number;
   /** The child's memory cap in 64 KiB pages (its parent's, or what memlimit set); 0: the node's default. */
   memoryPages: number;
+  /** The child's other limits: its parent's, or narrower ones childlimit set. */
+  caps?: Caps | null;
+}
+
+/** A process's limits beside memory (host/kernel/process-limits.ts). The receiving node lowers each to its own default; 0 (or absent) is that default, and cpu_ms 0 asks for no budget. */
+export interface Caps {
+  cpuMs: number;
+  openFiles: number;
+  descendants: number;
+  mailboxMessages: number;
+  mailboxBytes: number;
+  locks: number;
 }
 
 export interface Hash {

@@ -30,16 +30,20 @@ export const EIO: i32 = 29;
 export const EISDIR: i32 = 31;
 /** a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow) */
 export const ELOOP: i32 = 32;
-/** too many open files in this process */
+/** too many open files in this process (LIMIT_OPEN_FILES) */
 export const EMFILE: i32 = 33;
 /** message larger than MAX_MESSAGE_BYTES */
 export const EMSGSIZE: i32 = 35;
 /** name or path too long */
 export const ENAMETOOLONG: i32 = 37;
+/** the node holds its limit of open files (descriptors) for all its processes */
+export const ENFILE: i32 = 41;
 /** no such file, directory, module or name */
 export const ENOENT: i32 = 44;
 /** not a runnable module (malformed, unknown import, other ABI version) */
 export const ENOEXEC: i32 = 45;
+/** the caller holds its limit of lock names (LIMIT_LOCKS) */
+export const ENOLCK: i32 = 46;
 /** not a directory */
 export const ENOTDIR: i32 = 54;
 /** no room: a file export remembers at most MAX_FENCED_LOCKS lock names */
@@ -77,6 +81,10 @@ export const REASON_NOCONNECTION: i32 = 3;
 export const REASON_NOPROC: i32 = 4;
 /** the host could not start it (bad module, ABI version, limits) */
 export const REASON_ERROR: i32 = 5;
+/** ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`) */
+export const REASON_LIMIT_CPU: i32 = 7;
+/** grew its memory past what the node's memory budget had left */
+export const REASON_LIMIT_MEMORY: i32 = 8;
 
 /** open for reading */
 export const O_READ: i32 = 1;
@@ -116,6 +124,20 @@ export const TIMEOUT_INFINITE: i32 = -1;
 export const WAIT_ANY: i32 = -1;
 /** tag of a monitor's down message (user tags are >= 0) */
 export const TAG_DOWN: i32 = -1;
+/** linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit) */
+export const LIMIT_MEMORY_PAGES: i32 = 1;
+/** CPU time in ms; past it the process ends with reason LIMIT_CPU */
+export const LIMIT_CPU_MS: i32 = 2;
+/** open files and directories (EMFILE beyond) */
+export const LIMIT_OPEN_FILES: i32 = 3;
+/** live descendants on the process's node (spawn's EAGAIN beyond) */
+export const LIMIT_DESCENDANTS: i32 = 4;
+/** messages queued in its mailbox (senders' EAGAIN beyond) */
+export const LIMIT_MAILBOX_MESSAGES: i32 = 5;
+/** bytes of message data queued in its mailbox (senders' EAGAIN beyond) */
+export const LIMIT_MAILBOX_BYTES: i32 = 6;
+/** lock names held at once (ENOLCK beyond) */
+export const LIMIT_LOCKS: i32 = 7;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES: i32 = 16777216;
 /** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
@@ -144,6 +166,10 @@ export declare function sys_spawn(path_ptr: usize, path_len: usize, args_ptr: us
 /** Set the memory cap (64 KiB pages, summed over a module's memories) of the children the caller spawns from now on, on any node; 0 restores the caller's own cap, which is the most it may be. */
 @external("onebox", "memlimit")
 export declare function sys_memlimit(pages: i32): i32;
+
+/** Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default. */
+@external("onebox", "childlimit")
+export declare function sys_childlimit(kind: i32, value: i32): i32;
 
 /** End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL. */
 @external("onebox", "exit")
@@ -233,7 +259,7 @@ export declare function sys_rename(from_ptr: usize, from_len: usize, to_ptr: usi
 @external("onebox", "fence")
 export declare function sys_fence(fd: i32, name_ptr: usize, name_len: usize, token: i64): i32;
 
-/** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. */
+/** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS). */
 @external("onebox", "lock")
 export declare function sys_lock(name_ptr: usize, name_len: usize, timeout_ms: i32, token_ptr: usize): i32;
 

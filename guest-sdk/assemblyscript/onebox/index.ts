@@ -91,6 +91,14 @@ export function memlimit(pages: i32): i32 {
 }
 
 /**
+ * Narrow limit `kind` (LIMIT_CPU_MS, LIMIT_OPEN_FILES, ...) of the children spawned from
+ * now on to `value`, at most this process's own; 0 restores that. Returns 0, or a negative errno.
+ */
+export function childlimit(kind: i32, value: i32): i32 {
+  return check(abi.sys_childlimit(kind, value));
+}
+
+/**
  * Start `path` as a child ("" runs another copy of this program) on `node` ("" lets the
  * host choose). Returns its pid, or a negative errno.
  */

@@ -46,16 +46,20 @@ impl Errno {
     pub const EISDIR: Errno = Errno(31);
     /// a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow)
     pub const ELOOP: Errno = Errno(32);
-    /// too many open files in this process
+    /// too many open files in this process (LIMIT_OPEN_FILES)
     pub const EMFILE: Errno = Errno(33);
     /// message larger than MAX_MESSAGE_BYTES
     pub const EMSGSIZE: Errno = Errno(35);
     /// name or path too long
     pub const ENAMETOOLONG: Errno = Errno(37);
+    /// the node holds its limit of open files (descriptors) for all its processes
+    pub const ENFILE: Errno = Errno(41);
     /// no such file, directory, module or name
     pub const ENOENT: Errno = Errno(44);
     /// not a runnable module (malformed, unknown import, other ABI version)
     pub const ENOEXEC: Errno = Errno(45);
+    /// the caller holds its limit of lock names (LIMIT_LOCKS)
+    pub const ENOLCK: Errno = Errno(46);
     /// not a directory
     pub const ENOTDIR: Errno = Errno(54);
     /// no room: a file export remembers at most MAX_FENCED_LOCKS lock names
@@ -101,8 +105,10 @@ impl Errno {
             33 => "EMFILE",
             35 => "EMSGSIZE",
             37 => "ENAMETOOLONG",
+            41 => "ENFILE",
             44 => "ENOENT",
             45 => "ENOEXEC",
+            46 => "ENOLCK",
             54 => "ENOTDIR",
             51 => "ENOSPC",
             55 => "ENOTEMPTY",
@@ -149,6 +155,10 @@ pub const REASON_NOCONNECTION: i32 = 3;
 pub const REASON_NOPROC: i32 = 4;
 /// the host could not start it (bad module, ABI version, limits)
 pub const REASON_ERROR: i32 = 5;
+/// ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`)
+pub const REASON_LIMIT_CPU: i32 = 7;
+/// grew its memory past what the node's memory budget had left
+pub const REASON_LIMIT_MEMORY: i32 = 8;
 
 /// Name of an exit reason, as wait and down messages report it.
 pub fn reason_name(reason: i32) -> &'static str {
@@ -159,6 +169,8 @@ pub fn reason_name(reason: i32) -> &'static str {
         3 => "noconnection",
         4 => "noproc",
         5 => "error",
+        7 => "limit_cpu",
+        8 => "limit_memory",
         _ => "unknown reason",
     }
 }
@@ -201,6 +213,20 @@ pub const TIMEOUT_INFINITE: i32 = -1;
 pub const WAIT_ANY: i32 = -1;
 /// tag of a monitor's down message (user tags are >= 0)
 pub const TAG_DOWN: i32 = -1;
+/// linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit)
+pub const LIMIT_MEMORY_PAGES: i32 = 1;
+/// CPU time in ms; past it the process ends with reason LIMIT_CPU
+pub const LIMIT_CPU_MS: i32 = 2;
+/// open files and directories (EMFILE beyond)
+pub const LIMIT_OPEN_FILES: i32 = 3;
+/// live descendants on the process's node (spawn's EAGAIN beyond)
+pub const LIMIT_DESCENDANTS: i32 = 4;
+/// messages queued in its mailbox (senders' EAGAIN beyond)
+pub const LIMIT_MAILBOX_MESSAGES: i32 = 5;
+/// bytes of message data queued in its mailbox (senders' EAGAIN beyond)
+pub const LIMIT_MAILBOX_BYTES: i32 = 6;
+/// lock names held at once (ENOLCK beyond)
+pub const LIMIT_LOCKS: i32 = 7;
 /// largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare
 pub const MAX_MESSAGE_BYTES: i32 = 16777216;
 /// lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through)
@@ -328,6 +354,9 @@ pub mod sys {
         /// Set the memory cap (64 KiB pages, summed over a module's memories) of the children the caller spawns from now on, on any node; 0 restores the caller's own cap, which is the most it may be.
         pub fn memlimit(pages: i32) -> i32;
 
+        /// Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default.
+        pub fn childlimit(kind: i32, value: i32) -> i32;
+
         /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
         pub fn exit(status: i32) -> !;
 
@@ -394,7 +423,7 @@ pub mod sys {
         /// Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors.
         pub fn fence(fd: i32, name_ptr: *const u8, name_len: usize, token: i64) -> i32;
 
-        /// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.
+        /// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS).
         pub fn lock(name_ptr: *const u8, name_len: usize, timeout_ms: i32, token_ptr: *mut u64) -> i32;
 
         /// Acquire `name` only if it is free; writes the fencing token.
@@ -422,6 +451,11 @@ pub fn spawn(path: &str, args: &[u8], env: &[u8], node: &str) -> Result<i32, Err
 /// Set the memory cap (64 KiB pages, summed over a module's memories) of the children the caller spawns from now on, on any node; 0 restores the caller's own cap, which is the most it may be.
 pub fn memlimit(pages: i32) -> Result<(), Errno> {
     check(unsafe { sys::memlimit(pages) }).map(drop)
+}
+
+/// Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default.
+pub fn childlimit(kind: i32, value: i32) -> Result<(), Errno> {
+    check(unsafe { sys::childlimit(kind, value) }).map(drop)
 }
 
 /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
@@ -534,7 +568,7 @@ pub fn fence(fd: i32, name: &str, token: i64) -> Result<(), Errno> {
     check(unsafe { sys::fence(fd, name.as_ptr(), name.len(), token) }).map(drop)
 }
 
-/// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.
+/// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS).
 pub fn lock(name: &str, timeout_ms: i32, token: &mut u64) -> Result<(), Errno> {
     check(unsafe { sys::lock(name.as_ptr(), name.len(), timeout_ms, token) }).map(drop)
 }

@@ -30,6 +30,7 @@ const OPS: Ops = {
   getpid: (proc) => proc.pid,
   getppid: (proc) => proc.ppid,
   memlimit: (proc, pages: number) => void proc.limitChildMemory(pages),
+  childlimit: (proc, kind: number, value: number) => processOps.childlimit(proc, kind, value),
   sleep: (proc, ms: number) => after(processCalls.sleep(proc, ms), done),
   yield: (proc) => after(processCalls.yield(proc), done),
   monitor: (proc, pid: number) => proc.kernel.monitor(proc, pid),

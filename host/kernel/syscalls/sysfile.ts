@@ -38,7 +38,7 @@ function locate(proc: Process, path: string) {
 
 /** EMFILE if the process has its limit of open files and directories (the preopen is not counted: every process has it). */
 function roomForFd(proc: Process): void {
-  const limit = proc.kernel.limits.openFiles;
+  const limit = proc.limits.openFiles;
   let open = proc.files.size;
   for (const dir of proc.dirs.values()) if (!dir.preopen) open++;
   if (open >= limit) fail("EMFILE", `limit ${limit}`);

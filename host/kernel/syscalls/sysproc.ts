@@ -1,6 +1,7 @@
 import { FLAGS } from "../../../abi/abi.ts";
 import { exitInfo, fail, ProcessEnd, reasonCode, type ExitInfo } from "../errors.ts";
 import type { Process } from "../process.ts";
+import { capOfKind } from "../process-limits.ts";
 import type { HandlerTable } from "./dispatch.ts";
 
 const WAIT_ANY = FLAGS.special.WAIT_ANY.value;
@@ -24,6 +25,12 @@ export interface Reaped {
  * below and the component adapter (component-calls.ts) run.
  */
 export const processOps = {
+  /** childlimit: LIMIT_MEMORY_PAGES is memlimit; every other kind narrows a ProcessCaps field. */
+  childlimit(proc: Process, kind: number, value: number): void {
+    if (kind === FLAGS.limitKind.LIMIT_MEMORY_PAGES.value) return proc.limitChildMemory(value);
+    proc.limitChildren(capOfKind(kind), value);
+  },
+
   exit(status: number): never {
     throw new ProcessEnd(exitInfo("NORMAL", "exit", status));
   },
@@ -93,6 +100,11 @@ export const processCalls = {
 
   memlimit(proc, pages) {
     proc.limitChildMemory(pages);
+    return 0;
+  },
+
+  childlimit(proc, kind, value) {
+    processOps.childlimit(proc, kind, value);
     return 0;
   },
 
