@@ -111,6 +111,12 @@ export class Process {
 
   state: ProcState = "ready";
   exit: ExitInfo | undefined;
+  /** Time its guest code ran (its turns, from a wake-up to its next suspension or end), in ns. */
+  cpuTimeNs = 0;
+  /** Guest calls it made: counted at the dispatch point (syscalls/dispatch.ts). */
+  syscalls = 0;
+  /** When its current turn began (performance.now()), or -1 between turns. */
+  private turnStartedAt = -1;
   memory!: GuestMemory;
   /** The instrumented module's fuel counter: refilled at every preemption. */
   fuel!: WebAssembly.Global;
@@ -167,6 +173,7 @@ export class Process {
    * promise passed to block costs a promise and a microtask more per wake.
    */
   suspend<T>(wait: (resume: (value: T) => void, failed: (error: unknown) => void) => void, recover?: (error: unknown) => T): Promise<T> {
+    this.endTurn();
     this.state = "blocked";
     this.recover = recover;
     this.startSpawned();
@@ -218,7 +225,21 @@ export class Process {
     this.interruptBlocked = undefined;
     this.suspension = undefined;
     this.state = "running";
+    this.beginTurn();
     return true;
+  }
+
+  /** Its guest code starts to run: at its start and at each wake-up (the kernel and wakes call it). */
+  beginTurn(): void {
+    if (this.turnStartedAt !== -1) throw new Error(`pid ${this.pid} began a turn inside another`);
+    this.turnStartedAt = performance.now();
+  }
+
+  /** Its guest code stops running (it suspends or ends): the turn's time joins cpuTimeNs. */
+  endTurn(): void {
+    if (this.turnStartedAt === -1) return;
+    this.cpuTimeNs += Math.round((performance.now() - this.turnStartedAt) * 1e6);
+    this.turnStartedAt = -1;
   }
 
   /**
