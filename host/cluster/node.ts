@@ -17,6 +17,7 @@ import { ExportServer } from "./file-server.ts";
 import { ReceiveCredits } from "./flow-control.ts";
 import { expectReply, Link } from "./link.ts";
 import { Membership, type Transition } from "./membership.ts";
+import { OperatorConsole } from "./operator-console.ts";
 import { OutputSinks } from "./output-sinks.ts";
 import { feedInput, fromExitNote, killHere, procInfo, remoteOutput, runForClient, startHere, toExitNote } from "./process-server.ts";
 import { CoordinatorLease } from "./lease.ts";
@@ -108,6 +109,8 @@ export class ClusterNode implements Router {
   private probe: Channel | undefined;
   /** The last ENDED_KEPT processes that ended here, for `ps --all`. */
   private readonly ended: ProcInfo[] = [];
+  /** Detached runs, kept output, attach (operator-console.ts). */
+  private console!: OperatorConsole;
 
   private constructor(options: NodeOptions) {
     this.options = options;
@@ -154,8 +157,10 @@ export class ClusterNode implements Router {
   private makeKernel(id: number, coordinator: Kernel["coordinator"], clock = this.clock): void {
     this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this, clock });
     this.exports = new ExportServer(this.kernel.exportDir);
+    this.console = new OperatorConsole(this.kernel);
     this.kernel.onExit = (proc) => {
       if (this.ended.push(procInfo(this.name, proc)) > ENDED_KEPT) this.ended.shift();
+      this.console.exited(proc);
     };
   }
 
@@ -469,9 +474,13 @@ export class ClusterNode implements Router {
       case "ps":
         return this.ps(m.ps!.cluster, m.ps!.ended ?? false).then((procs) => ({ procs: { procs } }));
       case "run":
-        return runForClient(this.kernel, m.run!, channel).then((pid) => ({ pid: { pid } }));
+        return (m.run!.detached ? this.console.runDetached(m.run!) : runForClient(this.kernel, m.run!, channel)).then((pid) => ({ pid: { pid } }));
       case "input":
-        return feedInput(channel, m.input!);
+        return void (this.console.feed(channel, m.input!) || feedInput(channel, m.input!));
+      case "logs":
+        return this.console.serveLogs(m.logs!, channel);
+      case "attach":
+        return this.console.attach(m.attach!.pid, channel);
       default:
         if (kind.startsWith("f")) return this.exports.serve(kind, m, from);
         fail("ENOTSUP", `unexpected ${kind}`);

@@ -16,7 +16,7 @@ export interface Member { id: number; name: string; url: string; state: MemberSt
 export type MemberState = "alive" | "suspect" | "down";
 export interface Members { version: U64; members: Member[] }
 export interface ExitNote { to: number; pid: number; reason: string; status: number; text: string; ref?: number }
-export interface ProcInfo { pid: number; node: string; ppid: number; state: string; module: string; uptimeMs: number; memoryBytes: U64 }
+export interface ProcInfo { pid: number; node: string; ppid: number; state: string; module: string; uptimeMs: number; memoryBytes: U64; cpuTimeNs?: U64; syscalls?: U64; mailboxDepth?: number }
 
 /** Times.Change in abi/wire.proto: keep, set to the given ns, or set to the server's clock. */
 export const TIME_MODE = { KEEP: 0, SET: 1, NOW: 2 } as const;
@@ -52,7 +52,7 @@ export interface Bodies {
   output: { sink: number; fd: number; data: Uint8Array };
   ps: { cluster: boolean; ended?: boolean };
   procs: { procs: ProcInfo[] };
-  run: { module: Uint8Array; argv: string[]; env: string[]; node: string };
+  run: { module: Uint8Array; argv: string[]; env: string[]; node: string; detached?: boolean };
   exited: ExitNote;
   nodes: Record<string, never>;
   credit: { pid: number; n: number };
@@ -82,6 +82,9 @@ export interface Bodies {
   entries: { entries: { name: string; ino: U64; kind: number }[] };
   input: { data: Uint8Array; end: boolean };
   inputTaken: { n: U64 };
+  logs: { pid: number; follow: boolean };
+  logInfo: { dropped: U64; exit?: ExitNote };
+  attach: { pid: number };
 }
 export type BodyName = keyof Bodies;
 /** One body: exactly one key of Bodies set. */
