@@ -64,6 +64,20 @@ test("run -d prints the pid; logs prints its output; logs --follow streams new o
   ]);
 });
 
+test("a process that writes 4 MiB keeps its newest 256 KiB on its node; logs says how much was dropped", async () => {
+  const pid = await runDetached("flood", "4096");
+  const follow = await onebox(["logs", "--follow", String(pid)], dir);
+  assert.equal(follow.code, 0, follow.stderr);
+  const logs = await onebox(["logs", "--json", String(pid)], dir);
+  const lines = logs.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { text?: string; dropped?: number; exit?: { status: number } });
+  const kept = lines.map((l) => l.text ?? "").join("");
+  const dropped = lines.find((l) => l.dropped !== undefined)!.dropped!;
+  assert.equal(kept.length + dropped, 4096 * 1024, "every byte is either kept or counted as dropped");
+  assert.ok(kept.length <= 256 * 1024 && kept.length > 200 * 1024, `kept ${kept.length} bytes`);
+  assert.ok(kept.endsWith(`${"4095".padStart(8, "0")} ${"x".repeat(1014)}\n`), "the newest output is kept");
+  assert.equal(lines.at(-1)!.exit?.status, 0);
+});
+
 test("attach sends input and shows output; Ctrl-C detaches and leaves it running; a second attach ends with its status", async () => {
   const pid = await runDetached("echo");
   const first = startOnebox(["attach", String(pid)], dir);

@@ -34,6 +34,8 @@ ${CLUSTER_HELP}
     let ended: (note: ExitNote) => void = () => {};
     let lost: (error: Error) => void = () => {};
     const end = new Promise<ExitNote>((resolve, reject) => ((ended = resolve), (lost = reject)));
+    // Awaited only when following a live process; closing the connection rejects it either way.
+    end.catch(() => {});
     const handler = (msg: Msg) => {
       const m = msg as Partial<Bodies>;
       if (m.output) {

@@ -1,5 +1,6 @@
 // What an operator manages (test/cli-ops.test.ts): a process to attach to, one whose
-// output comes in two parts, and a busy one for top and ps.
+// output comes in two parts, one that writes more than its log keeps, and a busy one
+// for top and ps.
 import * as ob from "onebox";
 
 const role = ob.args()[1];
@@ -28,6 +29,10 @@ if (role == "echo") {
   while (ob.stat(ob.args()[2]) == null) ob.sleep(20);
   ob.print("part two");
   ob.exit(7);
+} else if (role == "flood") {
+  // argv[2] lines of 1 KiB, numbered: far more than a node keeps of one process.
+  const lines = I32.parseInt(ob.args()[2]);
+  for (let i = 0; i < lines; i++) ob.print(i.toString().padStart(8, "0") + " " + "x".repeat(1014));
 } else if (role == "busy") {
   ob.print("busy");
   while (true) ob.getpid();
