@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { exitInfo, SysError } from "../host/kernel/errors.ts";
 import { CHUNK_OVERHEAD_BYTES, ProcessLogs } from "../host/cluster/process-logs.ts";
-import { VirtualClock } from "../host/transport/virtual-clock.ts";
+import { VirtualClock } from "../host/clock/virtual-clock.ts";
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (logs: ProcessLogs, pid: number): string => Buffer.concat(logs.read(pid)!.chunks.map((c) => c.data)).toString();

@@ -19,7 +19,7 @@ ${LISTING_HELP}
     const rows = procs
       .map((p) => ({
         pid: p.pid, node: p.node, ppid: p.ppid, state: p.state, module: p.module, uptimeMs: Math.round(p.uptimeMs),
-        cpuTimeNs: toNumber(p.cpuTimeNs ?? 0), memoryBytes: toNumber(p.memoryBytes), mailboxDepth: p.mailboxDepth ?? 0, syscalls: toNumber(p.syscalls ?? 0),
+        cpuTimeNs: toNumber(p.cpuTimeNs), memoryBytes: toNumber(p.memoryBytes), mailboxDepth: p.mailboxDepth, syscalls: toNumber(p.syscalls),
       }))
       .sort((a, b) => a.pid - b.pid);
     if (flag(args, "json")) console.log(JSON.stringify(rows));

@@ -28,7 +28,7 @@ interface Sample {
   readonly syscalls: number;
 }
 
-const sampleOf = (p: ProcInfo): Sample => ({ uptimeMs: p.uptimeMs, cpuTimeNs: toNumber(p.cpuTimeNs ?? 0), syscalls: toNumber(p.syscalls ?? 0) });
+const sampleOf = (p: ProcInfo): Sample => ({ uptimeMs: p.uptimeMs, cpuTimeNs: toNumber(p.cpuTimeNs), syscalls: toNumber(p.syscalls) });
 
 /**
  * Rates between two samples of a process, on its node's own clock (its uptime): a process
@@ -44,7 +44,7 @@ export function topRow(p: ProcInfo, before: Sample | undefined): TopRow {
     cpuTimeNs: now.cpuTimeNs,
     cpuPercent: Math.round(rate(now.cpuTimeNs - base.cpuTimeNs) / 1e4) / 100,
     memoryBytes: toNumber(p.memoryBytes),
-    mailboxDepth: p.mailboxDepth ?? 0,
+    mailboxDepth: p.mailboxDepth,
     syscalls: now.syscalls,
     syscallsPerSecond: Math.round(rate(now.syscalls - base.syscalls)),
   };
@@ -66,7 +66,7 @@ function render(rows: readonly TopRow[]): string {
   return `${summary.join("\n")}\n\n${table}`;
 }
 
-const listProcs = async (channel: Channel): Promise<ProcInfo[]> => (await expectReply(channel.call({ ps: { cluster: true } }), "procs")).procs;
+const listProcs = async (channel: Channel): Promise<ProcInfo[]> => (await expectReply(channel.call({ ps: { cluster: true, ended: false } }), "procs")).procs;
 
 export const topCommand: Command = {
   help: `usage: onebox top [options]
