@@ -111,6 +111,7 @@ test("top --once --json shows a busy process's CPU and syscalls; ps shows its CP
     assert.ok(row, `pid ${pid} in top: ${top.stdout}`);
     assert.equal(row.node, "node2");
     assert.ok(row.cpuPercent > 0 && row.cpuTimeNs > 0, `busy, yet ${JSON.stringify(row)}`);
+    assert.ok(row.cpuPercent <= 100, `one guest runs on one core at most: ${JSON.stringify(row)}`);
     assert.ok(row.syscallsPerSecond > 0, `calls getpid in a loop, yet ${JSON.stringify(row)}`);
     assert.ok(row.memoryBytes > 0);
     assert.equal(row.mailboxDepth, 0);

@@ -42,7 +42,8 @@ export function topRow(p: ProcInfo, before: Sample | undefined): TopRow {
   return {
     pid: p.pid, node: p.node, ppid: p.ppid, state: p.state, module: p.module,
     cpuTimeNs: now.cpuTimeNs,
-    cpuPercent: Math.round(rate(now.cpuTimeNs - base.cpuTimeNs) / 1e4) / 100,
+    // ns of CPU per second / 1e9 * 100, to two decimals.
+    cpuPercent: Math.round(rate(now.cpuTimeNs - base.cpuTimeNs) / 1e5) / 100,
     memoryBytes: toNumber(p.memoryBytes),
     mailboxDepth: p.mailboxDepth,
     syscalls: now.syscalls,
