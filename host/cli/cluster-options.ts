@@ -82,8 +82,8 @@ export async function connectCluster(args: ParsedArgs, url = clusterUrl(args), h
 }
 
 /** Connect, use the connection, and close it however `use` ends. */
-export async function withCluster<T>(args: ParsedArgs, use: (channel: Channel) => Promise<T>): Promise<T> {
-  const channel = await connectCluster(args);
+export async function withCluster<T>(args: ParsedArgs, use: (channel: Channel) => Promise<T>, url = clusterUrl(args)): Promise<T> {
+  const channel = await connectCluster(args, url);
   try {
     return await use(channel);
   } finally {

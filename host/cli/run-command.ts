@@ -32,9 +32,12 @@ ${CAP_OPTIONS_HELP}
 on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
 'onebox cluster up' started here is up):
   --on NODE            run on NODE (a name, or k=v labels); default: least loaded
+  -d, --detach         start it, print its pid and exit: it runs on, its output is
+                       kept on its node (onebox logs PID), its fd 0 is fed by
+                       'onebox attach PID'
 ${CLUSTER_HELP}`,
   async run(argv) {
-    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...Object.keys(CAP_OPTIONS), ...CLUSTER_VALUES], flags: ["trace"] }, true);
+    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...Object.keys(CAP_OPTIONS), ...CLUSTER_VALUES], flags: ["trace", "d", "detach"] }, true);
     const memory = option(args, "memory");
     const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
     const caps = capsFromOptions(args);
@@ -46,12 +49,14 @@ ${CLUSTER_HELP}`,
     } catch (error) {
       throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const onCluster = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? option(args, "on");
+    // A detached run needs a cluster: an embedded node would end with this command.
+    const detach = flag(args, "d") || flag(args, "detach");
+    const onCluster = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? option(args, "on") ?? (detach ? "" : undefined);
     if (onCluster !== undefined && memoryPages !== undefined) throw new UsageError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
     if (onCluster !== undefined && Object.keys(caps).length > 0) throw new UsageError("--cpu, --files, --descendants, --mailbox-*, --locks are for the embedded node only; a cluster node gives its processes its own defaults");
     // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
-    const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes);
-    if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster();
+    const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes, detach);
+    if ((option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) || detach) return runOnCluster();
     // Naming a node only means something on a cluster: use the local one, or say there is none.
     if (option(args, "on") !== undefined) {
       if (!readState()) throw new CliError("--on needs a cluster: give --cluster URL, set ONEBOX_CLUSTER, or start one with 'onebox cluster up'");

@@ -3,6 +3,7 @@ import type { CoordinatorService } from "./coordinator-service.ts";
 import type { ExportServer } from "./file-server.ts";
 import type { FrameTable } from "./frame-table.ts";
 import type { MembershipService } from "./membership-service.ts";
+import type { OperatorConsole } from "./operator-console.ts";
 import type { Peers } from "./peers.ts";
 import type { ProcessRouting } from "./process-routing.ts";
 
@@ -13,6 +14,8 @@ export interface Duties {
   readonly coordinator: () => CoordinatorService | undefined;
   readonly processes: ProcessRouting;
   readonly files: () => ExportServer;
+  /** Detached runs, logs and attach (operator-console.ts). */
+  readonly console: () => OperatorConsole;
   /** Flow control's credit ledgers live with the connections they belong to. */
   readonly peers: Peers;
   readonly name: string;
@@ -49,8 +52,12 @@ export function frameTable(d: Duties): FrameTable {
     childExit: (b) => d.processes.serveChildExit(b),
     output: (b) => d.processes.serveOutput(b),
     ps: (b) => d.processes.servePs(b),
-    run: (b, c) => d.processes.serveRun(b, c),
-    input: (b, c) => d.processes.serveInput(b, c),
+    run: (b, c) => (b.detached ? d.console().runDetached(b).then((pid) => ({ pid: { pid } })) : d.processes.serveRun(b, c)),
+    // Input on a connection attached to a detached process is its; any other, a run's.
+    input: (b, c) => void (d.console().feed(c.channel, b) || d.processes.serveInput(b, c)),
+    // the operator's console (operator-console.ts)
+    logs: (b, c) => d.console().serveLogs(b, c.channel),
+    attach: (b, c) => d.console().attach(b.pid, c.channel),
     // flow control (flow-control.ts, kept per connection by peers.ts)
     credit: (b, c) => d.peers.granted(b, c.channel),
     // files on this node's export (file-server.ts)

@@ -12,6 +12,7 @@ import { dispatch, type FrameContext, type FrameTable, type Reply } from "./fram
 import { frameTable } from "./frames.ts";
 import { expectReply } from "./link.ts";
 import { Membership } from "./membership.ts";
+import { OperatorConsole } from "./operator-console.ts";
 import { COORDINATOR_ID, MembershipService } from "./membership-service.ts";
 import { Peers } from "./peers.ts";
 import { ProcessRouting } from "./process-routing.ts";
@@ -54,6 +55,7 @@ export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3000;
  *   coordinator-service.ts the embedded coordinator's locks and names (or etcd/)
  *   process-routing.ts     the kernel's Router: processes on other nodes, and serving theirs
  *   file-server.ts         other nodes' file calls on this node's export
+ *   operator-console.ts    the CLI's detached runs, kept output (logs) and attach
  *   flow-control.ts        send credit per sender node and target process
  */
 export class ClusterNode {
@@ -73,6 +75,8 @@ export class ClusterNode {
   private readonly processes: ProcessRouting;
   private readonly frames: FrameTable;
   private exports!: ExportServer;
+  /** Detached runs, kept output, attach (operator-console.ts). */
+  private console!: OperatorConsole;
   /** Coordination on etcd (NodeOptions.etcd), instead of the embedded coordinator. */
   private etcd: EtcdBackend | undefined;
   private stopped = false;
@@ -103,6 +107,7 @@ export class ClusterNode {
       coordinator: () => this.coordinator,
       processes: this.processes,
       files: () => this.exports,
+      console: () => this.console,
       peers: this.peers,
       name: this.name,
     });
@@ -149,7 +154,11 @@ export class ClusterNode {
   private makeKernel(id: number, coordinator: Kernel["coordinator"], clock = this.clock): void {
     this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this.processes, clock });
     this.exports = new ExportServer(this.kernel.exportDir);
-    this.kernel.onExit = (proc) => this.processes.exited(proc);
+    this.console = new OperatorConsole(this.kernel);
+    this.kernel.onExit = (proc) => {
+      this.processes.exited(proc);
+      this.console.exited(proc);
+    };
   }
 
   private async found(): Promise<void> {

@@ -28,6 +28,9 @@ export function procInfo(node: string, proc: Process): ProcInfo {
     module: proc.argv[0] ?? "",
     uptimeMs: proc.uptimeMs,
     memoryBytes: proc.memory?.byteLength ?? 0,
+    cpuTimeNs: proc.cpuTimeNs,
+    syscalls: proc.syscalls,
+    mailboxDepth: proc.mailbox.length,
   };
 }
 
@@ -73,11 +76,27 @@ const runInputs = new WeakMap<Channel, InputBuffer>();
 export function feedInput(channel: Channel, m: Bodies["input"]): void {
   const input = runInputs.get(channel);
   if (!input) fail("EINVAL", "input on a connection that runs no process");
+  pushInput(input, m);
+}
+
+/** Input from a client into a process's fd 0, refused past its buffer or its end; returns the bytes taken in. */
+export function pushInput(input: InputBuffer, m: Bodies["input"]): number {
   if (input.ended) fail("EINVAL", "input after its end");
   const data = toBytes(m.data);
   if (input.buffered + data.byteLength > input.capacity) fail("EAGAIN", `input beyond its ${input.capacity}-byte buffer`);
   input.push(data);
   if (m.end) input.end();
+  return data.byteLength;
+}
+
+/** A module a client sent to run; one that cannot run is ENOEXEC. */
+export async function loadForRun(kernel: Kernel, bytes: Uint8Array): Promise<LoadedModule> {
+  try {
+    return await kernel.modules.load(bytes);
+  } catch (error) {
+    if (error instanceof ModuleError) fail("ENOEXEC", error.message);
+    throw error;
+  }
 }
 
 /**
@@ -85,13 +104,7 @@ export function feedInput(channel: Channel, m: Bodies["input"]): void {
  * over the CLI's connection. If the CLI goes away, so does its process.
  */
 export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: Channel): Promise<number> {
-  let module: LoadedModule;
-  try {
-    module = await kernel.modules.load(run.module);
-  } catch (error) {
-    if (error instanceof ModuleError) fail("ENOEXEC", error.message);
-    throw error;
-  }
+  const module = await loadForRun(kernel, run.module);
   const output = remoteOutput((body) => channel.cast(body), 0);
   // What the process reads is credited back, so the CLI never has more than the buffer in flight.
   const input = new InputBuffer((n) => channel.cast({ inputTaken: { n } }));

@@ -13,6 +13,7 @@ import { MailboxBudget } from "./mailbox.ts";
 import { defaultCaps, narrowCaps, type ProcessCaps } from "./process-limits.ts";
 import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
+import { nodeIdOfPid, PID_SERIAL_BITS } from "./pid.ts";
 import { Process, type StartRequest } from "./process.ts";
 import type { Router } from "./router.ts";
 import type { MailboxLevel } from "./mailbox.ts";
@@ -101,10 +102,9 @@ export interface SpawnArgs {
   readonly node: string;
 }
 
-const PID_SERIAL_BITS = 20;
 const PID_SERIAL_MAX = (1 << PID_SERIAL_BITS) - 1;
 export const MAX_NODE_ID = 2047;
-export const nodeIdOfPid = (pid: number): number => pid >>> PID_SERIAL_BITS;
+export { nodeIdOfPid };
 
 const TAG_DOWN = FLAGS.special.TAG_DOWN.value;
 const DOWN = LAYOUTS.down_message;
@@ -152,6 +152,8 @@ export class Kernel {
   tracer: Tracer | undefined;
   /** Told of every process that ends, after its watchers (the cluster keeps a history for ps). */
   onExit: ((proc: Process) => void) | undefined;
+  /** Told of every write to a process's stdout or stderr (the cluster keeps its log). */
+  onOutput: ((proc: Process, fd: 1 | 2, data: Uint8Array) => void) | undefined;
 
   private readonly trampolines = new FuelTrampolines();
   private readonly lineage = new Lineage();

@@ -122,6 +122,8 @@ export class Process {
   exit: ExitInfo | undefined;
   /** Time its guest code ran (its turns, from a wake-up to its next suspension or end), in ns. */
   cpuTimeNs = 0;
+  /** Guest calls it made: counted at the dispatch point (syscalls/dispatch.ts). */
+  syscalls = 0;
   /** When its current turn began (performance.now()), or -1 between turns. */
   private turnStartedAt = -1;
   memory!: GuestMemory;

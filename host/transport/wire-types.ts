@@ -190,6 +190,12 @@ export interface ProcInfo {
   module: string;
   uptimeMs: number;
   memoryBytes: U64;
+  /** time its guest code ran, in nanoseconds */
+  cpuTimeNs: U64;
+  /** guest calls it made */
+  syscalls: U64;
+  /** messages waiting in its mailbox */
+  mailboxDepth: number;
 }
 
 export interface ProcList {
@@ -202,6 +208,19 @@ export interface Run {
   argv: string[];
   env: string[];
   node: string;
+  /** The process outlives the CLI's connection: its output is only kept in its log, and its fd 0 is fed by whoever attaches. */
+  detached?: boolean | null;
+}
+
+export interface Logs {
+  pid: number;
+  follow: boolean;
+}
+
+/** What the logs call found: bytes of the process's output its bounded buffer dropped, and its end if it has ended (then nothing more will come). */
+export interface LogInfo {
+  dropped: U64;
+  exit?: ExitNote | null;
 }
 
 export interface FileOpen {
@@ -375,6 +394,9 @@ export interface Bodies {
   entries: Entries;
   input: Input;
   inputTaken: Count;
+  logs: Logs;
+  logInfo: LogInfo;
+  attach: Pid;
 }
 
 export type BodyName = keyof Bodies;

@@ -92,6 +92,7 @@ function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined)
   const def = defs.get(WIT_CALLS[name].abi)!;
   const op = OPS[name] as (proc: Process, ...args: unknown[]) => unknown;
   const attempt = (args: unknown[]): unknown => {
+    proc.syscalls++;
     try {
       const result = op(proc, ...args);
       // Under proc.block, as a core module's call, so kill interrupts a blocked guest.

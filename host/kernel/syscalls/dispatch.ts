@@ -90,6 +90,7 @@ function makeBinder(def: Syscall): Binder {
   const source = `"use strict";
   return (proc, trace) => {
     const run = (${params}) => {
+      proc.syscalls++;
       let result;
       try {
         result = handler(${handlerArgs});
