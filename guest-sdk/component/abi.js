@@ -16,6 +16,8 @@ export const REASON_NOCONNECTION = 3;
 export const REASON_NOPROC = 4;
 /** the host could not start it (bad module, ABI version, limits) */
 export const REASON_ERROR = 5;
+/** a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason) */
+export const REASON_LINKED = 6;
 
 /** open for reading */
 export const O_READ = 1;
@@ -55,8 +57,16 @@ export const TIMEOUT_INFINITE = -1;
 export const WAIT_ANY = -1;
 /** tag of a monitor's down message (user tags are >= 0) */
 export const TAG_DOWN = -1;
+/** tag of the exit message a process that traps exits gets when a linked process ends (down_message layout) */
+export const TAG_EXIT = -2;
+/** spawn_opt: link the caller and the child before the child runs */
+export const SPAWN_LINK = 1;
+/** spawn_opt: monitor the child before it runs; the monitor's reference is written at ref_ptr */
+export const SPAWN_MONITOR = 2;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES = 16777216;
+/** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
+export const MAX_LINKS = 1000;
 /** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
 export const MAX_FENCED_LOCKS = 10000;
 

@@ -37,6 +37,11 @@ export class CoordinatorService {
       }
       case "unlock":
         return void this.local.unlock(m.unlock!.name, m.unlock!.pid);
+      case "waitFor":
+        this.track(m.waitFor!.pid);
+        return void this.local.waitFor(m.waitFor!.pid, m.waitFor!.child);
+      case "waitDone":
+        return void this.local.waitDone(m.waitDone!.pid);
       case "register":
         this.track(m.register!.pid);
         return void this.local.register(m.register!.name, m.register!.pid);

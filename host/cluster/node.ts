@@ -3,7 +3,8 @@ import type { FileService } from "../kernel/file-service.ts";
 import { Kernel, nodeIdOfPid, type Limits } from "../kernel/kernel.ts";
 import type { StartRequest } from "../kernel/process.ts";
 import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
-import type { Router } from "../kernel/router.ts";
+import type { Router, SpawnObserve } from "../kernel/router.ts";
+import { observeSpawned } from "../kernel/links.ts";
 import { Channel } from "../transport/channel.ts";
 import { RateLimitedLog } from "../transport/bounded-log.ts";
 import { clientHandshake, serverHandshake, type Identity, type Peer } from "../transport/handshake.ts";
@@ -427,6 +428,8 @@ export class ClusterNode implements Router {
       case "unregister":
       case "whereis":
       case "releaseAll":
+      case "waitFor":
+      case "waitDone":
         if (!this.coordinator) fail("EHOSTUNREACH", `${this.name} is not the coordinator`);
         return this.coordinator.serve(kind, m);
       case "spawn":
@@ -462,6 +465,12 @@ export class ClusterNode implements Router {
         return void this.kernel.procs.get(m.demonitor!.pid)?.watchers.delete(m.demonitor!.ref);
       case "down":
         return this.kernel.fireMonitor(m.down!.ref ?? 0, m.down!.to, m.down!.pid, fromExitNote(m.down!));
+      case "procLink":
+        return this.kernel.links.linkHere(m.procLink!.from, m.procLink!.pid);
+      case "procUnlink":
+        return this.kernel.links.unlinkHere(m.procUnlink!.from, m.procUnlink!.pid);
+      case "exitSignal":
+        return this.kernel.links.exitSignal(m.exitSignal!.pid, m.exitSignal!.to, fromExitNote(m.exitSignal!));
       case "childExit":
         return this.kernel.childExited(m.childExit!.to, m.childExit!.pid, fromExitNote(m.childExit!));
       case "output":
@@ -487,7 +496,9 @@ export class ClusterNode implements Router {
     const module = await this.moduleByHash(spawn.moduleHash, spawn.moduleNode);
     const origin = this.linkByName(spawn.moduleNode);
     const output = remoteOutput((body) => origin.cast(body), spawn.outputSink);
-    return { pid: { pid: startHere(this.kernel, module, spawn, output).pid } };
+    const child = startHere(this.kernel, module, spawn, output);
+    observeSpawned(child, spawn.ppid, spawn.link ?? false, spawn.monitorRef ?? 0);
+    return { pid: { pid: child.pid } };
   }
 
   /** A module this node has, or fetches once from `from` however many spawns ask at once. */
@@ -522,7 +533,7 @@ export class ClusterNode implements Router {
     return this.scheduler.place(list, constraint);
   }
 
-  async spawn(node: string, request: StartRequest): Promise<number> {
+  async spawn(node: string, request: StartRequest, observe?: SpawnObserve): Promise<number> {
     const reply = await this.linkByName(node).call(
       {
         spawn: {
@@ -534,6 +545,8 @@ export class ClusterNode implements Router {
           home: request.namespace.home,
           outputSink: this.sinks.idFor(request.output),
           memoryPages: request.memoryPages ?? 0,
+          link: observe?.link ?? false,
+          monitorRef: observe?.monitorRef ?? 0,
         },
       },
       "pid",
@@ -569,6 +582,18 @@ export class ClusterNode implements Router {
 
   childExited(parent: number, child: number, info: ExitInfo): void {
     this.castToNodeOf(parent, { childExit: toExitNote(parent, child, info) });
+  }
+
+  async linkProcess(from: number, pid: number): Promise<void> {
+    await this.linkForPid(pid).call({ procLink: { from, pid } }, "empty");
+  }
+
+  unlinkProcess(from: number, pid: number): void {
+    this.castToNodeOf(pid, { procUnlink: { from, pid } });
+  }
+
+  exitSignal(from: number, to: number, info: ExitInfo): void {
+    this.castToNodeOf(to, { exitSignal: toExitNote(to, from, info) });
   }
 
   fileService(node: string): FileService {

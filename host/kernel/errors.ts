@@ -29,6 +29,7 @@ export const ABNORMAL_STATUS: Record<ExitReasonName, number> = {
   NOCONNECTION: 255,
   NOPROC: 255,
   ERROR: 126,
+  LINKED: 137,
 };
 
 export function exitInfo(reason: ExitReasonName, text: string, status = ABNORMAL_STATUS[reason]): ExitInfo {

@@ -23,13 +23,18 @@ export function checkLockName(name: string): void {
 
 /**
  * Named locks with fencing tokens, FIFO hand-off and deadlock detection over the
- * wait-for graph (holder -> lock it waits on -> that lock's holder ...).
+ * wait-for graph: a process waits for the holder of the lock it waits on, or for the
+ * child it waits on (`wait`). A process waits for one thing at a time, so the graph is a
+ * chain from each process and a cycle is found by walking it. recv is not in the graph:
+ * any process may send the message a receiver waits for, so no edge names who it waits for.
  * `timeoutMs` 0 is a try; negative waits forever.
  */
 export class LockTable {
   private readonly locks = new Map<string, LockState>();
   private readonly waitingOn = new Map<number, string>();
   private readonly held = new Map<number, Set<string>>();
+  /** pid -> the child it waits for in `wait`. */
+  private readonly waitingFor = new Map<number, number>();
   private readonly clock: Clock;
 
   constructor(clock: Clock) {
@@ -44,7 +49,7 @@ export class LockTable {
       this.locks.set(name, state);
     }
     if (state.holder === 0) return this.grant(name, state, pid);
-    if (this.wouldDeadlock(pid, state.holder)) fail("EDEADLK", `waiting for ${name} closes a wait-for cycle`);
+    if (this.wouldDeadlock(pid, state.holder)) fail("EDEADLK", `waiting for ${name}, held by ${state.holder}, closes a wait-for cycle`);
     if (timeoutMs === 0) fail("EBUSY", `${name} is held by ${state.holder}`);
     return new Promise<bigint>((grant, refuse) => {
       const waiter: Waiter = { pid, grant, refuse, timer: undefined };
@@ -59,6 +64,17 @@ export class LockTable {
     });
   }
 
+  /** `pid` waits for its child `child`: EDEADLK, and no edge, if that closes a cycle. */
+  waitFor(pid: number, child: number): void {
+    if (this.waitingOn.has(pid)) fail("EINVAL", `process ${pid} waits for a lock`);
+    if (this.wouldDeadlock(pid, child)) fail("EDEADLK", `waiting for child ${child} closes a wait-for cycle: it waits, through others, for a lock ${pid} holds`);
+    this.waitingFor.set(pid, child);
+  }
+
+  waitDone(pid: number): void {
+    this.waitingFor.delete(pid);
+  }
+
   release(name: string, pid: number): void {
     const state = this.locks.get(name);
     if (!state || state.holder !== pid) fail("EPERM", `${name} is not held by ${pid}`);
@@ -66,6 +82,7 @@ export class LockTable {
   }
 
   releaseAll(pid: number): void {
+    this.waitingFor.delete(pid);
     const waitName = this.waitingOn.get(pid);
     if (waitName !== undefined) {
       const state = this.locks.get(waitName);
@@ -111,14 +128,15 @@ export class LockTable {
     this.waitingOn.delete(waiter.pid);
   }
 
-  private wouldDeadlock(pid: number, holder: number): boolean {
-    let current = holder;
-    for (let hops = 0; hops <= this.waitingOn.size; hops++) {
+  /** Whether `pid` waiting for `next` closes a cycle: the chain of waits from `next` reaches `pid`. */
+  private wouldDeadlock(pid: number, next: number): boolean {
+    let current = next;
+    for (let hops = 0; hops <= this.waitingOn.size + this.waitingFor.size; hops++) {
       if (current === pid) return true;
-      const waits = this.waitingOn.get(current);
-      if (waits === undefined) return false;
-      current = this.locks.get(waits)?.holder ?? 0;
-      if (current === 0) return false;
+      const lock = this.waitingOn.get(current);
+      const waits = lock === undefined ? this.waitingFor.get(current) : this.locks.get(lock)?.holder;
+      if (waits === undefined || waits === 0) return false;
+      current = waits;
     }
     return false;
   }

@@ -40,7 +40,7 @@ export interface Bodies {
   whereis: { name: string };
   pid: { pid: number };
   releaseAll: { pid: number };
-  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number; memoryPages?: number };
+  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number; memoryPages?: number; link?: boolean; monitorRef?: number };
   fetchModule: { hash: string };
   moduleBytes: { data: Uint8Array };
   send: { from: number; to: number; tag: number; data: Uint8Array };
@@ -82,6 +82,11 @@ export interface Bodies {
   entries: { entries: { name: string; ino: U64; kind: number }[] };
   input: { data: Uint8Array; end: boolean };
   inputTaken: { n: U64 };
+  procLink: { from: number; pid: number };
+  procUnlink: { from: number; pid: number };
+  exitSignal: ExitNote;
+  waitFor: { pid: number; child: number };
+  waitDone: { pid: number };
 }
 export type BodyName = keyof Bodies;
 /** One body: exactly one key of Bodies set. */

@@ -149,6 +149,8 @@ pub const REASON_NOCONNECTION: i32 = 3;
 pub const REASON_NOPROC: i32 = 4;
 /// the host could not start it (bad module, ABI version, limits)
 pub const REASON_ERROR: i32 = 5;
+/// a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason)
+pub const REASON_LINKED: i32 = 6;
 
 /// Name of an exit reason, as wait and down messages report it.
 pub fn reason_name(reason: i32) -> &'static str {
@@ -159,6 +161,7 @@ pub fn reason_name(reason: i32) -> &'static str {
         3 => "noconnection",
         4 => "noproc",
         5 => "error",
+        6 => "linked",
         _ => "unknown reason",
     }
 }
@@ -201,8 +204,16 @@ pub const TIMEOUT_INFINITE: i32 = -1;
 pub const WAIT_ANY: i32 = -1;
 /// tag of a monitor's down message (user tags are >= 0)
 pub const TAG_DOWN: i32 = -1;
+/// tag of the exit message a process that traps exits gets when a linked process ends (down_message layout)
+pub const TAG_EXIT: i32 = -2;
+/// spawn_opt: link the caller and the child before the child runs
+pub const SPAWN_LINK: i32 = 1;
+/// spawn_opt: monitor the child before it runs; the monitor's reference is written at ref_ptr
+pub const SPAWN_MONITOR: i32 = 2;
 /// largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare
 pub const MAX_MESSAGE_BYTES: i32 = 16777216;
+/// links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN
+pub const MAX_LINKS: i32 = 1000;
 /// lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through)
 pub const MAX_FENCED_LOCKS: i32 = 10000;
 
@@ -331,7 +342,7 @@ pub mod sys {
         /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
         pub fn exit(status: i32) -> !;
 
-        /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.
+        /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.
         pub fn wait(pid: i32, status_ptr: *mut WaitStatus) -> i32;
 
         /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.
@@ -354,6 +365,18 @@ pub mod sys {
 
         /// Cancel a monitor; its down message will not be sent.
         pub fn demonitor(r#ref: i32) -> i32;
+
+        /// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
+        pub fn spawn_opt(path_ptr: *const u8, path_len: usize, args_ptr: *const u8, args_len: usize, env_ptr: *const u8, env_len: usize, node_ptr: *const u8, node_len: usize, flags: i32, ref_ptr: *mut i32) -> i32;
+
+        /// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running.
+        pub fn proc_link(pid: i32) -> i32;
+
+        /// Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays.
+        pub fn proc_unlink(pid: i32) -> i32;
+
+        /// With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off.
+        pub fn trap_exit(on: i32) -> i32;
 
         /// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued.
         pub fn send(pid: i32, tag: i32, data_ptr: *const u8, data_len: usize) -> i32;
@@ -429,7 +452,7 @@ pub fn exit(status: i32) -> ! {
     unsafe { sys::exit(status) }
 }
 
-/// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.
+/// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.
 pub fn wait(pid: i32, status: &mut WaitStatus) -> Result<i32, Errno> {
     check(unsafe { sys::wait(pid, status) })
 }
@@ -467,6 +490,26 @@ pub fn monitor(pid: i32) -> i32 {
 /// Cancel a monitor; its down message will not be sent.
 pub fn demonitor(r#ref: i32) -> Result<(), Errno> {
     check(unsafe { sys::demonitor(r#ref) }).map(drop)
+}
+
+/// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
+pub fn spawn_opt(path: &str, args: &[u8], env: &[u8], node: &str, flags: i32, ref: &mut i32) -> Result<i32, Errno> {
+    check(unsafe { sys::spawn_opt(path.as_ptr(), path.len(), args.as_ptr(), args.len(), env.as_ptr(), env.len(), node.as_ptr(), node.len(), flags, ref) })
+}
+
+/// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running.
+pub fn proc_link(pid: i32) -> Result<(), Errno> {
+    check(unsafe { sys::proc_link(pid) }).map(drop)
+}
+
+/// Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays.
+pub fn proc_unlink(pid: i32) {
+    unsafe { sys::proc_unlink(pid) };
+}
+
+/// With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off.
+pub fn trap_exit(on: i32) -> Result<i32, Errno> {
+    check(unsafe { sys::trap_exit(on) })
 }
 
 /// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued.
