@@ -1,38 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { errno } from "../abi/abi.ts";
 import { LockTable } from "../host/kernel/lock-table.ts";
 import { RecentExits } from "../host/kernel/recent-exits.ts";
 import { exitInfo, SysError } from "../host/kernel/errors.ts";
 import { VirtualClock } from "../host/transport/virtual-clock.ts";
 import { keyed } from "./helpers/cluster.ts";
 import { guest } from "./helpers/guests.ts";
+import { LINK_REPORT } from "./helpers/links-report.ts";
 import { TestNode } from "./helpers/node.ts";
-
-const E = (name: Parameters<typeof errno>[0]) => String(-errno(name));
-
-/** What the links guest reports wherever its children run; the cluster test checks the same. */
-export const LINK_REPORT = {
-  "trap.was": "0",
-  "trap.bad": `1 0 ${E("EINVAL")}`,
-  link: "0 0",
-  "trap.exit": "true trap",
-  "trap.wait": "134/2",
-  unlink: "0 0",
-  "unlink.wait": "134/2",
-  "unlink.no-exit": E("EAGAIN"),
-  "link.remote": "0",
-  "linked.killed": "137/1",
-  "linked.partner": "137/6",
-  "spawn-link.normal": "true normal true",
-  "spawn-monitor.down": "true trap true",
-  "spawn-link.exit": "true trap",
-  "spawn-opt.wait": "134/2",
-  "monitor-after.down": "true trap",
-  linkdie: "137/6",
-  "link.gone": E("ESRCH"),
-  "spawn-opt.bad-flags": E("EINVAL"),
-};
 
 test("links on one node: proc_link, unlink, trap_exit, spawn_opt, LINKED ends", async () => {
   const node = new TestNode();
