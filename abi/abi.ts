@@ -92,7 +92,7 @@ export const FLAGS = {
   },
   spawn: {
     SPAWN_LINK: { value: 1, doc: "spawn_opt: link the caller and the child before the child runs" },
-    SPAWN_MONITOR: { value: 2, doc: "spawn_opt: monitor the child before it runs; the monitor's reference is written at ref_ptr" },
+    SPAWN_MONITOR: { value: 2, doc: "spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr" },
   },
   limits: {
     MAX_MESSAGE_BYTES: { value: 16 * 1024 * 1024, doc: "largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare" },
@@ -213,9 +213,9 @@ export const SYSCALLS = [
   },
   {
     name: "spawn_opt", module: MODULE_ONEBOX, area: "process", blocking: true,
-    params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node"), p("flags"), p("ref_ptr", "ptr")],
+    params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node"), p("flags"), p("monitor_ref_ptr", "ptr")],
     returns: "pid of the new process",
-    doc: "spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.",
+    doc: "spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.",
     errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN"],
   },
   {

@@ -42,7 +42,7 @@ const C_POINTERS: Record<string, string> = {
   stat_ptr: "onebox_stat_t *",
   pos_ptr: "uint64_t *",
   token_ptr: "uint64_t *",
-  ref_ptr: "int32_t *",
+  monitor_ref_ptr: "int32_t *",
   tags_ptr: "const int32_t *",
   buf_ptr: "void *",
   args_ptr: "const char *",

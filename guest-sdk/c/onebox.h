@@ -140,7 +140,7 @@
 #define ONEBOX_TAG_EXIT (-2)
 /** spawn_opt: link the caller and the child before the child runs */
 #define ONEBOX_SPAWN_LINK 1
-/** spawn_opt: monitor the child before it runs; the monitor's reference is written at ref_ptr */
+/** spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr */
 #define ONEBOX_SPAWN_MONITOR 2
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 #define ONEBOX_MAX_MESSAGE_BYTES 16777216
@@ -264,11 +264,11 @@ __attribute__((import_module("onebox"), import_name("demonitor")))
 int32_t onebox_sys_demonitor(int32_t ref);
 #define onebox_demonitor onebox_sys_demonitor
 
-/** spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links. */
+/** spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links. */
 __attribute__((import_module("onebox"), import_name("spawn_opt")))
-int32_t onebox_sys_spawn_opt(const char *path_ptr, size_t path_len, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node_ptr, size_t node_len, int32_t flags, int32_t *ref_ptr);
-static inline int32_t onebox_spawn_opt(const char *path, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node, int32_t flags, int32_t *ref_ptr) {
-  return onebox_sys_spawn_opt(path, strlen(path), args_ptr, args_len, env_ptr, env_len, node, strlen(node), flags, ref_ptr);
+int32_t onebox_sys_spawn_opt(const char *path_ptr, size_t path_len, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node_ptr, size_t node_len, int32_t flags, int32_t *monitor_ref_ptr);
+static inline int32_t onebox_spawn_opt(const char *path, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node, int32_t flags, int32_t *monitor_ref_ptr) {
+  return onebox_sys_spawn_opt(path, strlen(path), args_ptr, args_len, env_ptr, env_len, node, strlen(node), flags, monitor_ref_ptr);
 }
 
 /** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. */

@@ -61,7 +61,7 @@ export const TAG_DOWN = -1;
 export const TAG_EXIT = -2;
 /** spawn_opt: link the caller and the child before the child runs */
 export const SPAWN_LINK = 1;
-/** spawn_opt: monitor the child before it runs; the monitor's reference is written at ref_ptr */
+/** spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr */
 export const SPAWN_MONITOR = 2;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES = 16777216;

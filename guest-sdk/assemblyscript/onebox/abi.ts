@@ -122,7 +122,7 @@ export const TAG_DOWN: i32 = -1;
 export const TAG_EXIT: i32 = -2;
 /** spawn_opt: link the caller and the child before the child runs */
 export const SPAWN_LINK: i32 = 1;
-/** spawn_opt: monitor the child before it runs; the monitor's reference is written at ref_ptr */
+/** spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr */
 export const SPAWN_MONITOR: i32 = 2;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES: i32 = 16777216;
@@ -191,9 +191,9 @@ export declare function sys_monitor(pid: i32): i32;
 @external("onebox", "demonitor")
 export declare function sys_demonitor(ref: i32): i32;
 
-/** spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links. */
+/** spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links. */
 @external("onebox", "spawn_opt")
-export declare function sys_spawn_opt(path_ptr: usize, path_len: usize, args_ptr: usize, args_len: usize, env_ptr: usize, env_len: usize, node_ptr: usize, node_len: usize, flags: i32, ref_ptr: usize): i32;
+export declare function sys_spawn_opt(path_ptr: usize, path_len: usize, args_ptr: usize, args_len: usize, env_ptr: usize, env_len: usize, node_ptr: usize, node_len: usize, flags: i32, monitor_ref_ptr: usize): i32;
 
 /** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. */
 @external("onebox", "proc_link")

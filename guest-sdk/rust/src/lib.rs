@@ -208,7 +208,7 @@ pub const TAG_DOWN: i32 = -1;
 pub const TAG_EXIT: i32 = -2;
 /// spawn_opt: link the caller and the child before the child runs
 pub const SPAWN_LINK: i32 = 1;
-/// spawn_opt: monitor the child before it runs; the monitor's reference is written at ref_ptr
+/// spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr
 pub const SPAWN_MONITOR: i32 = 2;
 /// largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare
 pub const MAX_MESSAGE_BYTES: i32 = 16777216;
@@ -366,8 +366,8 @@ pub mod sys {
         /// Cancel a monitor; its down message will not be sent.
         pub fn demonitor(r#ref: i32) -> i32;
 
-        /// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
-        pub fn spawn_opt(path_ptr: *const u8, path_len: usize, args_ptr: *const u8, args_len: usize, env_ptr: *const u8, env_len: usize, node_ptr: *const u8, node_len: usize, flags: i32, ref_ptr: *mut i32) -> i32;
+        /// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
+        pub fn spawn_opt(path_ptr: *const u8, path_len: usize, args_ptr: *const u8, args_len: usize, env_ptr: *const u8, env_len: usize, node_ptr: *const u8, node_len: usize, flags: i32, monitor_ref_ptr: *mut i32) -> i32;
 
         /// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running.
         pub fn proc_link(pid: i32) -> i32;
@@ -492,9 +492,9 @@ pub fn demonitor(r#ref: i32) -> Result<(), Errno> {
     check(unsafe { sys::demonitor(r#ref) }).map(drop)
 }
 
-/// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
-pub fn spawn_opt(path: &str, args: &[u8], env: &[u8], node: &str, flags: i32, ref: &mut i32) -> Result<i32, Errno> {
-    check(unsafe { sys::spawn_opt(path.as_ptr(), path.len(), args.as_ptr(), args.len(), env.as_ptr(), env.len(), node.as_ptr(), node.len(), flags, ref) })
+/// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
+pub fn spawn_opt(path: &str, args: &[u8], env: &[u8], node: &str, flags: i32, monitor_ref: &mut i32) -> Result<i32, Errno> {
+    check(unsafe { sys::spawn_opt(path.as_ptr(), path.len(), args.as_ptr(), args.len(), env.as_ptr(), env.len(), node.as_ptr(), node.len(), flags, monitor_ref) })
 }
 
 /// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running.
