@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { errno, FLAGS } from "../abi/abi.ts";
 import { test } from "node:test";
 import { LockTable } from "../host/kernel/lock-table.ts";
 import { RecentExits } from "../host/kernel/recent-exits.ts";
@@ -24,6 +25,18 @@ test("wait in the wait-for graph on one node: whichever call closes the cycle ge
   assert.deepEqual(Object.fromEntries(keyed(result.lines)), { "deadlock.wait-closes": "parent", "deadlock.lock-closes": "descendant" });
   const again = await node.run(await guest("links"), ["deadlock"]);
   assert.deepEqual(Object.fromEntries(keyed(again.lines)), { "deadlock.pair": "descendant", "deadlock.chain": "descendant", "deadlock.none": "0/0" }, again.stderr);
+});
+
+test("MAX_LINKS: the link past it is EAGAIN, for proc_link and spawn_opt, and unlink makes room", async () => {
+  const node = new TestNode({ descendants: 2000 });
+  const result = await node.run(await guest("links"), ["linkmany"]);
+  assert.equal(result.info.reason, "NORMAL", result.stderr);
+  assert.deepEqual(Object.fromEntries(keyed(result.lines)), {
+    "linkmany.first-refused": `${FLAGS.limits.MAX_LINKS.value} ${errno("EAGAIN")}`,
+    "linkmany.spawn-opt": String(-errno("EAGAIN")),
+    "linkmany.after-unlink": "0",
+  });
+  assert.equal(node.kernel.procs.size, 0, "every child ended");
 });
 
 test("lock table: a wait edge joins lock waits in one cycle check, and leaves with waitDone or releaseAll", () => {

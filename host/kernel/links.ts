@@ -28,6 +28,8 @@ export class LinkState {
   }
 
   checkInvariants(pid: number): void {
+    if (this.count > MAX_LINKS) throw new Error(`process ${pid} has ${this.count} links, over MAX_LINKS`);
+    if (this.early.size > MAX_LINKS) throw new Error(`process ${pid} holds ${this.early.size} early exit signals, over MAX_LINKS`);
     if (this.pendingSpawns < 0) throw new Error(`process ${pid} has ${this.pendingSpawns} pending linked spawns`);
     if (this.pendingSpawns === 0 && this.early.size > 0) throw new Error(`process ${pid} keeps early exit signals with no spawn pending`);
     if (this.partners.has(pid)) throw new Error(`process ${pid} is linked to itself`);
@@ -65,6 +67,7 @@ export class Links {
     if (this.isLocal(pid)) {
       this.linkHere(proc.pid, pid);
       state.partners.add(pid);
+      state.checkInvariants(proc.pid);
       return 0;
     }
     const router = this.kernel.router;
@@ -84,9 +87,10 @@ export class Links {
   linkHere(from: number, pid: number): void {
     const target = this.kernel.procs.get(pid);
     if (!target) fail("ESRCH", `no process ${pid}`);
-    if (target.links.partners.has(from)) return;
+    if (from === pid || target.links.partners.has(from)) return;
     checkRoom(target);
     target.links.partners.add(from);
+    target.links.checkInvariants(pid);
   }
 
   /** proc_unlink: both ends go; no link is no error. */
@@ -128,8 +132,9 @@ export class Links {
     const state = target.links;
     if (!state.partners.delete(from)) {
       if (state.pendingSpawns > 0 && state.early.size < MAX_LINKS) state.early.set(from, info);
-      return;
+      return state.checkInvariants(to);
     }
+    state.checkInvariants(to);
     this.deliver(target, from, info);
   }
 

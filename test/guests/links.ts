@@ -104,6 +104,22 @@ if (role == "idle") {
   ob.lock("D6");
   report("deadlock.lock-closes", whoFound(ob.spawn("", ["lockchild", "D6"])));
   ob.unlock("D6");
+} else if (role == "linkmany") {
+  // MAX_LINKS links, then one more: EAGAIN, whether the caller links or a spawn_opt would.
+  const kids = new Array<i32>();
+  let first = 0;
+  for (let i = 0; i < ob.MAX_LINKS + 1; i++) {
+    const kid = ob.spawn("", ["idle"], [], A);
+    kids.push(kid);
+    const r = ob.procLink(kid);
+    if (r < 0 && first == 0) first = i;
+  }
+  report("linkmany.first-refused", first.toString() + " " + ob.errno().toString());
+  report("linkmany.spawn-opt", ob.spawnOpt("", ["exit0"], [], A, ob.SPAWN_LINK) == null ? failed() : "spawned");
+  ob.procUnlink(kids[0]);
+  report("linkmany.after-unlink", ob.procLink(kids[kids.length - 1]).toString());
+  for (let i = 0; i < kids.length; i++) ob.sendText(kids[i], STOP, "");
+  for (let i = 0; i < kids.length; i++) ob.wait(kids[i]);
 } else if (role == "nodedown") {
   // nodedown C: a link to a process on node C, trapped here and not trapped in a helper on
   // this node; the test kills node C once this prints ready.
