@@ -221,8 +221,8 @@ export const SYSCALLS = [
   {
     name: "proc_link", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("pid")], returns: "0",
-    doc: "Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running.",
-    errors: ["ESRCH", "EHOSTUNREACH", "EAGAIN", "EINVAL"],
+    doc: "Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.",
+    errors: ["ESRCH", "EHOSTUNREACH", "EAGAIN"],
   },
   {
     name: "proc_unlink", module: MODULE_ONEBOX, area: "process", blocking: false,

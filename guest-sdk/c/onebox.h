@@ -271,7 +271,7 @@ static inline int32_t onebox_spawn_opt(const char *path, const char *args_ptr, s
   return onebox_sys_spawn_opt(path, strlen(path), args_ptr, args_len, env_ptr, env_len, node, strlen(node), flags, monitor_ref_ptr);
 }
 
-/** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. */
+/** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. */
 __attribute__((import_module("onebox"), import_name("proc_link")))
 int32_t onebox_sys_proc_link(int32_t pid);
 #define onebox_proc_link onebox_sys_proc_link

@@ -369,7 +369,7 @@ pub mod sys {
         /// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
         pub fn spawn_opt(path_ptr: *const u8, path_len: usize, args_ptr: *const u8, args_len: usize, env_ptr: *const u8, env_len: usize, node_ptr: *const u8, node_len: usize, flags: i32, monitor_ref_ptr: *mut i32) -> i32;
 
-        /// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running.
+        /// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.
         pub fn proc_link(pid: i32) -> i32;
 
         /// Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays.
@@ -497,7 +497,7 @@ pub fn spawn_opt(path: &str, args: &[u8], env: &[u8], node: &str, flags: i32, mo
     check(unsafe { sys::spawn_opt(path.as_ptr(), path.len(), args.as_ptr(), args.len(), env.as_ptr(), env.len(), node.as_ptr(), node.len(), flags, monitor_ref) })
 }
 
-/// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running.
+/// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.
 pub fn proc_link(pid: i32) -> Result<(), Errno> {
     check(unsafe { sys::proc_link(pid) }).map(drop)
 }
