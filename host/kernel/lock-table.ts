@@ -1,5 +1,6 @@
 import { fail, SysError } from "./errors.ts";
 import type { Clock, ClockTimer } from "../transport/clock.ts";
+import { closesCycle } from "./wait-for.ts";
 
 interface Waiter {
   readonly pid: number;
@@ -128,16 +129,14 @@ export class LockTable {
     this.waitingOn.delete(waiter.pid);
   }
 
-  /** Whether `pid` waiting for `next` closes a cycle: the chain of waits from `next` reaches `pid`. */
+  /** Whether `pid` waiting for `next` closes a cycle. */
   private wouldDeadlock(pid: number, next: number): boolean {
-    let current = next;
-    for (let hops = 0; hops <= this.waitingOn.size + this.waitingFor.size; hops++) {
-      if (current === pid) return true;
-      const lock = this.waitingOn.get(current);
-      const waits = lock === undefined ? this.waitingFor.get(current) : this.locks.get(lock)?.holder;
-      if (waits === undefined || waits === 0) return false;
-      current = waits;
-    }
-    return false;
+    return closesCycle(pid, next, (p) => this.waitsFor(p), this.waitingOn.size + this.waitingFor.size);
+  }
+
+  /** Whom `pid` waits for: its lock's holder, or its child. */
+  private waitsFor(pid: number): number | undefined {
+    const lock = this.waitingOn.get(pid);
+    return lock === undefined ? this.waitingFor.get(pid) : this.locks.get(lock)?.holder;
   }
 }
