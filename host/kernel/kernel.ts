@@ -368,10 +368,12 @@ export class Kernel {
     if (ref !== 0) parent.monitoring.set(ref, 0);
     if (observe?.link) this.links.spawning(parent);
     const settle = (pid: number | undefined): void => {
-      // A down message that came first already took the pending monitor.
+      // A down message that came first already took the pending monitor; a parent that
+      // ended meanwhile takes it off the child.
       if (ref !== 0 && parent.monitoring.get(ref) === 0) {
-        if (pid === undefined) parent.monitoring.delete(ref);
+        if (pid === undefined || parent.exit) parent.monitoring.delete(ref);
         else parent.monitoring.set(ref, pid);
+        if (pid !== undefined && parent.exit) this.router?.demonitor(parent.pid, pid, ref);
       }
       if (observe?.link) this.links.spawned(parent, pid);
     };
