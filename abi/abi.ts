@@ -55,7 +55,7 @@ export const EXIT_REASONS = {
   KILLED: { code: 1, doc: "killed by another process or the operator" },
   TRAP: { code: 2, doc: "trapped (unreachable, out-of-bounds access, stack overflow, ...)" },
   NOCONNECTION: { code: 3, doc: "its node went down or could not be reached" },
-  NOPROC: { code: 4, doc: "no such process when the monitor was set" },
+  NOPROC: { code: 4, doc: "no such process when the monitor was set, nor one that ended lately (those report how they ended)" },
   ERROR: { code: 5, doc: "the host could not start it (bad module, ABI version, limits)" },
   LINKED: { code: 6, doc: "a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason)" },
 } as const;
@@ -204,7 +204,7 @@ export const SYSCALLS = [
   {
     name: "monitor", module: MODULE_ONEBOX, area: "process", blocking: false,
     params: [p("pid")], returns: "a monitor reference (> 0)",
-    doc: "When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.",
+    doc: "When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.",
     errors: [],
   },
   {

@@ -91,7 +91,7 @@
 #define ONEBOX_REASON_TRAP 2
 /** its node went down or could not be reached */
 #define ONEBOX_REASON_NOCONNECTION 3
-/** no such process when the monitor was set */
+/** no such process when the monitor was set, nor one that ended lately (those report how they ended) */
 #define ONEBOX_REASON_NOPROC 4
 /** the host could not start it (bad module, ABI version, limits) */
 #define ONEBOX_REASON_ERROR 5
@@ -254,7 +254,7 @@ __attribute__((import_module("onebox"), import_name("yield")))
 int32_t onebox_sys_yield(void);
 #define onebox_yield onebox_sys_yield
 
-/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION. */
+/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. */
 __attribute__((import_module("onebox"), import_name("monitor")))
 int32_t onebox_sys_monitor(int32_t pid);
 #define onebox_monitor onebox_sys_monitor

@@ -12,7 +12,7 @@ export const REASON_KILLED = 1;
 export const REASON_TRAP = 2;
 /** its node went down or could not be reached */
 export const REASON_NOCONNECTION = 3;
-/** no such process when the monitor was set */
+/** no such process when the monitor was set, nor one that ended lately (those report how they ended) */
 export const REASON_NOPROC = 4;
 /** the host could not start it (bad module, ABI version, limits) */
 export const REASON_ERROR = 5;

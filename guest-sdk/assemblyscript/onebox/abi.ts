@@ -73,7 +73,7 @@ export const REASON_KILLED: i32 = 1;
 export const REASON_TRAP: i32 = 2;
 /** its node went down or could not be reached */
 export const REASON_NOCONNECTION: i32 = 3;
-/** no such process when the monitor was set */
+/** no such process when the monitor was set, nor one that ended lately (those report how they ended) */
 export const REASON_NOPROC: i32 = 4;
 /** the host could not start it (bad module, ABI version, limits) */
 export const REASON_ERROR: i32 = 5;
@@ -183,7 +183,7 @@ export declare function sys_sleep(ms: i32): i32;
 @external("onebox", "yield")
 export declare function sys_yield(): i32;
 
-/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION. */
+/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. */
 @external("onebox", "monitor")
 export declare function sys_monitor(pid: i32): i32;
 

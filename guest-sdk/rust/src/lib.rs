@@ -145,7 +145,7 @@ pub const REASON_KILLED: i32 = 1;
 pub const REASON_TRAP: i32 = 2;
 /// its node went down or could not be reached
 pub const REASON_NOCONNECTION: i32 = 3;
-/// no such process when the monitor was set
+/// no such process when the monitor was set, nor one that ended lately (those report how they ended)
 pub const REASON_NOPROC: i32 = 4;
 /// the host could not start it (bad module, ABI version, limits)
 pub const REASON_ERROR: i32 = 5;
@@ -360,7 +360,7 @@ pub mod sys {
         /// Let every other runnable process and the node's own work run once.
         pub fn r#yield() -> i32;
 
-        /// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.
+        /// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.
         pub fn monitor(pid: i32) -> i32;
 
         /// Cancel a monitor; its down message will not be sent.
@@ -482,7 +482,7 @@ pub fn yield_now() {
     unsafe { sys::r#yield() };
 }
 
-/// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.
+/// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.
 pub fn monitor(pid: i32) -> i32 {
     unsafe { sys::monitor(pid) }
 }
