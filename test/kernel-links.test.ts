@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { LockTable } from "../host/kernel/lock-table.ts";
 import { RecentExits } from "../host/kernel/recent-exits.ts";
 import { exitInfo, SysError } from "../host/kernel/errors.ts";
-import { VirtualClock } from "../host/transport/virtual-clock.ts";
+import { VirtualClock } from "../host/clock/virtual-clock.ts";
 import { keyed } from "./helpers/cluster.ts";
 import { guest } from "./helpers/guests.ts";
 import { LINK_REPORT } from "./helpers/links-report.ts";
