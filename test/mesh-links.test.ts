@@ -42,6 +42,7 @@ test("deadlocks through wait across nodes: the call that closes the cycle gets E
   // Which call closes the cycle depends on which reaches the coordinator last; exactly one is refused.
   assert.match(out["deadlock.pair"] ?? "", /^(parent|descendant)$/, result.stdout);
   assert.match(out["deadlock.chain"] ?? "", /^(parent|descendant)$/, result.stdout);
+  assert.equal(out["deadlock.killed"], "137/1");
   assert.equal(out["deadlock.none"], "0/0");
   // Started on node2, so the parent's own calls also go to the coordinator over the wire.
   const remote = await onebox(runArgs("node2", ["deadlock", "node3", "node1"]), dir);

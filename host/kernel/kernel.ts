@@ -288,6 +288,7 @@ export class Kernel {
     if (!parent) return;
     // A remote child's end may overtake the reply to its spawn: they travel on the two
     // connections of the pair. Its zombie then waits for spawnChild to see it.
+    parent.killedChildren.delete(child);
     if (!parent.children.delete(child) && this.isLocal(child)) return;
     parent.zombies.set(child, info);
     parent.childWaiter?.(child);
@@ -424,7 +425,15 @@ export class Kernel {
   }
 
   kill(caller: Process, pid: number): number | Promise<number> {
-    if (!this.isLocal(pid)) return this.remote(`process ${pid}`).kill(caller.pid, pid).then(() => 0);
+    if (!this.isLocal(pid)) {
+      return this.remote(`process ${pid}`)
+        .kill(caller.pid, pid)
+        .then(() => {
+          // Its end is on its way: a wait for it is no deadlock, whatever the coordinator last heard.
+          if (caller.children.has(pid)) caller.killedChildren.add(pid);
+          return 0;
+        });
+    }
     const target = this.procs.get(pid);
     if (!target) fail("ESRCH", `no process ${pid}`);
     const info = exitInfo("KILLED", `killed by ${caller.pid}`);

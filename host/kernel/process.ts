@@ -123,6 +123,8 @@ export class Process {
   /** Live children, and ended ones not yet reaped by wait (zombies). */
   readonly children = new Set<number>();
   readonly zombies = new Map<number, ExitInfo>();
+  /** Children on other nodes it killed whose end has not come back yet: not waited for in the wait-for graph. */
+  readonly killedChildren = new Set<number>();
   childWaiter: ((child: number) => void) | undefined;
   /** Monitors set on this process: ref -> pid of the watcher. */
   readonly watchers = new Map<number, number>();

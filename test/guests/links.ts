@@ -89,6 +89,14 @@ if (role == "idle") {
   if (chainFound == "parent") ob.wait(chain);
   report("deadlock.chain", chainFound);
 
+  // A child on A waiting for a lock the parent holds, killed: waiting for it is no deadlock,
+  // though its release may reach the coordinator after the parent's wait.
+  ob.lock("D7");
+  const doomed = ob.spawn("", ["lockchild", "D7"], [], A);
+  ob.kill(doomed);
+  report("deadlock.killed", ended(doomed));
+  ob.unlock("D7");
+
   // No cycle, no EDEADLK: the child wants a lock no one waiting holds.
   ob.lock("D3");
   report("deadlock.none", ended(ob.spawn("", ["lockchild", "D4"], [], A)));

@@ -9,11 +9,13 @@ const WAIT_ANY = FLAGS.special.WAIT_ANY.value;
 const SPAWN_LINK = FLAGS.spawn.SPAWN_LINK.value;
 const SPAWN_MONITOR = FLAGS.spawn.SPAWN_MONITOR.value;
 
-/** The child a wait for `pid` waits for in the wait-for graph: WAIT_ANY only while there is one child to wait for. */
+/**
+ * The child a wait for `pid` waits for in the wait-for graph: WAIT_ANY only while there is
+ * one child to wait for, and none the caller killed (its end is on its way).
+ */
 function waitedChild(proc: Process, pid: number): number | undefined {
-  if (pid !== WAIT_ANY) return pid;
-  if (proc.children.size !== 1 || proc.zombies.size !== 0) return undefined;
-  return proc.children.values().next().value;
+  const child = pid !== WAIT_ANY ? pid : proc.children.size === 1 && proc.zombies.size === 0 ? proc.children.values().next().value : undefined;
+  return child === undefined || proc.killedChildren.has(child) ? undefined : child;
 }
 
 /** NUL-terminated strings back to back, as spawn takes args and env. */
