@@ -57,8 +57,9 @@ export const EXIT_REASONS = {
   KILLED: { code: 1, doc: "killed by another process or the operator" },
   TRAP: { code: 2, doc: "trapped (unreachable, out-of-bounds access, stack overflow, ...)" },
   NOCONNECTION: { code: 3, doc: "its node went down or could not be reached" },
-  NOPROC: { code: 4, doc: "no such process when the monitor was set" },
+  NOPROC: { code: 4, doc: "no such process when the monitor was set, nor one that ended lately (those report how they ended)" },
   ERROR: { code: 5, doc: "the host could not start it (bad module, ABI version, limits)" },
+  LINKED: { code: 6, doc: "a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason)" },
   LIMIT_CPU: { code: 7, doc: "ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`)" },
   LIMIT_MEMORY: { code: 8, doc: "grew its memory past what the node's memory budget had left" },
 } as const;
@@ -91,6 +92,11 @@ export const FLAGS = {
     TIMEOUT_INFINITE: { value: -1, doc: "timeout_ms that never expires" },
     WAIT_ANY: { value: -1, doc: "wait's pid: any child" },
     TAG_DOWN: { value: -1, doc: "tag of a monitor's down message (user tags are >= 0)" },
+    TAG_EXIT: { value: -2, doc: "tag of the exit message a process that traps exits gets when a linked process ends (down_message layout)" },
+  },
+  spawn: {
+    SPAWN_LINK: { value: 1, doc: "spawn_opt: link the caller and the child before the child runs" },
+    SPAWN_MONITOR: { value: 2, doc: "spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr" },
   },
   limitKind: {
     LIMIT_MEMORY_PAGES: { value: 1, doc: "linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit)" },
@@ -103,6 +109,7 @@ export const FLAGS = {
   },
   limits: {
     MAX_MESSAGE_BYTES: { value: 16 * 1024 * 1024, doc: "largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare" },
+    MAX_LINKS: { value: 1000, doc: "links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN" },
     MAX_FENCED_LOCKS: { value: 10_000, doc: "lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through)" },
   },
 } as const;
@@ -188,8 +195,8 @@ export const SYSCALLS = [
   {
     name: "wait", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("pid"), p("status_ptr", "ptr")], returns: "pid of the child that ended",
-    doc: "Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.",
-    errors: ["EFAULT", "ECHILD"],
+    doc: "Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.",
+    errors: ["EFAULT", "ECHILD", "EDEADLK"],
   },
   {
     name: "kill", module: MODULE_ONEBOX, area: "process", blocking: true,
@@ -216,12 +223,37 @@ export const SYSCALLS = [
   {
     name: "monitor", module: MODULE_ONEBOX, area: "process", blocking: false,
     params: [p("pid")], returns: "a monitor reference (> 0)",
-    doc: "When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.",
+    doc: "When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.",
     errors: [],
   },
   {
     name: "demonitor", module: MODULE_ONEBOX, area: "process", blocking: false,
     params: [p("ref")], returns: "0", doc: "Cancel a monitor; its down message will not be sent.", errors: ["EINVAL"],
+  },
+  {
+    name: "spawn_opt", module: MODULE_ONEBOX, area: "process", blocking: true,
+    params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node"), p("flags"), p("monitor_ref_ptr", "ptr")],
+    returns: "pid of the new process",
+    doc: "spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.",
+    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN"],
+  },
+  {
+    name: "proc_link", module: MODULE_ONEBOX, area: "process", blocking: true,
+    params: [p("pid")], returns: "0",
+    doc: "Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.",
+    errors: ["ESRCH", "EHOSTUNREACH", "EAGAIN"],
+  },
+  {
+    name: "proc_unlink", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("pid")], returns: "0",
+    doc: "Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays.",
+    errors: [],
+  },
+  {
+    name: "trap_exit", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("on")], returns: "the previous setting (0 or 1)",
+    doc: "With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off.",
+    errors: ["EINVAL"],
   },
   // message
   {

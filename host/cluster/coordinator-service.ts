@@ -28,7 +28,7 @@ export class CoordinatorService {
     pids.add(pid);
   }
 
-  // ---- frames: lock, unlock, register, unregister, whereis, releaseAll ----------------
+  // ---- frames: lock, unlock, waitFor, waitDone, register, unregister, whereis, releaseAll
 
   async lock({ name, pid, timeoutMs }: Bodies["lock"]): Promise<Body> {
     this.track(pid);
@@ -37,6 +37,15 @@ export class CoordinatorService {
 
   unlock({ name, pid }: Bodies["unlock"]): void {
     this.local.unlock(name, pid);
+  }
+
+  waitFor({ pid, child }: Bodies["waitFor"]): void {
+    this.track(pid);
+    this.local.waitFor(pid, child);
+  }
+
+  waitDone({ pid }: Bodies["waitDone"]): void {
+    this.local.waitDone(pid);
   }
 
   register({ name, pid }: Bodies["register"]): void {

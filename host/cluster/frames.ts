@@ -41,6 +41,8 @@ export function frameTable(d: Duties): FrameTable {
     unregister: (b) => coordinator().unregister(b),
     whereis: (b) => coordinator().whereis(b),
     releaseAll: (b) => coordinator().releaseAll(b),
+    waitFor: (b) => coordinator().waitFor(b),
+    waitDone: (b) => coordinator().waitDone(b),
     // processes (process-routing.ts)
     spawn: (b) => d.processes.serveSpawn(b),
     fetchModule: (b) => d.processes.serveFetchModule(b),
@@ -50,6 +52,9 @@ export function frameTable(d: Duties): FrameTable {
     demonitor: (b) => d.processes.serveDemonitor(b),
     down: (b) => d.processes.serveDown(b),
     childExit: (b) => d.processes.serveChildExit(b),
+    procLink: (b) => d.processes.serveProcLink(b),
+    procUnlink: (b) => d.processes.serveProcUnlink(b),
+    exitSignal: (b) => d.processes.serveExitSignal(b),
     output: (b) => d.processes.serveOutput(b),
     ps: (b) => d.processes.servePs(b),
     run: (b, c) => (b.detached ? d.console().runDetached(b).then((pid) => ({ pid: { pid } })) : d.processes.serveRun(b, c)),

@@ -3,8 +3,9 @@ import type { FileService } from "../kernel/file-service.ts";
 import { nodeIdOfPid, type Kernel } from "../kernel/kernel.ts";
 import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
 import type { Process, StartRequest } from "../kernel/process.ts";
-import type { Router } from "../kernel/router.ts";
 import { capsOnWire } from "../kernel/process-limits.ts";
+import { observeSpawned } from "../kernel/links.ts";
+import type { Router, SpawnObserve } from "../kernel/router.ts";
 import { toBytes, type Bodies, type Body, type ProcInfo } from "../transport/wire.ts";
 import type { FrameContext } from "./frame-table.ts";
 import type { Membership } from "./membership.ts";
@@ -30,7 +31,8 @@ export interface RoutingContext {
  * Processes across nodes. As the kernel's Router it sends what the kernel finds on another
  * node there (spawn, send, kill, monitors, exit notices, files); as a server it does the
  * same work here for other nodes and for the CLI. Serves the frames spawn, fetchModule,
- * send, kill, monitor, demonitor, down, childExit, output, ps, run and input.
+ * send, kill, monitor, demonitor, down, childExit, procLink, procUnlink, exitSignal,
+ * output, ps, run and input.
  */
 export class ProcessRouting implements Router {
   readonly stats = { moduleFetches: 0 };
@@ -55,7 +57,10 @@ export class ProcessRouting implements Router {
     const module = await this.moduleByHash(spawn.moduleHash, spawn.moduleNode);
     const origin = this.node.peers.linkByName(spawn.moduleNode);
     const output = remoteOutput((body) => origin.cast(body), spawn.outputSink);
-    return { pid: { pid: startHere(this.node.kernel, module, spawn, output).pid } };
+    const child = startHere(this.node.kernel, module, spawn, output);
+    // spawn_opt: set before the child runs (it runs on a later turn).
+    observeSpawned(child, spawn.ppid, spawn.link ?? false, spawn.monitorRef ?? 0);
+    return { pid: { pid: child.pid } };
   }
 
   serveFetchModule({ hash }: Bodies["fetchModule"]): Promise<Body> {
@@ -94,6 +99,18 @@ export class ProcessRouting implements Router {
 
   serveChildExit(note: Bodies["childExit"]): void {
     this.node.kernel.childExited(note.to, note.pid, fromExitNote(note));
+  }
+
+  serveProcLink({ from, pid }: Bodies["procLink"]): void {
+    this.node.kernel.links.linkHere(from, pid);
+  }
+
+  serveProcUnlink({ from, pid }: Bodies["procUnlink"]): void {
+    this.node.kernel.links.unlinkHere(from, pid);
+  }
+
+  serveExitSignal(note: Bodies["exitSignal"]): void {
+    this.node.kernel.links.exitSignal(note.pid, note.to, fromExitNote(note));
   }
 
   serveOutput(o: Bodies["output"]): void {
@@ -148,7 +165,7 @@ export class ProcessRouting implements Router {
     return scheduler.place(list, constraint);
   }
 
-  async spawn(node: string, request: StartRequest): Promise<number> {
+  async spawn(node: string, request: StartRequest, observe?: SpawnObserve): Promise<number> {
     const reply = await this.node.peers.linkByName(node).call(
       {
         spawn: {
@@ -161,6 +178,8 @@ export class ProcessRouting implements Router {
           outputSink: this.sinks.idFor(request.output),
           memoryPages: request.memoryPages ?? 0,
           caps: capsOnWire(request.caps),
+          link: observe?.link ?? false,
+          monitorRef: observe?.monitorRef ?? 0,
         },
       },
       "pid",
@@ -196,6 +215,18 @@ export class ProcessRouting implements Router {
 
   childExited(parent: number, child: number, info: ExitInfo): void {
     this.node.peers.castToNodeOf(parent, { childExit: toExitNote(parent, child, info) });
+  }
+
+  async linkProcess(from: number, pid: number): Promise<void> {
+    await this.node.peers.linkForPid(pid).call({ procLink: { from, pid } }, "empty");
+  }
+
+  unlinkProcess(from: number, pid: number): void {
+    this.node.peers.castToNodeOf(pid, { procUnlink: { from, pid } });
+  }
+
+  exitSignal(from: number, to: number, info: ExitInfo): void {
+    this.node.peers.castToNodeOf(to, { exitSignal: toExitNote(to, from, info) });
   }
 
   fileService(node: string): FileService {

@@ -60,6 +60,19 @@ export class RemoteCoordinator implements Coordinator {
     return [...this.held.keys()];
   }
 
+  async waitFor(pid: number, child: number): Promise<void> {
+    await this.link().call({ waitFor: { pid, child } }, "empty");
+  }
+
+  /** One-way, and after the waitFor on the same link; with the coordinator gone, nothing to tell. */
+  waitDone(pid: number): void {
+    try {
+      this.link().cast({ waitDone: { pid } });
+    } catch {
+      // The coordinator is down: its graph is gone with it.
+    }
+  }
+
   async register(name: string, pid: number): Promise<void> {
     this.involve(pid);
     await this.link().call({ register: { name, pid } }, "empty");

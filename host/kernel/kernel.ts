@@ -1,21 +1,24 @@
-import { FLAGS, LAYOUTS } from "../../abi/abi.ts";
+import { FLAGS } from "../../abi/abi.ts";
 import type { Coordinator } from "./coordinator.ts";
-import { exitInfo, fail, ProcessEnd, reasonCode, SysError, type ExitInfo } from "./errors.ts";
+import { encodeDown } from "./down-message.ts";
+import { exitInfo, fail, ProcessEnd, SysError, type ExitInfo } from "./errors.ts";
 import { ExportDir } from "./export-dir.ts";
 import { realClock, type Clock } from "../clock/clock.ts";
 import type { FileService } from "./file-service.ts";
-import { GuestMemory, encodeUtf8 } from "./guest-memory.ts";
+import { GuestMemory } from "./guest-memory.ts";
 import { instantiateComponent } from "./component-instance.ts";
 import { LocalCoordinator } from "./local-coordinator.ts";
 import { Lineage } from "./lineage.ts";
 import { descriptorBudget } from "./descriptor-budget.ts";
 import { MailboxBudget } from "./mailbox.ts";
 import { defaultCaps, narrowCaps, type ProcessCaps } from "./process-limits.ts";
+import { checkRoom, Links, observeSpawned } from "./links.ts";
+import { RecentExits } from "./recent-exits.ts";
 import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
 import { nodeIdOfPid, PID_SERIAL_BITS } from "./pid.ts";
 import { Process, type StartRequest } from "./process.ts";
-import type { Router } from "./router.ts";
+import type { Router, SpawnObserve } from "./router.ts";
 import type { MailboxLevel } from "./mailbox.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
 import { FuelTrampolines } from "./fuel.ts";
@@ -100,6 +103,8 @@ export interface SpawnArgs {
   readonly args: readonly string[];
   readonly env: readonly string[];
   readonly node: string;
+  /** spawn_opt: what to set on the child before it runs. */
+  readonly observe?: SpawnObserve;
 }
 
 const PID_SERIAL_MAX = (1 << PID_SERIAL_BITS) - 1;
@@ -107,7 +112,6 @@ export const MAX_NODE_ID = 2047;
 export { nodeIdOfPid };
 
 const TAG_DOWN = FLAGS.special.TAG_DOWN.value;
-const DOWN = LAYOUTS.down_message;
 
 /** Why a guest's run ended, from what unwound it. */
 function endOf(error: unknown): ExitInfo {
@@ -115,17 +119,6 @@ function endOf(error: unknown): ExitInfo {
   if (error instanceof WebAssembly.RuntimeError) return exitInfo("TRAP", error.message);
   if (error instanceof RangeError) return exitInfo("TRAP", error.message);
   return exitInfo("ERROR", error instanceof Error ? error.message : String(error));
-}
-
-function encodeDown(pid: number, info: ExitInfo): Uint8Array {
-  const text = encodeUtf8(info.text);
-  const data = new Uint8Array(DOWN.size + text.byteLength);
-  const view = new DataView(data.buffer);
-  view.setInt32(DOWN.fields.pid.offset, pid, true);
-  view.setInt32(DOWN.fields.reason.offset, reasonCode(info.reason), true);
-  view.setInt32(DOWN.fields.status.offset, info.status, true);
-  data.set(text, DOWN.size);
-  return data;
 }
 
 /**
@@ -150,6 +143,7 @@ export class Kernel {
   /** Pages the live processes' memories held at their last start or suspension (Process.countMemory). */
   memoryPagesInUse = 0;
   tracer: Tracer | undefined;
+  readonly links = new Links(this);
   /** Told of every process that ends, after its watchers (the cluster keeps a history for ps). */
   onExit: ((proc: Process) => void) | undefined;
   /** Told of every write to a process's stdout or stderr (the cluster keeps its log). */
@@ -157,6 +151,7 @@ export class Kernel {
 
   private readonly trampolines = new FuelTrampolines();
   private readonly lineage = new Lineage();
+  private readonly recentExits = new RecentExits();
   private readonly exitListeners = new Map<number, ((info: ExitInfo) => void)[]>();
   private nextSerial = 1;
   private nextRef = 1;
@@ -223,6 +218,7 @@ export class Kernel {
       throw new ModuleError(`cannot instantiate: ${(error as Error).message}`);
     }
     this.procs.set(proc.pid, proc);
+    this.recentExits.started(proc.pid);
     if (parent) this.lineage.added(proc.pid, parent.pid);
     // A spawning parent resumes before the child runs: it can monitor the child before
     // the child can end, as Erlang's spawn_monitor. For others' starts, a macrotask: the
@@ -285,6 +281,7 @@ export class Kernel {
     proc.exit = info;
     proc.startSpawned();
     this.procs.delete(proc.pid);
+    this.recentExits.ended(proc.pid, info);
     this.lineage.removed(proc.pid);
     this.trampolines.release(proc);
     proc.releaseMemory();
@@ -301,8 +298,9 @@ export class Kernel {
     for (const [ref, watcher] of proc.watchers) this.fireMonitor(ref, watcher, proc.pid, info);
     for (const [ref, target] of proc.monitoring) {
       if (this.isLocal(target)) this.procs.get(target)?.watchers.delete(ref);
-      else this.router?.demonitor(proc.pid, target, ref);
+      else if (target !== 0) this.router?.demonitor(proc.pid, target, ref);
     }
+    this.links.ended(proc, info);
     if (this.isLocal(proc.ppid)) this.childExited(proc.ppid, proc.pid, info);
     else if (proc.ppid !== 0) this.router?.childExited(proc.ppid, proc.pid, info);
     this.onExit?.(proc);
@@ -317,6 +315,7 @@ export class Kernel {
     if (!parent) return;
     // A remote child's end may overtake the reply to its spawn: they travel on the two
     // connections of the pair. Its zombie then waits for spawnChild to see it.
+    parent.killedChildren.delete(child);
     if (!parent.children.delete(child) && this.isLocal(child)) return;
     parent.zombies.set(child, info);
     parent.childWaiter?.(child);
@@ -333,6 +332,7 @@ export class Kernel {
       for (const child of [...proc.children]) if (nodeIdOfPid(child) === nodeId) this.childExited(proc.pid, child, info);
       for (const [ref, watcher] of proc.watchers) if (nodeIdOfPid(watcher) === nodeId) proc.watchers.delete(ref);
     }
+    this.links.nodeDown(nodeId);
   }
 
   /** Live descendants of local process `pid` that this node counts against its limit. */
@@ -370,14 +370,9 @@ export class Kernel {
       memoryPages: parent.childMemoryCap,
       caps: parent.childLimits,
     };
-    if (node !== this.nodeName) {
-      return this.remote(`node ${node}`)
-        .spawn(node, request)
-        .then((pid) => {
-          if (!parent.zombies.has(pid)) parent.children.add(pid);
-          return pid;
-        });
-    }
+    const observe = spawn.observe;
+    if (observe?.link) checkRoom(parent);
+    if (node !== this.nodeName) return this.spawnRemote(parent, node, request, observe);
     let child: Process;
     try {
       child = this.start(request, parent);
@@ -386,7 +381,51 @@ export class Kernel {
       throw error;
     }
     parent.children.add(child.pid);
+    // The child runs when the parent next suspends: set now, nothing of its life is missed.
+    if (observe?.link) this.links.linkChild(parent, child);
+    if (observe?.monitorRef) {
+      parent.monitoring.set(observe.monitorRef, child.pid);
+      observeSpawned(child, parent.pid, false, observe.monitorRef);
+    }
     return child.pid;
+  }
+
+  /**
+   * The child's node sets spawn_opt's link and monitor before the child runs; here they are
+   * pending until its pid comes back, since its end may overtake the reply.
+   */
+  private spawnRemote(parent: Process, node: string, request: StartRequest, observe: SpawnObserve | undefined): Promise<number> {
+    const ref = observe?.monitorRef ?? 0;
+    if (ref !== 0) parent.monitoring.set(ref, 0);
+    if (observe?.link) this.links.spawning(parent);
+    const settle = (pid: number | undefined): void => {
+      // A down message that came first already took the pending monitor; a parent that
+      // ended meanwhile takes it off the child.
+      if (ref !== 0 && parent.monitoring.get(ref) === 0) {
+        if (pid === undefined || parent.exit) parent.monitoring.delete(ref);
+        else parent.monitoring.set(ref, pid);
+        if (pid !== undefined && parent.exit) this.router?.demonitor(parent.pid, pid, ref);
+      }
+      if (observe?.link) this.links.spawned(parent, pid);
+    };
+    return this.remote(`node ${node}`)
+      .spawn(node, request, observe)
+      .then(
+        (pid) => {
+          if (!parent.zombies.has(pid)) parent.children.add(pid);
+          settle(pid);
+          return pid;
+        },
+        (error: unknown) => {
+          settle(undefined);
+          throw error;
+        },
+      );
+  }
+
+  /** A fresh monitor reference; it carries the node id, so a target's watchers from many nodes never collide. */
+  newRef(): number {
+    return (this.nodeId << PID_SERIAL_BITS) | (this.nextRef++ & PID_SERIAL_MAX);
   }
 
   /** A module by namespace path. A module that cannot run is ENOEXEC, with the reason. */
@@ -414,7 +453,15 @@ export class Kernel {
   }
 
   kill(caller: Process, pid: number): number | Promise<number> {
-    if (!this.isLocal(pid)) return this.remote(`process ${pid}`).kill(caller.pid, pid).then(() => 0);
+    if (!this.isLocal(pid)) {
+      return this.remote(`process ${pid}`)
+        .kill(caller.pid, pid)
+        .then(() => {
+          // Its end is on its way: a wait for it is no deadlock, whatever the coordinator last heard.
+          if (caller.children.has(pid)) caller.killedChildren.add(pid);
+          return 0;
+        });
+    }
     const target = this.procs.get(pid);
     if (!target) fail("ESRCH", `no process ${pid}`);
     const info = exitInfo("KILLED", `killed by ${caller.pid}`);
@@ -430,7 +477,10 @@ export class Kernel {
   terminate(target: Process, info: ExitInfo): void {
     if (target.state === "exited") return;
     if (target.state === "ready") return this.finish(target, info);
-    if (!target.interrupt(new ProcessEnd(info))) this.clock.setImmediate(() => this.terminate(target, info));
+    if (!target.interrupt(new ProcessEnd(info))) return void this.clock.setImmediate(() => this.terminate(target, info));
+    // It runs no more guest code: its lock waits and child waits leave the wait-for graph
+    // now, so the killer's wait for it right after is no deadlock (finish releases the rest).
+    this.coordinator.releaseAll(target.pid);
   }
 
   /** Kill every process: the node is going away. */
@@ -448,8 +498,7 @@ export class Kernel {
   }
 
   monitor(watcher: Process, pid: number): number {
-    // Refs carry the node id, so a target's watchers from many nodes never collide.
-    const ref = (this.nodeId << PID_SERIAL_BITS) | (this.nextRef++ & PID_SERIAL_MAX);
+    const ref = this.newRef();
     watcher.monitoring.set(ref, pid);
     if (this.isLocal(pid)) this.watch(watcher.pid, pid, ref);
     else if (this.router) this.router.monitor(watcher.pid, pid, ref);
@@ -461,7 +510,7 @@ export class Kernel {
   watch(watcherPid: number, pid: number, ref: number): void {
     const target = this.procs.get(pid);
     if (target) target.watchers.set(ref, watcherPid);
-    else this.fireMonitor(ref, watcherPid, pid, exitInfo("NOPROC", `no process ${pid}`));
+    else this.fireMonitor(ref, watcherPid, pid, this.recentExits.get(pid) ?? exitInfo("NOPROC", `no process ${pid}`));
   }
 
   /**

@@ -18,6 +18,12 @@ export class LocalCoordinator implements Coordinator {
   unlock(name: string, pid: number): void {
     this.locks.release(name, pid);
   }
+  waitFor(pid: number, child: number): void {
+    this.locks.waitFor(pid, child);
+  }
+  waitDone(pid: number): void {
+    this.locks.waitDone(pid);
+  }
   register(name: string, pid: number): void {
     this.names.register(name, pid);
   }

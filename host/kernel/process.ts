@@ -2,6 +2,7 @@ import type { ExitInfo } from "./errors.ts";
 import type { DirEntry, Fence } from "./file-service.ts";
 import { exitInfo, fail, ProcessEnd } from "./errors.ts";
 import type { GuestMemory } from "./guest-memory.ts";
+import { LinkState } from "./links.ts";
 import { Mailbox } from "./mailbox.ts";
 import { allDirRights } from "./syscalls/wasi-layout.ts";
 import type { LoadedModule } from "./module-cache.ts";
@@ -137,11 +138,14 @@ export class Process {
   /** Live children, and ended ones not yet reaped by wait (zombies). */
   readonly children = new Set<number>();
   readonly zombies = new Map<number, ExitInfo>();
+  /** Children on other nodes it killed whose end has not come back yet: not waited for in the wait-for graph. */
+  readonly killedChildren = new Set<number>();
   childWaiter: ((child: number) => void) | undefined;
   /** Monitors set on this process: ref -> pid of the watcher. */
   readonly watchers = new Map<number, number>();
-  /** Monitors this process set on others, by ref. Demonitor needs to find the target. */
+  /** Monitors this process set on others, by ref (target 0: a spawn_opt's child whose pid has not come yet). Demonitor needs to find the target. */
   readonly monitoring = new Map<number, number>();
+  readonly links = new LinkState();
 
   private interruptBlocked: ((end: ProcessEnd) => void) | undefined;
   /** The promise of the running suspension until block is given it; then its recovery. */

@@ -114,6 +114,9 @@ export interface Spawn {
   memoryPages: number;
   /** The child's other limits: its parent's, or narrower ones childlimit set. */
   caps?: Caps | null;
+  /** spawn_opt: link the child to ppid, and set monitor monitor_ref of ppid on it, before it runs. */
+  link?: boolean | null;
+  monitorRef?: number | null;
 }
 
 /** A process's limits beside memory (host/kernel/process-limits.ts). The receiving node lowers each to its own default; 0 (or absent) is that default, and cpu_ms 0 asks for no budget. */
@@ -152,13 +155,24 @@ export interface Kill {
   pid: number;
 }
 
+/** Link (or unlink) process `from` and process `pid`, which is on the receiver. */
+export interface LinkReq {
+  from: number;
+  pid: number;
+}
+
+export interface WaitFor {
+  pid: number;
+  child: number;
+}
+
 export interface MonitorReq {
   watcher: number;
   pid: number;
   ref: number;
 }
 
-/** A process ended: to a watcher on another node (down), to its parent (child_exit), or to the CLI that ran it (exited). `to` is the watcher or parent. */
+/** A process ended: to a watcher on another node (down), to its parent (child_exit), to a linked partner (exit_signal), or to the CLI that ran it (exited). `to` is the watcher, parent or partner; `pid` the process that ended. */
 export interface ExitNote {
   to: number;
   pid: number;
@@ -397,6 +411,11 @@ export interface Bodies {
   logs: Logs;
   logInfo: LogInfo;
   attach: Pid;
+  procLink: LinkReq;
+  procUnlink: LinkReq;
+  exitSignal: ExitNote;
+  waitFor: WaitFor;
+  waitDone: Pid;
 }
 
 export type BodyName = keyof Bodies;

@@ -113,7 +113,8 @@ if (role == "echo") {
   report("kill.wait", ended(sleeper));
   report("kill.gone", ob.kill(sleeper).toString());
   ob.monitor(sleeper);
-  report("monitor.noproc", ob.reasonName(ob.recv([ob.TAG_DOWN])!.down().reason));
+  // Ended, so the monitor fires at once, with the reason it ended with.
+  report("monitor.ended", ob.reasonName(ob.recv([ob.TAG_DOWN])!.down().reason));
 
   // the child inherits the parent's namespace; /local/ is where it runs; /n/<node>/ any node
   ob.writeFile("/input.txt", "hello from home");

@@ -77,10 +77,12 @@ export const REASON_KILLED: i32 = 1;
 export const REASON_TRAP: i32 = 2;
 /** its node went down or could not be reached */
 export const REASON_NOCONNECTION: i32 = 3;
-/** no such process when the monitor was set */
+/** no such process when the monitor was set, nor one that ended lately (those report how they ended) */
 export const REASON_NOPROC: i32 = 4;
 /** the host could not start it (bad module, ABI version, limits) */
 export const REASON_ERROR: i32 = 5;
+/** a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason) */
+export const REASON_LINKED: i32 = 6;
 /** ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`) */
 export const REASON_LIMIT_CPU: i32 = 7;
 /** grew its memory past what the node's memory budget had left */
@@ -124,6 +126,12 @@ export const TIMEOUT_INFINITE: i32 = -1;
 export const WAIT_ANY: i32 = -1;
 /** tag of a monitor's down message (user tags are >= 0) */
 export const TAG_DOWN: i32 = -1;
+/** tag of the exit message a process that traps exits gets when a linked process ends (down_message layout) */
+export const TAG_EXIT: i32 = -2;
+/** spawn_opt: link the caller and the child before the child runs */
+export const SPAWN_LINK: i32 = 1;
+/** spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr */
+export const SPAWN_MONITOR: i32 = 2;
 /** linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit) */
 export const LIMIT_MEMORY_PAGES: i32 = 1;
 /** CPU time in ms; past it the process ends with reason LIMIT_CPU */
@@ -140,6 +148,8 @@ export const LIMIT_MAILBOX_BYTES: i32 = 6;
 export const LIMIT_LOCKS: i32 = 7;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES: i32 = 16777216;
+/** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
+export const MAX_LINKS: i32 = 1000;
 /** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
 export const MAX_FENCED_LOCKS: i32 = 10000;
 
@@ -175,7 +185,7 @@ export declare function sys_childlimit(kind: i32, value: i32): i32;
 @external("onebox", "exit")
 export declare function sys_exit(status: i32): void;
 
-/** Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. */
+/** Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one. */
 @external("onebox", "wait")
 export declare function sys_wait(pid: i32, status_ptr: usize): i32;
 
@@ -199,13 +209,29 @@ export declare function sys_sleep(ms: i32): i32;
 @external("onebox", "yield")
 export declare function sys_yield(): i32;
 
-/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION. */
+/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. */
 @external("onebox", "monitor")
 export declare function sys_monitor(pid: i32): i32;
 
 /** Cancel a monitor; its down message will not be sent. */
 @external("onebox", "demonitor")
 export declare function sys_demonitor(ref: i32): i32;
+
+/** spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links. */
+@external("onebox", "spawn_opt")
+export declare function sys_spawn_opt(path_ptr: usize, path_len: usize, args_ptr: usize, args_len: usize, env_ptr: usize, env_len: usize, node_ptr: usize, node_len: usize, flags: i32, monitor_ref_ptr: usize): i32;
+
+/** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. */
+@external("onebox", "proc_link")
+export declare function sys_proc_link(pid: i32): i32;
+
+/** Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays. */
+@external("onebox", "proc_unlink")
+export declare function sys_proc_unlink(pid: i32): i32;
+
+/** With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off. */
+@external("onebox", "trap_exit")
+export declare function sys_trap_exit(on: i32): i32;
 
 /** Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued. */
 @external("onebox", "send")

@@ -151,10 +151,12 @@ pub const REASON_KILLED: i32 = 1;
 pub const REASON_TRAP: i32 = 2;
 /// its node went down or could not be reached
 pub const REASON_NOCONNECTION: i32 = 3;
-/// no such process when the monitor was set
+/// no such process when the monitor was set, nor one that ended lately (those report how they ended)
 pub const REASON_NOPROC: i32 = 4;
 /// the host could not start it (bad module, ABI version, limits)
 pub const REASON_ERROR: i32 = 5;
+/// a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason)
+pub const REASON_LINKED: i32 = 6;
 /// ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`)
 pub const REASON_LIMIT_CPU: i32 = 7;
 /// grew its memory past what the node's memory budget had left
@@ -169,6 +171,7 @@ pub fn reason_name(reason: i32) -> &'static str {
         3 => "noconnection",
         4 => "noproc",
         5 => "error",
+        6 => "linked",
         7 => "limit_cpu",
         8 => "limit_memory",
         _ => "unknown reason",
@@ -213,6 +216,12 @@ pub const TIMEOUT_INFINITE: i32 = -1;
 pub const WAIT_ANY: i32 = -1;
 /// tag of a monitor's down message (user tags are >= 0)
 pub const TAG_DOWN: i32 = -1;
+/// tag of the exit message a process that traps exits gets when a linked process ends (down_message layout)
+pub const TAG_EXIT: i32 = -2;
+/// spawn_opt: link the caller and the child before the child runs
+pub const SPAWN_LINK: i32 = 1;
+/// spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr
+pub const SPAWN_MONITOR: i32 = 2;
 /// linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit)
 pub const LIMIT_MEMORY_PAGES: i32 = 1;
 /// CPU time in ms; past it the process ends with reason LIMIT_CPU
@@ -229,6 +238,8 @@ pub const LIMIT_MAILBOX_BYTES: i32 = 6;
 pub const LIMIT_LOCKS: i32 = 7;
 /// largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare
 pub const MAX_MESSAGE_BYTES: i32 = 16777216;
+/// links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN
+pub const MAX_LINKS: i32 = 1000;
 /// lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through)
 pub const MAX_FENCED_LOCKS: i32 = 10000;
 
@@ -360,7 +371,7 @@ pub mod sys {
         /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
         pub fn exit(status: i32) -> !;
 
-        /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.
+        /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.
         pub fn wait(pid: i32, status_ptr: *mut WaitStatus) -> i32;
 
         /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.
@@ -378,11 +389,23 @@ pub mod sys {
         /// Let every other runnable process and the node's own work run once.
         pub fn r#yield() -> i32;
 
-        /// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.
+        /// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.
         pub fn monitor(pid: i32) -> i32;
 
         /// Cancel a monitor; its down message will not be sent.
         pub fn demonitor(r#ref: i32) -> i32;
+
+        /// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
+        pub fn spawn_opt(path_ptr: *const u8, path_len: usize, args_ptr: *const u8, args_len: usize, env_ptr: *const u8, env_len: usize, node_ptr: *const u8, node_len: usize, flags: i32, monitor_ref_ptr: *mut i32) -> i32;
+
+        /// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.
+        pub fn proc_link(pid: i32) -> i32;
+
+        /// Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays.
+        pub fn proc_unlink(pid: i32) -> i32;
+
+        /// With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off.
+        pub fn trap_exit(on: i32) -> i32;
 
         /// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued.
         pub fn send(pid: i32, tag: i32, data_ptr: *const u8, data_len: usize) -> i32;
@@ -463,7 +486,7 @@ pub fn exit(status: i32) -> ! {
     unsafe { sys::exit(status) }
 }
 
-/// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.
+/// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.
 pub fn wait(pid: i32, status: &mut WaitStatus) -> Result<i32, Errno> {
     check(unsafe { sys::wait(pid, status) })
 }
@@ -493,7 +516,7 @@ pub fn yield_now() {
     unsafe { sys::r#yield() };
 }
 
-/// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.
+/// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.
 pub fn monitor(pid: i32) -> i32 {
     unsafe { sys::monitor(pid) }
 }
@@ -501,6 +524,26 @@ pub fn monitor(pid: i32) -> i32 {
 /// Cancel a monitor; its down message will not be sent.
 pub fn demonitor(r#ref: i32) -> Result<(), Errno> {
     check(unsafe { sys::demonitor(r#ref) }).map(drop)
+}
+
+/// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
+pub fn spawn_opt(path: &str, args: &[u8], env: &[u8], node: &str, flags: i32, monitor_ref: &mut i32) -> Result<i32, Errno> {
+    check(unsafe { sys::spawn_opt(path.as_ptr(), path.len(), args.as_ptr(), args.len(), env.as_ptr(), env.len(), node.as_ptr(), node.len(), flags, monitor_ref) })
+}
+
+/// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.
+pub fn proc_link(pid: i32) -> Result<(), Errno> {
+    check(unsafe { sys::proc_link(pid) }).map(drop)
+}
+
+/// Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays.
+pub fn proc_unlink(pid: i32) {
+    unsafe { sys::proc_unlink(pid) };
+}
+
+/// With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off.
+pub fn trap_exit(on: i32) -> Result<i32, Errno> {
+    check(unsafe { sys::trap_exit(on) })
 }
 
 /// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued.

@@ -22,7 +22,8 @@ interface Acquiring {
  * revision holds the lock, and that revision is its fencing token (etcd's revision only
  * grows, so each holder's token is larger than every earlier one's). A waiter watches
  * only the claim just before its own, so a release wakes one waiter, not all.
- * No wait-for-cycle detection across nodes: a cycle ends with the waits' timeouts.
+ * No wait-for-cycle detection across nodes: a cycle ends with the waits' timeouts. Within
+ * this node, `waitsFor` gives EtcdCoordinator the local holder a lock call waits for.
  */
 export class EtcdLocks {
   private readonly session: EtcdSession;
@@ -106,6 +107,22 @@ export class EtcdLocks {
       call.cancelWait = undefined;
       void watcher.cancel().catch(() => {});
     }
+  }
+
+  /** The process of this node holding `name`, if one does. */
+  localHolder(name: string): number | undefined {
+    return this.holders.get(name);
+  }
+
+  /** The process of this node that holds the lock `pid` is asking for, if `pid` asks and one does. */
+  waitsFor(pid: number): number | undefined {
+    const call = this.acquiring.get(pid);
+    return call && this.holders.get(call.name);
+  }
+
+  /** Lock calls in progress here: the edges waitsFor can follow. */
+  get waiting(): number {
+    return this.acquiring.size;
   }
 
   private granted(name: string, pid: number, token: bigint): bigint {
