@@ -22,6 +22,8 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: "nodes", summary: "list the cluster's members", load: async () => (await import("./nodes-command.ts")).nodesCommand },
   { name: "ps", summary: "list processes cluster-wide", load: async () => (await import("./ps-command.ts")).psCommand },
   { name: "kill", summary: "end a process anywhere in the cluster", load: async () => (await import("./kill-command.ts")).killCommand },
+  { name: "user", summary: "issue a user's credential with a role (user add ...)", load: async () => (await import("./credential-commands.ts")).userCommand },
+  { name: "whoami", summary: "the name and role the cluster knows you by", load: async () => (await import("./credential-commands.ts")).whoamiCommand },
   { name: "demo", summary: "start a local cluster, run mapreduce and ring on it, stop it", load: async () => (await import("./demo-command.ts")).demoCommand },
 ];
 

@@ -1,3 +1,5 @@
+import { AuditLog } from "../auth/audit-log.ts";
+import { Authority } from "../auth/authority.ts";
 import { exitInfo, fail, type ExitInfo } from "../kernel/errors.ts";
 import type { FileService } from "../kernel/file-service.ts";
 import { Kernel, nodeIdOfPid, type Limits } from "../kernel/kernel.ts";
@@ -47,6 +49,8 @@ export interface NodeOptions {
   readonly log?: (line: string) => void;
   /** This node was declared down while it still ran (a partition): it has stopped itself. */
   readonly onFenced?: () => void;
+  /** Where clients' requests are recorded (auth/audit-log.ts); absent: not recorded. */
+  readonly auditFile?: string;
 }
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3000;
@@ -72,6 +76,8 @@ export class ClusterNode implements Router {
 
   private readonly options: NodeOptions;
   private readonly identity: Identity;
+  /** Who each accepted connection is and what it may ask (auth/authority.ts). */
+  private readonly authority: Authority;
   private readonly log: (line: string) => void;
   /**
    * What peers cause, each rate-limited: refusals of unauthenticated ones, and failed casts
@@ -119,6 +125,7 @@ export class ClusterNode implements Router {
     this.peerLog = new RateLimitedLog(this.log, this.clock);
     this.identity = { cluster: options.cluster, name: options.name, secret: options.secret, log: (line) => this.refusalLog.line(line), clock: this.clock,
       nodeId: () => this.kernel?.nodeId ?? 0 };
+    this.authority = new Authority(options.auditFile === undefined ? undefined : new AuditLog(options.auditFile));
     this.members = new Membership(options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
     this.transport = options.etcd ? EtcdBackend.transport(options.transport, () => this.etcd) : options.transport;
   }
@@ -227,7 +234,14 @@ export class ClusterNode implements Router {
     } finally {
       this.handshaking--;
     }
-    const channel = this.channel(conn, peer.name);
+    let principal;
+    try {
+      principal = this.authority.admit(conn, peer, (id) => this.members.get(id)?.name);
+    } catch (error) {
+      this.refusalLog.line(`refused connection from ${peer.name} at ${conn.remote}: ${(error as Error).message}`);
+      return conn.close((error as Error).message);
+    }
+    const channel = new Channel(conn, peer.name, (msg, ch) => this.authority.serve(principal, peer.nodeId !== 0, msg, (m) => this.handle(m, ch)), (line) => this.peerLog.line(line));
     const credits = new ReceiveCredits({
       mailbox: (pid) => this.kernel.procs.get(pid)?.mailbox,
       grant: (pid, n) => channel.cast({ credit: { pid, n } }),
@@ -355,6 +369,8 @@ export class ClusterNode implements Router {
 
   private admit(join: Bodies["join"]): Bodies["joined"] {
     if (join.name === this.name) fail("EEXIST", `${join.name} is the coordinator's own name`);
+    const taken = this.members.byName(join.name);
+    if (taken && taken.state !== "down") fail("EEXIST", `${join.name} is a member (node ${taken.id}, ${taken.state}): a node restarted under its name joins once it is declared down`);
     const id = Math.max(...this.members.list().map((m) => m.id)) + 1;
     if (id > 2047) fail("EAGAIN", "node ids exhausted");
     this.act(this.members.admit({ id, name: join.name, url: join.url, state: "alive", labels: join.labels, load: 0 }, this.clock.now()));
@@ -534,6 +550,7 @@ export class ClusterNode implements Router {
           home: request.namespace.home,
           outputSink: this.sinks.idFor(request.output),
           memoryPages: request.memoryPages ?? 0,
+          owner: request.owner ?? "",
         },
       },
       "pid",

@@ -339,6 +339,7 @@ export class Kernel {
       namespace: parent.namespace,
       output: parent.output,
       memoryPages: parent.childMemoryCap,
+      owner: parent.owner,
     };
     if (node !== this.nodeName) {
       return this.remote(`node ${node}`)

@@ -77,6 +77,8 @@ export interface StartRequest {
   readonly input?: InputSource;
   /** Its linear memory cap in pages (summed over its memories); default: the parent's, or the node's. */
   readonly memoryPages?: number;
+  /** The user it runs for, inherited by its children; "" or absent: nobody known. */
+  readonly owner?: string;
 }
 
 export interface ProcessSpec extends StartRequest {

@@ -16,7 +16,7 @@ export interface Member { id: number; name: string; url: string; state: MemberSt
 export type MemberState = "alive" | "suspect" | "down";
 export interface Members { version: U64; members: Member[] }
 export interface ExitNote { to: number; pid: number; reason: string; status: number; text: string; ref?: number }
-export interface ProcInfo { pid: number; node: string; ppid: number; state: string; module: string; uptimeMs: number; memoryBytes: U64 }
+export interface ProcInfo { pid: number; node: string; ppid: number; state: string; module: string; uptimeMs: number; memoryBytes: U64; owner?: string }
 
 /** Times.Change in abi/wire.proto: keep, set to the given ns, or set to the server's clock. */
 export const TIME_MODE = { KEEP: 0, SET: 1, NOW: 2 } as const;
@@ -40,7 +40,7 @@ export interface Bodies {
   whereis: { name: string };
   pid: { pid: number };
   releaseAll: { pid: number };
-  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number; memoryPages?: number };
+  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number; memoryPages?: number; owner?: string };
   fetchModule: { hash: string };
   moduleBytes: { data: Uint8Array };
   send: { from: number; to: number; tag: number; data: Uint8Array };
@@ -52,7 +52,7 @@ export interface Bodies {
   output: { sink: number; fd: number; data: Uint8Array };
   ps: { cluster: boolean; ended?: boolean };
   procs: { procs: ProcInfo[] };
-  run: { module: Uint8Array; argv: string[]; env: string[]; node: string };
+  run: { module: Uint8Array; argv: string[]; env: string[]; node: string; owner?: string };
   exited: ExitNote;
   nodes: Record<string, never>;
   credit: { pid: number; n: number };

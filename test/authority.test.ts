@@ -1,0 +1,148 @@
+// Who may do what, on real node processes over mutual TLS: node certificates, user roles,
+// owners of processes, the audit log, and the joins and member lists nobody may forge.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { credentialsIn } from "../host/auth/certificates.ts";
+import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
+import { Channel } from "../host/transport/channel.ts";
+import { realClock } from "../host/transport/clock.ts";
+import { clientHandshake } from "../host/transport/handshake.ts";
+import { WsTransport } from "../host/transport/ws-transport.ts";
+import { onebox } from "./helpers/cli.ts";
+import { startNodeProcess, stopNodeProcess, type NodeProcess } from "./helpers/cluster.ts";
+import { guest, REPO, tempDir } from "./helpers/guests.ts";
+
+const HEARTBEAT_MS = 500;
+const dir = tempDir("onebox-authority");
+const secretFile = path.join(dir, "secret");
+const caDir = path.join(dir, "ca");
+const nodes: NodeProcess[] = [];
+let wasm = "";
+
+const cred = (name: string): string => path.join(dir, "creds", name);
+const audit = (node: string): string => path.join(dir, "audit", `${node}.log`);
+/** `onebox COMMAND ARGS` as the user whose credential is `who` (options first: run passes what follows its module to the guest). */
+const as = (who: string, command: string, ...args: string[]) =>
+  onebox([command, "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--credentials", cred(who), ...args], dir);
+
+async function issue(args: string[]): Promise<void> {
+  const result = await onebox(args, dir);
+  assert.equal(result.code, 0, result.stderr);
+}
+
+/** Node `name` with the credential in `credDir` (default its own), joining the first node unless it is first. */
+function startNode(name: string, credDir = cred(name)): Promise<NodeProcess> {
+  const { caFile, certFile, keyFile } = credentialsIn(credDir);
+  return startNodeProcess(name, {
+    join: nodes[0]?.url, secretFile, heartbeatMs: HEARTBEAT_MS, cwd: dir,
+    args: ["--ca", caFile, "--cert", certFile, "--key", keyFile, "--audit-file", audit(name)],
+  });
+}
+
+before(async () => {
+  wasm = await guest("mesh");
+  fs.writeFileSync(secretFile, "authority test secret", { mode: 0o600 });
+  await issue(["cluster", "init", caDir]);
+  for (const node of ["node1", "node2"]) await issue(["cluster", "cert", node, "--ca-dir", caDir, "--out", cred(node)]);
+  for (const [user, role] of [["alice", "user"], ["bob", "user"], ["vic", "viewer"], ["olga", "operator"]] as const) {
+    await issue(["user", "add", user, "--role", role, "--ca-dir", caDir, "--out", cred(user)]);
+  }
+  nodes.push(await startNode("node1"));
+  nodes.push(await startNode("node2"));
+});
+
+after(async () => {
+  await Promise.all(nodes.map(stopNodeProcess));
+});
+
+interface Listed { pid: number; node: string; owner: string; ppid: number }
+const ps = async (who: string): Promise<Listed[]> => {
+  const result = await as(who, "ps", "--json");
+  assert.equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout) as Listed[];
+};
+
+test("users run, see and kill only their own processes; a viewer reads but cannot run; an operator kills anyone's; the audit log records it", async () => {
+  assert.equal((await as("alice", "whoami")).stdout.trim(), "alice user");
+  // alice's process on node2, parked in a sleep.
+  const sleeper = spawn(process.execPath, [path.join(REPO, "host/cli/main.ts"), "run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--credentials", cred("alice"), "--on", "node2", wasm, "sleep"],
+    { cwd: dir, stdio: "pipe" });
+  const ended = new Promise<number | null>((resolve) => sleeper.once("exit", resolve));
+  let mine: Listed[] = [];
+  for (let tries = 0; mine.length === 0; tries++) {
+    assert.ok(tries < 200, "alice's process never showed in ps");
+    mine = await ps("alice");
+  }
+  assert.ok(mine.every((p) => p.owner === "alice"), JSON.stringify(mine));
+  const target = mine[0]!.pid;
+
+  assert.deepEqual(await ps("bob"), [], "bob sees none of alice's processes");
+  const bobKill = await as("bob", "kill", String(target));
+  assert.equal(bobKill.code, 1);
+  assert.match(bobKill.stderr, /^onebox: .*user 'bob' lacks the right 'every-process'.*\n$/);
+
+  const vicRun = await as("vic", "run", wasm, "sleep");
+  assert.equal(vicRun.code, 1);
+  assert.match(vicRun.stderr, /viewer 'vic' lacks the right 'run'/);
+  assert.equal(vicRun.stderr.trim().split("\n").length, 1, vicRun.stderr);
+  assert.ok((await ps("vic")).some((p) => p.pid === target && p.owner === "alice"), "a viewer sees every process");
+  const vicKill = await as("vic", "kill", String(target));
+  assert.match(vicKill.stderr, /viewer 'vic' lacks the right 'kill'/);
+
+  assert.equal((await as("olga", "kill", String(target))).code, 0);
+  assert.equal(await ended, 137);
+
+  // `run --on node2` talks to node2 itself; the rest went through node1.
+  const lines = [audit("node1"), audit("node2")].flatMap((file) => fs.readFileSync(file, "utf8").trim().split("\n"));
+  const has = (pattern: RegExp): boolean => lines.some((line) => pattern.test(line));
+  assert.ok(has(/^\d{4}-\d\d-\d\dT[\d:.]+Z alice user run \S+ sleep: ok$/), lines.join("\n"));
+  assert.ok(has(new RegExp(`Z bob user kill ${target}: refused: EACCES`)), lines.join("\n"));
+  assert.ok(has(/Z vic viewer run .*: refused: EACCES: viewer 'vic' lacks the right 'run'$/), lines.join("\n"));
+  assert.ok(has(new RegExp(`Z olga operator kill ${target}: ok$`)), lines.join("\n"));
+});
+
+test("a node without a certificate from the cluster's CA cannot join, nor one with a user's certificate", async () => {
+  const otherCa = path.join(dir, "other-ca");
+  await issue(["cluster", "init", otherCa]);
+  await issue(["cluster", "cert", "node9", "--ca-dir", otherCa, "--out", cred("node9")]);
+  await assert.rejects(startNode("node9"), /exited with 1/);
+  // alice's certificate is the cluster's, but names a user: she may not join as a node.
+  await assert.rejects(startNode("alice"), /alice.*may not send 'join'/);
+  assert.equal(JSON.parse((await as("alice", "nodes", "--json")).stdout).length, 2);
+});
+
+test("a join under a taken name is refused, and nobody claims a name not in its certificate", async () => {
+  // A second certificate for node2 (as a careless operator might issue): node2 is alive, so no.
+  await issue(["cluster", "cert", "node2", "--ca-dir", caDir, "--out", cred("node2-again")]);
+  await assert.rejects(startNode("node2", cred("node2-again")), /EEXIST: node2 is a member/);
+  // node2's certificate under another name.
+  await assert.rejects(startNode("node3", cred("node2")), /'node3' presents the certificate of 'node2'/);
+  const listed = JSON.parse((await as("vic", "nodes", "--json")).stdout) as { name: string; state: string }[];
+  assert.deepEqual(listed.map((m) => `${m.name}:${m.state}`), ["node1:alive", "node2:alive"]);
+});
+
+/** A connection to node2 with `who`'s credential, claiming node id `nodeId`. */
+async function connectAs(who: string, nodeId: number): Promise<Channel> {
+  const conn = await new WsTransport(credentialsIn(cred(who))).connect(nodes[1]!.url);
+  const identity = { cluster: DEFAULT_CLUSTER_NAME, name: who, secret: fs.readFileSync(secretFile), log: () => {}, clock: realClock, nodeId: () => nodeId };
+  return new Channel(conn, await clientHandshake(identity, conn), () => {});
+}
+
+test("a member list from anyone but the coordinator is refused", async () => {
+  const forged = { members: { version: 1_000_000, members: [{ id: 1, name: "node1", url: nodes[0]!.url, state: "down" as const, labels: {}, load: 0 }] } };
+  // node1's certificate is needed to speak as node 1: node2's own, claiming id 1, is closed at once.
+  const impostor = await connectAs("node2", 1);
+  await assert.rejects(impostor.call(forged), /claims node id 1, which is 'node1'/);
+  // As itself, a member may not send the list either.
+  const member = await connectAs("node2", 2);
+  await assert.rejects(member.call(forged), /EPERM: only the coordinator sends the member list/);
+  member.close("done");
+  const user = await connectAs("olga", 0);
+  await assert.rejects(user.call(forged), /EACCES: operator 'olga' may not send 'members'/);
+  user.close("done");
+  const listed = JSON.parse((await as("vic", "nodes", "--json")).stdout) as { name: string; state: string }[];
+  assert.deepEqual(listed.map((m) => `${m.name}:${m.state}`), ["node1:alive", "node2:alive"]);
+});
