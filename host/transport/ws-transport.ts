@@ -109,7 +109,8 @@ export class WsTransport implements Transport {
       const tls = this.mutual ? { ...this.tls, checkServerIdentity: () => undefined } : {};
       const socket = new WebSocket(url, { maxPayload: MAX_FRAME_BYTES, generateMask: (mask) => void mask.fill(0), ...tls });
       let peer: CertificateSubject | undefined;
-      socket.once("upgrade", (response) => void (peer = peerSubject(response.socket)));
+      // Only a CA the cluster chose vouches for a name; a server's certificate under one-way TLS does not.
+      if (this.mutual) socket.once("upgrade", (response) => void (peer = peerSubject(response.socket)));
       socket.once("open", () => {
         socket.off("error", reject);
         resolve(new WsConn(socket, url, peer));
