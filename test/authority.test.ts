@@ -67,17 +67,19 @@ const ps = async (who: string): Promise<Listed[]> => {
 
 test("users run, see and kill only their own processes; a viewer reads but cannot run; an operator kills anyone's; the audit log records it", async () => {
   assert.equal((await as("alice", "whoami")).stdout.trim(), "alice user");
-  // alice's process on node2, parked in a sleep.
-  const sleeper = spawn(process.execPath, [path.join(REPO, "host/cli/main.ts"), "run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--credentials", cred("alice"), "--on", "node2", wasm, "sleep"],
+  // alice's process on node2 spawns a child on node1; both sleep. The child is hers too.
+  const sleeper = spawn(process.execPath, [path.join(REPO, "host/cli/main.ts"), "run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--credentials", cred("alice"), "--on", "node2", wasm, "sleep-with-child", "node1"],
     { cwd: dir, stdio: "pipe" });
   const ended = new Promise<number | null>((resolve) => sleeper.once("exit", resolve));
   let mine: Listed[] = [];
-  for (let tries = 0; mine.length === 0; tries++) {
-    assert.ok(tries < 200, "alice's process never showed in ps");
+  for (let tries = 0; mine.length < 2; tries++) {
+    assert.ok(tries < 200, `alice's two processes never showed in ps: ${JSON.stringify(mine)}`);
     mine = await ps("alice");
   }
-  assert.ok(mine.every((p) => p.owner === "alice"), JSON.stringify(mine));
-  const target = mine[0]!.pid;
+  assert.deepEqual(mine.map((p) => `${p.node}:${p.owner}`).sort(), ["node1:alice", "node2:alice"]);
+  const parent = mine.find((p) => p.node === "node2")!.pid;
+  const target = mine.find((p) => p.node === "node1")!.pid;
+  assert.equal(mine.find((p) => p.pid === target)!.ppid, parent);
 
   assert.deepEqual(await ps("bob"), [], "bob sees none of alice's processes");
   const bobKill = await as("bob", "kill", String(target));
@@ -93,12 +95,14 @@ test("users run, see and kill only their own processes; a viewer reads but canno
   assert.match(vicKill.stderr, /viewer 'vic' lacks the right 'kill'/);
 
   assert.equal((await as("olga", "kill", String(target))).code, 0);
+  assert.equal((await as("alice", "kill", String(parent))).code, 0, "alice kills her own");
   assert.equal(await ended, 137);
 
   // `run --on node2` talks to node2 itself; the rest went through node1.
   const lines = [audit("node1"), audit("node2")].flatMap((file) => fs.readFileSync(file, "utf8").trim().split("\n"));
   const has = (pattern: RegExp): boolean => lines.some((line) => pattern.test(line));
-  assert.ok(has(/^\d{4}-\d\d-\d\dT[\d:.]+Z alice user run \S+ sleep: ok$/), lines.join("\n"));
+  assert.ok(has(/^\d{4}-\d\d-\d\dT[\d:.]+Z alice user run \S+ sleep-with-child node1: ok$/), lines.join("\n"));
+  assert.ok(has(new RegExp(`Z alice user kill ${parent}: ok$`)), lines.join("\n"));
   assert.ok(has(new RegExp(`Z bob user kill ${target}: refused: EACCES`)), lines.join("\n"));
   assert.ok(has(/Z vic viewer run .*: refused: EACCES: viewer 'vic' lacks the right 'run'$/), lines.join("\n"));
   assert.ok(has(new RegExp(`Z olga operator kill ${target}: ok$`)), lines.join("\n"));
@@ -145,4 +149,29 @@ test("a member list from anyone but the coordinator is refused", async () => {
   user.close("done");
   const listed = JSON.parse((await as("vic", "nodes", "--json")).stdout) as { name: string; state: string }[];
   assert.deepEqual(listed.map((m) => `${m.name}:${m.state}`), ["node1:alive", "node2:alive"]);
+});
+
+test("a node refuses an empty or others-readable secret or key, and plain ws unless --insecure", async () => {
+  const { caFile, certFile, keyFile } = credentialsIn(cred("node1"));
+  const start = (secret: string, key = keyFile, tls = ["--ca", caFile, "--cert", certFile, "--key", key]) =>
+    onebox(["node", "start", "--name", "node1", "--listen", "127.0.0.1:0", "--root", path.join(dir, "refused"), "--secret-file", secret, ...tls], dir);
+  const empty = path.join(dir, "empty-secret");
+  fs.writeFileSync(empty, "", { mode: 0o600 });
+  const open = path.join(dir, "open-secret");
+  fs.writeFileSync(open, "readable by all");
+  fs.chmodSync(open, 0o644);
+  const openKey = path.join(dir, "open-key.pem");
+  fs.copyFileSync(keyFile, openKey);
+  fs.chmodSync(openKey, 0o604);
+  const cases: [Promise<{ code: number; stderr: string }>, RegExp][] = [
+    [start(empty), /^onebox: node node1: secret file \S+ is empty\n$/],
+    [start(open), /^onebox: node node1: secret file \S+ is accessible to other users \(mode 644\): chmod o-rw it\n$/],
+    [start(secretFile, openKey), /^onebox: node node1: key file \S+ is accessible to other users \(mode 604\)/],
+    [start(secretFile, keyFile, []), /^onebox: node start needs --ca, --cert and --key \(mutual TLS\), or --insecure/],
+  ];
+  for (const [result, reason] of cases) {
+    const { code, stderr } = await result;
+    assert.notEqual(code, 0);
+    assert.match(stderr, reason);
+  }
 });

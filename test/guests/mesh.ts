@@ -27,6 +27,10 @@ if (role == "echo") {
   }
 } else if (role == "sleep") {
   ob.sleep(600_000);
+} else if (role == "sleep-with-child") {
+  // A sleeping child on node argv[2], and sleep.
+  ob.spawn("", ["sleep"], [], argv[2]);
+  ob.sleep(600_000);
 } else if (role == "return") {
   // ends at once
 } else if (role == "files") {
