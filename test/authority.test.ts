@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import { errno } from "../abi/abi.ts";
 import { credentialsIn } from "../host/auth/certificates.ts";
 import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
 import { Channel } from "../host/transport/channel.ts";
@@ -65,17 +66,27 @@ const ps = async (who: string): Promise<Listed[]> => {
   return JSON.parse(result.stdout) as Listed[];
 };
 
+/** `onebox run` as `who` in the background, on `node`; resolves with its exit status. */
+function runInBackground(who: string, node: string, ...guestArgs: string[]): Promise<number | null> {
+  const child = spawn(process.execPath, [path.join(REPO, "host/cli/main.ts"), "run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--credentials", cred(who), "--on", node, wasm, ...guestArgs],
+    { cwd: dir, stdio: "pipe" });
+  return new Promise((resolve) => child.once("exit", resolve));
+}
+
+async function processesOf(who: string, count: number): Promise<Listed[]> {
+  let procs: Listed[] = [];
+  for (let tries = 0; procs.length < count; tries++) {
+    assert.ok(tries < 200, `${who}'s processes never showed in ps: ${JSON.stringify(procs)}`);
+    procs = await ps(who);
+  }
+  return procs;
+}
+
 test("users run, see and kill only their own processes; a viewer reads but cannot run; an operator kills anyone's; the audit log records it", async () => {
   assert.equal((await as("alice", "whoami")).stdout.trim(), "alice user");
   // alice's process on node2 spawns a child on node1; both sleep. The child is hers too.
-  const sleeper = spawn(process.execPath, [path.join(REPO, "host/cli/main.ts"), "run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--credentials", cred("alice"), "--on", "node2", wasm, "sleep-with-child", "node1"],
-    { cwd: dir, stdio: "pipe" });
-  const ended = new Promise<number | null>((resolve) => sleeper.once("exit", resolve));
-  let mine: Listed[] = [];
-  for (let tries = 0; mine.length < 2; tries++) {
-    assert.ok(tries < 200, `alice's two processes never showed in ps: ${JSON.stringify(mine)}`);
-    mine = await ps("alice");
-  }
+  const ended = runInBackground("alice", "node2", "sleep-with-child", "node1");
+  const mine = await processesOf("alice", 2);
   assert.deepEqual(mine.map((p) => `${p.node}:${p.owner}`).sort(), ["node1:alice", "node2:alice"]);
   const parent = mine.find((p) => p.node === "node2")!.pid;
   const target = mine.find((p) => p.node === "node1")!.pid;
@@ -106,6 +117,25 @@ test("users run, see and kill only their own processes; a viewer reads but canno
   assert.ok(has(new RegExp(`Z bob user kill ${target}: refused: EACCES`)), lines.join("\n"));
   assert.ok(has(/Z vic viewer run .*: refused: EACCES: viewer 'vic' lacks the right 'run'$/), lines.join("\n"));
   assert.ok(has(new RegExp(`Z olga operator kill ${target}: ok$`)), lines.join("\n"));
+});
+
+test("a guest may kill its own user's processes, on any node, and no one else's (EPERM)", async () => {
+  const bobs = runInBackground("bob", "node1", "sleep");
+  const alices = runInBackground("alice", "node1", "sleep");
+  const [bob] = await processesOf("bob", 1);
+  const [alice] = await processesOf("alice", 1);
+  const kill = async (on: string, pid: number): Promise<string> => {
+    const result = await as("alice", "run", "--on", on, wasm, "kill", String(pid));
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout.trim();
+  };
+  // From node1 (where bob's process runs) and from node2: the kernel's check, then the serving node's.
+  assert.equal(await kill("node1", bob!.pid), `kill=-${errno("EPERM")}`);
+  assert.equal(await kill("node2", bob!.pid), `kill=-${errno("EPERM")}`);
+  assert.equal(await kill("node2", alice!.pid), "kill=0");
+  assert.equal(await alices, 137);
+  assert.equal((await as("olga", "kill", String(bob!.pid))).code, 0);
+  assert.equal(await bobs, 137);
 });
 
 test("a node without a certificate from the cluster's CA cannot join, nor one with a user's certificate", async () => {

@@ -468,9 +468,9 @@ export class ClusterNode implements Router {
         return;
       }
       case "kill": {
-        const { caller, pid } = m.kill!;
-        if (nodeIdOfPid(pid) === this.id) return void killHere(this.kernel, caller, pid);
-        return this.linkForPid(pid).call({ kill: { caller, pid } }, "empty").then(() => undefined);
+        const { caller, pid, owner } = m.kill!;
+        if (nodeIdOfPid(pid) === this.id) return void killHere(this.kernel, caller, pid, owner);
+        return this.linkForPid(pid).call({ kill: { caller, pid, owner } }, "empty").then(() => undefined);
       }
       case "monitor":
         return this.kernel.watch(m.monitor!.watcher, m.monitor!.pid, m.monitor!.ref);
@@ -564,8 +564,8 @@ export class ClusterNode implements Router {
     link.cast({ send: { from, to, tag, data } });
   }
 
-  async kill(caller: number, pid: number): Promise<void> {
-    await this.linkForPid(pid).call({ kill: { caller, pid } }, "empty");
+  async kill(caller: number, pid: number, owner?: string): Promise<void> {
+    await this.linkForPid(pid).call({ kill: { caller, pid, owner } }, "empty");
   }
 
   monitor(watcher: number, pid: number, ref: number): void {

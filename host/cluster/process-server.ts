@@ -2,6 +2,7 @@ import { EXIT_REASONS, type ExitReasonName } from "../../abi/abi.ts";
 import { exitInfo, fail, SysError, type ExitInfo } from "../kernel/errors.ts";
 import { InputBuffer } from "../kernel/input-buffer.ts";
 import type { Kernel } from "../kernel/kernel.ts";
+import { checkMayKill } from "../kernel/ownership.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
 import type { Channel } from "../transport/channel.ts";
@@ -56,9 +57,10 @@ export function remoteOutput(cast: (body: Body) => void, sink: number): OutputSi
 }
 
 /** End a local process for a caller anywhere (a guest on another node, or the operator). */
-export function killHere(kernel: Kernel, caller: number, pid: number): void {
+export function killHere(kernel: Kernel, caller: number, pid: number, owner?: string): void {
   const target = kernel.procs.get(pid);
   if (!target) fail("ESRCH", `no process ${pid}`);
+  checkMayKill(owner, target, caller);
   kernel.terminate(target, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"));
 }
 

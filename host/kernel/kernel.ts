@@ -1,6 +1,7 @@
 import { FLAGS, LAYOUTS } from "../../abi/abi.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { exitInfo, fail, ProcessEnd, reasonCode, SysError, type ExitInfo } from "./errors.ts";
+import { checkMayKill } from "./ownership.ts";
 import { ExportDir } from "./export-dir.ts";
 import { realClock, type Clock } from "../transport/clock.ts";
 import type { FileService } from "./file-service.ts";
@@ -385,9 +386,10 @@ export class Kernel {
   }
 
   kill(caller: Process, pid: number): number | Promise<number> {
-    if (!this.isLocal(pid)) return this.remote(`process ${pid}`).kill(caller.pid, pid).then(() => 0);
+    if (!this.isLocal(pid)) return this.remote(`process ${pid}`).kill(caller.pid, pid, caller.owner).then(() => 0);
     const target = this.procs.get(pid);
     if (!target) fail("ESRCH", `no process ${pid}`);
+    checkMayKill(caller.owner, target, caller.pid);
     const info = exitInfo("KILLED", `killed by ${caller.pid}`);
     if (target === caller) throw new ProcessEnd(info);
     this.terminate(target, info);

@@ -44,7 +44,7 @@ export interface Bodies {
   fetchModule: { hash: string };
   moduleBytes: { data: Uint8Array };
   send: { from: number; to: number; tag: number; data: Uint8Array };
-  kill: { caller: number; pid: number };
+  kill: { caller: number; pid: number; owner?: string };
   monitor: { watcher: number; pid: number; ref: number };
   demonitor: { watcher: number; pid: number; ref: number };
   down: ExitNote;

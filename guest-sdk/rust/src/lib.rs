@@ -334,7 +334,7 @@ pub mod sys {
         /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.
         pub fn wait(pid: i32, status_ptr: *mut WaitStatus) -> i32;
 
-        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.
+        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.
         pub fn kill(pid: i32) -> i32;
 
         /// The caller's pid, valid cluster-wide.
@@ -434,7 +434,7 @@ pub fn wait(pid: i32, status: &mut WaitStatus) -> Result<i32, Errno> {
     check(unsafe { sys::wait(pid, status) })
 }
 
-/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.
+/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.
 pub fn kill(pid: i32) -> Result<(), Errno> {
     check(unsafe { sys::kill(pid) }).map(drop)
 }
