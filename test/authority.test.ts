@@ -9,7 +9,7 @@ import { errno } from "../abi/abi.ts";
 import { credentialsIn } from "../host/auth/certificates.ts";
 import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
 import { Channel } from "../host/transport/channel.ts";
-import { realClock } from "../host/transport/clock.ts";
+import { realClock } from "../host/clock/clock.ts";
 import { clientHandshake } from "../host/transport/handshake.ts";
 import { WsTransport } from "../host/transport/ws-transport.ts";
 import { onebox } from "./helpers/cli.ts";

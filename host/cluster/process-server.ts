@@ -2,7 +2,6 @@ import { EXIT_REASONS, type ExitReasonName } from "../../abi/abi.ts";
 import { exitInfo, fail, SysError, type ExitInfo } from "../kernel/errors.ts";
 import { InputBuffer } from "../kernel/input-buffer.ts";
 import type { Kernel } from "../kernel/kernel.ts";
-import { checkMayKill } from "../kernel/ownership.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
 import type { Channel } from "../transport/channel.ts";
@@ -32,7 +31,7 @@ export function procInfo(node: string, proc: Process): ProcInfo {
 
 /** Start a process here; a module that cannot run is ENOEXEC for the caller. */
 export function startHere(
-  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; owner?: string }, output: OutputSink, input?: InputBuffer,
+  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number | null; owner?: string | null }, output: OutputSink, input?: InputBuffer,
 ): Process {
   try {
     // A cap of 0 (or none) is this node's default; one over this node's maximum is EINVAL.
@@ -58,10 +57,7 @@ export function remoteOutput(cast: (body: Body) => void, sink: number): OutputSi
 
 /** End a local process for a caller anywhere (a guest on another node, or the operator). */
 export function killHere(kernel: Kernel, caller: number, pid: number, owner?: string): void {
-  const target = kernel.procs.get(pid);
-  if (!target) fail("ESRCH", `no process ${pid}`);
-  checkMayKill(owner, target, caller);
-  kernel.terminate(target, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"));
+  if (!kernel.end(pid, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"), owner)) fail("ESRCH", `no process ${pid}`);
 }
 
 /** The fd 0 of the process each CLI connection runs. */
