@@ -117,10 +117,22 @@ export class Peers {
     if (!member || member.state === "down") fail("EHOSTUNREACH", `node ${id} is ${member ? "down" : "unknown"}`);
     let link = this.links.get(id);
     if (!link || link.isClosed) {
-      link = new Link(member.name, () => this.dial(member.url));
+      link = new Link(member.name, () => this.dialMember(member.name, member.url));
       this.links.set(id, link);
     }
     return link;
+  }
+
+  /**
+   * A member's URL, answered by that member: under mutual TLS the name is its certificate's,
+   * so whoever holds another address (or another node's certificate) is not taken for it.
+   */
+  private async dialMember(name: string, url: string): Promise<Channel> {
+    const channel = await this.dial(url);
+    if (channel.peerName === name) return channel;
+    channel.close(`expected member ${name}`);
+    this.refusalLog.line(`${url} answers as '${channel.peerName}', not as member '${name}'`);
+    fail("EHOSTUNREACH", `${url} answers as '${channel.peerName}', not as member '${name}'`);
   }
 
   linkByName(name: string): Link {
