@@ -201,8 +201,8 @@ export const SYSCALLS = [
   {
     name: "kill", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("pid")], returns: "0",
-    doc: "End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.",
-    errors: ["ESRCH", "EHOSTUNREACH"],
+    doc: "End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.",
+    errors: ["ESRCH", "EPERM", "EHOSTUNREACH"],
   },
   {
     name: "getpid", module: MODULE_ONEBOX, area: "process", blocking: false,

@@ -36,7 +36,9 @@ test("node start: --etcd and --join exclude each other, an unreachable etcd is o
   const both = await onebox(["node", "start", "--name", "a", "--listen", "127.0.0.1:0", "--etcd", "http://127.0.0.1:9", "--join", "ws://127.0.0.1:9"], dir);
   assert.notEqual(both.code, 0);
   assert.match(both.stderr, /--etcd and --join exclude each other/);
-  const nowhere = await onebox(["node", "start", "--name", "a", "--listen", "127.0.0.1:0", "--root", path.join(dir, "a"), "--etcd", `http://127.0.0.1:${await freePorts(2)}`], dir);
+  const secretFile = path.join(dir, "secret");
+  fs.writeFileSync(secretFile, "etcd cli secret", { mode: 0o600 });
+  const nowhere = await onebox(["node", "start", "--name", "a", "--listen", "127.0.0.1:0", "--root", path.join(dir, "a"), "--secret-file", secretFile, "--insecure", "--etcd", `http://127.0.0.1:${await freePorts(2)}`], dir);
   assert.notEqual(nowhere.code, 0);
   assert.match(nowhere.stderr, /^onebox: node a: etcd at http:\/\/127\.0\.0\.1:\d+: .*\n$/m);
   assert.match((await onebox(["node", "start", "--help"], dir)).stdout, /--etcd URL/);

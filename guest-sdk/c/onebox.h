@@ -256,7 +256,7 @@ __attribute__((import_module("onebox"), import_name("wait")))
 int32_t onebox_sys_wait(int32_t pid, onebox_wait_status_t *status_ptr);
 #define onebox_wait onebox_sys_wait
 
-/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. */
+/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes. */
 __attribute__((import_module("onebox"), import_name("kill")))
 int32_t onebox_sys_kill(int32_t pid);
 #define onebox_kill onebox_sys_kill

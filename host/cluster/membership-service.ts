@@ -184,6 +184,8 @@ export class MembershipService {
   private admit(join: Bodies["join"]): Bodies["joined"] {
     const { members, clock, log } = this.node;
     if (join.name === this.node.name) fail("EEXIST", `${join.name} is the coordinator's own name`);
+    const taken = members.byName(join.name);
+    if (taken && taken.state !== "down") fail("EEXIST", `${join.name} is a member (node ${taken.id}, ${taken.state}): a node restarted under its name joins once it is declared down`);
     const id = Math.max(...members.list().map((m) => m.id)) + 1;
     if (id > MAX_NODE_ID) fail("EAGAIN", "node ids exhausted");
     this.act(members.admit({ id, name: join.name, url: join.url, state: "alive", labels: join.labels, load: 0 }, clock.now()));

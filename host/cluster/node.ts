@@ -1,3 +1,5 @@
+import { AuditLog } from "../auth/audit-log.ts";
+import { Authority } from "../auth/authority.ts";
 import { realClock, type Clock } from "../clock/clock.ts";
 import { fail } from "../kernel/errors.ts";
 import { Kernel, type Limits } from "../kernel/kernel.ts";
@@ -42,6 +44,8 @@ export interface NodeOptions {
   readonly log?: (line: string) => void;
   /** This node was declared down while it still ran (a partition): it has stopped itself. */
   readonly onFenced?: () => void;
+  /** Where clients' requests are recorded (auth/audit-log.ts); absent: not recorded. */
+  readonly auditFile?: string;
 }
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3000;
@@ -98,6 +102,7 @@ export class ClusterNode {
       log: this.log,
       serve: (msg, context) => this.serve(msg, context),
       mailbox: (pid) => this.kernel.mailboxLevel(pid),
+      authority: new Authority(options.auditFile === undefined ? undefined : new AuditLog(options.auditFile)),
     });
     // A simulated node (own clock) has no event loop of its own to measure.
     this.membership = new MembershipService(this, this.clock === realClock);

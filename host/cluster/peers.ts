@@ -1,3 +1,5 @@
+import type { Authority } from "../auth/authority.ts";
+import type { Principal } from "../auth/roles.ts";
 import type { Clock } from "../clock/clock.ts";
 import { fail } from "../kernel/errors.ts";
 import { nodeIdOfPid } from "../kernel/kernel.ts";
@@ -26,6 +28,8 @@ export interface PeersOptions {
   readonly serve: (msg: Msg, context: FrameContext) => Reply;
   /** The mailbox level of a local pid, for the credit owed to each sender node. */
   readonly mailbox: (pid: number) => MailboxLevel | undefined;
+  /** Who each accepted connection is and what it may ask (auth/authority.ts). */
+  readonly authority: Authority;
 }
 
 /**
@@ -67,8 +71,11 @@ export class Peers {
     return this.channel(conn, peer);
   }
 
-  private channel(conn: Conn, peer: string): Channel {
-    return new Channel(conn, peer, (msg, channel) => this.options.serve(msg, { channel, from: this.inbound.get(channel)?.peerId ?? 0 }), (line) => this.peerLog.line(line));
+  /** A channel whose frames are served as `principal` may ask (undefined: a connection this node dialled, or --insecure). */
+  private channel(conn: Conn, peer: string, principal?: Principal, fromMember = false): Channel {
+    return new Channel(conn, peer, (msg, channel) =>
+      this.options.authority.serve(principal, fromMember, msg, (m) => this.options.serve(m, { channel, from: this.inbound.get(channel)?.peerId ?? 0 })),
+    (line) => this.peerLog.line(line));
   }
 
   private async accept(conn: Conn): Promise<void> {
@@ -90,7 +97,14 @@ export class Peers {
       this.handshaking--;
       this.perAddress.release(conn.remote);
     }
-    const channel = this.channel(conn, peer.name);
+    let principal;
+    try {
+      principal = this.options.authority.admit(conn, peer, (id) => this.options.members.get(id)?.name);
+    } catch (error) {
+      this.refusalLog.line(`refused connection from ${peer.name} at ${conn.remote}: ${(error as Error).message}`);
+      return conn.close((error as Error).message);
+    }
+    const channel = this.channel(conn, peer.name, principal, peer.nodeId !== 0);
     const credits = new ReceiveCredits({
       mailbox: this.options.mailbox,
       grant: (pid, n) => channel.cast({ credit: { pid, n } }),
@@ -110,10 +124,22 @@ export class Peers {
     if (!member || member.state === "down") fail("EHOSTUNREACH", `node ${id} is ${member ? "down" : "unknown"}`);
     let link = this.links.get(id);
     if (!link || link.isClosed) {
-      link = new Link(member.name, () => this.dial(member.url));
+      link = new Link(member.name, () => this.dialMember(member.name, member.url));
       this.links.set(id, link);
     }
     return link;
+  }
+
+  /**
+   * A member's URL, answered by that member: under mutual TLS the name is its certificate's,
+   * so whoever holds another address (or another node's certificate) is not taken for it.
+   */
+  private async dialMember(name: string, url: string): Promise<Channel> {
+    const channel = await this.dial(url);
+    if (channel.peerName === name) return channel;
+    channel.close(`expected member ${name}`);
+    this.refusalLog.line(`${url} answers as '${channel.peerName}', not as member '${name}'`);
+    fail("EHOSTUNREACH", `${url} answers as '${channel.peerName}', not as member '${name}'`);
   }
 
   linkByName(name: string): Link {

@@ -80,9 +80,9 @@ export class ProcessRouting implements Router {
   }
 
   /** A kill for a process here, or (from the CLI) passed on to the node of `pid`. */
-  serveKill({ caller, pid }: Bodies["kill"]): Promise<void> | void {
-    if (nodeIdOfPid(pid) === this.node.kernel.nodeId) return killHere(this.node.kernel, caller, pid);
-    return this.node.peers.linkForPid(pid).call({ kill: { caller, pid } }, "empty").then(() => undefined);
+  serveKill({ caller, pid, owner }: Bodies["kill"]): Promise<void> | void {
+    if (nodeIdOfPid(pid) === this.node.kernel.nodeId) return killHere(this.node.kernel, caller, pid, owner ?? undefined);
+    return this.node.peers.linkForPid(pid).call({ kill: { caller, pid, owner } }, "empty").then(() => undefined);
   }
 
   serveMonitor(m: Bodies["monitor"]): void {
@@ -180,6 +180,7 @@ export class ProcessRouting implements Router {
           caps: capsOnWire(request.caps),
           link: observe?.link ?? false,
           monitorRef: observe?.monitorRef ?? 0,
+          owner: request.owner ?? "",
         },
       },
       "pid",
@@ -193,8 +194,8 @@ export class ProcessRouting implements Router {
     link.cast({ send: { from, to, tag, data } });
   }
 
-  async kill(caller: number, pid: number): Promise<void> {
-    await this.node.peers.linkForPid(pid).call({ kill: { caller, pid } }, "empty");
+  async kill(caller: number, pid: number, owner?: string): Promise<void> {
+    await this.node.peers.linkForPid(pid).call({ kill: { caller, pid, owner } }, "empty");
   }
 
   monitor(watcher: number, pid: number, ref: number): void {

@@ -31,18 +31,19 @@ export function procInfo(node: string, proc: Process): ProcInfo {
     cpuTimeNs: proc.cpuTimeNs,
     syscalls: proc.syscalls,
     mailboxDepth: proc.mailbox.length,
+    owner: proc.owner ?? "",
   };
 }
 
 /** Start a process here; a module that cannot run is ENOEXEC for the caller. */
 export function startHere(
-  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null }, output: OutputSink, input?: InputBuffer,
+  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null; owner?: string | null }, output: OutputSink, input?: InputBuffer,
 ): Process {
   try {
     // A cap of 0 (or none) is this node's default; one over this node's maximum is EINVAL.
     const memoryPages = spawn.memoryPages || undefined;
     const caps = capsFromWire(kernel.defaultCaps, spawn.caps);
-    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps });
+    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps, owner: spawn.owner || undefined });
   } catch (error) {
     if (error instanceof ModuleError) throw new SysError("ENOEXEC", error.message);
     throw error;
@@ -62,8 +63,8 @@ export function remoteOutput(cast: (body: Body) => void, sink: number): OutputSi
 }
 
 /** End a local process for a caller anywhere (a guest on another node, or the operator). */
-export function killHere(kernel: Kernel, caller: number, pid: number): void {
-  if (!kernel.end(pid, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"))) fail("ESRCH", `no process ${pid}`);
+export function killHere(kernel: Kernel, caller: number, pid: number, owner?: string): void {
+  if (!kernel.end(pid, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"), owner)) fail("ESRCH", `no process ${pid}`);
 }
 
 /** The fd 0 of the process each CLI connection runs. */
@@ -108,7 +109,7 @@ export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: 
   const output = remoteOutput((body) => channel.cast(body), 0);
   // What the process reads is credited back, so the CLI never has more than the buffer in flight.
   const input = new InputBuffer((n) => channel.cast({ inputTaken: { n } }));
-  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName }, output, input);
+  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName, owner: run.owner }, output, input);
   runInputs.set(channel, input);
   void kernel.whenExited(proc.pid).then((info) => channel.cast({ exited: toExitNote(0, proc.pid, info) }));
   channel.onClose(() => kernel.terminate(proc, exitInfo("KILLED", "its client disconnected")));

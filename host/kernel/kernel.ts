@@ -2,6 +2,7 @@ import { FLAGS } from "../../abi/abi.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { encodeDown } from "./down-message.ts";
 import { exitInfo, fail, ProcessEnd, SysError, type ExitInfo } from "./errors.ts";
+import { checkMayKill } from "./ownership.ts";
 import { ExportDir } from "./export-dir.ts";
 import { realClock, type Clock } from "../clock/clock.ts";
 import type { FileService } from "./file-service.ts";
@@ -369,6 +370,7 @@ export class Kernel {
       output: parent.output,
       memoryPages: parent.childMemoryCap,
       caps: parent.childLimits,
+      owner: parent.owner,
     };
     const observe = spawn.observe;
     if (observe?.link) checkRoom(parent);
@@ -455,7 +457,7 @@ export class Kernel {
   kill(caller: Process, pid: number): number | Promise<number> {
     if (!this.isLocal(pid)) {
       return this.remote(`process ${pid}`)
-        .kill(caller.pid, pid)
+        .kill(caller.pid, pid, caller.owner)
         .then(() => {
           // Its end is on its way: a wait for it is no deadlock, whatever the coordinator last heard.
           if (caller.children.has(pid)) caller.killedChildren.add(pid);
@@ -464,6 +466,7 @@ export class Kernel {
     }
     const target = this.procs.get(pid);
     if (!target) fail("ESRCH", `no process ${pid}`);
+    checkMayKill(caller.owner, target);
     const info = exitInfo("KILLED", `killed by ${caller.pid}`);
     if (target === caller) throw new ProcessEnd(info);
     this.terminate(target, info);
@@ -560,11 +563,13 @@ export class Kernel {
     this.procs.get(pid)?.watchers.delete(ref);
   }
 
-  /** End local process `pid` for `info`'s reason; false if there is none. */
-  end(pid: number, info: ExitInfo): boolean {
+  /** End local process `pid` for `info`'s reason, if `owner` may (ownership.ts); false if there is none. */
+  end(pid: number, info: ExitInfo, owner?: string): boolean {
     const target = this.procs.get(pid);
-    if (target) this.terminate(target, info);
-    return target !== undefined;
+    if (!target) return false;
+    checkMayKill(owner, target);
+    this.terminate(target, info);
+    return true;
   }
 
   /** Live processes here: the load a node reports for placement. */

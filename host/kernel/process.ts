@@ -82,6 +82,8 @@ export interface StartRequest {
   readonly memoryPages?: number;
   /** Narrower limits than the parent's (or, for the operator's process, the node's defaults). */
   readonly caps?: Partial<ProcessCaps>;
+  /** The user it runs for, inherited by its children; "" or absent: nobody known. */
+  readonly owner?: string;
 }
 
 export interface ProcessSpec extends StartRequest {

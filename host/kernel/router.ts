@@ -26,7 +26,7 @@ export interface Router {
    * EAGAIN once this node's send credit toward `to` is spent (its mailbox is full).
    */
   send(from: number, to: number, tag: number, data: Uint8Array): void;
-  kill(caller: number, pid: number): Promise<void>;
+  kill(caller: number, pid: number, owner?: string): Promise<void>;
   monitor(watcher: number, pid: number, ref: number): void;
   demonitor(watcher: number, pid: number, ref: number): void;
   /** A process here ended (or never was): fire monitor `ref` of a watcher on another node. */

@@ -117,6 +117,8 @@ export interface Spawn {
   /** spawn_opt: link the child to ppid, and set monitor monitor_ref of ppid on it, before it runs. */
   link?: boolean | null;
   monitorRef?: number | null;
+  /** The user the child runs for: its parent's owner. */
+  owner?: string | null;
 }
 
 /** A process's limits beside memory (host/kernel/process-limits.ts). The receiving node lowers each to its own default; 0 (or absent) is that default, and cpu_ms 0 asks for no budget. */
@@ -153,6 +155,8 @@ export interface Credit {
 export interface Kill {
   caller: number;
   pid: number;
+  /** The user the caller runs for: it may end only that user's processes ("": not limited). */
+  owner?: string | null;
 }
 
 /** Link (or unlink) process `from` and process `pid`, which is on the receiver. */
@@ -210,6 +214,8 @@ export interface ProcInfo {
   syscalls: U64;
   /** messages waiting in its mailbox */
   mailboxDepth: number;
+  /** The user who started it (or its first ancestor); "" when nobody is known (--insecure, embedded run). */
+  owner?: string | null;
 }
 
 export interface ProcList {
@@ -224,6 +230,8 @@ export interface Run {
   node: string;
   /** The process outlives the CLI's connection: its output is only kept in its log, and its fd 0 is fed by whoever attaches. */
   detached?: boolean | null;
+  /** Set by the node from the client's certificate, whatever the client sent. */
+  owner?: string | null;
 }
 
 export interface Logs {

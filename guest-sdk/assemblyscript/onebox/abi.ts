@@ -189,7 +189,7 @@ export declare function sys_exit(status: i32): void;
 @external("onebox", "wait")
 export declare function sys_wait(pid: i32, status_ptr: usize): i32;
 
-/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. */
+/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes. */
 @external("onebox", "kill")
 export declare function sys_kill(pid: i32): i32;
 

@@ -374,7 +374,7 @@ pub mod sys {
         /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.
         pub fn wait(pid: i32, status_ptr: *mut WaitStatus) -> i32;
 
-        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.
+        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.
         pub fn kill(pid: i32) -> i32;
 
         /// The caller's pid, valid cluster-wide.
@@ -491,7 +491,7 @@ pub fn wait(pid: i32, status: &mut WaitStatus) -> Result<i32, Errno> {
     check(unsafe { sys::wait(pid, status) })
 }
 
-/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.
+/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.
 pub fn kill(pid: i32) -> Result<(), Errno> {
     check(unsafe { sys::kill(pid) }).map(drop)
 }
