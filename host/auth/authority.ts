@@ -8,7 +8,7 @@ import { mayDo, principalOf, type Principal, type Right } from "./roles.ts";
 type Next = (msg: Msg) => Body | void | Promise<Body | void>;
 
 /** The right each client request needs; any kind not here is for member nodes only. */
-const CLIENT_REQUESTS: Partial<Record<string, Right>> = { nodes: "read", ps: "read", run: "run", input: "run", kill: "kill" };
+const CLIENT_REQUESTS: Partial<Record<string, Right>> = { nodes: "read", ps: "read", logs: "read", run: "run", input: "run", attach: "run", kill: "kill" };
 
 /**
  * Who is at the end of each accepted connection, and what each may ask. Under mutual TLS
@@ -79,13 +79,15 @@ export class Authority {
     if (m.run) return next({ run: { ...m.run, owner: who.name } } as Msg);
     if (mayDo(who, "every-process")) return next(msg);
     if (m.ps) return Promise.resolve(next(msg)).then((reply) => ({ procs: { procs: ownProcs(who, reply) } }));
-    if (m.kill) return this.killOwn(who, m.kill.pid, msg, next);
+    // A user's kill, logs and attach reach only a process of its own.
+    const target = m.kill?.pid ?? m.logs?.pid ?? m.attach?.pid;
+    if (target !== undefined) return this.ownOnly(who, target, msg, next);
     return next(msg);
   }
 
-  /** A user's kill: only a process of its own (looked up cluster-wide first). */
-  private async killOwn(who: Principal, pid: number, msg: Msg, next: Next): Promise<Body | void> {
-    const listed = await next({ ps: { cluster: true, ended: false } } as Msg);
+  /** Serve a request about process `pid` only if it is `who`'s (looked up cluster-wide first). */
+  private async ownOnly(who: Principal, pid: number, msg: Msg, next: Next): Promise<Body | void> {
+    const listed = await next({ ps: { cluster: true, ended: true } } as Msg);
     const target = procsOf(listed).find((p) => p.pid === pid);
     if (!target) fail("ESRCH", `no process ${pid}`);
     if (target.owner !== who.name) fail("EACCES", `${who.role} '${who.name}' lacks the right 'every-process': process ${pid} is not theirs`);
@@ -103,6 +105,6 @@ const verdict = (error: unknown): string => `${error instanceof SysError && erro
 function describe(msg: Msg): string {
   const m = msg as Partial<Bodies>;
   if (m.run) return [...m.run.argv].join(" ");
-  if (m.kill) return String(m.kill.pid);
-  return "";
+  const pid = m.kill?.pid ?? m.logs?.pid ?? m.attach?.pid;
+  return pid === undefined ? "" : String(pid);
 }
