@@ -1,8 +1,10 @@
 import fs from "node:fs";
 import { ClusterNode, DEFAULT_HEARTBEAT_TIMEOUT_MS } from "../cluster/node.ts";
 import { parseLabels } from "../cluster/scheduler.ts";
+import { nodeLog } from "../observe/log.ts";
+import { NodeHttp } from "../observe/node-http.ts";
 import { WsTransport } from "../transport/ws-transport.ts";
-import { CliError, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
+import { CliError, flag, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { DEFAULT_CLUSTER_NAME, readSecret } from "./cluster-options.ts";
 import { DEFAULT_ROOT } from "./run-command.ts";
 
@@ -11,7 +13,9 @@ export const nodeCommand: Command = {
 
 Run one node in the foreground until interrupted. Without --join it founds a new
 cluster and serves its coordinator (locks, names, membership); with --join it
-joins the cluster through any member. With --etcd, locks, names, membership and
+joins the cluster through any member. The same port answers HTTP: /metrics
+(Prometheus), /healthz, /readyz and the dashboard ('onebox dashboard'). The log
+goes to stderr as JSON lines. With --etcd, locks, names, membership and
 node ids live in etcd instead: every node starts the same way, none is special,
 and a node that cannot renew its etcd lease stops with exit status 3.
 
@@ -29,12 +33,13 @@ options:
   --label K=V           a label the scheduler can match (repeatable)
   --cert FILE, --key FILE  serve wss with this certificate and key
   --heartbeat-ms MS     silence before a member is suspect (default ${DEFAULT_HEARTBEAT_TIMEOUT_MS})
+  --pretty              log readable lines instead of JSON lines (pino's format)
   -h, --help            show this help`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "-h" || sub === "--help") return this.run(["start", "--help"]);
     if (sub !== "start") throw new UsageError(`unknown node subcommand '${sub ?? ""}' (see onebox node --help)`);
-    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "cert", "key", "heartbeat-ms"], flags: [] });
+    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "cert", "key", "heartbeat-ms"], flags: ["pretty"] });
     const name = option(args, "name");
     const listen = option(args, "listen");
     if (!name || !listen) throw new UsageError("node start needs --name and --listen (see --help)");
@@ -51,10 +56,15 @@ options:
       throw new CliError((error as Error).message);
     }
     const secretFile = option(args, "secret-file") ?? process.env.ONEBOX_SECRET_FILE;
-    const log = (line: string) => process.stderr.write(`onebox[${name}]: ${line}\n`);
-    if (!secretFile) log("warning: no --secret-file: anyone who can reach this port can join the cluster");
+    const logger = nodeLog(name, flag(args, "pretty"));
+    const log = logger.info;
+    // The kernel's reports of host errors in a call (process.emitWarning) join the log.
+    process.removeAllListeners("warning").on("warning", (warning) => logger.warn(warning.message));
+    if (!secretFile) logger.warn("no --secret-file: anyone who can reach this port can join the cluster");
     const root = option(args, "root") ?? DEFAULT_ROOT;
     fs.mkdirSync(root, { recursive: true });
+    const secret = readSecret(secretFile);
+    const web = new NodeHttp(secret);
     let node: ClusterNode;
     try {
       node = await ClusterNode.start({
@@ -65,9 +75,9 @@ options:
         etcd,
         root,
         cluster: option(args, "cluster-name") ?? DEFAULT_CLUSTER_NAME,
-        secret: readSecret(secretFile),
+        secret,
         labels,
-        transport: new WsTransport(cert && key ? { certFile: cert, keyFile: key } : undefined),
+        transport: new WsTransport(cert && key ? { certFile: cert, keyFile: key } : undefined, web.handle),
         heartbeatTimeoutMs: intOption(args, "heartbeat-ms", DEFAULT_HEARTBEAT_TIMEOUT_MS),
         log,
         onFenced: () => process.exit(3),
@@ -75,6 +85,7 @@ options:
     } catch (error) {
       throw new CliError(`node ${name}: ${(error as Error).message}`);
     }
+    web.attach(node);
     log(`listening at ${node.url} (node ${node.id})`);
     await new Promise<void>((resolve) => {
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());

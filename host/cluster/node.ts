@@ -18,6 +18,7 @@ import { ReceiveCredits } from "./flow-control.ts";
 import { expectReply, Link } from "./link.ts";
 import { Membership, type Transition } from "./membership.ts";
 import { OutputSinks } from "./output-sinks.ts";
+import { PeerTraffic } from "./peer-traffic.ts";
 import { feedInput, fromExitNote, killHere, procInfo, remoteOutput, runForClient, startHere, toExitNote } from "./process-server.ts";
 import { CoordinatorLease } from "./lease.ts";
 import { RemoteCoordinator } from "./remote-coordinator.ts";
@@ -44,9 +45,14 @@ export interface NodeOptions {
   /** Silence after which a member is suspect; down after 1.5 times this. */
   readonly heartbeatTimeoutMs?: number;
   readonly limits?: Partial<Limits>;
-  readonly log?: (line: string) => void;
+  readonly log?: (line: string, fields?: LogFields) => void;
   /** This node was declared down while it still ran (a partition): it has stopped itself. */
   readonly onFenced?: () => void;
+}
+
+/** What a log line is about, where known, besides its text (structured logs carry them as fields). */
+export interface LogFields {
+  readonly pid?: number;
 }
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3000;
@@ -66,13 +72,15 @@ const COORDINATOR_ID = 1;
 export class ClusterNode implements Router {
   readonly name: string;
   readonly members: Membership;
-  readonly stats = { moduleFetches: 0 };
+  readonly stats = { moduleFetches: 0, heartbeatsSent: 0, heartbeatsReceived: 0 };
+  /** Messages and bytes to and from each peer, for the metrics and the dashboard. */
+  readonly traffic = new PeerTraffic();
   kernel!: Kernel;
   url = "";
 
   private readonly options: NodeOptions;
   private readonly identity: Identity;
-  private readonly log: (line: string) => void;
+  private readonly log: (line: string, fields?: LogFields) => void;
   /**
    * What peers cause, each rate-limited: refusals of unauthenticated ones, and failed casts
    * and closed connections of members. Apart, so a flood of the first hides none of the second.
@@ -147,6 +155,15 @@ export class ClusterNode implements Router {
     return this.coordinator !== undefined;
   }
 
+  /** Why this node cannot serve the cluster now (stopping, or no coordinator it can reach); undefined: ready. */
+  get notReady(): string | undefined {
+    if (this.stopped) return "stopping";
+    if (this.etcd) return this.etcd.session.state === "alive" ? undefined : `its etcd lease is ${this.etcd.session.state}`;
+    if (this.isCoordinator) return undefined;
+    if (this.members.get(COORDINATOR_ID)?.state !== "alive") return "the coordinator is not alive";
+    return this.lease!.valid ? undefined : "its lease with the coordinator lapsed";
+  }
+
   private self(id: number): Member {
     return { id, name: this.name, url: this.url, state: "alive", labels: { ...this.options.labels }, load: 0 };
   }
@@ -210,7 +227,9 @@ export class ClusterNode implements Router {
   }
 
   private channel(conn: Conn, peer: string): Channel {
-    return new Channel(conn, peer, (msg, channel) => this.handle(msg, channel), (line) => this.peerLog.line(line));
+    const channel = new Channel(conn, peer, (msg, channel) => this.handle(msg, channel), (line) => this.peerLog.line(line));
+    channel.traffic = this.traffic.of(peer);
+    return channel;
   }
 
   private async accept(conn: Conn): Promise<void> {
@@ -298,6 +317,7 @@ export class ClusterNode implements Router {
     if (this.isCoordinator) {
       this.members.heard(COORDINATOR_ID, this.kernel.procs.size, now, this.loopDelay?.take());
       this.act(this.members.sweep(COORDINATOR_ID, now));
+      this.stats.heartbeatsSent++;
       this.broadcast();
       return;
     }
@@ -305,6 +325,7 @@ export class ClusterNode implements Router {
     const heartbeat: Body = { heartbeat: { nodeId: this.id, load: this.kernel.procs.size, ...this.loopDelay?.take() } };
     if (this.members.get(COORDINATOR_ID)?.state === "down") return this.probeCoordinator(heartbeat);
     const lease = this.lease!;
+    this.stats.heartbeatsSent++;
     this.link(COORDINATOR_ID).call(heartbeat, "empty").then(() => lease.renewed(now), () => {});
     if (now - this.coordinatorHeard > this.members.timeoutMs * 1.5) this.act(this.members.markDown(COORDINATOR_ID));
   }
@@ -317,7 +338,7 @@ export class ClusterNode implements Router {
     for (const pid of this.remoteCoordinator!.holders()) {
       const proc = this.kernel.procs.get(pid);
       if (!proc) continue;
-      this.log(`lost the lease with the coordinator: ending process ${pid}, which may hold a lock`);
+      this.log(`lost the lease with the coordinator: ending process ${pid}, which may hold a lock`, { pid });
       this.kernel.terminate(proc, exitInfo("NOCONNECTION", "its node lost its lease with the coordinator, so its locks may pass to others"));
     }
   }
@@ -410,9 +431,11 @@ export class ClusterNode implements Router {
         // Only the coordinator's word counts: a list from anyone else could fence this node.
         if (!this.fromCoordinator(channel, from)) fail("EPERM", "only the coordinator sends the member list");
         this.coordinatorHeard = this.clock.now();
+        this.stats.heartbeatsReceived++;
         this.scheduler.refreshed();
         return this.act(this.members.apply(m.members!));
       case "heartbeat":
+        this.stats.heartbeatsReceived++;
         const beat = m.heartbeat!;
         if (this.isCoordinator && !this.members.heard(beat.nodeId, beat.load, this.clock.now(), { loopP99Us: beat.loopP99Us ?? 0, loopMaxUs: beat.loopMaxUs ?? 0 })) {
           // A node we declared down still speaks: show it the verdict so it fences itself,
@@ -507,7 +530,7 @@ export class ClusterNode implements Router {
     return fetched;
   }
 
-  private async ps(cluster: boolean, ended: boolean): Promise<ProcInfo[]> {
+  async ps(cluster: boolean, ended: boolean): Promise<ProcInfo[]> {
     const here = [...(ended ? this.ended : []), ...[...this.kernel.procs.values()].map((p) => procInfo(this.name, p))];
     if (!cluster) return here;
     const others = this.members.list().filter((m) => m.id !== this.id && m.state !== "down");

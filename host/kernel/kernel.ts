@@ -17,6 +17,7 @@ import { FuelTrampolines } from "./fuel.ts";
 import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
+import { KernelStats } from "./kernel-stats.ts";
 
 export interface Limits {
   /** Linear memory cap per process by default, in 64 KiB pages, summed over its memories. */
@@ -129,6 +130,8 @@ export class Kernel {
   /** Pages the live processes' memories held at their last start or suspension (Process.countMemory). */
   memoryPagesInUse = 0;
   tracer: Tracer | undefined;
+  /** Counts for the node's metrics: calls, starts, ends. */
+  readonly stats = new KernelStats();
   /** Told of every process that ends, after its watchers (the cluster keeps a history for ps). */
   onExit: ((proc: Process) => void) | undefined;
 
@@ -197,6 +200,7 @@ export class Kernel {
       throw new ModuleError(`cannot instantiate: ${(error as Error).message}`);
     }
     this.procs.set(proc.pid, proc);
+    this.stats.processStarted();
     if (parent) this.lineage.added(proc.pid, parent.pid);
     // A spawning parent resumes before the child runs: it can monitor the child before
     // the child can end, as Erlang's spawn_monitor. For others' starts, a macrotask: the
@@ -257,6 +261,7 @@ export class Kernel {
     proc.exit = info;
     proc.startSpawned();
     this.procs.delete(proc.pid);
+    this.stats.processEnded(info.reason);
     this.lineage.removed(proc.pid);
     this.trampolines.release(proc);
     proc.releaseMemory();

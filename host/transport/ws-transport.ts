@@ -47,17 +47,29 @@ function parseAddress(address: string): { host: string; port: number } {
   return { host: match[1]!.replace(/^\[|\]$/g, ""), port: Number(match[2]) };
 }
 
+/** Bounds on plain HTTP requests to a node's port (ws's upgrades pass them too). */
+const HTTP_LIMITS = { maxHeaderSize: 8192, headersTimeout: 10_000, requestTimeout: 30_000 };
+
+/** Without a handler, an HTTP request that is not an upgrade still gets an answer. */
+const WEBSOCKET_ONLY: http.RequestListener = (_req, res) => {
+  res.writeHead(426, { "content-type": "text/plain", connection: "close" });
+  res.end("onebox node: WebSocket only\n");
+};
+
 /** WebSocket connections; wss when a certificate and key are given. */
 export class WsTransport implements Transport {
   private readonly tls: { cert: Buffer; key: Buffer } | undefined;
+  private readonly serveHttp: http.RequestListener;
 
-  constructor(tls?: TlsFiles) {
+  /** `serveHttp` answers plain HTTP requests on the same port (the node's metrics, health, dashboard). */
+  constructor(tls?: TlsFiles, serveHttp: http.RequestListener = WEBSOCKET_ONLY) {
     this.tls = tls && { cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile) };
+    this.serveHttp = serveHttp;
   }
 
   async listen(address: string, accept: (conn: Conn) => void): Promise<Listener> {
     const { host, port } = parseAddress(address);
-    const server = this.tls ? https.createServer(this.tls) : http.createServer();
+    const server = this.tls ? https.createServer({ ...this.tls, ...HTTP_LIMITS }, this.serveHttp) : http.createServer(HTTP_LIMITS, this.serveHttp);
     const wss = new WebSocketServer({ server, maxPayload: MAX_FRAME_BYTES });
     wss.on("connection", (socket, request) => {
       accept(new WsConn(socket, `${request.socket.remoteAddress}:${request.socket.remotePort}`));
@@ -73,7 +85,10 @@ export class WsTransport implements Transport {
       close: () =>
         new Promise<void>((resolve) => {
           for (const client of wss.clients) client.terminate();
-          wss.close(() => server.close(() => resolve()));
+          wss.close(() => {
+            server.close(() => resolve());
+            server.closeAllConnections(); // HTTP requests still open (a dashboard's keep-alive)
+          });
         }),
     };
   }

@@ -1,6 +1,7 @@
 import { findSyscall, MODULE_WASI, type Syscall, type SyscallName } from "../../../abi/abi.ts";
 import { ProcessEnd, SysError } from "../errors.ts";
 import { after } from "../file-service.ts";
+import { SAMPLE_EVERY, syscallIndex } from "../kernel-stats.ts";
 import type { Process } from "../process.ts";
 import { fileCalls } from "./sysfile.ts";
 import { lockCalls } from "./syslock.ts";
@@ -98,12 +99,21 @@ function makeBinder(def: Syscall): Binder {
       }
       return typeof result === "number" ? result : settle(def, proc, result);
     };
+    // The node's metrics (kernel-stats.ts): a countdown per call, which also counts, and
+    // one call in SAMPLE_EVERY timed.
+    const stats = proc.kernel.stats;
+    const countdown = stats.countdown;
     return (${params}) => {
       const tracer = trace();
-      return tracer === undefined ? run(${params}) : traced(tracer, def, proc, [${params}], () => run(${params}));
+      if (tracer !== undefined) return traced(tracer, def, proc, [${params}], () => run(${params}));
+      if (--countdown[index] !== 0) return run(${params});
+      countdown[index] = SAMPLE_EVERY;
+      stats.rounds[index]++;
+      const sampler = stats.sampler;
+      return sampler === undefined ? run(${params}) : traced(sampler, def, proc, [${params}], () => run(${params}));
     };
   };`;
-  return new Function("def", "handler", "errorResult", "settle", "traced", source)(def, HANDLERS[def.name], errorResult, settle, traced) as Binder;
+  return new Function("def", "index", "handler", "errorResult", "settle", "traced", "SAMPLE_EVERY", source)(def, syscallIndex(def.name), HANDLERS[def.name], errorResult, settle, traced, SAMPLE_EVERY) as Binder;
 }
 
 const binders = new Map<SyscallName, Binder>();
