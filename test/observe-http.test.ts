@@ -101,6 +101,19 @@ test("the dashboard's API needs the token derived from the secret", async () => 
   assert.equal(noSuch.status, 404, await noSuch.clone().text());
 });
 
+test("onebox dashboard prints the URL with the token, or one line saying why not", async () => {
+  const printed = await onebox(["dashboard", "--cluster", nodes[1]!.url, "--secret-file", secretFile, "--json"], dir);
+  assert.equal(printed.code, 0, printed.stderr);
+  const token = dashboardToken(fs.readFileSync(secretFile));
+  assert.deepEqual(JSON.parse(printed.stdout), { url: `${http(nodes[1]!)}/dashboard/#token=${token}` });
+  const page = await fetch(`${http(nodes[1]!)}/dashboard/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<script type="module" src="app.js">/);
+  const unreachable = await onebox(["dashboard", "--cluster", "ws://127.0.0.1:1", "--secret-file", secretFile], dir);
+  assert.equal(unreachable.code, 1);
+  assert.match(unreachable.stderr, /^onebox: cannot reach the node at http:\/\/127\.0\.0\.1:1: .+\n$/);
+});
+
 /** Send raw bytes to a node's port and read what it answers until it closes. */
 function raw(node: NodeProcess, bytes: string | Buffer): Promise<string> {
   const { hostname, port } = new URL(http(node));
