@@ -76,6 +76,12 @@ export function traced<T>(tracer: Tracer, def: Syscall, proc: Process, args: Arg
   });
 }
 
+/** A timed call both the tracer and the metrics' sampler see. */
+const bothOf = (a: Tracer, b: Tracer): Tracer => (event) => {
+  a(event);
+  b(event);
+};
+
 type Binder = (proc: Process, trace: () => Tracer | undefined) => (...args: Arg[]) => Result;
 
 /**
@@ -105,15 +111,15 @@ function makeBinder(def: Syscall): Binder {
     const countdown = stats.countdown;
     return (${params}) => {
       const tracer = trace();
-      if (tracer !== undefined) return traced(tracer, def, proc, [${params}], () => run(${params}));
-      if (--countdown[index] !== 0) return run(${params});
+      if (--countdown[index] !== 0) return tracer === undefined ? run(${params}) : traced(tracer, def, proc, [${params}], () => run(${params}));
       countdown[index] = SAMPLE_EVERY;
       stats.rounds[index]++;
       const sampler = stats.sampler;
-      return sampler === undefined ? run(${params}) : traced(sampler, def, proc, [${params}], () => run(${params}));
+      const timer = sampler === undefined ? tracer : tracer === undefined ? sampler : bothOf(tracer, sampler);
+      return timer === undefined ? run(${params}) : traced(timer, def, proc, [${params}], () => run(${params}));
     };
   };`;
-  return new Function("def", "index", "handler", "errorResult", "settle", "traced", "SAMPLE_EVERY", source)(def, syscallIndex(def.name), HANDLERS[def.name], errorResult, settle, traced, SAMPLE_EVERY) as Binder;
+  return new Function("def", "index", "handler", "errorResult", "settle", "traced", "SAMPLE_EVERY", "bothOf", source)(def, syscallIndex(def.name), HANDLERS[def.name], errorResult, settle, traced, SAMPLE_EVERY, bothOf) as Binder;
 }
 
 const binders = new Map<SyscallName, Binder>();
