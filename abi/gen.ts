@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Writes every file derived from abi/abi.ts. `node abi/gen.ts --check` exits 1 naming
+// Writes every file derived from abi/abi.ts (and host/transport/wire-types.ts from abi/wire.proto). `node abi/gen.ts --check` exits 1 naming
 // any file that is out of date, so a change to the ABI cannot leave one behind.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ABI_SECTION, ABI_VERSION, ERRNO, EXIT_REASONS, FLAGS, LAYOUTS, MODULE_ONEBOX, SYSCALLS, type ParamKind, type Syscall } from "./abi.ts";
 import { rustCrate, rustSignature } from "./rust.ts";
+import { wireTypes } from "./wire-types.ts";
 import { blockingWitCalls, jsName, WIT_CALLS, WIT_IMPORT, WIT_INTERFACE, WIT_PACKAGE, WIT_START, WIT_WORLD, witErrno, type WitCallName } from "./wit.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -334,6 +335,7 @@ export const GENERATED: Record<string, () => string> = {
   "docs/ABI.md": abiDoc,
   "abi/onebox.wit": wit,
   "guest-sdk/component/abi.js": componentConstants,
+  "host/transport/wire-types.ts": wireTypes,
 };
 
 function main(check: boolean): number {

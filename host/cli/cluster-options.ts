@@ -57,7 +57,7 @@ export async function connectCluster(args: ParsedArgs, url = clusterUrl(args), h
   // never needs ws or protobufjs, which cost it more than the rest of its start-up.
   const [{ Channel }, { realClock }, { clientHandshake }, { WsTransport }] = await Promise.all([
     import("../transport/channel.ts"),
-    import("../transport/clock.ts"),
+    import("../clock/clock.ts"),
     import("../transport/handshake.ts"),
     import("../transport/ws-transport.ts"),
   ]);

@@ -56,9 +56,7 @@ export function remoteOutput(cast: (body: Body) => void, sink: number): OutputSi
 
 /** End a local process for a caller anywhere (a guest on another node, or the operator). */
 export function killHere(kernel: Kernel, caller: number, pid: number): void {
-  const target = kernel.procs.get(pid);
-  if (!target) fail("ESRCH", `no process ${pid}`);
-  kernel.terminate(target, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"));
+  if (!kernel.end(pid, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"))) fail("ESRCH", `no process ${pid}`);
 }
 
 /** The fd 0 of the process each CLI connection runs. */

@@ -2,7 +2,7 @@ import { FLAGS, LAYOUTS } from "../../abi/abi.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { exitInfo, fail, ProcessEnd, reasonCode, SysError, type ExitInfo } from "./errors.ts";
 import { ExportDir } from "./export-dir.ts";
-import { realClock, type Clock } from "../transport/clock.ts";
+import { realClock, type Clock } from "../clock/clock.ts";
 import type { FileService } from "./file-service.ts";
 import { GuestMemory, encodeUtf8 } from "./guest-memory.ts";
 import { instantiateComponent } from "./component-instance.ts";
@@ -12,11 +12,13 @@ import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
 import { Process, type StartRequest } from "./process.ts";
 import type { Router } from "./router.ts";
+import type { MailboxLevel } from "./mailbox.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
 import { FuelTrampolines } from "./fuel.ts";
 import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
+import { invariant } from "./invariant.ts";
 import { KernelStats } from "./kernel-stats.ts";
 
 export interface Limits {
@@ -454,13 +456,48 @@ export class Kernel {
     const target = watcher.monitoring.get(ref);
     if (target === undefined) fail("EINVAL", `no monitor ${ref}`);
     watcher.monitoring.delete(ref);
-    if (this.isLocal(target)) this.procs.get(target)?.watchers.delete(ref);
+    if (this.isLocal(target)) this.unwatch(target, ref);
     else this.router?.demonitor(watcher.pid, target, ref);
   }
 
   private deliverDown(watcherPid: number, deadPid: number, info: ExitInfo): void {
     const watcher = this.procs.get(watcherPid);
     watcher?.mailbox.putSystem({ sender: deadPid, tag: TAG_DOWN, data: encodeDown(deadPid, info) });
+  }
+
+  // ---- Delivery from other nodes: host/cluster/ comes in here, never through procs ----
+
+  /**
+   * A message from a process on another node. It is queued even in a full mailbox: the
+   * sending node spent credit for it, and this node holds that credit back until the
+   * mailbox drains (host/cluster/flow-control.ts). To a process that is gone it is
+   * dropped, as in Erlang.
+   */
+  deliverRemote(from: number, to: number, tag: number, data: Uint8Array): void {
+    invariant(this.isLocal(to), () => `remote delivery to ${to}, which is not on node ${this.nodeId}`);
+    this.procs.get(to)?.mailbox.putSystem({ sender: from, tag, data });
+  }
+
+  /** How full local `pid`'s mailbox is (flow control); undefined for a process that is gone. */
+  mailboxLevel(pid: number): MailboxLevel | undefined {
+    return this.procs.get(pid)?.mailbox;
+  }
+
+  /** Monitor `ref` on local `pid` is taken back (by its watcher, here or on another node). */
+  unwatch(pid: number, ref: number): void {
+    this.procs.get(pid)?.watchers.delete(ref);
+  }
+
+  /** End local process `pid` for `info`'s reason; false if there is none. */
+  end(pid: number, info: ExitInfo): boolean {
+    const target = this.procs.get(pid);
+    if (target) this.terminate(target, info);
+    return target !== undefined;
+  }
+
+  /** Live processes here: the load a node reports for placement. */
+  get load(): number {
+    return this.procs.size;
   }
 
   resolvePath(proc: Process, path: string): ResolvedPath {

@@ -1,6 +1,6 @@
 import type { Coordinator } from "./coordinator.ts";
 import { LockTable } from "./lock-table.ts";
-import { realClock, type Clock } from "../transport/clock.ts";
+import { realClock, type Clock } from "../clock/clock.ts";
 import { NameRegistry } from "./name-registry.ts";
 
 /** Coordination served in this process: the single node, or the cluster's coordinator node. */

@@ -1,5 +1,6 @@
 import { fail, SysError } from "./errors.ts";
-import type { Clock, ClockTimer } from "../transport/clock.ts";
+import type { Clock, ClockTimer } from "../clock/clock.ts";
+import { invariant } from "./invariant.ts";
 
 interface Waiter {
   readonly pid: number;
@@ -75,6 +76,7 @@ export class LockTable {
     for (const name of [...(this.held.get(pid) ?? [])]) {
       this.handOff(name, this.locks.get(name)!);
     }
+    invariant(!this.held.has(pid) && !this.waitingOn.has(pid), () => `process ${pid} still holds or waits for a lock after releasing all`);
   }
 
   /** Locks held and processes waiting, for the node's metrics. */
@@ -99,6 +101,7 @@ export class LockTable {
   }
 
   private grant(name: string, state: LockState, pid: number): bigint {
+    invariant(state.holder === 0, () => `lock ${name} granted to ${pid} while ${state.holder} holds it`);
     state.holder = pid;
     state.token += 1n;
     let names = this.held.get(pid);
@@ -109,8 +112,9 @@ export class LockTable {
 
   private handOff(name: string, state: LockState): void {
     const names = this.held.get(state.holder);
-    names?.delete(name);
-    if (names?.size === 0) this.held.delete(state.holder);
+    invariant(names !== undefined && names.has(name), () => `lock ${name} handed off from ${state.holder}, which did not hold it`);
+    names.delete(name);
+    if (names.size === 0) this.held.delete(state.holder);
     state.holder = 0;
     const next = state.waiters.shift();
     if (!next) return;

@@ -9,6 +9,12 @@ export type TagFilter = readonly number[];
 
 const matches = (filter: TagFilter, tag: number): boolean => filter.length === 0 || filter.includes(tag);
 
+/** What flow control reads of a mailbox: whether it holds back credit, and how much more fits. */
+export interface MailboxLevel {
+  readonly overfull: boolean;
+  readonly room: number;
+}
+
 /**
  * A process's bounded message queue with selective receive. Messages are kept in arrival
  * order; `take` removes the oldest that matches, so order per sender->receiver pair holds.
@@ -16,7 +22,7 @@ const matches = (filter: TagFilter, tag: number): boolean => filter.length === 0
  * An empty mailbox takes any one message, so a message up to MAX_MESSAGE_BYTES can always
  * be delivered to a receiver that drains.
  */
-export class Mailbox {
+export class Mailbox implements MailboxLevel {
   private readonly queue: Message[] = [];
   private head = 0;
   readonly capacity: number;

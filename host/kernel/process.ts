@@ -7,7 +7,7 @@ import { allDirRights } from "./syscalls/wasi-layout.ts";
 import type { LoadedModule } from "./module-cache.ts";
 import type { Kernel } from "./kernel.ts";
 import type { Namespace } from "./namespace.ts";
-import type { ClockTimer } from "../transport/clock.ts";
+import type { ClockTimer } from "../clock/clock.ts";
 import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
 import { MEMORY_IMPORT_MODULE } from "./wasm/instrument.ts";
 

@@ -2,8 +2,6 @@
 // The node that serves the page gathers the rest from the others over the same HTTP API
 // (GET /api/local on each member, with the same token), so the mesh's wire is unchanged.
 import type { ClusterNode } from "../cluster/node.ts";
-import { killHere } from "../cluster/process-server.ts";
-import { nodeIdOfPid } from "../kernel/kernel.ts";
 import type { Member, ProcInfo } from "../transport/wire.ts";
 import { httpUrlOf } from "./dashboard-token.ts";
 
@@ -39,7 +37,7 @@ export interface ClusterView {
 }
 
 export function localView(node: ClusterNode): LocalView {
-  const flow = [...node.traffic.entries()].map(([peer, t]) => ({ peer, ...t }));
+  const flow = [...node.peers.traffic.entries()].map(([peer, t]) => ({ peer, ...t }));
   const coordinator = node.coordinator?.local;
   return {
     node: node.name,
@@ -64,15 +62,10 @@ async function peerView(member: Member, token: string): Promise<LocalView> {
 export async function clusterView(node: ClusterNode, token: string): Promise<ClusterView> {
   const nodes = node.members.snapshot().members;
   const [all, locals] = await Promise.all([
-    node.ps(true, false),
+    node.ps(true),
     Promise.all(nodes.filter((m) => m.state !== "down").map((m) =>
       m.name === node.name ? localView(node) : peerView(m, token).catch((error: Error) => ({ node: m.name, error: error.message })))),
   ]);
   return { servedBy: node.name, nodes, processes: all.slice(0, MAX_LISTED), truncated: all.length > MAX_LISTED, locals };
 }
 
-/** End process `pid` wherever it runs, as the operator's `onebox kill` does. */
-export async function killProcess(node: ClusterNode, pid: number): Promise<void> {
-  if (nodeIdOfPid(pid) === node.id) return killHere(node.kernel, 0, pid);
-  await node.kill(0, pid);
-}

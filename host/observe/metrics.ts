@@ -70,7 +70,7 @@ export class NodeMetrics {
     } });
     for (const [field, what] of [["msgs", "messages"], ["bytes", "bytes"]] as const) {
       new Counter({ name: `onebox_peer_${what}_total`, help: `${what[0]!.toUpperCase()}${what.slice(1)} exchanged with each peer (node or client), by direction`, labelNames: ["peer", "direction"], registers, collect() {
-        for (const [peer, traffic] of node.traffic.entries()) {
+        for (const [peer, traffic] of node.peers.traffic.entries()) {
           setTotal(this, traffic[`${field}In`], { peer, direction: "in" });
           setTotal(this, traffic[`${field}Out`], { peer, direction: "out" });
         }

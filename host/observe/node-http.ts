@@ -6,7 +6,7 @@ import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ClusterNode } from "../cluster/node.ts";
 import { packagePath } from "../package-root.ts";
-import { clusterView, killProcess, localView } from "./dashboard-api.ts";
+import { clusterView, localView } from "./dashboard-api.ts";
 import { dashboardToken, tokenMatches } from "./dashboard-token.ts";
 import { NodeMetrics } from "./metrics.ts";
 
@@ -141,7 +141,7 @@ export class NodeHttp {
         const pid = (await jsonBody(req) as { pid?: unknown } | null)?.pid;
         if (!Number.isInteger(pid) || (pid as number) <= 0) throw new HttpError(400, "body must be {\"pid\": N}, N a positive integer");
         try {
-          await killProcess(node, pid as number);
+          await node.kill(pid as number);
         } catch (error) {
           const errno = (error as { errnoName?: string; errno?: string }).errnoName ?? (error as { errno?: string }).errno;
           throw new HttpError(errno === "ESRCH" ? 404 : 502, (error as Error).message);

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { ABI_VERSION } from "../../abi/abi.ts";
 import { shown } from "./bounded-log.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock/clock.ts";
 import type { Conn } from "./transport.ts";
 import { decodeFrame, encodeFrame, type Frame } from "./wire.ts";
 
@@ -37,8 +37,8 @@ const NONCE_BYTES = 32;
 const mac = (secret: Uint8Array, role: string, nonce: Uint8Array): Buffer =>
   createHmac("sha256", secret).update(role).update(nonce).digest();
 
-function sameMac(a: Uint8Array | undefined, b: Buffer): boolean {
-  return a !== undefined && a.byteLength === b.byteLength && timingSafeEqual(a, b);
+function sameMac(a: Uint8Array | null | undefined, b: Buffer): boolean {
+  return a !== undefined && a !== null && a.byteLength === b.byteLength && timingSafeEqual(a, b);
 }
 
 /** The last handshake frame read per connection: a repeat of it is a duplicate, not a step. */

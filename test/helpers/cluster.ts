@@ -5,7 +5,7 @@ import path from "node:path";
 import { ClusterNode, type NodeOptions } from "../../host/cluster/node.ts";
 import type { ExitInfo } from "../../host/kernel/errors.ts";
 import { SimNetwork, type SimFaults } from "../../host/transport/sim-network.ts";
-import type { VirtualClock } from "../../host/transport/virtual-clock.ts";
+import type { VirtualClock } from "../../host/clock/virtual-clock.ts";
 import { REPO, tempDir } from "./guests.ts";
 import { startCaptured } from "./node.ts";
 

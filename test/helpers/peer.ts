@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, before } from "node:test";
 import { DEFAULT_CLUSTER_NAME } from "../../host/cli/cluster-options.ts";
 import { Channel } from "../../host/transport/channel.ts";
-import { realClock } from "../../host/transport/clock.ts";
+import { realClock } from "../../host/clock/clock.ts";
 import { clientHandshake } from "../../host/transport/handshake.ts";
 import { WsTransport } from "../../host/transport/ws-transport.ts";
 import { startNodeProcess, stopNodeProcess, type NodeProcess } from "./cluster.ts";

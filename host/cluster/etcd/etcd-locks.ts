@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { invariant } from "../../kernel/invariant.ts";
 import type { IKeyValue } from "etcd3";
 import { fail, SysError } from "../../kernel/errors.ts";
 import { checkLockName } from "../../kernel/lock-table.ts";
@@ -110,9 +110,9 @@ export class EtcdLocks {
 
   private granted(name: string, pid: number, token: bigint): bigint {
     const holder = this.holders.get(name);
-    assert.ok(holder === undefined, `lock ${name} granted to ${pid} while ${holder} holds it here`);
+    invariant(holder === undefined, `lock ${name} granted to ${pid} while ${holder} holds it here`);
     const newest = this.newestToken.get(name) ?? 0n;
-    assert.ok(token > newest, `lock ${name}: token ${token} after ${newest}`);
+    invariant(token > newest, `lock ${name}: token ${token} after ${newest}`);
     this.newestToken.delete(name);
     this.newestToken.set(name, token);
     if (this.newestToken.size > TOKENS_KEPT) this.newestToken.delete(this.newestToken.keys().next().value!);
@@ -130,7 +130,7 @@ export class EtcdLocks {
   }
 
   private forget(name: string, pid: number): void {
-    assert.equal(this.holders.get(name), pid, `lock ${name} released by ${pid}, held by ${this.holders.get(name)}`);
+    invariant(this.holders.get(name) === pid, () => `lock ${name} released by ${pid}, held by ${this.holders.get(name)}`);
     this.holders.delete(name);
     const names = this.heldBy.get(pid)!;
     names.delete(name);

@@ -6,6 +6,7 @@ import { normalize } from "../namespace.ts";
 import type { OpenDir, OpenFile, Process, Rights } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
 import { allDirRights, allFileRights, FDFLAGS } from "./wasi-layout.ts";
+import { invariant } from "../invariant.ts";
 
 const O = FLAGS.open;
 const W = FLAGS.whence;
@@ -47,7 +48,7 @@ function roomForFd(proc: Process): void {
 function allocFd(proc: Process): number {
   roomForFd(proc);
   const fd = proc.nextFd++;
-  if (proc.files.has(fd) || proc.dirs.has(fd)) throw new Error(`invariant: fd ${fd} handed out twice`);
+  invariant(!proc.files.has(fd) && !proc.dirs.has(fd), () => `fd ${fd} handed out twice`);
   return fd;
 }
 
