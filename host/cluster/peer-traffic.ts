@@ -1,3 +1,4 @@
+import { invariant } from "../kernel/invariant.ts";
 import { noTraffic, type Traffic } from "../transport/channel.ts";
 
 /** Peers recorded apart; the rest share one record, so a stream of new client names cannot grow the map. */
@@ -20,7 +21,7 @@ export class PeerTraffic {
     const key = this.peers.size < MAX_PEERS_COUNTED - 1 ? peer : OTHERS;
     let traffic = this.peers.get(key);
     if (!traffic) this.peers.set(key, (traffic = noTraffic()));
-    if (this.peers.size > MAX_PEERS_COUNTED) throw new Error(`${this.peers.size} peers counted, over ${MAX_PEERS_COUNTED}`);
+    invariant(this.peers.size <= MAX_PEERS_COUNTED, () => `${this.peers.size} peers counted, over ${MAX_PEERS_COUNTED}`);
     return traffic;
   }
 

@@ -3,6 +3,7 @@
 // the same path a tracer takes. Turning counts into a metrics format is the caller's job
 // (host/observe/), at scrape time: the kernel imports nothing of it.
 import { EXIT_REASONS, SYSCALLS, type ExitReasonName, type SyscallName } from "../../abi/abi.ts";
+import { invariant } from "./invariant.ts";
 import type { Tracer } from "./syscalls/dispatch.ts";
 
 /** One call in this many of each kind is timed (and handed to `sampler`). */
@@ -10,7 +11,7 @@ export const SAMPLE_EVERY = 64;
 
 /** A syscall's position in abi/abi.ts's list: its slot in the counts. */
 const INDEX = new Map<string, number>(SYSCALLS.map((s, i) => [s.name, i]));
-if (INDEX.size !== SYSCALLS.length) throw new Error("syscall names must be unique: the metrics label calls by name");
+invariant(INDEX.size === SYSCALLS.length, "syscall names must be unique: the metrics label calls by name");
 
 export const syscallIndex = (name: SyscallName): number => INDEX.get(name)!;
 
@@ -32,7 +33,7 @@ export class KernelStats {
   /** Calls made of the syscall at `index`. */
   calls(index: number): number {
     const left = this.countdown[index]!;
-    if (left < 1 || left > SAMPLE_EVERY) throw new Error(`syscall ${index}'s countdown at ${left}`);
+    invariant(left >= 1 && left <= SAMPLE_EVERY, () => `syscall ${index}'s countdown at ${left}`);
     return this.rounds[index]! * SAMPLE_EVERY + (SAMPLE_EVERY - left);
   }
 
@@ -41,9 +42,9 @@ export class KernelStats {
   }
 
   processEnded(reason: ExitReasonName): void {
-    if (!(reason in this.exits)) throw new Error(`exit reason ${reason} not in the ABI`);
+    invariant(reason in this.exits, () => `exit reason ${reason} not in the ABI`);
     this.exits[reason]++;
     const ended = Object.values(this.exits).reduce((a, b) => a + b, 0);
-    if (ended > this.started) throw new Error(`${ended} processes ended of ${this.started} started`);
+    invariant(ended <= this.started, () => `${ended} processes ended of ${this.started} started`);
   }
 }

@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ClusterNode } from "../cluster/node.ts";
+import { invariant } from "../kernel/invariant.ts";
 import { packagePath } from "../package-root.ts";
 import { clusterView, localView } from "./dashboard-api.ts";
 import { dashboardToken, tokenMatches } from "./dashboard-token.ts";
@@ -72,7 +73,7 @@ export class NodeHttp {
   }
 
   attach(node: ClusterNode): void {
-    if (this.node) throw new Error("NodeHttp serves one node");
+    invariant(this.node === undefined, "NodeHttp serves one node");
     this.node = node;
     this.metrics = new NodeMetrics(node);
   }
@@ -89,7 +90,7 @@ export class NodeHttp {
       res.setHeader("connection", "close");
       sendJson(res, status, { error: message });
     });
-    if (this.inFlight < 0 || this.inFlight > MAX_HTTP_IN_FLIGHT) throw new Error(`${this.inFlight} HTTP requests in flight`);
+    invariant(this.inFlight > 0 && this.inFlight <= MAX_HTTP_IN_FLIGHT, () => `${this.inFlight} HTTP requests in flight`);
   };
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
