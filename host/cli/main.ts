@@ -27,6 +27,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: "kill", summary: "end a process anywhere in the cluster", load: async () => (await import("./kill-command.ts")).killCommand },
   { name: "user", summary: "issue a user's credential with a role (user add ...)", load: async () => (await import("./credential-commands.ts")).userCommand },
   { name: "whoami", summary: "the name and role the cluster knows you by", load: async () => (await import("./credential-commands.ts")).whoamiCommand },
+  { name: "dashboard", summary: "print the URL of the cluster's web dashboard", load: async () => (await import("./dashboard-command.ts")).dashboardCommand },
   { name: "demo", summary: "start a local cluster, run mapreduce and ring on it, stop it", load: async () => (await import("./demo-command.ts")).demoCommand },
 ];
 

@@ -3,8 +3,10 @@ import path from "node:path";
 import { readPrivateFile } from "../auth/private-file.ts";
 import { ClusterNode, DEFAULT_HEARTBEAT_TIMEOUT_MS } from "../cluster/node.ts";
 import { parseLabels } from "../cluster/scheduler.ts";
+import { nodeLog } from "../observe/log.ts";
+import { NodeHttp } from "../observe/node-http.ts";
 import { WsTransport } from "../transport/ws-transport.ts";
-import { CliError, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
+import { CliError, flag, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { DEFAULT_CLUSTER_NAME, STATE_DIR } from "./cluster-options.ts";
 import { DEFAULT_ROOT } from "./run-command.ts";
 import { LIMIT_OPTION_HELP, parseLimitOptions } from "./limit-options.ts";
@@ -14,7 +16,9 @@ export const nodeCommand: Command = {
 
 Run one node in the foreground until interrupted. Without --join it founds a new
 cluster and serves its coordinator (locks, names, membership); with --join it
-joins the cluster through any member. With --etcd, locks, names, membership and
+joins the cluster through any member. The same port answers HTTP: /metrics
+(Prometheus), /healthz, /readyz and the dashboard ('onebox dashboard'). The log
+goes to stderr as JSON lines. With --etcd, locks, names, membership and
 node ids live in etcd instead: every node starts the same way, none is special,
 and a node that cannot renew its etcd lease stops with exit status 3.
 
@@ -42,12 +46,13 @@ options:
                         ${STATE_DIR}/audit/NAME.log)
   --heartbeat-ms MS     silence before a member is suspect (default ${DEFAULT_HEARTBEAT_TIMEOUT_MS})
 ${LIMIT_OPTION_HELP}
+  --pretty              log readable lines instead of JSON lines (pino's format)
   -h, --help            show this help`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "-h" || sub === "--help") return this.run(["start", "--help"]);
     if (sub !== "start") throw new UsageError(`unknown node subcommand '${sub ?? ""}' (see onebox node --help)`);
-    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "ca", "cert", "key", "heartbeat-ms", "audit-file", "limit"], flags: ["insecure"] });
+    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "ca", "cert", "key", "heartbeat-ms", "audit-file", "limit"], flags: ["insecure", "pretty"] });
     const limits = parseLimitOptions(args.options.get("limit") ?? []);
     const name = option(args, "name");
     const listen = option(args, "listen");
@@ -67,7 +72,10 @@ ${LIMIT_OPTION_HELP}
       throw new CliError((error as Error).message);
     }
     const secretFile = option(args, "secret-file") ?? process.env.ONEBOX_SECRET_FILE;
-    const log = (line: string) => process.stderr.write(`onebox[${name}]: ${line}\n`);
+    const logger = nodeLog(name, flag(args, "pretty"));
+    const log = logger.info;
+    // The kernel's reports of host errors in a call (process.emitWarning) join the log.
+    process.removeAllListeners("warning").on("warning", (warning) => logger.warn(warning.message));
     if (!secretFile) throw new UsageError("node start needs --secret-file (or $ONEBOX_SECRET_FILE)");
     let secret: Uint8Array;
     try {
@@ -76,9 +84,10 @@ ${LIMIT_OPTION_HELP}
     } catch (error) {
       throw new CliError(`node ${name}: ${(error as Error).message}`);
     }
-    if (insecure) log("warning: --insecure: plain ws without certificates; anyone who has the secret can join under any name and do anything");
+    if (insecure) logger.warn("--insecure: plain ws without certificates; anyone who has the secret can join under any name and do anything");
     const root = option(args, "root") ?? DEFAULT_ROOT;
     fs.mkdirSync(root, { recursive: true });
+    const web = new NodeHttp(secret);
     let node: ClusterNode;
     try {
       node = await ClusterNode.start({
@@ -91,7 +100,7 @@ ${LIMIT_OPTION_HELP}
         cluster: option(args, "cluster-name") ?? DEFAULT_CLUSTER_NAME,
         secret,
         labels,
-        transport: new WsTransport(tls.certFile && tls.keyFile ? { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile } : undefined),
+        transport: new WsTransport(tls.certFile && tls.keyFile ? { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile } : undefined, web.handle),
         auditFile: option(args, "audit-file") ?? path.join(STATE_DIR, "audit", `${name}.log`),
         heartbeatTimeoutMs: intOption(args, "heartbeat-ms", DEFAULT_HEARTBEAT_TIMEOUT_MS),
         limits,
@@ -101,6 +110,7 @@ ${LIMIT_OPTION_HELP}
     } catch (error) {
       throw new CliError(`node ${name}: ${(error as Error).message}`);
     }
+    web.attach(node);
     log(`listening at ${node.url} (node ${node.id})`);
     await new Promise<void>((resolve) => {
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());

@@ -7,6 +7,7 @@ import type { Bodies, Body, Member, Members } from "../transport/wire.ts";
 import type { CoordinatorService } from "./coordinator-service.ts";
 import type { FrameContext } from "./frame-table.ts";
 import { CoordinatorLease } from "./lease.ts";
+import type { LogFields } from "./node.ts";
 import type { Membership, Transition } from "./membership.ts";
 import type { Peers } from "./peers.ts";
 import type { RemoteCoordinator } from "./remote-coordinator.ts";
@@ -29,7 +30,7 @@ export interface MembershipContext {
   /** Membership comes from etcd's watch (etcd-membership.ts), not from heartbeats. */
   readonly onEtcd: boolean;
   readonly scheduler: Scheduler;
-  readonly log: (line: string) => void;
+  readonly log: (line: string, fields?: LogFields) => void;
   /** On etcd: publish this node's load (etcd-loads.ts). */
   reportLoad(load: number, delay: LoopDelayFigures | undefined): void;
   /** This node's own entry with id `id`. */
@@ -56,6 +57,8 @@ export class MembershipService {
   private coordinatorHeard = 0;
   /** A member's lease with the coordinator; the coordinator has none. */
   private lease: CoordinatorLease | undefined;
+  /** Heartbeats sent and heard, for the node's metrics (the coordinator's list counts as its beat). */
+  readonly stats = { heartbeatsSent: 0, heartbeatsReceived: 0 };
   private remoteCoordinator: RemoteCoordinator | undefined;
   private probing = false;
   /** The connection probeCoordinator keeps to a coordinator this node declared down. */
@@ -69,6 +72,11 @@ export class MembershipService {
   /** The founding node: it is the first member. */
   founded(id: number): void {
     this.act(this.node.members.admit(this.node.self(id), this.node.clock.now()));
+  }
+
+  /** Whether this member's lease with the coordinator holds (false on the coordinator, which has none). */
+  get leaseValid(): boolean {
+    return this.lease?.valid ?? false;
   }
 
   /** A member's lease, from the send time of its join call. */
@@ -128,6 +136,7 @@ export class MembershipService {
     if (this.node.coordinator) {
       members.heard(COORDINATOR_ID, kernel.load, now, this.loopDelay?.take());
       this.act(members.sweep(COORDINATOR_ID, now));
+      this.stats.heartbeatsSent++;
       this.broadcast();
       return;
     }
@@ -135,6 +144,7 @@ export class MembershipService {
     if (!lease.valid) this.endLockHolders();
     const heartbeat: Body = { heartbeat: { nodeId: kernel.nodeId, load: kernel.load, ...this.loopDelay?.take() } };
     if (members.get(COORDINATOR_ID)?.state === "down") return this.probeCoordinator(heartbeat);
+    this.stats.heartbeatsSent++;
     peers.link(COORDINATOR_ID).call(heartbeat, "empty").then(() => lease.renewed(now), () => {});
     if (now - this.coordinatorHeard > members.timeoutMs * 1.5) this.act(members.markDown(COORDINATOR_ID));
   }
@@ -146,7 +156,7 @@ export class MembershipService {
   private endLockHolders(): void {
     for (const pid of this.remoteCoordinator!.holders()) {
       const ended = this.node.kernel.end(pid, exitInfo("NOCONNECTION", "its node lost its lease with the coordinator, so its locks may pass to others"));
-      if (ended) this.node.log(`lost the lease with the coordinator: ending process ${pid}, which may hold a lock`);
+      if (ended) this.node.log(`lost the lease with the coordinator: ending process ${pid}, which may hold a lock`, { pid });
     }
   }
 
@@ -239,12 +249,14 @@ export class MembershipService {
     if (this.node.onEtcd) fail("ENOTSUP", "on etcd the member list comes from etcd");
     if (!this.fromCoordinator(channel, from)) fail("EPERM", "only the coordinator sends the member list");
     this.coordinatorHeard = this.node.clock.now();
+    this.stats.heartbeatsReceived++;
     this.node.scheduler.refreshed();
     this.act(this.node.members.apply(list, COORDINATOR_ID));
   }
 
   /** `heartbeat`: a member is alive (on the coordinator). */
   heard(beat: Bodies["heartbeat"], { channel }: FrameContext): void {
+    this.stats.heartbeatsReceived++;
     const figures = { loopP99Us: beat.loopP99Us ?? 0, loopMaxUs: beat.loopMaxUs ?? 0 };
     if (!this.node.coordinator || this.node.members.heard(beat.nodeId, beat.load, this.node.clock.now(), figures)) return;
     // A node we declared down still speaks: show it the verdict so it fences itself,

@@ -6,7 +6,7 @@ import { Kernel, type Limits } from "../kernel/kernel.ts";
 import type { LoopDelayFigures } from "../kernel/loop-delay.ts";
 import type { Identity } from "../transport/handshake.ts";
 import type { Transport } from "../transport/transport.ts";
-import { bodyName, type Member, type Msg } from "../transport/wire.ts";
+import { bodyName, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
 import type { EtcdBackend } from "./etcd/etcd-backend.ts";
 import { ExportServer } from "./file-server.ts";
@@ -41,11 +41,16 @@ export interface NodeOptions {
   /** Silence after which a member is suspect; down after 1.5 times this. */
   readonly heartbeatTimeoutMs?: number;
   readonly limits?: Partial<Limits>;
-  readonly log?: (line: string) => void;
+  readonly log?: (line: string, fields?: LogFields) => void;
   /** This node was declared down while it still ran (a partition): it has stopped itself. */
   readonly onFenced?: () => void;
   /** Where clients' requests are recorded (auth/audit-log.ts); absent: not recorded. */
   readonly auditFile?: string;
+}
+
+/** What a log line is about, where known, besides its text (structured logs carry them as fields). */
+export interface LogFields {
+  readonly pid?: number;
 }
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3000;
@@ -68,7 +73,7 @@ export class ClusterNode {
   readonly clock: Clock;
   readonly peers: Peers;
   readonly scheduler: Scheduler;
-  readonly log: (line: string) => void;
+  readonly log: (line: string, fields?: LogFields) => void;
   kernel!: Kernel;
   url = "";
   /** The embedded coordinator, on the founding node only. */
@@ -148,8 +153,27 @@ export class ClusterNode {
     return this.options.etcd !== undefined;
   }
 
-  get stats(): { readonly moduleFetches: number } {
-    return this.processes.stats;
+  get stats(): { readonly moduleFetches: number; readonly heartbeatsSent: number; readonly heartbeatsReceived: number } {
+    return { ...this.processes.stats, ...this.membership.stats };
+  }
+
+  /** Why this node cannot serve the cluster now (stopping, or no coordinator it can reach); undefined: ready. */
+  get notReady(): string | undefined {
+    if (this.stopped) return "stopping";
+    if (this.etcd) return this.etcd.session.state === "alive" ? undefined : `its etcd lease is ${this.etcd.session.state}`;
+    if (this.isCoordinator) return undefined;
+    if (this.members.get(COORDINATOR_ID)?.state !== "alive") return "the coordinator is not alive";
+    return this.membership.leaseValid ? undefined : "its lease with the coordinator lapsed";
+  }
+
+  /** Processes here and on every other member, as the CLI's ps sees them (the dashboard). */
+  ps(cluster: boolean): Promise<ProcInfo[]> {
+    return this.processes.ps(cluster, false);
+  }
+
+  /** End process `pid` wherever it runs, as the operator's kill (the dashboard). */
+  kill(pid: number): Promise<void> | void {
+    return this.processes.serveKill({ caller: 0, pid });
   }
 
   self(id: number): Member {

@@ -14,6 +14,7 @@ import type { FrameContext, Reply } from "./frame-table.ts";
 import { ReceiveCredits } from "./flow-control.ts";
 import { Link } from "./link.ts";
 import type { Membership } from "./membership.ts";
+import { PeerTraffic } from "./peer-traffic.ts";
 
 /** Connections accepted and not yet through their handshake; more are closed at once. */
 export const MAX_HANDSHAKES_IN_FLIGHT = 64;
@@ -47,6 +48,8 @@ export class Peers {
   private readonly peerLog: RateLimitedLog;
   private handshaking = 0;
   private readonly perAddress = new AddressGate();
+  /** Messages and bytes to and from each peer, for the metrics and the dashboard. */
+  readonly traffic = new PeerTraffic();
   private readonly links = new Map<number, Link>();
   /** Inbound connections: who dialled (node id, 0 for a client) and the credit owed to it. */
   private readonly inbound = new Map<Channel, { readonly peerId: number; readonly credits: ReceiveCredits }>();
@@ -73,9 +76,15 @@ export class Peers {
 
   /** A channel whose frames are served as `principal` may ask (undefined: a connection this node dialled, or --insecure). */
   private channel(conn: Conn, peer: string, principal?: Principal, fromMember = false): Channel {
-    return new Channel(conn, peer, (msg, channel) =>
-      this.options.authority.serve(principal, fromMember, msg, (m) => this.options.serve(m, { channel, from: this.inbound.get(channel)?.peerId ?? 0 })),
-    (line) => this.peerLog.line(line));
+    const channel = new Channel(
+      conn,
+      peer,
+      (msg, channel) =>
+        this.options.authority.serve(principal, fromMember, msg, (m) => this.options.serve(m, { channel, from: this.inbound.get(channel)?.peerId ?? 0 })),
+      (line) => this.peerLog.line(line),
+    );
+    channel.traffic = this.traffic.of(peer);
+    return channel;
   }
 
   private async accept(conn: Conn): Promise<void> {

@@ -148,7 +148,7 @@ export class ProcessRouting implements Router {
     return fetched;
   }
 
-  private async ps(cluster: boolean, ended: boolean): Promise<ProcInfo[]> {
+  async ps(cluster: boolean, ended: boolean): Promise<ProcInfo[]> {
     const { kernel, members, peers, name } = this.node;
     const here = [...(ended ? this.ended : []), ...[...kernel.procs.values()].map((p) => procInfo(name, p))];
     if (!cluster) return here;

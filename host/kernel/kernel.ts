@@ -27,6 +27,7 @@ import { createMemories, initialPages, MemoryCapError } from "./process-memory.t
 import { after } from "./file-service.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
 import { invariant } from "./invariant.ts";
+import { KernelStats } from "./kernel-stats.ts";
 
 export interface Limits {
   /** Linear memory cap per process by default, in 64 KiB pages, summed over its memories. */
@@ -145,6 +146,8 @@ export class Kernel {
   memoryPagesInUse = 0;
   tracer: Tracer | undefined;
   readonly links = new Links(this);
+  /** Counts for the node's metrics: calls, starts, ends. */
+  readonly stats = new KernelStats();
   /** Told of every process that ends, after its watchers (the cluster keeps a history for ps). */
   onExit: ((proc: Process) => void) | undefined;
   /** Told of every write to a process's stdout or stderr (the cluster keeps its log). */
@@ -220,6 +223,7 @@ export class Kernel {
     }
     this.procs.set(proc.pid, proc);
     this.recentExits.started(proc.pid);
+    this.stats.processStarted();
     if (parent) this.lineage.added(proc.pid, parent.pid);
     // A spawning parent resumes before the child runs: it can monitor the child before
     // the child can end, as Erlang's spawn_monitor. For others' starts, a macrotask: the
@@ -283,6 +287,7 @@ export class Kernel {
     proc.startSpawned();
     this.procs.delete(proc.pid);
     this.recentExits.ended(proc.pid, info);
+    this.stats.processEnded(info.reason);
     this.lineage.removed(proc.pid);
     this.trampolines.release(proc);
     proc.releaseMemory();

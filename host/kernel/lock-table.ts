@@ -97,6 +97,23 @@ export class LockTable {
     invariant(!this.held.has(pid) && !this.waitingOn.has(pid) && !this.waitingFor.has(pid), () => `process ${pid} still holds or waits after releasing all`);
   }
 
+  /** Locks held and processes waiting, for the node's metrics. */
+  counts(): { held: number; waiting: number } {
+    let held = 0;
+    for (const names of this.held.values()) held += names.size;
+    return { held, waiting: this.waitingOn.size };
+  }
+
+  /** Up to `limit` held locks with their holder, token and waiters, for the dashboard. */
+  list(limit: number): { name: string; holder: number; token: bigint; waiting: number }[] {
+    const out = [];
+    for (const [name, state] of this.locks) {
+      if (out.length >= limit) break;
+      if (state.holder !== 0) out.push({ name, holder: state.holder, token: state.token, waiting: state.waiters.length });
+    }
+    return out;
+  }
+
   holder(name: string): number {
     return this.locks.get(name)?.holder ?? 0;
   }

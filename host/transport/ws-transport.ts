@@ -61,17 +61,32 @@ function parseAddress(address: string): { host: string; port: number } {
   return { host: match[1]!.replace(/^\[|\]$/g, ""), port: Number(match[2]) };
 }
 
+/** Bounds on plain HTTP requests to a node's port (ws's upgrades pass them too). */
+const HTTP_LIMITS = { maxHeaderSize: 8192, headersTimeout: 10_000, requestTimeout: 30_000 };
+
+/** Without a handler, an HTTP request that is not an upgrade still gets an answer. */
+const WEBSOCKET_ONLY: http.RequestListener = (_req, res) => {
+  res.writeHead(426, { "content-type": "text/plain", connection: "close" });
+  res.end("onebox node: WebSocket only\n");
+};
+
 /**
  * WebSocket connections; wss when a certificate and key are given, and mutual TLS when
- * the CA is given too: both ends present a certificate the CA signed, and each Conn
- * carries the peer's subject. Host names are not checked: a node is known by the name in
- * its certificate, which the handshake compares with the name it claims.
+ * the CA is given too: both ends of a link present a certificate the CA signed, and each
+ * Conn carries the peer's subject. Host names are not checked: a node is known by the name
+ * in its certificate, which the handshake compares with the name it claims. Plain HTTP
+ * requests on the same port (metrics, health, the dashboard) need no client certificate:
+ * the TLS layer asks for one but lets the connection on, and only a WebSocket upgrade is
+ * refused without a certificate the CA signed.
  */
 export class WsTransport implements Transport {
   private readonly tls: { cert: Buffer; key: Buffer; ca?: Buffer } | undefined;
+  private readonly serveHttp: http.RequestListener;
 
-  constructor(tls?: TlsFiles) {
+  /** `serveHttp` answers plain HTTP requests on the same port (the node's metrics, health, dashboard). */
+  constructor(tls?: TlsFiles, serveHttp: http.RequestListener = WEBSOCKET_ONLY) {
     this.tls = tls && { cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile), ca: tls.caFile === undefined ? undefined : fs.readFileSync(tls.caFile) };
+    this.serveHttp = serveHttp;
   }
 
   private get mutual(): boolean {
@@ -80,8 +95,12 @@ export class WsTransport implements Transport {
 
   async listen(address: string, accept: (conn: Conn) => void): Promise<Listener> {
     const { host, port } = parseAddress(address);
-    const server = this.tls ? https.createServer({ ...this.tls, requestCert: this.mutual, rejectUnauthorized: this.mutual }) : http.createServer();
-    const wss = new WebSocketServer({ server, maxPayload: MAX_FRAME_BYTES });
+    const server = this.tls
+      ? https.createServer({ ...this.tls, ...HTTP_LIMITS, requestCert: this.mutual, rejectUnauthorized: false }, this.serveHttp)
+      : http.createServer(HTTP_LIMITS, this.serveHttp);
+    // Under mutual TLS a link needs a certificate the CA signed; plain HTTP requests do not.
+    const verifyClient = this.mutual ? (info: { req: http.IncomingMessage }) => (info.req.socket as TLSSocket).authorized === true : undefined;
+    const wss = new WebSocketServer({ server, maxPayload: MAX_FRAME_BYTES, verifyClient });
     wss.on("connection", (socket, request) => {
       accept(new WsConn(socket, `${request.socket.remoteAddress}:${request.socket.remotePort}`, peerSubject(request.socket)));
     });
@@ -96,7 +115,10 @@ export class WsTransport implements Transport {
       close: () =>
         new Promise<void>((resolve) => {
           for (const client of wss.clients) client.terminate();
-          wss.close(() => server.close(() => resolve()));
+          wss.close(() => {
+            server.close(() => resolve());
+            server.closeAllConnections(); // HTTP requests still open (a dashboard's keep-alive)
+          });
         }),
     };
   }

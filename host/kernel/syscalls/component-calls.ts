@@ -4,6 +4,7 @@ import { reasonCode, type SysError } from "../errors.ts";
 import { after } from "../file-service.ts";
 import type { Message } from "../mailbox.ts";
 import type { Process } from "../process.ts";
+import { SAMPLE_EVERY, syscallIndex } from "../kernel-stats.ts";
 import { traced, sysErrorOf, type Tracer } from "./dispatch.ts";
 import { fileOps } from "./sysfile.ts";
 import { lockOps } from "./syslock.ts";
@@ -106,7 +107,13 @@ function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined)
       return new Failed(sysErrorOf(def, proc, error));
     }
   };
+  const index = syscallIndex(def.name);
+  const stats = proc.kernel.stats;
   return (...args: unknown[]) => {
+    if (--stats.countdown[index] === 0) {
+      stats.countdown[index] = SAMPLE_EVERY;
+      stats.rounds[index]++;
+    }
     const tracer = trace();
     if (tracer === undefined) return after(attempt(args), unwrap);
     const numeric = args.filter((a): a is number | bigint => typeof a === "number" || typeof a === "bigint");
