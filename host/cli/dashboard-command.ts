@@ -1,6 +1,7 @@
+import fs from "node:fs";
 import { dashboardToken, httpUrlOf } from "../observe/dashboard-token.ts";
 import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
-import { CLUSTER_HELP, CLUSTER_VALUES, clusterUrl, readSecret } from "./cluster-options.ts";
+import { CLUSTER_HELP, CLUSTER_VALUES, clusterUrl, credentialsDir, readSecret } from "./cluster-options.ts";
 
 export const dashboardCommand: Command = {
   help: `usage: onebox dashboard [options]
@@ -22,8 +23,8 @@ ${CLUSTER_HELP}
     const url = `${base}/dashboard/#token=${dashboardToken(readSecret(option(args, "secret-file")))}`;
     // The node must answer: a URL to nothing would fail later, in a browser, with less said.
     try {
-      const health = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(5000) });
-      if (!health.ok) throw new Error(`/healthz answered ${health.status}`);
+      const status = await healthStatus(`${base}/healthz`, credentialsDir(args));
+      if (status !== 200) throw new Error(`/healthz answered ${status}`);
     } catch (error) {
       throw new CliError(`cannot reach the node at ${base}: ${(error as Error).message}`);
     }
@@ -31,3 +32,21 @@ ${CLUSTER_HELP}
     return 0;
   },
 };
+
+/**
+ * The status of a GET of `url`. Over https the node's certificate is the cluster CA's,
+ * which the client's credentials hold (node:https, because fetch takes no CA of its own).
+ */
+async function healthStatus(url: string, credentials: string | undefined): Promise<number> {
+  if (url.startsWith("http:")) return (await fetch(url, { signal: AbortSignal.timeout(5000) })).status;
+  const [https, { credentialsIn }] = await Promise.all([import("node:https"), import("../auth/certificates.ts")]);
+  const ca = credentials === undefined ? undefined : fs.readFileSync(credentialsIn(credentials).caFile);
+  return new Promise((resolve, reject) => {
+    const request = https.get(url, { ca, checkServerIdentity: () => undefined, timeout: 5000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on("timeout", () => request.destroy(new Error("no answer in 5 s")));
+    request.on("error", reject);
+  });
+}
