@@ -118,7 +118,7 @@ test("top --once --json shows a busy process's CPU and syscalls; ps shows its CP
     const ps = await psRow(pid);
     assert.ok(ps && ps.cpuTimeNs > 0 && ps.memoryBytes > 0, JSON.stringify(ps));
     const table = await onebox(["ps"], dir);
-    assert.match(table.stdout.split("\n")[0]!, /PID\s+NODE\s+PPID\s+STATE\s+UPTIME\s+CPU\s+MEMORY\s+MODULE/);
+    assert.match(table.stdout.split("\n")[0]!, /PID\s+NODE\s+PPID\s+OWNER\s+STATE\s+UPTIME\s+CPU\s+MEMORY\s+MODULE/);
     const text = await onebox(["top", "--once", "--interval", "0.2"], dir);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^node2: \d+ processes, cpu [\d.]+%/m);
