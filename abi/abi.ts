@@ -187,6 +187,12 @@ export const SYSCALLS = [
     params: [], returns: "the parent's pid, or 0", doc: "The pid of the process that spawned the caller; 0 for a process started by the operator.", errors: [],
   },
   {
+    name: "lamport", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("time_ptr", "ptr")], returns: "0",
+    doc: "Write the caller's Lamport time (u64): larger than that of every call it made before and of every call that happened before them anywhere in the cluster (a send before the recv that took its message, a spawn before the child's first call). Reading it is itself a call, so two reads differ.",
+    errors: ["EFAULT"],
+  },
+  {
     name: "sleep", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("ms")], returns: "0", doc: "Suspend the caller for `ms` milliseconds.", errors: ["EINVAL"],
   },

@@ -234,6 +234,11 @@ __attribute__((import_module("onebox"), import_name("getppid")))
 int32_t onebox_sys_getppid(void);
 #define onebox_getppid onebox_sys_getppid
 
+/** Write the caller's Lamport time (u64): larger than that of every call it made before and of every call that happened before them anywhere in the cluster (a send before the recv that took its message, a spawn before the child's first call). Reading it is itself a call, so two reads differ. */
+__attribute__((import_module("onebox"), import_name("lamport")))
+int32_t onebox_sys_lamport(const void *time_ptr);
+#define onebox_lamport onebox_sys_lamport
+
 /** Suspend the caller for `ms` milliseconds. */
 __attribute__((import_module("onebox"), import_name("sleep")))
 int32_t onebox_sys_sleep(int32_t ms);

@@ -22,6 +22,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: "nodes", summary: "list the cluster's members", load: async () => (await import("./nodes-command.ts")).nodesCommand },
   { name: "ps", summary: "list processes cluster-wide", load: async () => (await import("./ps-command.ts")).psCommand },
   { name: "kill", summary: "end a process anywhere in the cluster", load: async () => (await import("./kill-command.ts")).killCommand },
+  { name: "trace", summary: "every node's syscalls, merged in causal order", load: async () => (await import("./trace-command.ts")).traceCommand },
   { name: "demo", summary: "start a local cluster, run mapreduce and ring on it, stop it", load: async () => (await import("./demo-command.ts")).demoCommand },
 ];
 

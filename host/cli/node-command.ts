@@ -5,6 +5,7 @@ import { WsTransport } from "../transport/ws-transport.ts";
 import { CliError, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { DEFAULT_CLUSTER_NAME, readSecret } from "./cluster-options.ts";
 import { DEFAULT_ROOT } from "./run-command.ts";
+import { JOURNAL_HELP, journalOption } from "./journal-option.ts";
 
 export const nodeCommand: Command = {
   help: `usage: onebox node start --name NAME --listen HOST:PORT [options]
@@ -29,12 +30,13 @@ options:
   --label K=V           a label the scheduler can match (repeatable)
   --cert FILE, --key FILE  serve wss with this certificate and key
   --heartbeat-ms MS     silence before a member is suspect (default ${DEFAULT_HEARTBEAT_TIMEOUT_MS})
+  --journal N           ${JOURNAL_HELP}
   -h, --help            show this help`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "-h" || sub === "--help") return this.run(["start", "--help"]);
     if (sub !== "start") throw new UsageError(`unknown node subcommand '${sub ?? ""}' (see onebox node --help)`);
-    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "cert", "key", "heartbeat-ms"], flags: [] });
+    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "cert", "key", "heartbeat-ms", "journal"], flags: [] });
     const name = option(args, "name");
     const listen = option(args, "listen");
     if (!name || !listen) throw new UsageError("node start needs --name and --listen (see --help)");
@@ -69,6 +71,7 @@ options:
         labels,
         transport: new WsTransport(cert && key ? { certFile: cert, keyFile: key } : undefined),
         heartbeatTimeoutMs: intOption(args, "heartbeat-ms", DEFAULT_HEARTBEAT_TIMEOUT_MS),
+        journal: journalOption(args),
         log,
         onFenced: () => process.exit(3),
       });

@@ -7,6 +7,10 @@ import { CliError, flag, option, parseArgs, type Command, UsageError } from "./c
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
 import { stdinInput } from "./stdin-input.ts";
 import { formatTrace } from "./trace-format.ts";
+import { TraceMerge } from "./trace-merge.ts";
+import { readJournal } from "../kernel/journal/journal-reader.ts";
+import type { Journal } from "../kernel/journal/journal.ts";
+import { JOURNAL_HELP, journalOption } from "./journal-option.ts";
 
 export const DEFAULT_ROOT = ".onebox/data";
 
@@ -24,7 +28,9 @@ options:
   --env K=V      set an environment variable for the program (repeatable)
   --memory SIZE  the program's memory cap (e.g. 256M, 1G; default 64M), up to the
                  node's maximum per process (1G)
-  --trace        print every syscall to stderr
+  --trace        print every syscall of the program and its children to stderr,
+                 decoded, in causal order (on a cluster too)
+  --journal N    ${JOURNAL_HELP.replace(/\n {24}/g, "\n                 ")}
   -h, --help     show this help
 
 on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
@@ -32,7 +38,7 @@ on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
   --on NODE            run on NODE (a name, or k=v labels); default: least loaded
 ${CLUSTER_HELP}`,
   async run(argv) {
-    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...CLUSTER_VALUES], flags: ["trace"] }, true);
+    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", "journal", ...CLUSTER_VALUES], flags: ["trace"] }, true);
     const memory = option(args, "memory");
     const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
     const file = args.positionals[0];
@@ -45,6 +51,7 @@ ${CLUSTER_HELP}`,
     }
     const onCluster = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? option(args, "on");
     if (onCluster !== undefined && memoryPages !== undefined) throw new UsageError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
+    if (onCluster !== undefined && option(args, "journal") !== undefined) throw new UsageError("--journal is for the embedded node only; a cluster node's is set by 'node start --journal'");
     // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
     const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes);
     if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster();
@@ -53,8 +60,9 @@ ${CLUSTER_HELP}`,
       if (!readState()) throw new CliError("--on needs a cluster: give --cluster URL, set ONEBOX_CLUSTER, or start one with 'onebox cluster up'");
       return runOnCluster();
     }
-    const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT });
-    if (flag(args, "trace")) kernel.tracer = (event) => process.stderr.write(formatTrace(kernel.nodeName, event) + "\n");
+    const journal = journalOption(args);
+    const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT, journal });
+    const trace = flag(args, "trace") && kernel.journal ? traceLocally(kernel.journal, kernel.nodeName) : undefined;
     let pid: number;
     try {
       const module = await kernel.modules.load(bytes);
@@ -71,8 +79,27 @@ ${CLUSTER_HELP}`,
       throw error;
     }
     const info = await kernel.whenExited(pid);
+    trace?.stop();
     kernel.shutdown();
     if (info.reason !== "NORMAL") process.stderr.write(`onebox: ${file} (pid ${pid}) ended: ${info.reason.toLowerCase()}: ${info.text}\n`);
     return info.status;
   },
 };
+
+/** How often an embedded run's --trace prints what its journal recorded. */
+const TRACE_POLL_MS = 100;
+
+/** Print the journal's records to stderr as they come, decoded, until stopped (which prints the rest). */
+function traceLocally(journal: Journal, node: string): { stop(): void } {
+  const merge = new TraceMerge();
+  const show = (final: boolean) => {
+    for (const r of merge.round([readJournal(journal, node, merge.cursors[node] ?? 0)], final)) process.stderr.write(formatTrace(r) + "\n");
+  };
+  const timer = setInterval(() => show(false), TRACE_POLL_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      show(true);
+    },
+  };
+}

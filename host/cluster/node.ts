@@ -10,7 +10,8 @@ import { clientHandshake, serverHandshake, type Identity, type Peer } from "../t
 import { realClock, type Clock, type ClockTimer } from "../transport/clock.ts";
 import { LoopDelay } from "../kernel/loop-delay.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
-import { bodyName, toBytes, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
+import { LamportClock } from "../kernel/journal/lamport.ts";
+import { bodyName, toBytes, toNumber, type Bodies, type Body, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
 import { EtcdBackend } from "./etcd/etcd-backend.ts";
 import { ExportServer } from "./file-server.ts";
@@ -23,6 +24,7 @@ import { CoordinatorLease } from "./lease.ts";
 import { RemoteCoordinator } from "./remote-coordinator.ts";
 import { RemoteFiles } from "./remote-files.ts";
 import { Scheduler } from "./scheduler.ts";
+import { serveJournal } from "./journal-server.ts";
 
 export interface NodeOptions {
   readonly name: string;
@@ -44,6 +46,8 @@ export interface NodeOptions {
   /** Silence after which a member is suspect; down after 1.5 times this. */
   readonly heartbeatTimeoutMs?: number;
   readonly limits?: Partial<Limits>;
+  /** Records the node's journal keeps (`node start --journal N`); 0: none. */
+  readonly journal?: number;
   readonly log?: (line: string) => void;
   /** This node was declared down while it still ran (a partition): it has stopped itself. */
   readonly onFenced?: () => void;
@@ -84,6 +88,8 @@ export class ClusterNode implements Router {
   /** Inbound connections: who dialled (node id, 0 for a client) and the credit owed to it. */
   private readonly inbound = new Map<Channel, { readonly peerId: number; readonly credits: ReceiveCredits }>();
   private readonly sinks = new OutputSinks();
+  /** The node's Lamport clock, its kernel's, which stamps every frame of every channel. */
+  private readonly lamport = new LamportClock();
   private readonly scheduler = new Scheduler(() => this.members.timeoutMs / 2, () => this.clock.now());
   private readonly fetches = new Map<string, Promise<LoadedModule>>();
   private exports!: ExportServer;
@@ -152,7 +158,7 @@ export class ClusterNode implements Router {
   }
 
   private makeKernel(id: number, coordinator: Kernel["coordinator"], clock = this.clock): void {
-    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this, clock });
+    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this, clock, journal: this.options.journal, lamport: this.lamport });
     this.exports = new ExportServer(this.kernel.exportDir);
     this.kernel.onExit = (proc) => {
       if (this.ended.push(procInfo(this.name, proc)) > ENDED_KEPT) this.ended.shift();
@@ -210,7 +216,9 @@ export class ClusterNode implements Router {
   }
 
   private channel(conn: Conn, peer: string): Channel {
-    return new Channel(conn, peer, (msg, channel) => this.handle(msg, channel), (line) => this.peerLog.line(line));
+    const channel = new Channel(conn, peer, (msg, channel) => this.handle(msg, channel), (line) => this.peerLog.line(line));
+    channel.logical = this.lamport;
+    return channel;
   }
 
   private async accept(conn: Conn): Promise<void> {
@@ -441,7 +449,7 @@ export class ClusterNode implements Router {
         // window, and holds back its credit (flow-control.ts). As in Erlang, a message to
         // a process that is gone is dropped.
         const s = m.send!;
-        this.kernel.procs.get(s.to)?.mailbox.putSystem({ sender: s.from, tag: s.tag, data: toBytes(s.data) });
+        this.kernel.procs.get(s.to)?.mailbox.putSystem({ sender: s.from, tag: s.tag, data: toBytes(s.data), lamport: toNumber(s.lamport ?? 0) });
         const credits = this.inbound.get(channel)?.credits;
         if (!credits) throw new Error(`send from ${channel.peerName} on a connection this node dialled`);
         return credits.delivered(s.to);
@@ -472,6 +480,8 @@ export class ClusterNode implements Router {
         return runForClient(this.kernel, m.run!, channel).then((pid) => ({ pid: { pid } }));
       case "input":
         return feedInput(channel, m.input!);
+      case "journal":
+        return serveJournal(this.kernel, m.journal!, this.aliveOthers().map((m) => (query) => this.link(m.id).call({ journal: query }, "journalPages"))).then((journalPages) => ({ journalPages }));
       default:
         if (kind.startsWith("f")) return this.exports.serve(kind, m, from);
         fail("ENOTSUP", `unexpected ${kind}`);
@@ -510,9 +520,13 @@ export class ClusterNode implements Router {
   private async ps(cluster: boolean, ended: boolean): Promise<ProcInfo[]> {
     const here = [...(ended ? this.ended : []), ...[...this.kernel.procs.values()].map((p) => procInfo(this.name, p))];
     if (!cluster) return here;
-    const others = this.members.list().filter((m) => m.id !== this.id && m.state !== "down");
+    const others = this.aliveOthers();
     const lists = await Promise.all(others.map((m) => this.link(m.id).call({ ps: { cluster: false, ended } }, "procs").then((r) => r.procs, () => [])));
     return [...here, ...lists.flat()];
+  }
+
+  private aliveOthers(): Member[] {
+    return this.members.list().filter((m) => m.id !== this.id && m.state !== "down");
   }
 
   // ---- Router: what the kernel asks of other nodes ----------------------------------
@@ -534,6 +548,7 @@ export class ClusterNode implements Router {
           home: request.namespace.home,
           outputSink: this.sinks.idFor(request.output),
           memoryPages: request.memoryPages ?? 0,
+          monotonicFloorMs: request.monotonicFloorMs ?? 0,
         },
       },
       "pid",
@@ -544,7 +559,7 @@ export class ClusterNode implements Router {
   send(from: number, to: number, tag: number, data: Uint8Array): void {
     const link = this.linkForPid(to);
     link.credits.take(to);
-    link.cast({ send: { from, to, tag, data } });
+    link.cast({ send: { from, to, tag, data, lamport: this.kernel.lamport.now } });
   }
 
   async kill(caller: number, pid: number): Promise<void> {

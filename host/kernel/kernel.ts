@@ -12,7 +12,9 @@ import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
 import { Process, type StartRequest } from "./process.ts";
 import type { Router } from "./router.ts";
-import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
+import { importsFor } from "./syscalls/dispatch.ts";
+import { DEFAULT_JOURNAL_RECORDS, Journal } from "./journal/journal.ts";
+import { LamportClock } from "./journal/lamport.ts";
 import { FuelTrampolines } from "./fuel.ts";
 import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
@@ -75,6 +77,10 @@ export interface KernelOptions {
   readonly router?: Router;
   /** Timers, time reads and scheduling turns (default: real time; a simulation's own). */
   readonly clock?: Clock;
+  /** Records the node's journal keeps (default DEFAULT_JOURNAL_RECORDS); 0: no journal. */
+  readonly journal?: number;
+  /** The node's Lamport clock, when the cluster made it first (it stamps the node's frames). */
+  readonly lamport?: LamportClock;
 }
 
 export interface SpawnArgs {
@@ -128,7 +134,10 @@ export class Kernel {
   readonly procs = new Map<number, Process>();
   /** Pages the live processes' memories held at their last start or suspension (Process.countMemory). */
   memoryPagesInUse = 0;
-  tracer: Tracer | undefined;
+  /** The node's Lamport clock: the cluster stamps frames with it and advances it from theirs. */
+  readonly lamport: LamportClock;
+  /** Every syscall of every process here, in a bounded ring; undefined when turned off. */
+  readonly journal: Journal | undefined;
   /** Told of every process that ends, after its watchers (the cluster keeps a history for ps). */
   onExit: ((proc: Process) => void) | undefined;
 
@@ -151,6 +160,9 @@ export class Kernel {
     this.clock = options.clock ?? realClock;
     this.coordinator = options.coordinator ?? new LocalCoordinator(this.clock);
     this.router = options.router;
+    this.lamport = options.lamport ?? new LamportClock();
+    const records = options.journal ?? DEFAULT_JOURNAL_RECORDS;
+    this.journal = records === 0 ? undefined : new Journal(records, this.lamport);
   }
 
   private isLocal(pid: number): boolean {
@@ -189,7 +201,7 @@ export class Kernel {
     let entry: () => Promise<unknown>;
     try {
       const { component } = request.module;
-      entry = component ? instantiateComponent(proc, component, this.trampolines, () => this.tracer) : this.instantiateCore(proc);
+      entry = component ? instantiateComponent(proc, component, this.trampolines, () => this.journal) : this.instantiateCore(proc);
     } catch (error) {
       this.trampolines.release(proc);
       proc.releaseMemory();
@@ -224,7 +236,7 @@ export class Kernel {
   /** A core module's instance, wired to the process; returns its entry. */
   private instantiateCore(proc: Process): () => Promise<unknown> {
     const memories = createMemories(proc.module.memories, proc.memoryCap);
-    const exports = new WebAssembly.Instance(proc.module.module, { ...importsFor(proc, () => this.tracer), ...memories }).exports;
+    const exports = new WebAssembly.Instance(proc.module.module, { ...importsFor(proc, () => this.journal), ...memories }).exports;
     proc.adoptMemories(memories);
     proc.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     proc.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
@@ -339,6 +351,7 @@ export class Kernel {
       namespace: parent.namespace,
       output: parent.output,
       memoryPages: parent.childMemoryCap,
+      monotonicFloorMs: parent.monotonicMs,
     };
     if (node !== this.nodeName) {
       return this.remote(`node ${node}`)
@@ -412,7 +425,7 @@ export class Kernel {
     if (!this.isLocal(to)) return this.remote(`process ${to}`).send(from, to, tag, data);
     const target = this.procs.get(to);
     if (!target) fail("ESRCH", `no process ${to}`);
-    if (!target.mailbox.put({ sender: from, tag, data })) {
+    if (!target.mailbox.put({ sender: from, tag, data, lamport: this.lamport.now })) {
       fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.length} messages of ${this.limits.mailbox}, ${target.mailbox.bytes} bytes of ${this.limits.mailboxBytes}`);
     }
   }

@@ -2,6 +2,8 @@ export interface Message {
   readonly sender: number;
   readonly tag: number;
   readonly data: Uint8Array;
+  /** The sender's Lamport time at the send (with `sender`, the message's id); none for the system's. */
+  readonly lamport?: number;
 }
 
 /** Tags a receiver accepts; empty accepts any. */

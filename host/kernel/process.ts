@@ -77,6 +77,8 @@ export interface StartRequest {
   readonly input?: InputSource;
   /** Its linear memory cap in pages (summed over its memories); default: the parent's, or the node's. */
   readonly memoryPages?: number;
+  /** Its parent's monotonic clock reading at the spawn (ms): its own never reads below it. */
+  readonly monotonicFloorMs?: number;
 }
 
 export interface ProcessSpec extends StartRequest {
@@ -108,6 +110,16 @@ export class Process {
   private memories: WebAssembly.Memory[] = [];
   /** Pages of its memories the kernel's node-wide count holds for it (updated at each suspension). */
   private pagesCounted = 0;
+
+  /**
+   * Added to the node's clock for the guest's monotonic clock: on another node than its
+   * parent's, the gap between the parent's reading at the spawn and this node's clock,
+   * if this node's is behind; fixed for its life, so its clock never goes backwards.
+   */
+  readonly monotonicOffsetMs: number;
+  /** The sender and the send's Lamport time of the message its last recv took (the journal's message id). */
+  recvFrom = 0;
+  recvLamport = 0;
 
   state: ProcState = "ready";
   exit: ExitInfo | undefined;
@@ -143,6 +155,7 @@ export class Process {
     this.childMemoryCap = memoryCap;
     this.mailbox = new Mailbox(mailboxCapacity, mailboxBytes);
     this.startedAt = spec.kernel.clock.now();
+    this.monotonicOffsetMs = Math.max(0, (spec.monotonicFloorMs ?? 0) - this.startedAt);
     this.dirs.set(PREOPEN_FD, { path: "/", preopen: true, rights: allDirRights() });
   }
 
@@ -287,6 +300,11 @@ export class Process {
     if (this.kernel.memoryPagesInUse < 0) throw new Error(`node memory count went negative releasing pid ${this.pid}`);
     this.pagesCounted = 0;
     this.memories = [];
+  }
+
+  /** The guest's monotonic clock (ms): never below its parent's at the spawn. */
+  get monotonicMs(): number {
+    return this.kernel.clock.now() + this.monotonicOffsetMs;
   }
 
   get uptimeMs(): number {

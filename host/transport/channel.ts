@@ -16,6 +16,15 @@ export class RemoteError extends Error {
 /** Serves one incoming call or cast. A thrown error with an `errnoName` becomes that errno. */
 export type MsgHandler = (msg: Msg, channel: Channel) => Body | void | Promise<Body | void>;
 
+/**
+ * A Lamport clock (host/kernel/journal/lamport.ts): every batch a channel sends carries
+ * its time, and every batch it receives advances it. `observe` throws on a stamp out of range.
+ */
+export interface LogicalClock {
+  readonly now: number;
+  observe(stamp: number): void;
+}
+
 /** Flush early once a batch holds this much, so one burst does not become one huge frame. */
 const BATCH_BYTES = 256 * 1024;
 /**
@@ -59,6 +68,8 @@ export class Channel {
   private sentSeq = 0;
   private seenSeq = 0;
   private closedWith: string | undefined;
+  /** Stamps what this channel sends and learns from what it receives; none: no stamps. */
+  logical: LogicalClock | undefined;
 
   constructor(conn: Conn, peerName: string, handler: MsgHandler, report: (line: string) => void = (line) => process.emitWarning(`onebox: ${line}`)) {
     this.conn = conn;
@@ -123,7 +134,7 @@ export class Channel {
     const msgs = this.queue;
     this.queue = [];
     this.queuedBytes = 0;
-    this.conn.send(encodeFrame({ batch: { seq: ++this.sentSeq, msgs } }));
+    this.conn.send(encodeFrame({ batch: { seq: ++this.sentSeq, msgs, lamport: this.logical?.now ?? 0 } }));
   }
 
   private receive(bytes: Uint8Array): void {
@@ -140,6 +151,13 @@ export class Channel {
     if (seq <= this.seenSeq) return;
     if (seq !== this.seenSeq + 1) return this.close(`lost frames from ${this.peerName} (${this.seenSeq + 1}..${seq - 1})`);
     this.seenSeq = seq;
+    if (this.logical && frame.batch.lamport) {
+      try {
+        this.logical.observe(toNumber(frame.batch.lamport));
+      } catch (error) {
+        return this.close(`bad Lamport stamp from ${this.peerName}: ${shown((error as Error).message, 200)}`);
+      }
+    }
     for (const msg of frame.batch.msgs) this.dispatch(msg);
   }
 

@@ -25,6 +25,10 @@ export interface WireTimes { handle: number; rel: string; follow: boolean; atime
 /** Fence in abi/wire.proto: the lock token a fenced write or truncate carries. */
 export interface WireFence { lock: string; token: U64 }
 
+/** JournalRecord and JournalPage in abi/wire.proto: a node's journal, decoded. */
+export interface WireJournalRecord { node: string; seq: U64; pid: number; call: string; args: string; result: number; errno: string; startMs: number; durationUs: number; lamport: U64; msg: string }
+export interface WireJournalPage { node: string; records: WireJournalRecord[]; next: U64; lost: U64; horizon: U64 }
+
 /** The bodies a Msg can carry, by field name in abi/wire.proto. */
 export interface Bodies {
   empty: Record<string, never>;
@@ -40,10 +44,10 @@ export interface Bodies {
   whereis: { name: string };
   pid: { pid: number };
   releaseAll: { pid: number };
-  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number; memoryPages?: number };
+  spawn: { moduleHash: string; moduleNode: string; argv: string[]; env: string[]; ppid: number; home: string; outputSink: number; memoryPages?: number; monotonicFloorMs?: number };
   fetchModule: { hash: string };
   moduleBytes: { data: Uint8Array };
-  send: { from: number; to: number; tag: number; data: Uint8Array };
+  send: { from: number; to: number; tag: number; data: Uint8Array; lamport?: U64 };
   kill: { caller: number; pid: number };
   monitor: { watcher: number; pid: number; ref: number };
   demonitor: { watcher: number; pid: number; ref: number };
@@ -82,6 +86,8 @@ export interface Bodies {
   entries: { entries: { name: string; ino: U64; kind: number }[] };
   input: { data: Uint8Array; end: boolean };
   inputTaken: { n: U64 };
+  journal: { cluster: boolean; since: Record<string, U64> };
+  journalPages: { pages: WireJournalPage[] };
 }
 export type BodyName = keyof Bodies;
 /** One body: exactly one key of Bodies set. */
@@ -94,7 +100,7 @@ export type Frame =
   | { proof: { proof: Uint8Array } }
   | { refuse: { reason: string } }
   | { welcome: Record<string, never> }
-  | { batch: { seq: U64; msgs: Msg[] } };
+  | { batch: { seq: U64; msgs: Msg[]; lamport?: U64 } };
 
 export const encodeFrame = (frame: Frame): Uint8Array => Frame.encode(frame as unknown as protobuf.Message).finish();
 

@@ -165,6 +165,10 @@ export declare function sys_getpid(): i32;
 @external("onebox", "getppid")
 export declare function sys_getppid(): i32;
 
+/** Write the caller's Lamport time (u64): larger than that of every call it made before and of every call that happened before them anywhere in the cluster (a send before the recv that took its message, a spawn before the child's first call). Reading it is itself a call, so two reads differ. */
+@external("onebox", "lamport")
+export declare function sys_lamport(time_ptr: usize): i32;
+
 /** Suspend the caller for `ms` milliseconds. */
 @external("onebox", "sleep")
 export declare function sys_sleep(ms: i32): i32;

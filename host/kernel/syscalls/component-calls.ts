@@ -4,7 +4,9 @@ import { reasonCode, type SysError } from "../errors.ts";
 import { after } from "../file-service.ts";
 import type { Message } from "../mailbox.ts";
 import type { Process } from "../process.ts";
-import { traced, sysErrorOf, type Tracer } from "./dispatch.ts";
+import { sysErrorOf } from "./dispatch.ts";
+import type { Journal } from "../journal/journal.ts";
+import { recordComponentCall } from "../journal/recorder.ts";
 import { fileOps } from "./sysfile.ts";
 import { lockOps } from "./syslock.ts";
 import { messageOps, takeMessage } from "./sysmsg.ts";
@@ -29,6 +31,7 @@ const OPS: Ops = {
   kill: (proc, pid: number) => after(proc.kernel.kill(proc, pid), done),
   getpid: (proc) => proc.pid,
   getppid: (proc) => proc.ppid,
+  lamport: (proc) => BigInt(proc.kernel.lamport.tick()),
   memlimit: (proc, pages: number) => void proc.limitChildMemory(pages),
   sleep: (proc, ms: number) => after(processCalls.sleep(proc, ms), done),
   yield: (proc) => after(processCalls.yield(proc), done),
@@ -81,13 +84,13 @@ function unwrap(result: unknown): unknown {
   return result;
 }
 
-/** What the tracer sees: numbers as they are, -errno for a failure, 0 for other values. */
+/** What the journal records: numbers as they are, -errno for a failure, 0 for other values. */
 const traceCode = (result: unknown): number =>
   result instanceof Failed ? -result.error.errno : typeof result === "number" ? result : typeof result === "bigint" ? Number(result) : 0;
 
 const defs = new Map<string, Syscall>((SYSCALLS as readonly Syscall[]).map((s) => [s.name, s]));
 
-function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined): Function {
+function bind(name: WitCallName, proc: Process, journalOf: () => Journal | undefined): Function {
   const def = defs.get(WIT_CALLS[name].abi)!;
   const op = OPS[name] as (proc: Process, ...args: unknown[]) => unknown;
   const attempt = (args: unknown[]): unknown => {
@@ -100,16 +103,15 @@ function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined)
     }
   };
   return (...args: unknown[]) => {
-    const tracer = trace();
-    if (tracer === undefined) return after(attempt(args), unwrap);
-    const numeric = args.filter((a): a is number | bigint => typeof a === "number" || typeof a === "bigint");
-    return after(traced(tracer, def, proc, numeric, () => attempt(args), traceCode), unwrap);
+    const journal = journalOf();
+    if (journal === undefined) return after(attempt(args), unwrap);
+    return after(recordComponentCall(journal, def, proc, () => attempt(args), traceCode), unwrap);
   };
 }
 
 /** The import object for the world's interface, for one process: jco's names for every call. */
-export function componentImportsFor(proc: Process, trace: () => Tracer | undefined): Record<string, Function> {
+export function componentImportsFor(proc: Process, journalOf: () => Journal | undefined): Record<string, Function> {
   const imports: Record<string, Function> = {};
-  for (const name of Object.keys(WIT_CALLS) as WitCallName[]) imports[jsName(name)] = bind(name, proc, trace);
+  for (const name of Object.keys(WIT_CALLS) as WitCallName[]) imports[jsName(name)] = bind(name, proc, journalOf);
   return imports;
 }

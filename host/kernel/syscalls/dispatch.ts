@@ -1,6 +1,7 @@
 import { findSyscall, MODULE_WASI, type Syscall, type SyscallName } from "../../../abi/abi.ts";
 import { ProcessEnd, SysError } from "../errors.ts";
-import { after } from "../file-service.ts";
+import type { Journal } from "../journal/journal.ts";
+import { recorderFor } from "../journal/recorder.ts";
 import type { Process } from "../process.ts";
 import { fileCalls } from "./sysfile.ts";
 import { lockCalls } from "./syslock.ts";
@@ -30,17 +31,6 @@ export const HANDLERS: HandlerTable = {
   ...wasiPollCalls,
 };
 
-/** One record per call when tracing is on. */
-export interface TraceEvent {
-  readonly pid: number;
-  readonly call: SyscallName;
-  readonly args: readonly (number | bigint)[];
-  readonly result: number;
-  readonly startNs: bigint;
-  readonly durationNs: number;
-}
-export type Tracer = (event: TraceEvent) => void;
-
 /** The errno a call failed with; an end-of-process unwinds the guest; a host bug is EIO. */
 export function sysErrorOf(def: Syscall, proc: Process, error: unknown): SysError {
   if (error instanceof ProcessEnd) throw error;
@@ -63,19 +53,7 @@ function settle(def: Syscall, proc: Process, result: Promise<number>): Promise<n
   return proc.block(result, (error) => errorResult(def, proc, error));
 }
 
-/**
- * The same call, timed and reported to the tracer; `code` says what a result of a
- * component call (a string, a record) reports as.
- */
-export function traced<T>(tracer: Tracer, def: Syscall, proc: Process, args: Arg[], run: () => T | Promise<T>, code: (result: T) => number = Number): T | Promise<T> {
-  const startNs = process.hrtime.bigint();
-  return after(run(), (result) => {
-    tracer({ pid: proc.pid, call: def.name, args, result: code(result), startNs, durationNs: Number(process.hrtime.bigint() - startNs) });
-    return result;
-  });
-}
-
-type Binder = (proc: Process, trace: () => Tracer | undefined) => (...args: Arg[]) => Result;
+type Binder = (proc: Process, journalOf: () => Journal | undefined) => (...args: Arg[]) => Result;
 
 /**
  * Entry code for one call, generated once per syscall from its ABI parameters. V8's
@@ -88,7 +66,7 @@ function makeBinder(def: Syscall): Binder {
   const params = def.params.map((p) => p.name).join(", ");
   const handlerArgs = ["proc", ...def.params.map((p) => p.name)].join(", ");
   const source = `"use strict";
-  return (proc, trace) => {
+  return (proc, journalOf) => {
     const run = (${params}) => {
       let result;
       try {
@@ -99,11 +77,11 @@ function makeBinder(def: Syscall): Binder {
       return typeof result === "number" ? result : settle(def, proc, result);
     };
     return (${params}) => {
-      const tracer = trace();
-      return tracer === undefined ? run(${params}) : traced(tracer, def, proc, [${params}], () => run(${params}));
+      const journal = journalOf();
+      return journal === undefined ? run(${params}) : record(journal, proc, run${params ? ", " + params : ""});
     };
   };`;
-  return new Function("def", "handler", "errorResult", "settle", "traced", source)(def, HANDLERS[def.name], errorResult, settle, traced) as Binder;
+  return new Function("def", "handler", "errorResult", "settle", "record", source)(def, HANDLERS[def.name], errorResult, settle, recorderFor(def)) as Binder;
 }
 
 const binders = new Map<SyscallName, Binder>();
@@ -112,19 +90,19 @@ const binders = new Map<SyscallName, Binder>();
  * The one dispatch point every guest call passes. A non-blocking call runs synchronously;
  * a blocking one is a JSPI Suspending import, so only the calling guest waits.
  */
-function bind(def: Syscall, proc: Process, trace: () => Tracer | undefined): Function {
+function bind(def: Syscall, proc: Process, journalOf: () => Journal | undefined): Function {
   let binder = binders.get(def.name);
   if (!binder) binders.set(def.name, (binder = makeBinder(def)));
-  const call = binder(proc, trace);
+  const call = binder(proc, journalOf);
   return def.blocking ? (new WebAssembly.Suspending(call) as unknown as Function) : call;
 }
 
 /** Import object for one process: only the calls its module imports. */
-export function importsFor(proc: Process, trace: () => Tracer | undefined): WebAssembly.Imports {
+export function importsFor(proc: Process, journalOf: () => Journal | undefined): WebAssembly.Imports {
   const imports: Record<string, Record<string, Function>> = {};
   for (const imp of proc.module.imports) {
     const def = findSyscall(imp.module, imp.name)!;
-    (imports[imp.module] ??= {})[imp.name] = bind(def, proc, trace);
+    (imports[imp.module] ??= {})[imp.name] = bind(def, proc, journalOf);
   }
   return imports;
 }
