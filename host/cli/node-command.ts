@@ -43,6 +43,7 @@ options:
     const etcd = option(args, "etcd")?.split(",").filter((url) => url !== "");
     if (etcd && option(args, "join")) throw new UsageError("--etcd and --join exclude each other: on etcd, nodes find each other there");
     if (etcd?.length === 0) throw new UsageError("--etcd needs at least one URL");
+    const journal = journalOption(args);
     const cert = option(args, "cert");
     const key = option(args, "key");
     if (!cert !== !key) throw new CliError("--cert and --key go together");
@@ -71,7 +72,7 @@ options:
         labels,
         transport: new WsTransport(cert && key ? { certFile: cert, keyFile: key } : undefined),
         heartbeatTimeoutMs: intOption(args, "heartbeat-ms", DEFAULT_HEARTBEAT_TIMEOUT_MS),
-        journal: journalOption(args),
+        journal,
         log,
         onFenced: () => process.exit(3),
       });
