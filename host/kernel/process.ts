@@ -10,6 +10,7 @@ import type { Namespace } from "./namespace.ts";
 import type { ClockTimer } from "../transport/clock.ts";
 import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
 import { MEMORY_IMPORT_MODULE } from "./wasm/instrument.ts";
+import type { PendingCall } from "./journal/pending-call.ts";
 
 /** Where a process's stdout (1) and stderr (2) go. Children inherit their parent's. */
 export interface OutputSink {
@@ -117,6 +118,8 @@ export class Process {
    * if this node's is behind; fixed for its life, so its clock never goes backwards.
    */
   readonly monotonicOffsetMs: number;
+  /** The journaled call it waits in, recorded when it wakes; made at its first such wait. */
+  journaling: PendingCall | undefined;
   /** The sender and the send's Lamport time of the message its last recv took (the journal's message id). */
   recvFrom = 0;
   recvLamport = 0;
@@ -187,14 +190,18 @@ export class Process {
       this.interruptBlocked = reject;
       wait(
         (value) => {
-          if (this.wakes(reject)) resolve(value);
+          if (!this.wakes(reject)) return;
+          this.journaling?.woke(value);
+          resolve(value);
         },
         (error) => {
           if (!this.wakes(reject)) return;
           const recover = this.recover as ((error: unknown) => T) | undefined;
           if (!recover) return reject(error);
           try {
-            resolve(recover(error));
+            const recovered = recover(error);
+            this.journaling?.woke(recovered);
+            resolve(recovered);
           } catch (unrecoverable) {
             reject(unrecoverable);
           }
@@ -262,6 +269,7 @@ export class Process {
     this.suspension = undefined;
     for (const timer of this.timers) this.kernel.clock.clearTimeout(timer);
     this.timers.clear();
+    this.journaling?.dropped();
     reject(end);
     return true;
   }

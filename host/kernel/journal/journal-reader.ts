@@ -1,5 +1,5 @@
 import { ERRNO, MODULE_WASI, SYSCALLS, type ErrnoName } from "../../../abi/abi.ts";
-import { BUFFER_ARG, FLAG_COMPONENT, isBuffer, JOURNAL_ARGS, JOURNAL_PREFIX, type Journal } from "./journal.ts";
+import { BUFFER_ARG, COL, FILLS_BUFFER, FLAG_COMPONENT, FLAG_SHIFT, FLAG_SUSPENDED, isBuffer, type Journal } from "./journal.ts";
 
 /** One journal record, decoded: what `onebox trace` shows and merges. */
 export interface JournalRecord {
@@ -37,8 +37,6 @@ export interface JournalPage {
 export const MAX_PAGE_RECORDS = 4096;
 
 const ERRNO_NAMES = new Map<number, ErrnoName>(Object.entries(ERRNO).map(([name, e]) => [e.code, name as ErrnoName]));
-/** Calls whose result is how many bytes of their first buffer are data (what they read in). */
-const FILLS_BUFFER = new Set(["recv", "read", "fd_read", "fd_pread"]);
 const SEND = "send";
 const RECV = "recv";
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -58,26 +56,26 @@ function shownBytes(bytes: Uint8Array, total: number): string {
 
 const textBuffers = new Set(["path", "name", "node", "from", "to", "old_path", "new_path", "args", "env"]);
 
-function decodeArgs(journal: Journal, slot: number, callIndex: number, result: number): string {
+function decodeArgs(journal: Journal, at: number, callIndex: number, flags: number, result: number): string {
   const def = SYSCALLS[callIndex]!;
-  if (journal.flags[slot]! & FLAG_COMPONENT) return "(component)";
-  const at = slot * JOURNAL_ARGS;
+  if (flags & FLAG_COMPONENT) return "(component)";
+  const rows = journal.rows;
   const buffer = BUFFER_ARG[callIndex]!;
   const parts: string[] = [];
   for (let i = 0; i < def.params.length; i++) {
     const param = def.params[i]!;
-    const value = journal.args[at + i]!;
+    const value = rows[at + COL.args + i]!;
     if (i === buffer) {
       const base = param.name.replace(/_ptr$/, "");
-      const len = journal.args[at + i + 1]!;
-      const valid = FILLS_BUFFER.has(def.name) ? Math.max(0, Math.min(result, len)) : len;
-      const kept = Math.min(journal.prefixLen[slot]!, valid);
-      const bytes = journal.prefix.subarray(slot * JOURNAL_PREFIX, slot * JOURNAL_PREFIX + kept);
-      const shown = shownBytes(bytes, valid);
+      const len = rows[at + COL.args + i + 1]!;
+      const valid = FILLS_BUFFER.has(callIndex) ? Math.max(0, Math.min(result, len)) : len;
+      const kept = Math.min(rows[at + COL.prefixLen]!, valid);
+      const from = journal.prefixAt(at);
+      const shown = shownBytes(journal.prefix.subarray(from, from + kept), valid);
       parts.push(textBuffers.has(base) ? `${base}=${shown}` : `${base}=${valid}B ${shown}`);
       i++;
     } else if (isBuffer(def, i)) {
-      parts.push(`${param.name.replace(/_ptr$/, "")}=${journal.args[at + i + 1]}B`);
+      parts.push(`${param.name.replace(/_ptr$/, "")}=${rows[at + COL.args + i + 1]}B`);
       i++;
     } else {
       parts.push(`${param.name}=${param.kind === "ptr" ? `0x${value.toString(16)}` : value}`);
@@ -91,27 +89,30 @@ export function readJournal(journal: Journal, node: string, since: number, max =
   const from = Math.max(since, journal.oldest);
   const to = Math.min(journal.written, from + Math.min(max, MAX_PAGE_RECORDS));
   const records: JournalRecord[] = [];
+  const rows = journal.rows;
   for (let seq = from; seq < to; seq++) {
-    const slot = seq % journal.capacity;
-    const callIndex = journal.call[slot]!;
+    const at = journal.rowOf(seq);
+    journal.check(at);
+    const callIndex = rows[at + COL.call]! % FLAG_SHIFT;
+    const flags = Math.floor(rows[at + COL.call]! / FLAG_SHIFT);
     const def = SYSCALLS[callIndex]!;
-    const result = journal.result[slot]!;
+    const result = rows[at + COL.result]!;
     const failed = def.module === MODULE_WASI ? result > 0 : result < 0;
-    const pid = journal.pid[slot]!;
-    const lamport = journal.lamport[slot]!;
+    const pid = rows[at + COL.pid]!;
+    const lamport = rows[at + COL.lamport]!;
     let msg = "";
     if (def.name === SEND && result === 0) msg = `${pid}@${lamport}`;
-    else if (def.name === RECV && !failed && journal.peerLamport[slot]! > 0) msg = `${journal.peer[slot]}@${journal.peerLamport[slot]}`;
+    else if (def.name === RECV && !failed && rows[at + COL.peerLamport]! > 0) msg = `${rows[at + COL.peer]}@${rows[at + COL.peerLamport]}`;
     records.push({
       node,
       seq,
       pid,
       call: def.name,
-      args: decodeArgs(journal, slot, callIndex, result),
+      args: decodeArgs(journal, at, callIndex, flags, result),
       result,
       errno: failed ? (ERRNO_NAMES.get(Math.abs(result)) ?? `errno ${Math.abs(result)}`) : "",
-      startMs: performance.timeOrigin + journal.start[slot]!,
-      durationUs: journal.duration[slot]! * 1000,
+      startMs: performance.timeOrigin + rows[at + COL.start]!,
+      durationUs: flags & FLAG_SUSPENDED ? rows[at + COL.duration]! * 1000 : 0,
       lamport,
       msg,
     });

@@ -1,21 +1,53 @@
 import { SYSCALLS, type Syscall } from "../../../abi/abi.ts";
 import type { Process } from "../process.ts";
-import { LamportClock } from "./lamport.ts";
+import type { LamportClock } from "./lamport.ts";
+import type { PendingCall } from "./pending-call.ts";
 
-/** Records a node keeps by default (`--journal N`); at about 170 bytes each, 2.7 MiB. */
+/** Records a node keeps by default (`--journal N`); at 192 bytes each (144 + a 48-byte prefix), 3 MiB. */
 export const DEFAULT_JOURNAL_RECORDS = 16384;
-/** The most records `--journal` may ask for: about 170 MiB. */
+/** The most records `--journal` may ask for: 192 MiB. */
 export const MAX_JOURNAL_RECORDS = 1 << 20;
-/** Arguments kept per record: the most any ABI call has (spawn). */
+/** Arguments kept per record: the most any ABI call has. */
 export const JOURNAL_ARGS = 9;
 if (SYSCALLS.some((s) => s.params.length > JOURNAL_ARGS)) throw new Error(`journal: a call has more than ${JOURNAL_ARGS} arguments`);
 /** Bytes kept of a call's first buffer (a path, a name, a message): what the trace shows of it. */
 export const JOURNAL_PREFIX = 48;
 
+/** How often the journal reads the clock at most, while calls are being recorded. */
+export const TIME_TICK_MS = 1;
+
+/** A record's fields: offsets in its row of `Journal.rows`. */
+export const COL = {
+  lamport: 0,
+  pid: 1,
+  /** The call's index in SYSCALLS, plus FLAG_* << 16. */
+  call: 2,
+  result: 3,
+  /** Journal.time() at its start. */
+  start: 4,
+  /** ms; only for a call that suspended (FLAG_SUSPENDED). */
+  duration: 5,
+  /** recv: the sender and the send's Lamport time of the message taken (its id). */
+  peer: 6,
+  peerLamport: 7,
+  /** Bytes of its first buffer kept in `prefix` (calls with a buffer only). */
+  prefixLen: 8,
+  args: 9,
+} as const;
+const ROW = COL.args + JOURNAL_ARGS;
+
+/** Set on a record whose arguments are not the ABI's (a component's call: strings and lists). */
+export const FLAG_COMPONENT = 1;
+/** Set on a record of a call that suspended: it has a duration. */
+export const FLAG_SUSPENDED = 2;
+export const FLAG_SHIFT = 65536;
+
 const CALL_INDEX = new Map<string, number>(SYSCALLS.map((s, i) => [s.name, i]));
 export const callIndexOf = (name: Syscall["name"]): number => CALL_INDEX.get(name)!;
 const SPAWN = callIndexOf("spawn");
 const RECV = callIndexOf("recv");
+/** Calls whose result is how many bytes of their first buffer are data (what they read in). */
+export const FILLS_BUFFER: ReadonlySet<number> = new Set([RECV, callIndexOf("read")]);
 
 /**
  * Whether parameter `i` of `s` is a buffer's pointer: an x_ptr, x_len pair of bytes (WASI's
@@ -30,37 +62,34 @@ export const isBuffer = (s: Syscall, i: number): boolean => {
 /** Per call: the argument index of its first buffer's pointer, whose prefix a record keeps, or -1. */
 export const BUFFER_ARG: readonly number[] = SYSCALLS.map((s) => s.params.findIndex((_, i) => isBuffer(s, i)));
 
-/** Set on a record whose arguments are not the ABI's (a component's call: strings and lists). */
-export const FLAG_COMPONENT = 1;
-
 /**
  * A node's journal: one record per syscall of any of its processes, in a ring of
- * `capacity` records, the oldest overwritten first. Recording writes numbers into
- * preallocated typed arrays (and copies at most JOURNAL_PREFIX bytes of the call's first
- * buffer), so it allocates nothing; journal-reader.ts decodes records when they are read.
- * A record is written when its call returns, under the Lamport time of its outcome: the
- * tick at its return for a call that suspended, at its start otherwise, and for spawn,
- * whose child may run before its reply comes back, at its start.
+ * `capacity` rows of one preallocated Float64Array, the oldest overwritten first.
+ * Recording a call stores a handful of numbers and reads the clock at most once per
+ * TIME_TICK_MS (time()); journal-reader.ts decodes
+ * records when they are read. A record is written when its call returns, under the Lamport
+ * time of its outcome: the tick at its return for a call that suspended, at its start
+ * otherwise, and for spawn, whose child may run before its reply comes back, at its start.
  */
 export class Journal {
   readonly capacity: number;
   readonly clock: LamportClock;
   /** Records ever written: the next record's sequence number. */
   written = 0;
-  readonly pid: Int32Array;
-  readonly call: Uint16Array;
-  readonly flags: Uint8Array;
-  readonly result: Float64Array;
-  /** performance.now() at the call's start, and its duration, in ms. */
-  readonly start: Float64Array;
-  readonly duration: Float64Array;
-  readonly lamport: Float64Array;
-  readonly args: Float64Array;
-  /** For recv: the sender and the send's Lamport time of the message taken (its id). */
-  readonly peer: Int32Array;
-  readonly peerLamport: Float64Array;
+  readonly rows: Float64Array;
   readonly prefix: Uint8Array;
-  readonly prefixLen: Uint8Array;
+  /** performance.now() as time() last read it, and whether it is older than a tick. */
+  private lastTime = 0;
+  private stale = true;
+  /** Marks the time stale every TIME_TICK_MS while records are being written; stops when none are. */
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly expire = (): void => {
+    if (this.stale) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+    this.stale = true;
+  };
   /** Lamport start times of spawns not yet returned: their records will sit there. */
   private readonly held: number[] = [];
 
@@ -70,23 +99,18 @@ export class Journal {
     }
     this.capacity = capacity;
     this.clock = clock;
-    this.pid = new Int32Array(capacity);
-    this.call = new Uint16Array(capacity);
-    this.flags = new Uint8Array(capacity);
-    this.result = new Float64Array(capacity);
-    this.start = new Float64Array(capacity);
-    this.duration = new Float64Array(capacity);
-    this.lamport = new Float64Array(capacity);
-    this.args = new Float64Array(capacity * JOURNAL_ARGS);
-    this.peer = new Int32Array(capacity);
-    this.peerLamport = new Float64Array(capacity);
+    this.rows = new Float64Array(capacity * ROW);
     this.prefix = new Uint8Array(capacity * JOURNAL_PREFIX);
-    this.prefixLen = new Uint8Array(capacity);
   }
 
   /** The oldest record still kept. */
   get oldest(): number {
     return Math.max(0, this.written - this.capacity);
+  }
+
+  /** Row offset of record `seq` in `rows`. */
+  rowOf(seq: number): number {
+    return (seq % this.capacity) * ROW;
   }
 
   /**
@@ -99,69 +123,103 @@ export class Journal {
     return low;
   }
 
+  /**
+   * The time (performance.now()), read at most once per TIME_TICK_MS: a clock read costs
+   * more than a call (150-200 ns on a VM whose clock has no vDSO; read at every wait it
+   * made a local round trip 1.6 times slower), so records have a resolution of a tick
+   * and a call that waited less than that may show a duration of 0.
+   */
+  time(): number {
+    if (this.stale) {
+      this.stale = false;
+      this.lastTime = performance.now();
+      if (this.ticker === undefined) {
+        this.ticker = setInterval(this.expire, TIME_TICK_MS);
+        this.ticker.unref();
+      }
+    }
+    return this.lastTime;
+  }
+
   /** A spawn started at Lamport time `l0`: hold the horizon there until it returns. */
   hold(l0: number): void {
     this.held.push(l0);
   }
 
-  /** A held spawn ended without a record (its process was killed meanwhile). */
+  /** A held spawn returned, or ended without a record (its process was killed meanwhile). */
   release(l0: number): void {
     const at = this.held.indexOf(l0);
     if (at < 0) throw new Error(`journal: no spawn held at ${l0}`);
     this.held.splice(at, 1);
   }
 
-  /**
-   * Record a call that returned `result`. `t0` and `l0` are its start's time and Lamport
-   * tick; `suspended`: it returned asynchronously. a0..a8 are its arguments, as numbers.
-   */
-  record(proc: Process, call: number, t0: number, l0: number, suspended: boolean, result: number, a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number): void {
-    const slot = this.begin(proc, call, t0, l0, suspended, result);
-    const at = slot * JOURNAL_ARGS;
-    const args = this.args;
-    args[at] = a0;
-    args[at + 1] = a1;
-    args[at + 2] = a2;
-    args[at + 3] = a3;
-    args[at + 4] = a4;
-    args[at + 5] = a5;
-    args[at + 6] = a6;
-    args[at + 7] = a7;
-    args[at + 8] = a8;
+  /** Record a call that returned `result` at once; its row, for the caller to add the arguments. */
+  returned(pid: number, call: number, l0: number, result: number): number {
+    const at = ((this.written++ % this.capacity) * ROW) | 0;
+    const rows = this.rows;
+    rows[at] = l0;
+    rows[at + 1] = pid;
+    rows[at + 2] = call;
+    rows[at + 3] = result;
+    rows[at + 4] = this.time();
+    if (call === SPAWN) this.release(l0);
+    return at;
+  }
+
+  /** Record a call that suspended at `t0` (Lamport `l0`) and returned `result` now; its row. */
+  resumedWith(pid: number, call: number, l0: number, t0: number, result: number): number {
+    const now = this.time();
+    const at = ((this.written++ % this.capacity) * ROW) | 0;
+    let lamport = l0;
+    if (call === SPAWN) this.release(l0);
+    else lamport = this.clock.tick();
+    const rows = this.rows;
+    rows[at] = lamport;
+    rows[at + 1] = pid;
+    rows[at + 2] = call + FLAG_SUSPENDED * FLAG_SHIFT;
+    rows[at + 3] = result;
+    rows[at + 4] = t0;
+    rows[at + 5] = now - t0;
+    return at;
+  }
+
+  /** Where the record at row `at` keeps its buffer's first bytes in `prefix`. */
+  prefixAt(at: number): number {
+    return (at / ROW) * JOURNAL_PREFIX;
+  }
+
+  /** Keep the first bytes of the buffer a record's call named (or read into). */
+  capture(proc: Process, at: number, ptr: number, len: number): void {
+    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefix, this.prefixAt(at));
+  }
+
+  /** Record a call that waited and has now returned `result` (see PendingCall). */
+  resumedCall(pending: PendingCall, result: number): void {
+    const { proc, call } = pending;
+    const at = this.resumedWith(proc.pid, call, pending.l0, pending.t0, result);
+    const argc = SYSCALLS[call]!.params.length;
+    for (let i = 0; i < argc; i++) this.rows[at + COL.args + i] = pending.args[i]!;
     const buffer = BUFFER_ARG[call]!;
-    this.prefixLen[slot] = buffer < 0 ? 0 : proc.memory.peek(args[at + buffer]!, Math.min(args[at + buffer + 1]!, JOURNAL_PREFIX), this.prefix, slot * JOURNAL_PREFIX);
+    if (buffer >= 0) this.capture(proc, at, pending.args[buffer]!, FILLS_BUFFER.has(call) ? Math.min(pending.args[buffer + 1]!, Math.max(result, 0)) : pending.args[buffer + 1]!);
+    if (call === RECV && result >= 0) this.took(proc, at);
+  }
+
+  /** A recv's record: the message it took. */
+  took(proc: Process, at: number): void {
+    this.rows[at + COL.peer] = proc.recvFrom;
+    this.rows[at + COL.peerLamport] = proc.recvLamport;
   }
 
   /** A component's call: its arguments are WIT values, so only the call and result are kept. */
-  recordComponent(proc: Process, call: number, t0: number, l0: number, suspended: boolean, result: number): void {
-    const slot = this.begin(proc, call, t0, l0, suspended, result);
-    this.flags[slot] = FLAG_COMPONENT;
-    this.args.fill(0, slot * JOURNAL_ARGS, (slot + 1) * JOURNAL_ARGS);
-    this.prefixLen[slot] = 0;
+  component(at: number): void {
+    this.rows[at + COL.call] += FLAG_COMPONENT * FLAG_SHIFT;
+    this.rows[at + COL.prefixLen] = 0;
   }
 
-  /** Write a record's common fields; its slot. */
-  private begin(proc: Process, call: number, t0: number, l0: number, suspended: boolean, result: number): number {
-    const seq = this.written++;
-    const slot = seq % this.capacity;
-    let lamport = l0;
-    if (call === SPAWN) this.release(l0);
-    else if (suspended) lamport = this.clock.tick();
-    this.pid[slot] = proc.pid;
-    this.call[slot] = call;
-    this.flags[slot] = 0;
-    this.result[slot] = result;
-    this.start[slot] = t0;
-    this.duration[slot] = performance.now() - t0;
-    this.lamport[slot] = lamport;
-    if (call === RECV && result >= 0) {
-      this.peer[slot] = proc.recvFrom;
-      this.peerLamport[slot] = proc.recvLamport;
-    } else {
-      this.peer[slot] = 0;
-      this.peerLamport[slot] = 0;
-    }
-    if (!(lamport >= 1 && lamport <= this.clock.now)) throw new Error(`journal: record ${seq} at Lamport time ${lamport}, clock at ${this.clock.now}`);
-    return slot;
+  /** Asserted as a record is read: a Lamport time in range, a known call. */
+  check(at: number): void {
+    const lamport = this.rows[at]!;
+    if (!(lamport >= 1 && lamport <= this.clock.now)) throw new Error(`journal: a record at Lamport time ${lamport}, the clock at ${this.clock.now}`);
+    if (SYSCALLS[this.rows[at + COL.call]! % FLAG_SHIFT] === undefined) throw new Error(`journal: a record of unknown call ${this.rows[at + COL.call]}`);
   }
 }

@@ -1,61 +1,64 @@
 import type { Syscall } from "../../../abi/abi.ts";
 import type { Process } from "../process.ts";
-import { callIndexOf, JOURNAL_ARGS, type Journal } from "./journal.ts";
+import { BUFFER_ARG, callIndexOf, COL, FILLS_BUFFER, type Journal } from "./journal.ts";
+import { PendingCall } from "./pending-call.ts";
 
-type Arg = number | bigint;
-type Result = number | Promise<number>;
-/** Runs one call of `proc` and journals it; `run` is the call itself, with the same arguments. */
-export type Recorder = (journal: Journal, proc: Process, run: (...args: Arg[]) => Result, ...args: Arg[]) => Result;
 
 /**
- * The journaling wrapper of one ABI call, generated from its parameters as dispatch.ts
- * generates the call's entry (fixed arity, no rest array, i64 arguments as numbers), so
- * a journaled call allocates only what its suspension does. A call that ends its process
- * (exit) is recorded before the end unwinds the guest.
+ * The journaling body of one ABI call's entry, generated from its parameters into the
+ * entry dispatch.ts generates (fixed arity, no rest array, no call between the guest's
+ * import and the handler but `run`); it sees `journal`, `proc`, `run`, the parameters
+ * and JOURNAL_SCOPE's names. A call ticks the Lamport clock and stores its numbers, with
+ * no allocation and at most one clock read per millisecond (Journal.time); one that
+ * waits is recorded by its wake-up (PendingCall), with no promise of its own. A call that
+ * ends its process (exit) is recorded before the end unwinds the guest.
  */
-export function recorderFor(def: Syscall): Recorder {
+export function journaledSource(def: Syscall): string {
   const params = def.params.map((p) => p.name);
-  const numbers = Array.from({ length: JOURNAL_ARGS }, (_, i) => (i >= params.length ? "0" : def.params[i]!.kind === "i64" ? `Number(${params[i]})` : params[i]));
   const list = params.join(", ");
   const call = callIndexOf(def.name);
+  const buffer = BUFFER_ARG[call]!;
+  const number = (i: number) => (def.params[i]!.kind === "i64" ? `Number(${params[i]})` : params[i]!);
+  const fill = (result: string) => [
+    ...params.map((_, i) => `rows[at + ${COL.args + i}] = ${number(i)};`),
+    buffer < 0 ? "" : `journal.capture(proc, at, ${params[buffer]}, ${FILLS_BUFFER.has(call) ? `Math.min(${params[buffer + 1]}, ${result} < 0 ? 0 : ${result})` : params[buffer + 1]});`,
+    def.name === "recv" ? `if (${result} >= 0) journal.took(proc, at);` : "",
+  ].join("\n      ");
+  const blocking = def.blocking;
   const spawn = def.name === "spawn";
-  const source = `"use strict";
-  return (journal, proc, run${list ? ", " + list : ""}) => {
-    const t0 = performance.now();
+  return `
     const l0 = journal.clock.tick();
+    ${blocking ? "const t0 = journal.time();" : ""}
     ${spawn ? "journal.hold(l0);" : ""}
     let result;
     try {
       result = run(${list});
     } catch (error) {
-      journal.record(proc, ${call}, t0, l0, false, 0, ${numbers.join(", ")});
+      journal.returned(proc.pid, ${call}, l0, 0);
       throw error;
     }
     if (typeof result === "number") {
-      journal.record(proc, ${call}, t0, l0, false, result, ${numbers.join(", ")});
+      const at = journal.returned(proc.pid, ${call}, l0, result);
+      const rows = journal.rows;
+      ${fill("result")}
       return result;
     }
-    return result.then(
-      (value) => {
-        journal.record(proc, ${call}, t0, l0, true, value, ${numbers.join(", ")});
-        return value;
-      },
-      (error) => {
-        ${spawn ? "journal.release(l0);" : ""}
-        throw error;
-      },
-    );
-  };`;
-  return new Function(source)() as Recorder;
+    const pending = proc.journaling ??= new PendingCall(journal, proc);
+    ${params.map((_, i) => `pending.args[${i}] = ${number(i)};`).join("\n    ")}
+    pending.wait(${call}, l0, ${blocking ? "t0" : "journal.time()"});
+    return result;`;
 }
+
+/** What journaledSource's code names besides its entry's own variables. */
+export const JOURNAL_SCOPE = { PendingCall } as const;
 
 /**
  * A component's call, journaled: its arguments are WIT values (strings, lists), so the
  * record keeps the call and its result; `code` says what a result reports as.
  */
 export function recordComponentCall<T>(journal: Journal, def: Syscall, proc: Process, run: () => T | Promise<T>, code: (result: T) => number): T | Promise<T> {
-  const t0 = performance.now();
   const l0 = journal.clock.tick();
+  const t0 = journal.time();
   const call = callIndexOf(def.name);
   const spawn = def.name === "spawn";
   if (spawn) journal.hold(l0);
@@ -63,16 +66,16 @@ export function recordComponentCall<T>(journal: Journal, def: Syscall, proc: Pro
   try {
     result = run();
   } catch (error) {
-    journal.recordComponent(proc, call, t0, l0, false, 0);
+    journal.component(journal.returned(proc.pid, call, l0, 0));
     throw error;
   }
   if (!(result instanceof Promise)) {
-    journal.recordComponent(proc, call, t0, l0, false, code(result));
+    journal.component(journal.returned(proc.pid, call, l0, code(result)));
     return result;
   }
   return result.then(
     (value) => {
-      journal.recordComponent(proc, call, t0, l0, true, code(value));
+      journal.component(journal.resumedWith(proc.pid, call, l0, t0, code(value)));
       return value;
     },
     (error: unknown) => {

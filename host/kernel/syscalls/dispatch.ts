@@ -1,7 +1,7 @@
 import { findSyscall, MODULE_WASI, type Syscall, type SyscallName } from "../../../abi/abi.ts";
 import { ProcessEnd, SysError } from "../errors.ts";
 import type { Journal } from "../journal/journal.ts";
-import { recorderFor } from "../journal/recorder.ts";
+import { JOURNAL_SCOPE, journaledSource } from "../journal/recorder.ts";
 import type { Process } from "../process.ts";
 import { fileCalls } from "./sysfile.ts";
 import { lockCalls } from "./syslock.ts";
@@ -78,10 +78,11 @@ function makeBinder(def: Syscall): Binder {
     };
     return (${params}) => {
       const journal = journalOf();
-      return journal === undefined ? run(${params}) : record(journal, proc, run${params ? ", " + params : ""});
+      if (journal === undefined) return run(${params});
+      ${journaledSource(def)}
     };
   };`;
-  return new Function("def", "handler", "errorResult", "settle", "record", source)(def, HANDLERS[def.name], errorResult, settle, recorderFor(def)) as Binder;
+  return new Function("def", "handler", "errorResult", "settle", ...Object.keys(JOURNAL_SCOPE), source)(def, HANDLERS[def.name], errorResult, settle, ...Object.values(JOURNAL_SCOPE)) as Binder;
 }
 
 const binders = new Map<SyscallName, Binder>();
