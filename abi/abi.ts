@@ -331,7 +331,7 @@ export const SYSCALLS = [
   {
     name: "clock_time_get", module: MODULE_WASI, area: "env", blocking: false,
     params: [p("clock_id"), p("precision", "i64"), p("time_ptr", "ptr")], returns: "0 (WASI errno)",
-    doc: "Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock.", errors: ["EFAULT", "EINVAL"],
+    doc: "Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock, which never goes backwards and starts at or above its parent's reading at the spawn, on any node.", errors: ["EFAULT", "EINVAL"],
   },
   {
     name: "clock_res_get", module: MODULE_WASI, area: "env", blocking: false,

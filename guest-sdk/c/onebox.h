@@ -396,7 +396,7 @@ int32_t onebox_sys_environ_sizes_get(void *count_ptr, void *buf_size_ptr);
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("environ_get")))
 int32_t onebox_sys_environ_get(void *environ_ptr, void *buf_ptr);
 
-/** Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock. */
+/** Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock, which never goes backwards and starts at or above its parent's reading at the spawn, on any node. */
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("clock_time_get")))
 int32_t onebox_sys_clock_time_get(int32_t clock_id, int64_t precision, void *time_ptr);
 

@@ -277,7 +277,7 @@ export declare function sys_environ_sizes_get(count_ptr: usize, buf_size_ptr: us
 @external("wasi_snapshot_preview1", "environ_get")
 export declare function sys_environ_get(environ_ptr: usize, buf_ptr: usize): i32;
 
-/** Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock. */
+/** Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock, which never goes backwards and starts at or above its parent's reading at the spawn, on any node. */
 @external("wasi_snapshot_preview1", "clock_time_get")
 export declare function sys_clock_time_get(clock_id: i32, precision: i64, time_ptr: usize): i32;
 
