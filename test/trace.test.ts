@@ -111,6 +111,20 @@ test("trace --follow shows calls made after it started, in causal order, until i
   assert.equal(await exited, 0, stderr);
 });
 
+test("run --trace on a cluster prints the program's and its children's calls, decoded, from every node", async () => {
+  const wasm = await guest("causal");
+  const result = await onebox(["run", "--trace", ...clusterArgs(), "--on", "node1", wasm, "main", "node2", "node3", "1"], dir);
+  assert.equal(result.code, 0, result.stderr);
+  const out = fields(result.stdout.split("\n"));
+  const lines = result.stderr.split("\n");
+  assert.ok(lines.some((l) => /\[node1\] \d+ spawn\(path="", args=\d+B, env=0B, node=5B\) = \d+/.test(l)), result.stderr);
+  for (const [relay, node] of [["relay1", "node2"], ["relay2", "node3"]]) {
+    const pid = out.get(`${relay}.pid`);
+    assert.ok(lines.some((l) => l.includes(`[${node}] ${pid} recv(`) && l.includes(`buf=7B "round 0"`)), `${relay}'s recv on ${node} is shown: ${result.stderr}`);
+  }
+  assert.ok(!lines.some((l) => /^\s*\d+ \[/.test(l) && !/\[node[123]\] \d+ \w+\(/.test(l)), "every trace line is a decoded call");
+});
+
 test("the journal is a ring: it keeps its last N records, and says how many a reader lost", async () => {
   const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: tempDir("onebox-journal"), journal: 32 });
   const pingpong = await buildOnce("examples/pingpong/main.ts");

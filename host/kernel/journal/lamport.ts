@@ -17,7 +17,7 @@ export class LamportClock {
   /** A new event here: its time. */
   tick(): number {
     const next = this.time + 1;
-    if (!(next > this.time && next <= MAX_LAMPORT)) throw new Error(`lamport: clock ${this.time} cannot advance`);
+    if (!(next > this.time && next <= Number.MAX_SAFE_INTEGER)) throw new Error(`lamport: clock ${this.time} cannot advance`);
     return (this.time = next);
   }
 
@@ -29,8 +29,8 @@ export class LamportClock {
 }
 
 /**
- * The highest time a clock reaches or a stamp may carry: a peer's stamp above it is
- * refused (it would leave no room to count on), and at a million events a second it
- * still lasts over a century.
+ * The highest time a stamp may carry: a peer's stamp above it is refused. A clock that a
+ * hostile peer pushed up to it still has 2^52 ticks before Number.MAX_SAFE_INTEGER: at a
+ * million events a second, over a century.
  */
 export const MAX_LAMPORT = 2 ** 52;
