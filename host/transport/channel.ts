@@ -144,6 +144,8 @@ export class Channel {
       // A repeated handshake frame (a duplicating network) is harmless; anything else is not.
       if (("hello" in frame && frame.hello) || ("proof" in frame && frame.proof) || ("welcome" in frame && frame.welcome)) return;
       if (!("batch" in frame) || !frame.batch) throw new Error("expected a batch");
+      // Before any of its messages is served: they come after the sender's time (a duplicate's stamp is no news).
+      if (this.logical && frame.batch.lamport) this.logical.observe(toNumber(frame.batch.lamport));
     } catch (error) {
       return this.close(`malformed frame from ${this.peerName}: ${shown((error as Error).message, 200)}`);
     }
@@ -151,13 +153,6 @@ export class Channel {
     if (seq <= this.seenSeq) return;
     if (seq !== this.seenSeq + 1) return this.close(`lost frames from ${this.peerName} (${this.seenSeq + 1}..${seq - 1})`);
     this.seenSeq = seq;
-    if (this.logical && frame.batch.lamport) {
-      try {
-        this.logical.observe(toNumber(frame.batch.lamport));
-      } catch (error) {
-        return this.close(`bad Lamport stamp from ${this.peerName}: ${shown((error as Error).message, 200)}`);
-      }
-    }
     for (const msg of frame.batch.msgs) this.dispatch(msg);
   }
 
