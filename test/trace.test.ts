@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { Kernel } from "../host/kernel/kernel.ts";
-import { readJournal, type JournalRecord } from "../host/kernel/journal/journal-reader.ts";
+import { MAX_PAGE_RECORDS, readJournal, type JournalRecord } from "../host/kernel/journal/journal-reader.ts";
 import { causalOrder } from "../host/cli/trace-merge.ts";
 import { onebox } from "./helpers/cli.ts";
 import { startNodeProcess, stopNodeProcess, waitFor, type NodeProcess } from "./helpers/cluster.ts";
@@ -123,6 +123,20 @@ test("run --trace on a cluster prints the program's and its children's calls, de
     assert.ok(lines.some((l) => l.includes(`[${node}] ${pid} recv(`) && l.includes(`buf=7B "round 0"`)), `${relay}'s recv on ${node} is shown: ${result.stderr}`);
   }
   assert.ok(!lines.some((l) => /^\s*\d+ \[/.test(l) && !/\[node[123]\] \d+ \w+\(/.test(l)), "every trace line is a decoded call");
+});
+
+test("trace reads a journal longer than one page to its end", async () => {
+  const pingpong = await buildOnce("examples/pingpong/main.ts");
+  const rounds = 1500;
+  const run = await onebox(["run", ...clusterArgs(), "--on", "node2", pingpong, String(rounds)], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const result = await onebox(["trace", "--json", "--node", "node2", "--call", "send", ...clusterArgs()], dir);
+  assert.equal(result.code, 0, result.stderr);
+  const sends = parse(result.stdout);
+  const main = sends.at(-1)!.pid;
+  // Each round is two sends, and each of the two processes ends with one more.
+  assert.ok(sends.filter((r) => r.pid === main).length >= rounds + 1, `${sends.length} sends, more than the ${MAX_PAGE_RECORDS} records of a page`);
+  assert.ok(sends.length > MAX_PAGE_RECORDS / 2);
 });
 
 test("the journal is a ring: it keeps its last N records, and says how many a reader lost", async () => {

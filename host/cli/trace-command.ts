@@ -1,6 +1,6 @@
 import { expectReply } from "../cluster/link.ts";
 import { LamportClock } from "../kernel/journal/lamport.ts";
-import type { JournalRecord } from "../kernel/journal/journal-reader.ts";
+import { MAX_PAGE_RECORDS, type JournalRecord } from "../kernel/journal/journal-reader.ts";
 import type { Channel } from "../transport/channel.ts";
 import { CliError, flag, option, parseArgs, UsageError, type Command } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, connectCluster } from "./cluster-options.ts";
@@ -81,34 +81,37 @@ function stopSignal(): Promise<void> {
 }
 
 /**
- * Ask every node for its journal past the merge's cursors, and show what the merge lets
- * out; with `stop`, again every FOLLOW_POLL_MS until it settles, then once more to drain.
- * The channel's own Lamport clock stamps each query with the highest time seen, so every
- * node's horizon passes it and each round lets out the last round's records.
+ * Ask every node for its journal past the merge's cursors, page after page, and show
+ * what the merge lets out; with `stop`, again every FOLLOW_POLL_MS until it settles, then
+ * to the end. The channel's own Lamport clock stamps each query with the highest time
+ * seen, so every node's horizon passes it and each round lets out the last round's records.
  */
 export async function followJournals(channel: Channel, merge: TraceMerge, print: (r: JournalRecord) => void, stop?: Promise<unknown>): Promise<void> {
   channel.logical = new LamportClock();
-  let stopped = false;
+  let stopped = stop === undefined;
   void stop?.then(() => (stopped = true));
-  const query = async (final: boolean) => {
+  /** One round; whether a node had more than a page to give. */
+  const round = async (): Promise<boolean> => {
     let pages;
     try {
       ({ pages } = await expectReply(channel.call({ journal: { cluster: true, since: { ...merge.cursors } } }), "journalPages"));
     } catch (error) {
       throw new CliError(`cannot read the journals: ${(error as Error).message}`);
     }
-    for (const r of merge.round(pages ?? [], final)) print(r);
+    for (const r of merge.round(pages ?? [])) print(r);
+    return (pages ?? []).some((page) => (page.records?.length ?? 0) >= MAX_PAGE_RECORDS);
   };
-  if (stop === undefined) return query(true);
   while (!stopped) {
-    await query(false);
+    if (await round()) continue;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, FOLLOW_POLL_MS);
-      void stop.then(() => {
+      void stop!.then(() => {
         clearTimeout(timer);
         resolve();
       });
     });
   }
-  await query(true);
+  while (await round());
+  for (const r of merge.round([], true)) print(r);
+  if (merge.lost > 0) process.stderr.write(`onebox: ${merge.lost} records were overwritten in their node's journal before they were read (see node start --journal)\n`);
 }

@@ -46,7 +46,7 @@ export class TraceMerge {
    * follows, so everything held is let out.
    */
   round(pages: readonly WireJournalPage[], final = false): JournalRecord[] {
-    let horizon = Infinity;
+    let horizon = pages.length === 0 ? -Infinity : Infinity;
     for (const page of pages) {
       for (const r of page.records ?? []) this.held.push(fromWire(r));
       const next = toNumber(page.next);
