@@ -1,5 +1,4 @@
-import type { JournalRecord } from "../kernel/journal/journal-reader.ts";
-import { toNumber, type WireJournalPage } from "../transport/wire.ts";
+import type { JournalPage, JournalRecord } from "../kernel/journal/journal-reader.ts";
 
 /** Which records a trace shows; every field is optional. */
 export interface TraceFilter {
@@ -14,10 +13,6 @@ export interface TraceFilter {
 /** Sort order of the merged stream: Lamport time, then node name, then the node's own order. */
 export function causalOrder(a: JournalRecord, b: JournalRecord): number {
   return a.lamport - b.lamport || (a.node < b.node ? -1 : a.node > b.node ? 1 : 0) || a.seq - b.seq;
-}
-
-export function fromWire(r: WireJournalPage["records"][number]): JournalRecord {
-  return { ...r, seq: toNumber(r.seq), lamport: toNumber(r.lamport), result: r.result ?? 0, errno: r.errno ?? "", msg: r.msg ?? "", args: r.args ?? "" };
 }
 
 /**
@@ -45,15 +40,14 @@ export class TraceMerge {
    * Take one round of pages; returns what may now be shown, in order. `final`: no round
    * follows, so everything held is let out.
    */
-  round(pages: readonly WireJournalPage[], final = false): JournalRecord[] {
+  round(pages: readonly JournalPage[], final = false): JournalRecord[] {
     let horizon = pages.length === 0 ? -Infinity : Infinity;
     for (const page of pages) {
-      for (const r of page.records ?? []) this.held.push(fromWire(r));
-      const next = toNumber(page.next);
-      if (next < (this.cursors[page.node] ?? 0)) throw new Error(`trace: ${page.node}'s journal went back from ${this.cursors[page.node]} to ${next}`);
-      this.cursors[page.node] = next;
-      this.lost += toNumber(page.lost ?? 0);
-      horizon = Math.min(horizon, toNumber(page.horizon ?? 0));
+      this.held.push(...page.records);
+      if (page.next < (this.cursors[page.node] ?? 0)) throw new Error(`trace: ${page.node}'s journal went back from ${this.cursors[page.node]} to ${page.next}`);
+      this.cursors[page.node] = page.next;
+      this.lost += page.lost;
+      horizon = Math.min(horizon, page.horizon);
     }
     this.held.sort(causalOrder);
     const cut = final ? this.held.length : this.held.findIndex((r) => r.lamport >= horizon);
