@@ -39,7 +39,7 @@ function guardExports(exports: WebAssembly.Exports, depth: { n: number }): WebAs
  * Synchronous, as a core module's instantiation: jco's generator runs to the end when
  * no core module or instance is a promise. Returns the guest's entry.
  */
-export function instantiateComponent(proc: Process, code: ComponentCode, trampolines: FuelTrampolines, journalOf: () => Journal | undefined): () => Promise<unknown> {
+export function instantiateComponent(proc: Process, code: ComponentCode, trampolines: FuelTrampolines, journal: Journal | undefined): () => Promise<unknown> {
   const depth = { n: 0 };
   const instantiateCore = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => {
     if (module !== code.main) return new WebAssembly.Instance(module, imports);
@@ -50,7 +50,7 @@ export function instantiateComponent(proc: Process, code: ComponentCode, trampol
     (instance.exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, trampolines.take(proc, () => depth.n > 0));
     return { exports: guardExports(instance.exports, depth) };
   };
-  const component = code.instantiate((name) => code.coreModules.get(name)!, { [IMPORT_KEY]: componentImportsFor(proc, journalOf) }, instantiateCore);
+  const component = code.instantiate((name) => code.coreModules.get(name)!, { [IMPORT_KEY]: componentImportsFor(proc, journal) }, instantiateCore);
   if (component instanceof Promise) throw new Error("jco's instantiation did not complete synchronously");
   return () => component[WIT_START]();
 }

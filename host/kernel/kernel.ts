@@ -201,7 +201,7 @@ export class Kernel {
     let entry: () => Promise<unknown>;
     try {
       const { component } = request.module;
-      entry = component ? instantiateComponent(proc, component, this.trampolines, () => this.journal) : this.instantiateCore(proc);
+      entry = component ? instantiateComponent(proc, component, this.trampolines, this.journal) : this.instantiateCore(proc);
     } catch (error) {
       this.trampolines.release(proc);
       proc.releaseMemory();
@@ -236,7 +236,7 @@ export class Kernel {
   /** A core module's instance, wired to the process; returns its entry. */
   private instantiateCore(proc: Process): () => Promise<unknown> {
     const memories = createMemories(proc.module.memories, proc.memoryCap);
-    const exports = new WebAssembly.Instance(proc.module.module, { ...importsFor(proc, () => this.journal), ...memories }).exports;
+    const exports = new WebAssembly.Instance(proc.module.module, { ...importsFor(proc, this.journal), ...memories }).exports;
     proc.adoptMemories(memories);
     proc.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     proc.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;

@@ -76,6 +76,8 @@ export class Journal {
   readonly clock: LamportClock;
   /** Records ever written: the next record's sequence number. */
   written = 0;
+  /** The row the next record goes to: `written` % capacity, kept without a division per record. */
+  private nextRow = 0;
   readonly rows: Float64Array;
   readonly prefix: Uint8Array;
   /** performance.now() as time() last read it, and whether it is older than a tick. */
@@ -153,9 +155,17 @@ export class Journal {
     this.held.splice(at, 1);
   }
 
+  /** The next record's row; the ring moves on. */
+  private take(): number {
+    const at = this.nextRow;
+    this.written++;
+    this.nextRow = at + ROW === this.rows.length ? 0 : at + ROW;
+    return at;
+  }
+
   /** Record a call that returned `result` at once; its row, for the caller to add the arguments. */
   returned(pid: number, call: number, l0: number, result: number): number {
-    const at = ((this.written++ % this.capacity) * ROW) | 0;
+    const at = this.take();
     const rows = this.rows;
     rows[at] = l0;
     rows[at + 1] = pid;
@@ -169,7 +179,7 @@ export class Journal {
   /** Record a call that suspended at `t0` (Lamport `l0`) and returned `result` now; its row. */
   resumedWith(pid: number, call: number, l0: number, t0: number, result: number): number {
     const now = this.time();
-    const at = ((this.written++ % this.capacity) * ROW) | 0;
+    const at = this.take();
     let lamport = l0;
     if (call === SPAWN) this.release(l0);
     else lamport = this.clock.tick();
@@ -216,8 +226,9 @@ export class Journal {
     this.rows[at + COL.prefixLen] = 0;
   }
 
-  /** Asserted as a record is read: a Lamport time in range, a known call. */
+  /** Asserted as a record is read: a Lamport time in range, a known call, the ring's cursor where its count says. */
   check(at: number): void {
+    if (this.nextRow !== this.rowOf(this.written)) throw new Error(`journal: next row ${this.nextRow} after ${this.written} records of ${this.capacity}`);
     const lamport = this.rows[at]!;
     if (!(lamport >= 1 && lamport <= this.clock.now)) throw new Error(`journal: a record at Lamport time ${lamport}, the clock at ${this.clock.now}`);
     if (SYSCALLS[this.rows[at + COL.call]! % FLAG_SHIFT] === undefined) throw new Error(`journal: a record of unknown call ${this.rows[at + COL.call]}`);

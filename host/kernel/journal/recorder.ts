@@ -4,6 +4,9 @@ import { BUFFER_ARG, callIndexOf, COL, FILLS_BUFFER, type Journal } from "./jour
 import { PendingCall } from "./pending-call.ts";
 
 
+/** Calls that can end their caller at once (ProcessEnd thrown through the entry): recorded before it unwinds. */
+const ENDS_CALLER = new Set(["exit", "proc_exit", "proc_raise", "kill"]);
+
 /**
  * The journaling body of one ABI call's entry, generated from its parameters into the
  * entry dispatch.ts generates (fixed arity, no rest array, no call between the guest's
@@ -11,7 +14,7 @@ import { PendingCall } from "./pending-call.ts";
  * and JOURNAL_SCOPE's names. A call ticks the Lamport clock and stores its numbers, with
  * no allocation and at most one clock read per millisecond (Journal.time); one that
  * waits is recorded by its wake-up (PendingCall), with no promise of its own. A call that
- * ends its process (exit) is recorded before the end unwinds the guest.
+ * ends its process (exit, ENDS_CALLER) is recorded before the end unwinds the guest.
  */
 export function journaledSource(def: Syscall): string {
   const params = def.params.map((p) => p.name);
@@ -26,17 +29,18 @@ export function journaledSource(def: Syscall): string {
   ].join("\n      ");
   const blocking = def.blocking;
   const spawn = def.name === "spawn";
+  const ends = ENDS_CALLER.has(def.name);
   return `
     const l0 = journal.clock.tick();
     ${blocking ? "const t0 = journal.time();" : ""}
     ${spawn ? "journal.hold(l0);" : ""}
-    let result;
+    ${ends ? `let result;
     try {
       result = run(${list});
     } catch (error) {
       journal.returned(proc.pid, ${call}, l0, 0);
       throw error;
-    }
+    }` : `const result = run(${list});`}
     if (typeof result === "number") {
       const at = journal.returned(proc.pid, ${call}, l0, result);
       const rows = journal.rows;

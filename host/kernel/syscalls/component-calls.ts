@@ -90,7 +90,7 @@ const traceCode = (result: unknown): number =>
 
 const defs = new Map<string, Syscall>((SYSCALLS as readonly Syscall[]).map((s) => [s.name, s]));
 
-function bind(name: WitCallName, proc: Process, journalOf: () => Journal | undefined): Function {
+function bind(name: WitCallName, proc: Process, journal: Journal | undefined): Function {
   const def = defs.get(WIT_CALLS[name].abi)!;
   const op = OPS[name] as (proc: Process, ...args: unknown[]) => unknown;
   const attempt = (args: unknown[]): unknown => {
@@ -103,15 +103,14 @@ function bind(name: WitCallName, proc: Process, journalOf: () => Journal | undef
     }
   };
   return (...args: unknown[]) => {
-    const journal = journalOf();
     if (journal === undefined) return after(attempt(args), unwrap);
     return after(recordComponentCall(journal, def, proc, () => attempt(args), traceCode), unwrap);
   };
 }
 
 /** The import object for the world's interface, for one process: jco's names for every call. */
-export function componentImportsFor(proc: Process, journalOf: () => Journal | undefined): Record<string, Function> {
+export function componentImportsFor(proc: Process, journal: Journal | undefined): Record<string, Function> {
   const imports: Record<string, Function> = {};
-  for (const name of Object.keys(WIT_CALLS) as WitCallName[]) imports[jsName(name)] = bind(name, proc, journalOf);
+  for (const name of Object.keys(WIT_CALLS) as WitCallName[]) imports[jsName(name)] = bind(name, proc, journal);
   return imports;
 }

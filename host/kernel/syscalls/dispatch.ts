@@ -53,7 +53,7 @@ function settle(def: Syscall, proc: Process, result: Promise<number>): Promise<n
   return proc.block(result, (error) => errorResult(def, proc, error));
 }
 
-type Binder = (proc: Process, journalOf: () => Journal | undefined) => (...args: Arg[]) => Result;
+type Binder = (proc: Process, journal: Journal | undefined) => (...args: Arg[]) => Result;
 
 /**
  * Entry code for one call, generated once per syscall from its ABI parameters. V8's
@@ -66,7 +66,7 @@ function makeBinder(def: Syscall): Binder {
   const params = def.params.map((p) => p.name).join(", ");
   const handlerArgs = ["proc", ...def.params.map((p) => p.name)].join(", ");
   const source = `"use strict";
-  return (proc, journalOf) => {
+  return (proc, journal) => {
     const run = (${params}) => {
       let result;
       try {
@@ -76,9 +76,8 @@ function makeBinder(def: Syscall): Binder {
       }
       return typeof result === "number" ? result : settle(def, proc, result);
     };
+    if (journal === undefined) return run;
     return (${params}) => {
-      const journal = journalOf();
-      if (journal === undefined) return run(${params});
       ${journaledSource(def)}
     };
   };`;
@@ -91,19 +90,19 @@ const binders = new Map<SyscallName, Binder>();
  * The one dispatch point every guest call passes. A non-blocking call runs synchronously;
  * a blocking one is a JSPI Suspending import, so only the calling guest waits.
  */
-function bind(def: Syscall, proc: Process, journalOf: () => Journal | undefined): Function {
+function bind(def: Syscall, proc: Process, journal: Journal | undefined): Function {
   let binder = binders.get(def.name);
   if (!binder) binders.set(def.name, (binder = makeBinder(def)));
-  const call = binder(proc, journalOf);
+  const call = binder(proc, journal);
   return def.blocking ? (new WebAssembly.Suspending(call) as unknown as Function) : call;
 }
 
-/** Import object for one process: only the calls its module imports. */
-export function importsFor(proc: Process, journalOf: () => Journal | undefined): WebAssembly.Imports {
+/** Import object for one process: only the calls its module imports, journaled into `journal` if there is one. */
+export function importsFor(proc: Process, journal: Journal | undefined): WebAssembly.Imports {
   const imports: Record<string, Record<string, Function>> = {};
   for (const imp of proc.module.imports) {
     const def = findSyscall(imp.module, imp.name)!;
-    (imports[imp.module] ??= {})[imp.name] = bind(def, proc, journalOf);
+    (imports[imp.module] ??= {})[imp.name] = bind(def, proc, journal);
   }
   return imports;
 }
