@@ -163,7 +163,10 @@ export class Journal {
     return at;
   }
 
-  /** Record a call that returned `result` at once; its row, for the caller to add the arguments. */
+  /**
+   * Record a call that returned `result` at once; its row, for the caller to add the
+   * arguments (a spawn's caller also releases its hold: kept out of here, the hot path).
+   */
   returned(pid: number, call: number, l0: number, result: number): number {
     const at = this.take();
     const rows = this.rows;
@@ -172,7 +175,6 @@ export class Journal {
     rows[at + 2] = call;
     rows[at + 3] = result;
     rows[at + 4] = this.time();
-    if (call === SPAWN) this.release(l0);
     return at;
   }
 

@@ -42,6 +42,7 @@ export function journaledSource(def: Syscall): string {
       throw error;
     }` : `const result = run(${list});`}
     if (typeof result === "number") {
+      ${spawn ? "journal.release(l0);" : ""}
       const at = journal.returned(proc.pid, ${call}, l0, result);
       const rows = journal.rows;
       ${fill("result")}
@@ -70,10 +71,12 @@ export function recordComponentCall<T>(journal: Journal, def: Syscall, proc: Pro
   try {
     result = run();
   } catch (error) {
+    if (spawn) journal.release(l0);
     journal.component(journal.returned(proc.pid, call, l0, 0));
     throw error;
   }
   if (!(result instanceof Promise)) {
+    if (spawn) journal.release(l0);
     journal.component(journal.returned(proc.pid, call, l0, code(result)));
     return result;
   }
