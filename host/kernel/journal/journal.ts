@@ -61,6 +61,10 @@ export const isBuffer = (s: Syscall, i: number): boolean => {
 
 /** Per call: the argument index of its first buffer's pointer, whose prefix a record keeps, or -1. */
 export const BUFFER_ARG: readonly number[] = SYSCALLS.map((s) => s.params.findIndex((_, i) => isBuffer(s, i)));
+/** Per call: how many arguments it takes (a typed array: SYSCALLS' entries differ in shape, slow to read on a hot path). */
+const ARGC = Uint8Array.from(SYSCALLS, (s) => s.params.length);
+/** Per call: 1 when its result is how many bytes of its first buffer are data (FILLS_BUFFER). */
+const FILLS = Uint8Array.from(SYSCALLS, (_, i) => (FILLS_BUFFER.has(i) ? 1 : 0));
 
 /**
  * A node's journal: one record per syscall of any of its processes, in a ring of
@@ -209,10 +213,12 @@ export class Journal {
   resumedCall(pending: PendingCall, result: number): void {
     const { proc, call } = pending;
     const at = this.resumedWith(proc.pid, call, pending.l0, pending.t0, result);
-    const argc = SYSCALLS[call]!.params.length;
-    for (let i = 0; i < argc; i++) this.rows[at + COL.args + i] = pending.args[i]!;
+    const argc = ARGC[call]!;
+    const rows = this.rows;
+    const args = pending.args;
+    for (let i = 0; i < argc; i++) rows[at + COL.args + i] = args[i]!;
     const buffer = BUFFER_ARG[call]!;
-    if (buffer >= 0) this.capture(proc, at, pending.args[buffer]!, FILLS_BUFFER.has(call) ? Math.min(pending.args[buffer + 1]!, Math.max(result, 0)) : pending.args[buffer + 1]!);
+    if (buffer >= 0) this.capture(proc, at, args[buffer]!, FILLS[call] ? Math.min(args[buffer + 1]!, Math.max(result, 0)) : args[buffer + 1]!);
     if (call === RECV && result >= 0) this.took(proc, at);
   }
 

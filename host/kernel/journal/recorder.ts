@@ -10,15 +10,15 @@ const ENDS_CALLER = new Set(["exit", "proc_exit", "proc_raise", "kill"]);
 /**
  * The journaling body of one ABI call's entry, generated from its parameters into the
  * entry dispatch.ts generates (fixed arity, no rest array, no call between the guest's
- * import and the handler but `run`); it sees `journal`, `proc`, `run`, the parameters
- * and JOURNAL_SCOPE's names. A call ticks the Lamport clock and stores its numbers, with
+ * import and the handler); `callSource` is the entry's code that calls the handler into
+ * `result`, and the body sees `journal`, `proc`, `result`, the parameters and
+ * JOURNAL_SCOPE's names. A call ticks the Lamport clock and stores its numbers, with
  * no allocation and at most one clock read per millisecond (Journal.time); one that
  * waits is recorded by its wake-up (PendingCall), with no promise of its own. A call that
  * ends its process (exit, ENDS_CALLER) is recorded before the end unwinds the guest.
  */
-export function journaledSource(def: Syscall): string {
+export function journaledSource(def: Syscall, callSource: string): string {
   const params = def.params.map((p) => p.name);
-  const list = params.join(", ");
   const call = callIndexOf(def.name);
   const buffer = BUFFER_ARG[call]!;
   const number = (i: number) => (def.params[i]!.kind === "i64" ? `Number(${params[i]})` : params[i]!);
@@ -34,13 +34,12 @@ export function journaledSource(def: Syscall): string {
     const l0 = journal.clock.tick();
     ${blocking ? "const t0 = journal.time();" : ""}
     ${spawn ? "journal.hold(l0);" : ""}
-    ${ends ? `let result;
-    try {
-      result = run(${list});
+    ${ends ? `try {
+      ${callSource}
     } catch (error) {
       journal.returned(proc.pid, ${call}, l0, 0);
       throw error;
-    }` : `const result = run(${list});`}
+    }` : callSource}
     if (typeof result === "number") {
       ${spawn ? "journal.release(l0);" : ""}
       const at = journal.returned(proc.pid, ${call}, l0, result);

@@ -65,20 +65,25 @@ type Binder = (proc: Process, journal: Journal | undefined) => (...args: Arg[]) 
 function makeBinder(def: Syscall): Binder {
   const params = def.params.map((p) => p.name).join(", ");
   const handlerArgs = ["proc", ...def.params.map((p) => p.name)].join(", ");
-  const source = `"use strict";
-  return (proc, journal) => {
-    const run = (${params}) => {
-      let result;
-      try {
+  // Calls the handler and leaves the outcome in `result`: a number, or a promise under proc.block.
+  const call = `try {
         result = handler(${handlerArgs});
       } catch (error) {
-        return errorResult(def, proc, error);
+        result = errorResult(def, proc, error);
       }
-      return typeof result === "number" ? result : settle(def, proc, result);
-    };
-    if (journal === undefined) return run;
+      if (typeof result !== "number") result = settle(def, proc, result);`;
+  const source = `"use strict";
+  return (proc, journal) => {
+    if (journal === undefined) {
+      return (${params}) => {
+        let result;
+        ${call}
+        return result;
+      };
+    }
     return (${params}) => {
-      ${journaledSource(def)}
+      let result;
+      ${journaledSource(def, call)}
     };
   };`;
   return new Function("def", "handler", "errorResult", "settle", ...Object.keys(JOURNAL_SCOPE), source)(def, HANDLERS[def.name], errorResult, settle, ...Object.values(JOURNAL_SCOPE)) as Binder;
