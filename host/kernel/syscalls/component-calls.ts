@@ -4,7 +4,8 @@ import { reasonCode, type SysError } from "../errors.ts";
 import { after } from "../file-service.ts";
 import type { Message } from "../mailbox.ts";
 import type { Process } from "../process.ts";
-import { sysErrorOf } from "./dispatch.ts";
+import { SAMPLE_EVERY, syscallIndex } from "../kernel-stats.ts";
+import { traced, sysErrorOf, type Tracer } from "./dispatch.ts";
 import type { Journal } from "../journal/journal.ts";
 import { recordComponentCall } from "../journal/recorder.ts";
 import { fileOps } from "./sysfile.ts";
@@ -33,10 +34,16 @@ const OPS: Ops = {
   getppid: (proc) => proc.ppid,
   lamport: (proc) => BigInt(proc.kernel.lamport.tick()),
   memlimit: (proc, pages: number) => void proc.limitChildMemory(pages),
+  childlimit: (proc, kind: number, value: number) => processOps.childlimit(proc, kind, value),
   sleep: (proc, ms: number) => after(processCalls.sleep(proc, ms), done),
   yield: (proc) => after(processCalls.yield(proc), done),
   monitor: (proc, pid: number) => proc.kernel.monitor(proc, pid),
   demonitor: (proc, ref: number) => proc.kernel.demonitor(proc, ref),
+  "spawn-opt": (proc, path: string, args: string[], env: string[], node: string, flags: number) =>
+    processOps.spawnOpt(proc, { path, args, env, node }, flags, (pid, ref) => ({ pid, ref })),
+  "proc-link": (proc, pid: number) => after(proc.kernel.links.link(proc, pid), done),
+  "proc-unlink": (proc, pid: number) => proc.kernel.links.unlink(proc, pid),
+  "trap-exit": (proc, on: number) => proc.kernel.links.trapExit(proc, on),
   send: (proc, pid: number, tag: number, data: Uint8Array) => messageOps.send(proc, pid, tag, data),
   recv: (proc, tags: Int32Array, timeoutMs: number) =>
     messageOps.recv(proc, [...tags], timeoutMs, (index): Message => takeMessage(proc, index)),
@@ -90,10 +97,11 @@ const traceCode = (result: unknown): number =>
 
 const defs = new Map<string, Syscall>((SYSCALLS as readonly Syscall[]).map((s) => [s.name, s]));
 
-function bind(name: WitCallName, proc: Process, journal: Journal | undefined): Function {
+function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): Function {
   const def = defs.get(WIT_CALLS[name].abi)!;
   const op = OPS[name] as (proc: Process, ...args: unknown[]) => unknown;
   const attempt = (args: unknown[]): unknown => {
+    proc.syscalls++;
     try {
       const result = op(proc, ...args);
       // Under proc.block, as a core module's call, so kill interrupts a blocked guest.
@@ -102,15 +110,26 @@ function bind(name: WitCallName, proc: Process, journal: Journal | undefined): F
       return new Failed(sysErrorOf(def, proc, error));
     }
   };
+  const index = syscallIndex(def.name);
+  const stats = proc.kernel.stats;
   return (...args: unknown[]) => {
-    if (journal === undefined) return after(attempt(args), unwrap);
-    return after(recordComponentCall(journal, def, proc, () => attempt(args), traceCode), unwrap);
+    if (--stats.countdown[index] === 0) {
+      stats.countdown[index] = SAMPLE_EVERY;
+      stats.rounds[index]++;
+    }
+    const tracer = trace();
+    const run = (): unknown => {
+      if (tracer === undefined) return attempt(args);
+      const numeric = args.filter((a): a is number | bigint => typeof a === "number" || typeof a === "bigint");
+      return traced(tracer, def, proc, numeric, () => attempt(args), traceCode);
+    };
+    return after(journal === undefined ? run() : recordComponentCall(journal, def, proc, run, traceCode), unwrap);
   };
 }
 
 /** The import object for the world's interface, for one process: jco's names for every call. */
-export function componentImportsFor(proc: Process, journal: Journal | undefined): Record<string, Function> {
+export function componentImportsFor(proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): Record<string, Function> {
   const imports: Record<string, Function> = {};
-  for (const name of Object.keys(WIT_CALLS) as WitCallName[]) imports[jsName(name)] = bind(name, proc, journal);
+  for (const name of Object.keys(WIT_CALLS) as WitCallName[]) imports[jsName(name)] = bind(name, proc, trace, journal);
   return imports;
 }

@@ -1,5 +1,7 @@
 import { findSyscall, MODULE_WASI, type Syscall, type SyscallName } from "../../../abi/abi.ts";
 import { ProcessEnd, SysError } from "../errors.ts";
+import { after } from "../file-service.ts";
+import { SAMPLE_EVERY, syscallIndex } from "../kernel-stats.ts";
 import type { Journal } from "../journal/journal.ts";
 import { JOURNAL_SCOPE, journaledSource } from "../journal/recorder.ts";
 import type { Process } from "../process.ts";
@@ -31,6 +33,17 @@ export const HANDLERS: HandlerTable = {
   ...wasiPollCalls,
 };
 
+/** One record per call when tracing is on. */
+export interface TraceEvent {
+  readonly pid: number;
+  readonly call: SyscallName;
+  readonly args: readonly (number | bigint)[];
+  readonly result: number;
+  readonly startNs: bigint;
+  readonly durationNs: number;
+}
+export type Tracer = (event: TraceEvent) => void;
+
 /** The errno a call failed with; an end-of-process unwinds the guest; a host bug is EIO. */
 export function sysErrorOf(def: Syscall, proc: Process, error: unknown): SysError {
   if (error instanceof ProcessEnd) throw error;
@@ -53,7 +66,25 @@ function settle(def: Syscall, proc: Process, result: Promise<number>): Promise<n
   return proc.block(result, (error) => errorResult(def, proc, error));
 }
 
-type Binder = (proc: Process, journal: Journal | undefined) => (...args: Arg[]) => Result;
+/**
+ * The same call, timed and reported to the tracer; `code` says what a result of a
+ * component call (a string, a record) reports as.
+ */
+export function traced<T>(tracer: Tracer, def: Syscall, proc: Process, args: Arg[], run: () => T | Promise<T>, code: (result: T) => number = Number): T | Promise<T> {
+  const startNs = process.hrtime.bigint();
+  return after(run(), (result) => {
+    tracer({ pid: proc.pid, call: def.name, args, result: code(result), startNs, durationNs: Number(process.hrtime.bigint() - startNs) });
+    return result;
+  });
+}
+
+/** A timed call both the tracer and the metrics' sampler see. */
+const bothOf = (a: Tracer, b: Tracer): Tracer => (event) => {
+  a(event);
+  b(event);
+};
+
+type Binder = (proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined) => (...args: Arg[]) => Result;
 
 /**
  * Entry code for one call, generated once per syscall from its ABI parameters. V8's
@@ -65,28 +96,39 @@ type Binder = (proc: Process, journal: Journal | undefined) => (...args: Arg[]) 
 function makeBinder(def: Syscall): Binder {
   const params = def.params.map((p) => p.name).join(", ");
   const handlerArgs = ["proc", ...def.params.map((p) => p.name)].join(", ");
-  // Calls the handler and leaves the outcome in `result`: a number, or a promise under proc.block.
-  const call = `try {
+  const source = `"use strict";
+  return (proc, trace, journal) => {
+    const run = (${params}) => {
+      proc.syscalls++;
+      let result;
+      try {
         result = handler(${handlerArgs});
       } catch (error) {
-        result = errorResult(def, proc, error);
+        return errorResult(def, proc, error);
       }
-      if (typeof result !== "number") result = settle(def, proc, result);`;
-  const source = `"use strict";
-  return (proc, journal) => {
-    if (journal === undefined) {
-      return (${params}) => {
-        let result;
-        ${call}
-        return result;
-      };
-    }
+      return typeof result === "number" ? result : settle(def, proc, result);
+    };
+    // The node's metrics (kernel-stats.ts): a countdown per call, which also counts, and
+    // one call in SAMPLE_EVERY timed.
+    const stats = proc.kernel.stats;
+    const countdown = stats.countdown;
+    const entry = (${params}) => {
+      const tracer = trace();
+      if (--countdown[index] !== 0) return tracer === undefined ? run(${params}) : traced(tracer, def, proc, [${params}], () => run(${params}));
+      countdown[index] = SAMPLE_EVERY;
+      stats.rounds[index]++;
+      const sampler = stats.sampler;
+      const timer = sampler === undefined ? tracer : tracer === undefined ? sampler : bothOf(tracer, sampler);
+      return timer === undefined ? run(${params}) : traced(timer, def, proc, [${params}], () => run(${params}));
+    };
+    // The node's journal (kernel/journal/), fixed for the node: journaled entries record every call.
+    if (journal === undefined) return entry;
     return (${params}) => {
       let result;
-      ${journaledSource(def, call)}
+      ${journaledSource(def, `result = entry(${params});`)}
     };
   };`;
-  return new Function("def", "handler", "errorResult", "settle", ...Object.keys(JOURNAL_SCOPE), source)(def, HANDLERS[def.name], errorResult, settle, ...Object.values(JOURNAL_SCOPE)) as Binder;
+  return new Function("def", "index", "handler", "errorResult", "settle", "traced", "SAMPLE_EVERY", "bothOf", ...Object.keys(JOURNAL_SCOPE), source)(def, syscallIndex(def.name), HANDLERS[def.name], errorResult, settle, traced, SAMPLE_EVERY, bothOf, ...Object.values(JOURNAL_SCOPE)) as Binder;
 }
 
 const binders = new Map<SyscallName, Binder>();
@@ -95,19 +137,19 @@ const binders = new Map<SyscallName, Binder>();
  * The one dispatch point every guest call passes. A non-blocking call runs synchronously;
  * a blocking one is a JSPI Suspending import, so only the calling guest waits.
  */
-function bind(def: Syscall, proc: Process, journal: Journal | undefined): Function {
+function bind(def: Syscall, proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): Function {
   let binder = binders.get(def.name);
   if (!binder) binders.set(def.name, (binder = makeBinder(def)));
-  const call = binder(proc, journal);
+  const call = binder(proc, trace, journal);
   return def.blocking ? (new WebAssembly.Suspending(call) as unknown as Function) : call;
 }
 
 /** Import object for one process: only the calls its module imports, journaled into `journal` if there is one. */
-export function importsFor(proc: Process, journal: Journal | undefined): WebAssembly.Imports {
+export function importsFor(proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): WebAssembly.Imports {
   const imports: Record<string, Record<string, Function>> = {};
   for (const imp of proc.module.imports) {
     const def = findSyscall(imp.module, imp.name)!;
-    (imports[imp.module] ??= {})[imp.name] = bind(def, proc, journal);
+    (imports[imp.module] ??= {})[imp.name] = bind(def, proc, trace, journal);
   }
   return imports;
 }
