@@ -213,6 +213,12 @@ export const SYSCALLS = [
     params: [], returns: "the parent's pid, or 0", doc: "The pid of the process that spawned the caller; 0 for a process started by the operator.", errors: [],
   },
   {
+    name: "lamport", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("time_ptr", "ptr")], returns: "0",
+    doc: "Write the caller's Lamport time (u64): larger than that of every call it made before and of every call that happened before them anywhere in the cluster (a send before the recv that took its message, a spawn before the child's first call). Reading it is itself a call, so two reads differ.",
+    errors: ["EFAULT"],
+  },
+  {
     name: "sleep", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("ms")], returns: "0", doc: "Suspend the caller for `ms` milliseconds.", errors: ["EINVAL"],
   },
@@ -376,7 +382,7 @@ export const SYSCALLS = [
   {
     name: "clock_time_get", module: MODULE_WASI, area: "env", blocking: false,
     params: [p("clock_id"), p("precision", "i64"), p("time_ptr", "ptr")], returns: "0 (WASI errno)",
-    doc: "Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock.", errors: ["EFAULT", "EINVAL"],
+    doc: "Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock, which never goes backwards and starts at or above its parent's reading at the spawn, on any node.", errors: ["EFAULT", "EINVAL"],
   },
   {
     name: "clock_res_get", module: MODULE_WASI, area: "env", blocking: false,

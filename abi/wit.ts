@@ -41,6 +41,7 @@ export const WIT_CALLS = {
   kill: call("kill", "pid: s32", "_"),
   getpid: call("getpid", "", "s32", false),
   getppid: call("getppid", "", "s32", false),
+  lamport: call("lamport", "", "u64", false),
   memlimit: call("memlimit", "pages: s32", "_"),
   childlimit: call("childlimit", "kind: s32, value: s32", "_"),
   sleep: call("sleep", "ms: s32", "_"),

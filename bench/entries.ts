@@ -2,13 +2,16 @@ import type { Entry } from "./entry.ts";
 import { floorFsRead, floorImportCall, floorImportCallJspi, floorInstantiate, floorSuspend } from "./floors/local.ts";
 import { cliRunHello, floorNodeWasiHello } from "./floors/process.ts";
 import { floorWsRoundtrip, floorWsThroughput4k, floorWsThroughput64 } from "./floors/ws.ts";
-import { guestTimed } from "./guest-timed.ts";
+import { guestTimed, type GuestRun } from "./guest-timed.ts";
 import { processesPerNode } from "./local/capacity.ts";
 import { SERVING_NODE } from "./remote/cluster.ts";
 import { FILE_4K, MINIMAL_MODULE } from "./workdir.ts";
 
 /** Calls per batch, batches and warm-up of the remote entries that cost a network round trip. */
 const REMOTE = { calls: 20, batches: { quick: 30, full: 300 }, warmupCalls: 2_000 } as const;
+
+const NULL_SYSCALL: GuestRun = { mode: "null", calls: 10_000, batches: { quick: 30, full: 300 } };
+const LOCAL_ROUNDTRIP: GuestRun = { mode: "roundtrip", calls: 200, batches: { quick: 30, full: 300 } };
 
 /**
  * The suite, in run order: floors first, then every entry naming its floor. Names are
@@ -29,7 +32,22 @@ export const ENTRIES: readonly Entry[] = [
     op: "getpid from a guest",
     floor: "floor-import-call",
     target: { of: "ratio", max: 2 },
-    run: (ctx) => guestTimed(ctx, { mode: "null", calls: 10_000, batches: { quick: 30, full: 300 } }),
+    run: (ctx) => guestTimed(ctx, NULL_SYSCALL),
+  },
+  // What the journal costs: the same calls on a node with none (--journal 0), which the
+  // journaled entries (the node's default) are divided by.
+  {
+    name: "null-syscall-unjournaled",
+    op: "getpid from a guest, on a node without a journal",
+    floor: "floor-import-call",
+    run: (ctx) => guestTimed(ctx, { ...NULL_SYSCALL, journal: 0 }),
+  },
+  {
+    name: "journal-null-syscall",
+    op: "getpid from a guest, journaled, against the same unjournaled",
+    floor: "null-syscall-unjournaled",
+    target: { of: "ratio", max: 1.2 },
+    run: (ctx) => guestTimed(ctx, NULL_SYSCALL),
   },
   {
     name: "clock",
@@ -49,7 +67,20 @@ export const ENTRIES: readonly Entry[] = [
     op: "send 64 bytes + recv the echo, between two processes on one node",
     floor: "floor-suspend",
     target: { of: "median_ns", max: 2_000 },
-    run: (ctx) => guestTimed(ctx, { mode: "roundtrip", calls: 200, batches: { quick: 30, full: 300 } }),
+    run: (ctx) => guestTimed(ctx, LOCAL_ROUNDTRIP),
+  },
+  {
+    name: "local-roundtrip-unjournaled",
+    op: "send 64 bytes + recv the echo, between two processes on one node without a journal",
+    floor: "floor-suspend",
+    run: (ctx) => guestTimed(ctx, { ...LOCAL_ROUNDTRIP, journal: 0 }),
+  },
+  {
+    name: "journal-local-roundtrip",
+    op: "send 64 bytes + recv the echo on one node, journaled, against the same unjournaled",
+    floor: "local-roundtrip-unjournaled",
+    target: { of: "ratio", max: 1.2 },
+    run: (ctx) => guestTimed(ctx, LOCAL_ROUNDTRIP),
   },
   // The same two operations from a JavaScript component: what jco's glue and SpiderMonkey
   // add. No targets; they show what choosing the component path costs.

@@ -16,11 +16,13 @@ export interface GuestRun {
   readonly component?: boolean;
   /** Run on the second node of the bench cluster (remote/cluster.ts) instead of a fresh node in this process. */
   readonly remote?: boolean;
+  /** Records the fresh node's journal keeps (default: the node's default; 0: no journal). */
+  readonly journal?: number;
 }
 
 /** Run the bench guest with `args` on a fresh node in this process. */
 async function runHere(ctx: BenchContext, run: GuestRun, args: readonly string[], line: (text: string) => void): Promise<ExitInfo> {
-  const { kernel, guest } = await benchNode(ctx, run.component ? ctx.componentGuest() : ctx.guest());
+  const { kernel, guest } = await benchNode(ctx, run.component ? ctx.componentGuest() : ctx.guest(), run.journal);
   const proc = startGuest(kernel, guest, args, line);
   const info = await kernel.whenExited(proc.pid);
   kernel.shutdown();

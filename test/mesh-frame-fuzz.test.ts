@@ -60,7 +60,7 @@ function randomMessage(type: protobuf.Type, depth = 0): Record<string, unknown> 
   for (const field of type.fieldsArray) {
     if (random() < 0.2) continue;
     const one = (): unknown => (field.resolvedType instanceof protobuf.Type ? (depth < 3 ? randomMessage(field.resolvedType, depth + 1) : {}) : field.resolvedType ? 0 : randomScalar(field.type));
-    if (field instanceof protobuf.MapField) out[field.name] = Object.fromEntries(Array.from({ length: int(3) }, () => [randomString(), randomString()]));
+    if (field instanceof protobuf.MapField) out[field.name] = Object.fromEntries(Array.from({ length: int(3) }, () => [randomString(), randomScalar(field.type)]));
     else if (field.repeated) out[field.name] = Array.from({ length: int(4) }, one);
     else out[field.name] = one();
   }

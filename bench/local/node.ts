@@ -4,9 +4,12 @@ import type { Process } from "../../host/kernel/process.ts";
 import type { BenchContext } from "../entry.ts";
 import { GUEST_ARGV0, lineSink } from "../guest-output.ts";
 
-/** A one-node kernel exporting the work directory, and a bench guest (by default the core one) loaded on it. */
-export async function benchNode(ctx: BenchContext, guest = ctx.guest()): Promise<{ kernel: Kernel; guest: LoadedModule }> {
-  const kernel = new Kernel({ nodeId: 1, nodeName: "bench", root: ctx.workdir });
+/**
+ * A one-node kernel exporting the work directory, and a bench guest (by default the core
+ * one) loaded on it; `journal` sizes its journal (default: the node's default).
+ */
+export async function benchNode(ctx: BenchContext, guest = ctx.guest(), journal?: number): Promise<{ kernel: Kernel; guest: LoadedModule }> {
+  const kernel = new Kernel({ nodeId: 1, nodeName: "bench", root: ctx.workdir, journal });
   return { kernel, guest: await kernel.modules.load(await guest) };
 }
 

@@ -271,6 +271,11 @@ __attribute__((import_module("onebox"), import_name("getppid")))
 int32_t onebox_sys_getppid(void);
 #define onebox_getppid onebox_sys_getppid
 
+/** Write the caller's Lamport time (u64): larger than that of every call it made before and of every call that happened before them anywhere in the cluster (a send before the recv that took its message, a spawn before the child's first call). Reading it is itself a call, so two reads differ. */
+__attribute__((import_module("onebox"), import_name("lamport")))
+int32_t onebox_sys_lamport(const void *time_ptr);
+#define onebox_lamport onebox_sys_lamport
+
 /** Suspend the caller for `ms` milliseconds. */
 __attribute__((import_module("onebox"), import_name("sleep")))
 int32_t onebox_sys_sleep(int32_t ms);
@@ -450,7 +455,7 @@ int32_t onebox_sys_environ_sizes_get(void *count_ptr, void *buf_size_ptr);
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("environ_get")))
 int32_t onebox_sys_environ_get(void *environ_ptr, void *buf_ptr);
 
-/** Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock. */
+/** Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock, which never goes backwards and starts at or above its parent's reading at the spawn, on any node. */
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("clock_time_get")))
 int32_t onebox_sys_clock_time_get(int32_t clock_id, int64_t precision, void *time_ptr);
 

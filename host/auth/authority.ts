@@ -8,7 +8,7 @@ import { mayDo, principalOf, type Principal, type Right } from "./roles.ts";
 type Next = (msg: Msg) => Body | void | Promise<Body | void>;
 
 /** The right each client request needs; any kind not here is for member nodes only. */
-const CLIENT_REQUESTS: Partial<Record<string, Right>> = { nodes: "read", ps: "read", logs: "read", run: "run", input: "run", attach: "run", kill: "kill" };
+const CLIENT_REQUESTS: Partial<Record<string, Right>> = { nodes: "read", ps: "read", logs: "read", journal: "read", run: "run", input: "run", attach: "run", kill: "kill" };
 
 /**
  * Who is at the end of each accepted connection, and what each may ask. Under mutual TLS
@@ -79,6 +79,8 @@ export class Authority {
     if (m.run) return next({ run: { ...m.run, owner: who.name } } as Msg);
     if (mayDo(who, "every-process")) return next(msg);
     if (m.ps) return Promise.resolve(next(msg)).then((reply) => ({ procs: { procs: ownProcs(who, reply) } }));
+    // The journals show every process's calls and arguments (onebox trace).
+    if (m.journal) fail("EACCES", `${who.role} '${who.name}' lacks the right 'every-process': the journals show every process's calls`);
     // A user's kill, logs and attach reach only a process of its own.
     const target = m.kill?.pid ?? m.logs?.pid ?? m.attach?.pid;
     if (target !== undefined) return this.ownOnly(who, target, msg, next);

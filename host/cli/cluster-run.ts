@@ -1,7 +1,9 @@
 import { expectReply } from "../cluster/link.ts";
 import { Scheduler } from "../cluster/scheduler.ts";
 import { toBytes, toNumber, type Bodies, type Msg } from "../transport/wire.ts";
-import { CliError, option, type ParsedArgs } from "./command.ts";
+import { CliError, flag, option, type ParsedArgs } from "./command.ts";
+import { formatTrace } from "./trace-format.ts";
+import { TraceMerge } from "./trace-merge.ts";
 import { clusterUrl, connectCluster, withCluster } from "./cluster-options.ts";
 import { sendStdin } from "./stdin-input.ts";
 
@@ -61,8 +63,21 @@ export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8A
   }
   // Started only now: the node has a process to give it to.
   stdin = sendStdin((data, end) => channel.cast({ input: { data, end } }));
+  const traced = flag(args, "trace") ? traceRun(args, node.url, pid, exited) : undefined;
   const note = await exited;
+  await traced;
   channel.close("done");
   if (note.reason !== "NORMAL") process.stderr.write(`onebox: ${file} (pid ${pid} on ${node.name}) ended: ${note.reason.toLowerCase()}: ${note.text}\n`);
   return note.status;
+}
+
+/** `run --trace` on a cluster: the process's and its descendants' calls on stderr until it ends. */
+async function traceRun(args: ParsedArgs, url: string, pid: number, ended: Promise<unknown>): Promise<void> {
+  const { followJournals } = await import("./trace-command.ts");
+  const channel = await connectCluster(args, url);
+  try {
+    await followJournals(channel, new TraceMerge({ pid }), (r) => process.stderr.write(formatTrace(r) + "\n"), ended);
+  } finally {
+    channel.close("done");
+  }
 }

@@ -25,6 +25,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: "attach", summary: "connect this terminal to a detached process", load: async () => (await import("./attach-command.ts")).attachCommand },
   { name: "top", summary: "watch processes' CPU, memory, mailboxes and syscalls", load: async () => (await import("./top-command.ts")).topCommand },
   { name: "kill", summary: "end a process anywhere in the cluster", load: async () => (await import("./kill-command.ts")).killCommand },
+  { name: "trace", summary: "every node's syscalls, merged in causal order", load: async () => (await import("./trace-command.ts")).traceCommand },
   { name: "user", summary: "issue a user's credential with a role (user add ...)", load: async () => (await import("./credential-commands.ts")).userCommand },
   { name: "whoami", summary: "the name and role the cluster knows you by", load: async () => (await import("./credential-commands.ts")).whoamiCommand },
   { name: "dashboard", summary: "print the URL of the cluster's web dashboard", load: async () => (await import("./dashboard-command.ts")).dashboardCommand },

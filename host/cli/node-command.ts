@@ -9,6 +9,7 @@ import { WsTransport } from "../transport/ws-transport.ts";
 import { CliError, flag, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { DEFAULT_CLUSTER_NAME, STATE_DIR } from "./cluster-options.ts";
 import { DEFAULT_ROOT } from "./run-command.ts";
+import { JOURNAL_HELP, journalOption } from "./journal-option.ts";
 import { LIMIT_OPTION_HELP, parseLimitOptions } from "./limit-options.ts";
 
 export const nodeCommand: Command = {
@@ -45,6 +46,7 @@ options:
   --audit-file FILE     where client requests are recorded (default
                         ${STATE_DIR}/audit/NAME.log)
   --heartbeat-ms MS     silence before a member is suspect (default ${DEFAULT_HEARTBEAT_TIMEOUT_MS})
+  --journal N           ${JOURNAL_HELP}
 ${LIMIT_OPTION_HELP}
   --pretty              log readable lines instead of JSON lines (pino's format)
   -h, --help            show this help`,
@@ -52,7 +54,7 @@ ${LIMIT_OPTION_HELP}
     const [sub, ...rest] = argv;
     if (sub === "-h" || sub === "--help") return this.run(["start", "--help"]);
     if (sub !== "start") throw new UsageError(`unknown node subcommand '${sub ?? ""}' (see onebox node --help)`);
-    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "ca", "cert", "key", "heartbeat-ms", "audit-file", "limit"], flags: ["insecure", "pretty"] });
+    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "ca", "cert", "key", "heartbeat-ms", "audit-file", "limit", "journal"], flags: ["insecure", "pretty"] });
     const limits = parseLimitOptions(args.options.get("limit") ?? []);
     const name = option(args, "name");
     const listen = option(args, "listen");
@@ -60,6 +62,7 @@ ${LIMIT_OPTION_HELP}
     const etcd = option(args, "etcd")?.split(",").filter((url) => url !== "");
     if (etcd && option(args, "join")) throw new UsageError("--etcd and --join exclude each other: on etcd, nodes find each other there");
     if (etcd?.length === 0) throw new UsageError("--etcd needs at least one URL");
+    const journal = journalOption(args);
     const insecure = args.options.has("insecure");
     const tls = { caFile: option(args, "ca"), certFile: option(args, "cert"), keyFile: option(args, "key") };
     if (insecure && tls.caFile) throw new UsageError("--insecure and --ca exclude each other");
@@ -104,6 +107,7 @@ ${LIMIT_OPTION_HELP}
         auditFile: option(args, "audit-file") ?? path.join(STATE_DIR, "audit", `${name}.log`),
         heartbeatTimeoutMs: intOption(args, "heartbeat-ms", DEFAULT_HEARTBEAT_TIMEOUT_MS),
         limits,
+        journal,
         log,
         onFenced: () => process.exit(3),
       });

@@ -8,6 +8,10 @@ import { CliError, flag, option, parseArgs, type Command, UsageError } from "./c
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
 import { stdinInput } from "./stdin-input.ts";
 import { formatTrace } from "./trace-format.ts";
+import { TraceMerge } from "./trace-merge.ts";
+import { readJournal } from "../kernel/journal/journal-reader.ts";
+import type { Journal } from "../kernel/journal/journal.ts";
+import { JOURNAL_HELP, journalOption } from "./journal-option.ts";
 
 export const DEFAULT_ROOT = ".onebox/data";
 
@@ -26,7 +30,9 @@ options:
   --memory SIZE  the program's memory cap (e.g. 256M, 1G; default 64M), up to the
                  node's maximum per process (1G)
 ${CAP_OPTIONS_HELP}
-  --trace        print every syscall to stderr
+  --trace        print every syscall of the program and its children to stderr,
+                 decoded, in causal order (on a cluster too)
+  --journal N    ${JOURNAL_HELP.replace(/\n {24}/g, "\n                 ")}
   -h, --help     show this help
 
 on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
@@ -37,7 +43,7 @@ on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
                        'onebox attach PID'
 ${CLUSTER_HELP}`,
   async run(argv) {
-    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...Object.keys(CAP_OPTIONS), ...CLUSTER_VALUES], flags: ["trace", "d", "detach"] }, true);
+    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", "journal", ...Object.keys(CAP_OPTIONS), ...CLUSTER_VALUES], flags: ["trace", "d", "detach"] }, true);
     const memory = option(args, "memory");
     const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
     const caps = capsFromOptions(args);
@@ -53,6 +59,7 @@ ${CLUSTER_HELP}`,
     const detach = flag(args, "d") || flag(args, "detach");
     const onCluster = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? option(args, "on") ?? (detach ? "" : undefined);
     if (onCluster !== undefined && memoryPages !== undefined) throw new UsageError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
+    if (onCluster !== undefined && option(args, "journal") !== undefined) throw new UsageError("--journal is for the embedded node only; a cluster node's is set by 'node start --journal'");
     if (onCluster !== undefined && Object.keys(caps).length > 0) throw new UsageError("--cpu, --files, --descendants, --mailbox-*, --locks are for the embedded node only; a cluster node gives its processes its own defaults");
     // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
     const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes, detach);
@@ -62,8 +69,9 @@ ${CLUSTER_HELP}`,
       if (!readState()) throw new CliError("--on needs a cluster: give --cluster URL, set ONEBOX_CLUSTER, or start one with 'onebox cluster up'");
       return runOnCluster();
     }
-    const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT });
-    if (flag(args, "trace")) kernel.tracer = (event) => process.stderr.write(formatTrace(kernel.nodeName, event) + "\n");
+    const journal = journalOption(args);
+    const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT, journal });
+    const trace = flag(args, "trace") && kernel.journal ? traceLocally(kernel.journal, kernel.nodeName) : undefined;
     let pid: number;
     try {
       const module = await kernel.modules.load(bytes);
@@ -81,8 +89,27 @@ ${CLUSTER_HELP}`,
       throw error;
     }
     const info = await kernel.whenExited(pid);
+    trace?.stop();
     kernel.shutdown();
     if (info.reason !== "NORMAL") process.stderr.write(`onebox: ${file} (pid ${pid}) ended: ${info.reason.toLowerCase()}: ${info.text}\n`);
     return info.status;
   },
 };
+
+/** How often an embedded run's --trace prints what its journal recorded. */
+const TRACE_POLL_MS = 100;
+
+/** Print the journal's records to stderr as they come, decoded, until stopped (which prints the rest). */
+function traceLocally(journal: Journal, node: string): { stop(): void } {
+  const merge = new TraceMerge();
+  const show = (final: boolean) => {
+    for (const r of merge.round([readJournal(journal, node, merge.cursors[node] ?? 0)], final)) process.stderr.write(formatTrace(r) + "\n");
+  };
+  const timer = setInterval(() => show(false), TRACE_POLL_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      show(true);
+    },
+  };
+}

@@ -1,7 +1,9 @@
-import type { TraceEvent } from "../kernel/syscalls/dispatch.ts";
+import type { JournalRecord } from "../kernel/journal/journal-reader.ts";
 
-/** One trace line: node, pid, call(args) = result, duration. */
-export function formatTrace(node: string, event: TraceEvent): string {
-  const args = event.args.map((a) => a.toString()).join(", ");
-  return `[${node}] ${event.pid} ${event.call}(${args}) = ${event.result}  ${(event.durationNs / 1000).toFixed(1)}us`;
+/** One trace line: Lamport time, node, pid, call(args) = result [errno], message id, duration (of a call that waited). */
+export function formatTrace(r: JournalRecord): string {
+  const outcome = r.errno ? `${r.result} ${r.errno}` : String(r.result);
+  const msg = r.msg ? `  msg=${r.msg}` : "";
+  const waited = r.durationUs > 0 ? `  ${r.durationUs.toFixed(1)}us` : "";
+  return `${String(r.lamport).padStart(6)} [${r.node}] ${r.pid} ${r.call}(${r.args}) = ${outcome}${msg}${waited}`;
 }

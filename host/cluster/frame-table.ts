@@ -14,7 +14,7 @@ export type Reply = Body | void | Promise<Body | void>;
 export type FrameHandler<K extends BodyName> = (body: Bodies[K], context: FrameContext) => Reply;
 
 /** Bodies that only answer a call, or go to the CLI (exited, inputTaken): no node serves them. */
-export type ReplyName = "empty" | "joined" | "token" | "pid" | "moduleBytes" | "procs" | "exited" | "count" | "bytes" | "stat" | "names" | "entries" | "inputTaken" | "logInfo";
+export type ReplyName = "empty" | "joined" | "token" | "pid" | "moduleBytes" | "procs" | "exited" | "count" | "bytes" | "stat" | "names" | "entries" | "inputTaken" | "logInfo" | "journalPages";
 export type RequestName = Exclude<BodyName, ReplyName>;
 
 /**

@@ -57,6 +57,7 @@ export function frameTable(d: Duties): FrameTable {
     exitSignal: (b) => d.processes.serveExitSignal(b),
     output: (b) => d.processes.serveOutput(b),
     ps: (b) => d.processes.servePs(b),
+    journal: (b) => d.processes.serveJournal(b),
     run: (b, c) => (b.detached ? d.console().runDetached(b).then((pid) => ({ pid: { pid } })) : d.processes.serveRun(b, c)),
     // Input on a connection attached to a detached process is its; any other, a run's.
     input: (b, c) => void (d.console().feed(c.channel, b) || d.processes.serveInput(b, c)),

@@ -3,6 +3,7 @@ import { Authority } from "../auth/authority.ts";
 import { realClock, type Clock } from "../clock/clock.ts";
 import { fail } from "../kernel/errors.ts";
 import { Kernel, type Limits } from "../kernel/kernel.ts";
+import { LamportClock } from "../kernel/journal/lamport.ts";
 import type { LoopDelayFigures } from "../kernel/loop-delay.ts";
 import type { Identity } from "../transport/handshake.ts";
 import type { Transport } from "../transport/transport.ts";
@@ -41,6 +42,8 @@ export interface NodeOptions {
   /** Silence after which a member is suspect; down after 1.5 times this. */
   readonly heartbeatTimeoutMs?: number;
   readonly limits?: Partial<Limits>;
+  /** Records the node's journal keeps (`node start --journal N`); 0: none. */
+  readonly journal?: number;
   readonly log?: (line: string, fields?: LogFields) => void;
   /** This node was declared down while it still ran (a partition): it has stopped itself. */
   readonly onFenced?: () => void;
@@ -80,6 +83,8 @@ export class ClusterNode {
   coordinator: CoordinatorService | undefined;
 
   private readonly options: NodeOptions;
+  /** The node's Lamport clock, its kernel's, which stamps every frame of every channel. */
+  readonly lamport = new LamportClock();
   private readonly membership: MembershipService;
   private readonly processes: ProcessRouting;
   private readonly frames: FrameTable;
@@ -108,6 +113,7 @@ export class ClusterNode {
       serve: (msg, context) => this.serve(msg, context),
       mailbox: (pid) => this.kernel.mailboxLevel(pid),
       authority: new Authority(options.auditFile === undefined ? undefined : new AuditLog(options.auditFile)),
+      logical: this.lamport,
     });
     // A simulated node (own clock) has no event loop of its own to measure.
     this.membership = new MembershipService(this, this.clock === realClock);
@@ -181,7 +187,7 @@ export class ClusterNode {
   }
 
   private makeKernel(id: number, coordinator: Kernel["coordinator"], clock = this.clock): void {
-    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this.processes, clock });
+    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this.processes, clock, journal: this.options.journal, lamport: this.lamport });
     this.exports = new ExportServer(this.kernel.exportDir);
     this.console = new OperatorConsole(this.kernel);
     this.kernel.onExit = (proc) => {

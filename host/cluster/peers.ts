@@ -5,7 +5,7 @@ import { fail } from "../kernel/errors.ts";
 import { nodeIdOfPid } from "../kernel/kernel.ts";
 import type { MailboxLevel } from "../kernel/mailbox.ts";
 import { RateLimitedLog } from "../transport/bounded-log.ts";
-import { Channel } from "../transport/channel.ts";
+import { Channel, type LogicalClock } from "../transport/channel.ts";
 import { clientHandshake, serverHandshake, type Identity, type Peer } from "../transport/handshake.ts";
 import { AddressGate, MAX_HANDSHAKES_PER_ADDRESS } from "./address-gate.ts";
 import type { Conn, Listener, Transport } from "../transport/transport.ts";
@@ -31,6 +31,8 @@ export interface PeersOptions {
   readonly mailbox: (pid: number) => MailboxLevel | undefined;
   /** Who each accepted connection is and what it may ask (auth/authority.ts). */
   readonly authority: Authority;
+  /** The node's Lamport clock: every channel stamps its frames with it and advances it. */
+  readonly logical?: LogicalClock;
 }
 
 /**
@@ -84,6 +86,7 @@ export class Peers {
       (line) => this.peerLog.line(line),
     );
     channel.traffic = this.traffic.of(peer);
+    channel.logical = this.options.logical;
     return channel;
   }
 

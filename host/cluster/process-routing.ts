@@ -6,7 +6,8 @@ import type { Process, StartRequest } from "../kernel/process.ts";
 import { capsOnWire } from "../kernel/process-limits.ts";
 import { observeSpawned } from "../kernel/links.ts";
 import type { Router, SpawnObserve } from "../kernel/router.ts";
-import { toBytes, type Bodies, type Body, type ProcInfo } from "../transport/wire.ts";
+import { toBytes, toNumber, type Bodies, type Body, type Member, type ProcInfo } from "../transport/wire.ts";
+import { serveJournal } from "./journal-server.ts";
 import type { FrameContext } from "./frame-table.ts";
 import type { Membership } from "./membership.ts";
 import { OutputSinks } from "./output-sinks.ts";
@@ -75,7 +76,7 @@ export class ProcessRouting implements Router {
    * process that is gone is dropped.
    */
   serveSend(s: Bodies["send"], { channel }: FrameContext): void {
-    this.node.kernel.deliverRemote(s.from, s.to, s.tag, toBytes(s.data));
+    this.node.kernel.deliverRemote(s.from, s.to, s.tag, toBytes(s.data), toNumber(s.lamport ?? 0));
     this.node.peers.delivered(channel, s.to);
   }
 
@@ -121,6 +122,13 @@ export class ProcessRouting implements Router {
     return this.ps(ps.cluster, ps.ended ?? false).then((procs) => ({ procs: { procs } }));
   }
 
+  /** The journals (onebox trace): this node's page and, for a cluster query, every other alive node's. */
+  serveJournal(query: Bodies["journal"]): Promise<Body> {
+    const { peers } = this.node;
+    const ask = this.aliveOthers().map((m) => (q: Bodies["journal"]) => peers.link(m.id).call({ journal: q }, "journalPages"));
+    return serveJournal(this.node.kernel, query, ask).then((journalPages) => ({ journalPages }));
+  }
+
   serveRun(run: Bodies["run"], { channel }: FrameContext): Promise<Body> {
     return runForClient(this.node.kernel, run, channel).then((pid) => ({ pid: { pid } }));
   }
@@ -148,11 +156,17 @@ export class ProcessRouting implements Router {
     return fetched;
   }
 
+  /** The other members not declared down: who a cluster-wide query asks. */
+  private aliveOthers(): Member[] {
+    const { kernel, members } = this.node;
+    return members.list().filter((m) => m.id !== kernel.nodeId && m.state !== "down");
+  }
+
   async ps(cluster: boolean, ended: boolean): Promise<ProcInfo[]> {
-    const { kernel, members, peers, name } = this.node;
+    const { kernel, peers, name } = this.node;
     const here = [...(ended ? this.ended : []), ...[...kernel.procs.values()].map((p) => procInfo(name, p))];
     if (!cluster) return here;
-    const others = members.list().filter((m) => m.id !== kernel.nodeId && m.state !== "down");
+    const others = this.aliveOthers();
     const lists = await Promise.all(others.map((m) => peers.link(m.id).call({ ps: { cluster: false, ended } }, "procs").then((r) => r.procs, () => [])));
     return [...here, ...lists.flat()];
   }
@@ -177,6 +191,7 @@ export class ProcessRouting implements Router {
           home: request.namespace.home,
           outputSink: this.sinks.idFor(request.output),
           memoryPages: request.memoryPages ?? 0,
+          monotonicFloorMs: request.monotonicFloorMs ?? 0,
           caps: capsOnWire(request.caps),
           link: observe?.link ?? false,
           monitorRef: observe?.monitorRef ?? 0,
@@ -191,7 +206,7 @@ export class ProcessRouting implements Router {
   send(from: number, to: number, tag: number, data: Uint8Array): void {
     const link = this.node.peers.linkForPid(to);
     link.credits.take(to);
-    link.cast({ send: { from, to, tag, data } });
+    link.cast({ send: { from, to, tag, data, lamport: this.node.kernel.lamport.now } });
   }
 
   async kill(caller: number, pid: number, owner?: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { ComponentCode } from "./component-loader.ts";
 import type { FuelTrampolines } from "./fuel.ts";
 import type { Process } from "./process.ts";
 import { componentImportsFor } from "./syscalls/component-calls.ts";
+import type { Journal } from "./journal/journal.ts";
 import type { Tracer } from "./syscalls/dispatch.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
 import { createMemories } from "./process-memory.ts";
@@ -39,7 +40,7 @@ function guardExports(exports: WebAssembly.Exports, depth: { n: number }): WebAs
  * Synchronous, as a core module's instantiation: jco's generator runs to the end when
  * no core module or instance is a promise. Returns the guest's entry.
  */
-export function instantiateComponent(proc: Process, code: ComponentCode, trampolines: FuelTrampolines, trace: () => Tracer | undefined): () => Promise<unknown> {
+export function instantiateComponent(proc: Process, code: ComponentCode, trampolines: FuelTrampolines, trace: () => Tracer | undefined, journal: Journal | undefined): () => Promise<unknown> {
   const depth = { n: 0 };
   const instantiateCore = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => {
     if (module !== code.main) return new WebAssembly.Instance(module, imports);
@@ -50,7 +51,7 @@ export function instantiateComponent(proc: Process, code: ComponentCode, trampol
     (instance.exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, trampolines.take(proc, () => depth.n > 0));
     return { exports: guardExports(instance.exports, depth) };
   };
-  const component = code.instantiate((name) => code.coreModules.get(name)!, { [IMPORT_KEY]: componentImportsFor(proc, trace) }, instantiateCore);
+  const component = code.instantiate((name) => code.coreModules.get(name)!, { [IMPORT_KEY]: componentImportsFor(proc, trace, journal) }, instantiateCore);
   if (component instanceof Promise) throw new Error("jco's instantiation did not complete synchronously");
   return () => component[WIT_START]();
 }

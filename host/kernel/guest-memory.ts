@@ -53,6 +53,19 @@ export class GuestMemory {
     return this.check(ptr, len).subarray(start, start + (len >>> 0));
   }
 
+  /**
+   * Copy up to `len` bytes at `ptr` into `target` at `at`, without allocating (the
+   * journal's prefix of a buffer); 0 when the range is outside memory: never EFAULT.
+   */
+  peek(ptr: number, len: number, target: Uint8Array, at: number): number {
+    const u8 = this.refresh();
+    const start = ptr >>> 0;
+    const size = len >>> 0;
+    if (start + size > u8.byteLength) return 0;
+    for (let i = 0; i < size; i++) target[at + i] = u8[start + i]!;
+    return size;
+  }
+
   /** A copy that outlives the call (messages, writes that complete later). */
   copy(ptr: number, len: number): Uint8Array {
     const start = ptr >>> 0;

@@ -22,6 +22,8 @@ import { Process, type StartRequest } from "./process.ts";
 import type { Router, SpawnObserve } from "./router.ts";
 import type { MailboxLevel } from "./mailbox.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
+import { DEFAULT_JOURNAL_RECORDS, Journal } from "./journal/journal.ts";
+import { LamportClock } from "./journal/lamport.ts";
 import { FuelTrampolines } from "./fuel.ts";
 import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
@@ -98,6 +100,10 @@ export interface KernelOptions {
   readonly router?: Router;
   /** Timers, time reads and scheduling turns (default: real time; a simulation's own). */
   readonly clock?: Clock;
+  /** Records the node's journal keeps (default DEFAULT_JOURNAL_RECORDS); 0: no journal. */
+  readonly journal?: number;
+  /** The node's Lamport clock, when the cluster made it first (it stamps the node's frames). */
+  readonly lamport?: LamportClock;
 }
 
 export interface SpawnArgs {
@@ -144,6 +150,10 @@ export class Kernel {
   readonly defaultCaps: ProcessCaps;
   /** Pages the live processes' memories held at their last start or suspension (Process.countMemory). */
   memoryPagesInUse = 0;
+  /** The node's Lamport clock: the cluster stamps frames with it and advances it from theirs. */
+  readonly lamport: LamportClock;
+  /** Every syscall of every process here, in a bounded ring; undefined when turned off. */
+  readonly journal: Journal | undefined;
   tracer: Tracer | undefined;
   readonly links = new Links(this);
   /** Counts for the node's metrics: calls, starts, ends. */
@@ -175,6 +185,9 @@ export class Kernel {
     this.clock = options.clock ?? realClock;
     this.coordinator = options.coordinator ?? new LocalCoordinator(this.clock);
     this.router = options.router;
+    this.lamport = options.lamport ?? new LamportClock();
+    const records = options.journal ?? DEFAULT_JOURNAL_RECORDS;
+    this.journal = records === 0 ? undefined : new Journal(records, this.lamport);
   }
 
   private isLocal(pid: number): boolean {
@@ -214,7 +227,7 @@ export class Kernel {
     let entry: () => Promise<unknown>;
     try {
       const { component } = request.module;
-      entry = component ? instantiateComponent(proc, component, this.trampolines, () => this.tracer) : this.instantiateCore(proc);
+      entry = component ? instantiateComponent(proc, component, this.trampolines, () => this.tracer, this.journal) : this.instantiateCore(proc);
     } catch (error) {
       this.trampolines.release(proc);
       proc.releaseMemory();
@@ -251,7 +264,7 @@ export class Kernel {
   /** A core module's instance, wired to the process; returns its entry. */
   private instantiateCore(proc: Process): () => Promise<unknown> {
     const memories = createMemories(proc.module.memories, proc.memoryCap);
-    const exports = new WebAssembly.Instance(proc.module.module, { ...importsFor(proc, () => this.tracer), ...memories }).exports;
+    const exports = new WebAssembly.Instance(proc.module.module, { ...importsFor(proc, () => this.tracer, this.journal), ...memories }).exports;
     proc.adoptMemories(memories);
     proc.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     proc.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
@@ -376,6 +389,7 @@ export class Kernel {
       memoryPages: parent.childMemoryCap,
       caps: parent.childLimits,
       owner: parent.owner,
+      monotonicFloorMs: parent.monotonicMs,
     };
     const observe = spawn.observe;
     if (observe?.link) checkRoom(parent);
@@ -500,7 +514,7 @@ export class Kernel {
     if (!this.isLocal(to)) return this.remote(`process ${to}`).send(from, to, tag, data);
     const target = this.procs.get(to);
     if (!target) fail("ESRCH", `no process ${to}`);
-    if (!target.mailbox.put({ sender: from, tag, data })) {
+    if (!target.mailbox.put({ sender: from, tag, data, lamport: this.lamport.now })) {
       fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.fullness(data.byteLength)}`);
     }
   }
@@ -553,9 +567,9 @@ export class Kernel {
    * mailbox drains (host/cluster/flow-control.ts). To a process that is gone it is
    * dropped, as in Erlang.
    */
-  deliverRemote(from: number, to: number, tag: number, data: Uint8Array): void {
+  deliverRemote(from: number, to: number, tag: number, data: Uint8Array, lamport: number): void {
     invariant(this.isLocal(to), () => `remote delivery to ${to}, which is not on node ${this.nodeId}`);
-    this.procs.get(to)?.mailbox.putSystem({ sender: from, tag, data });
+    this.procs.get(to)?.mailbox.putSystem({ sender: from, tag, data, lamport });
   }
 
   /** How full local `pid`'s mailbox is (flow control); undefined for a process that is gone. */

@@ -4,6 +4,8 @@ export interface Message {
   readonly sender: number;
   readonly tag: number;
   readonly data: Uint8Array;
+  /** The sender's Lamport time at the send (with `sender`, the message's id); none for the system's. */
+  readonly lamport?: number;
 }
 
 /** Bytes of message data queued in all the mailboxes of one node, and the most they may be. */

@@ -11,6 +11,7 @@ import type { Namespace } from "./namespace.ts";
 import type { ClockTimer } from "../clock/clock.ts";
 import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
 import { MEMORY_IMPORT_MODULE } from "./wasm/instrument.ts";
+import type { PendingCall } from "./journal/pending-call.ts";
 import { narrowCaps, type ProcessCaps } from "./process-limits.ts";
 import { checkCpuBudget } from "./cpu-budget.ts";
 
@@ -80,6 +81,8 @@ export interface StartRequest {
   readonly input?: InputSource;
   /** Its linear memory cap in pages (summed over its memories); default: the parent's, or the node's. */
   readonly memoryPages?: number;
+  /** Its parent's monotonic clock reading at the spawn (ms): its own never reads below it. */
+  readonly monotonicFloorMs?: number;
   /** Narrower limits than the parent's (or, for the operator's process, the node's defaults). */
   readonly caps?: Partial<ProcessCaps>;
   /** The user it runs for, inherited by its children; "" or absent: nobody known. */
@@ -120,6 +123,18 @@ export class Process {
   private memories: WebAssembly.Memory[] = [];
   /** Pages of its memories the kernel's node-wide count holds for it (updated at each suspension). */
   private pagesCounted = 0;
+
+  /**
+   * Added to the node's clock for the guest's monotonic clock: on another node than its
+   * parent's, the gap between the parent's reading at the spawn and this node's clock,
+   * if this node's is behind; fixed for its life, so its clock never goes backwards.
+   */
+  readonly monotonicOffsetMs: number;
+  /** The journaled call it waits in, recorded when it wakes; made at its first such wait. */
+  journaling: PendingCall | undefined;
+  /** The sender and the send's Lamport time of the message its last recv took (the journal's message id). */
+  recvFrom = 0;
+  recvLamport = 0;
 
   state: ProcState = "ready";
   exit: ExitInfo | undefined;
@@ -166,6 +181,7 @@ export class Process {
     this.childLimits = ownCaps;
     this.mailbox = new Mailbox(ownCaps.mailboxMessages, ownCaps.mailboxBytes, spec.kernel.mailboxBudget);
     this.startedAt = spec.kernel.clock.now();
+    this.monotonicOffsetMs = Math.max(0, (spec.monotonicFloorMs ?? 0) - this.startedAt);
     this.dirs.set(PREOPEN_FD, { path: "/", preopen: true, rights: allDirRights() });
   }
 
@@ -198,14 +214,18 @@ export class Process {
       this.interruptBlocked = reject;
       wait(
         (value) => {
-          if (this.wakes(reject)) resolve(value);
+          if (!this.wakes(reject)) return;
+          this.journaling?.woke(value);
+          resolve(value);
         },
         (error) => {
           if (!this.wakes(reject)) return;
           const recover = this.recover as ((error: unknown) => T) | undefined;
           if (!recover) return reject(error);
           try {
-            resolve(recover(error));
+            const recovered = recover(error);
+            this.journaling?.woke(recovered);
+            resolve(recovered);
           } catch (unrecoverable) {
             reject(unrecoverable);
           }
@@ -289,6 +309,7 @@ export class Process {
     this.suspension = undefined;
     for (const timer of this.timers) this.kernel.clock.clearTimeout(timer);
     this.timers.clear();
+    this.journaling?.dropped();
     reject(end);
     return true;
   }
@@ -333,6 +354,11 @@ export class Process {
     if (this.kernel.memoryPagesInUse < 0) throw new Error(`node memory count went negative releasing pid ${this.pid}`);
     this.pagesCounted = 0;
     this.memories = [];
+  }
+
+  /** The guest's monotonic clock (ms): never below its parent's at the spawn. */
+  get monotonicMs(): number {
+    return this.kernel.clock.now() + this.monotonicOffsetMs;
   }
 
   get uptimeMs(): number {

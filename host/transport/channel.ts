@@ -16,6 +16,15 @@ export class RemoteError extends Error {
 /** Serves one incoming call or cast. A thrown error with an `errnoName` becomes that errno. */
 export type MsgHandler = (msg: Msg, channel: Channel) => Body | void | Promise<Body | void>;
 
+/**
+ * A Lamport clock (host/kernel/journal/lamport.ts): every batch a channel sends carries
+ * its time, and every batch it receives advances it. `observe` throws on a stamp out of range.
+ */
+export interface LogicalClock {
+  readonly now: number;
+  observe(stamp: number): void;
+}
+
 /** Flush early once a batch holds this much, so one burst does not become one huge frame. */
 const BATCH_BYTES = 256 * 1024;
 /**
@@ -69,6 +78,8 @@ export class Channel {
   private sentSeq = 0;
   private seenSeq = 0;
   private closedWith: string | undefined;
+  /** Stamps what this channel sends and learns from what it receives; none: no stamps. */
+  logical: LogicalClock | undefined;
   /** What this channel carried (batches after the handshake), counted into its owner's record for the peer. */
   traffic: Traffic = noTraffic();
 
@@ -135,7 +146,7 @@ export class Channel {
     const msgs = this.queue;
     this.queue = [];
     this.queuedBytes = 0;
-    const frame = encodeFrame({ batch: { seq: ++this.sentSeq, msgs } });
+    const frame = encodeFrame({ batch: { seq: ++this.sentSeq, msgs, lamport: this.logical?.now ?? 0 } });
     this.traffic.msgsOut += msgs.length;
     this.traffic.bytesOut += frame.byteLength;
     this.conn.send(frame);
@@ -148,6 +159,8 @@ export class Channel {
       // A repeated handshake frame (a duplicating network) is harmless; anything else is not.
       if (("hello" in frame && frame.hello) || ("proof" in frame && frame.proof) || ("welcome" in frame && frame.welcome)) return;
       if (!("batch" in frame) || !frame.batch) throw new Error("expected a batch");
+      // Before any of its messages is served: they come after the sender's time (a duplicate's stamp is no news).
+      if (this.logical && frame.batch.lamport) this.logical.observe(toNumber(frame.batch.lamport));
     } catch (error) {
       return this.close(`malformed frame from ${this.peerName}: ${shown((error as Error).message, 200)}`);
     }

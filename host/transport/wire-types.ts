@@ -35,6 +35,8 @@ export type Welcome = Record<string, never>;
 export interface Batch {
   seq: U64;
   msgs: Msg[];
+  /** The sender's Lamport clock when the batch left: the receiver's clock moves past it (host/kernel/journal/lamport.ts). 0 from a sender that keeps none. */
+  lamport?: U64 | null;
 }
 
 export type Empty = Record<string, never>;
@@ -119,6 +121,8 @@ export interface Spawn {
   monitorRef?: number | null;
   /** The user the child runs for: its parent's owner. */
   owner?: string | null;
+  /** The parent's monotonic clock at the spawn (ms): the child's never reads below it. */
+  monotonicFloorMs?: number | null;
 }
 
 /** A process's limits beside memory (host/kernel/process-limits.ts). The receiving node lowers each to its own default; 0 (or absent) is that default, and cpu_ms 0 asks for no budget. */
@@ -144,6 +148,8 @@ export interface Deliver {
   to: number;
   tag: number;
   data: Uint8Array;
+  /** The sender's Lamport time at the send: with `from`, the message's id in the journals. */
+  lamport?: U64 | null;
 }
 
 /** n more messages may be sent to pid (host/cluster/flow-control.ts). */
@@ -359,6 +365,39 @@ export interface Names {
   names: string[];
 }
 
+/** Records of every node's journal (cluster) or the receiver's, from a sequence number per node name on (absent: from the oldest kept). */
+export interface JournalQuery {
+  cluster: boolean;
+  since: Record<string, U64>;
+}
+
+/** One syscall, decoded (host/kernel/journal/journal-reader.ts). */
+export interface JournalRecord {
+  node: string;
+  seq: U64;
+  pid: number;
+  call: string;
+  args: string;
+  result: number;
+  errno: string;
+  startMs: number;
+  durationUs: number;
+  lamport: U64;
+  msg: string;
+}
+
+export interface JournalPage {
+  node: string;
+  records: JournalRecord[];
+  next: U64;
+  lost: U64;
+  horizon: U64;
+}
+
+export interface JournalPages {
+  pages: JournalPage[];
+}
+
 /** The bodies a Msg can carry, by field name (exactly one is set). */
 export interface Bodies {
   empty: Empty;
@@ -424,6 +463,8 @@ export interface Bodies {
   exitSignal: ExitNote;
   waitFor: WaitFor;
   waitDone: Pid;
+  journal: JournalQuery;
+  journalPages: JournalPages;
 }
 
 export type BodyName = keyof Bodies;

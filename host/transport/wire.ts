@@ -16,6 +16,8 @@ export { Times_Change as TIME_MODE } from "./wire-types.ts";
 export type { Times as WireTimes } from "./wire-types.ts";
 /** The lock token a fenced write or truncate carries. */
 export type { Fence as WireFence } from "./wire-types.ts";
+/** A node's journal page (onebox trace). */
+export type { JournalPage as WireJournalPage } from "./wire-types.ts";
 
 export const encodeFrame = (frame: Frame): Uint8Array => Frame.encode(frame as unknown as protobuf.Message).finish();
 

@@ -83,6 +83,7 @@ report("fence.name_len", ob.sys_fence(fd, N, HUGE, 1));
 report("lock.name_ptr", ob.sys_lock(BAD, 4, 0, S));
 report("lock.name_len", ob.sys_lock(N, HUGE, 0, S));
 report("lock.token_ptr", ob.sys_lock(N, NL, 0, BAD));
+report("lamport.time_ptr", ob.sys_lamport(BAD));
 report("trylock.name_ptr", ob.sys_trylock(BAD, 4, S));
 report("trylock.name_len", ob.sys_trylock(N, HUGE, S));
 report("trylock.token_ptr", ob.sys_trylock(N, NL, BAD));

@@ -201,6 +201,10 @@ export declare function sys_getpid(): i32;
 @external("onebox", "getppid")
 export declare function sys_getppid(): i32;
 
+/** Write the caller's Lamport time (u64): larger than that of every call it made before and of every call that happened before them anywhere in the cluster (a send before the recv that took its message, a spawn before the child's first call). Reading it is itself a call, so two reads differ. */
+@external("onebox", "lamport")
+export declare function sys_lamport(time_ptr: usize): i32;
+
 /** Suspend the caller for `ms` milliseconds. */
 @external("onebox", "sleep")
 export declare function sys_sleep(ms: i32): i32;
@@ -325,7 +329,7 @@ export declare function sys_environ_sizes_get(count_ptr: usize, buf_size_ptr: us
 @external("wasi_snapshot_preview1", "environ_get")
 export declare function sys_environ_get(environ_ptr: usize, buf_ptr: usize): i32;
 
-/** Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock. */
+/** Write the time in ns (u64): clock 0 is wall time, 1 is the process's monotonic clock, which never goes backwards and starts at or above its parent's reading at the spawn, on any node. */
 @external("wasi_snapshot_preview1", "clock_time_get")
 export declare function sys_clock_time_get(clock_id: i32, precision: i64, time_ptr: usize): i32;
 

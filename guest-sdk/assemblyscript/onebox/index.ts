@@ -82,6 +82,13 @@ export function getppid(): i32 {
   return abi.sys_getppid();
 }
 
+/** This process's Lamport time (each read is a new, larger one). */
+export function lamport(): u64 {
+  const time = new StaticArray<u64>(1);
+  abi.sys_lamport(changetype<usize>(time));
+  return time[0];
+}
+
 /**
  * Cap the memory of the children spawned from now on at `pages` (64 KiB each), at most
  * this process's own cap; 0 restores that. Returns 0, or a negative errno.

@@ -383,6 +383,9 @@ pub mod sys {
         /// The pid of the process that spawned the caller; 0 for a process started by the operator.
         pub fn getppid() -> i32;
 
+        /// Write the caller's Lamport time (u64): larger than that of every call it made before and of every call that happened before them anywhere in the cluster (a send before the recv that took its message, a spawn before the child's first call). Reading it is itself a call, so two reads differ.
+        pub fn lamport(time_ptr: *mut u64) -> i32;
+
         /// Suspend the caller for `ms` milliseconds.
         pub fn sleep(ms: i32) -> i32;
 
@@ -504,6 +507,11 @@ pub fn getpid() -> i32 {
 /// The pid of the process that spawned the caller; 0 for a process started by the operator.
 pub fn getppid() -> i32 {
     unsafe { sys::getppid() }
+}
+
+/// Write the caller's Lamport time (u64): larger than that of every call it made before and of every call that happened before them anywhere in the cluster (a send before the recv that took its message, a spawn before the child's first call). Reading it is itself a call, so two reads differ.
+pub fn lamport(time: &mut u64) -> Result<(), Errno> {
+    check(unsafe { sys::lamport(time) }).map(drop)
 }
 
 /// Suspend the caller for `ms` milliseconds.

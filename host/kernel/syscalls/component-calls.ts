@@ -6,6 +6,8 @@ import type { Message } from "../mailbox.ts";
 import type { Process } from "../process.ts";
 import { SAMPLE_EVERY, syscallIndex } from "../kernel-stats.ts";
 import { traced, sysErrorOf, type Tracer } from "./dispatch.ts";
+import type { Journal } from "../journal/journal.ts";
+import { recordComponentCall } from "../journal/recorder.ts";
 import { fileOps } from "./sysfile.ts";
 import { lockOps } from "./syslock.ts";
 import { messageOps, takeMessage } from "./sysmsg.ts";
@@ -30,6 +32,7 @@ const OPS: Ops = {
   kill: (proc, pid: number) => after(proc.kernel.kill(proc, pid), done),
   getpid: (proc) => proc.pid,
   getppid: (proc) => proc.ppid,
+  lamport: (proc) => BigInt(proc.kernel.lamport.tick()),
   memlimit: (proc, pages: number) => void proc.limitChildMemory(pages),
   childlimit: (proc, kind: number, value: number) => processOps.childlimit(proc, kind, value),
   sleep: (proc, ms: number) => after(processCalls.sleep(proc, ms), done),
@@ -88,13 +91,13 @@ function unwrap(result: unknown): unknown {
   return result;
 }
 
-/** What the tracer sees: numbers as they are, -errno for a failure, 0 for other values. */
+/** What the journal records: numbers as they are, -errno for a failure, 0 for other values. */
 const traceCode = (result: unknown): number =>
   result instanceof Failed ? -result.error.errno : typeof result === "number" ? result : typeof result === "bigint" ? Number(result) : 0;
 
 const defs = new Map<string, Syscall>((SYSCALLS as readonly Syscall[]).map((s) => [s.name, s]));
 
-function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined): Function {
+function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): Function {
   const def = defs.get(WIT_CALLS[name].abi)!;
   const op = OPS[name] as (proc: Process, ...args: unknown[]) => unknown;
   const attempt = (args: unknown[]): unknown => {
@@ -115,15 +118,18 @@ function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined)
       stats.rounds[index]++;
     }
     const tracer = trace();
-    if (tracer === undefined) return after(attempt(args), unwrap);
-    const numeric = args.filter((a): a is number | bigint => typeof a === "number" || typeof a === "bigint");
-    return after(traced(tracer, def, proc, numeric, () => attempt(args), traceCode), unwrap);
+    const run = (): unknown => {
+      if (tracer === undefined) return attempt(args);
+      const numeric = args.filter((a): a is number | bigint => typeof a === "number" || typeof a === "bigint");
+      return traced(tracer, def, proc, numeric, () => attempt(args), traceCode);
+    };
+    return after(journal === undefined ? run() : recordComponentCall(journal, def, proc, run, traceCode), unwrap);
   };
 }
 
 /** The import object for the world's interface, for one process: jco's names for every call. */
-export function componentImportsFor(proc: Process, trace: () => Tracer | undefined): Record<string, Function> {
+export function componentImportsFor(proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): Record<string, Function> {
   const imports: Record<string, Function> = {};
-  for (const name of Object.keys(WIT_CALLS) as WitCallName[]) imports[jsName(name)] = bind(name, proc, trace);
+  for (const name of Object.keys(WIT_CALLS) as WitCallName[]) imports[jsName(name)] = bind(name, proc, trace, journal);
   return imports;
 }

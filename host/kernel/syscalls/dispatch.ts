@@ -2,6 +2,8 @@ import { findSyscall, MODULE_WASI, type Syscall, type SyscallName } from "../../
 import { ProcessEnd, SysError } from "../errors.ts";
 import { after } from "../file-service.ts";
 import { SAMPLE_EVERY, syscallIndex } from "../kernel-stats.ts";
+import type { Journal } from "../journal/journal.ts";
+import { JOURNAL_SCOPE, journaledSource } from "../journal/recorder.ts";
 import type { Process } from "../process.ts";
 import { fileCalls } from "./sysfile.ts";
 import { lockCalls } from "./syslock.ts";
@@ -82,7 +84,7 @@ const bothOf = (a: Tracer, b: Tracer): Tracer => (event) => {
   b(event);
 };
 
-type Binder = (proc: Process, trace: () => Tracer | undefined) => (...args: Arg[]) => Result;
+type Binder = (proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined) => (...args: Arg[]) => Result;
 
 /**
  * Entry code for one call, generated once per syscall from its ABI parameters. V8's
@@ -95,7 +97,7 @@ function makeBinder(def: Syscall): Binder {
   const params = def.params.map((p) => p.name).join(", ");
   const handlerArgs = ["proc", ...def.params.map((p) => p.name)].join(", ");
   const source = `"use strict";
-  return (proc, trace) => {
+  return (proc, trace, journal) => {
     const run = (${params}) => {
       proc.syscalls++;
       let result;
@@ -110,7 +112,7 @@ function makeBinder(def: Syscall): Binder {
     // one call in SAMPLE_EVERY timed.
     const stats = proc.kernel.stats;
     const countdown = stats.countdown;
-    return (${params}) => {
+    const entry = (${params}) => {
       const tracer = trace();
       if (--countdown[index] !== 0) return tracer === undefined ? run(${params}) : traced(tracer, def, proc, [${params}], () => run(${params}));
       countdown[index] = SAMPLE_EVERY;
@@ -119,8 +121,14 @@ function makeBinder(def: Syscall): Binder {
       const timer = sampler === undefined ? tracer : tracer === undefined ? sampler : bothOf(tracer, sampler);
       return timer === undefined ? run(${params}) : traced(timer, def, proc, [${params}], () => run(${params}));
     };
+    // The node's journal (kernel/journal/), fixed for the node: journaled entries record every call.
+    if (journal === undefined) return entry;
+    return (${params}) => {
+      let result;
+      ${journaledSource(def, `result = entry(${params});`)}
+    };
   };`;
-  return new Function("def", "index", "handler", "errorResult", "settle", "traced", "SAMPLE_EVERY", "bothOf", source)(def, syscallIndex(def.name), HANDLERS[def.name], errorResult, settle, traced, SAMPLE_EVERY, bothOf) as Binder;
+  return new Function("def", "index", "handler", "errorResult", "settle", "traced", "SAMPLE_EVERY", "bothOf", ...Object.keys(JOURNAL_SCOPE), source)(def, syscallIndex(def.name), HANDLERS[def.name], errorResult, settle, traced, SAMPLE_EVERY, bothOf, ...Object.values(JOURNAL_SCOPE)) as Binder;
 }
 
 const binders = new Map<SyscallName, Binder>();
@@ -129,19 +137,19 @@ const binders = new Map<SyscallName, Binder>();
  * The one dispatch point every guest call passes. A non-blocking call runs synchronously;
  * a blocking one is a JSPI Suspending import, so only the calling guest waits.
  */
-function bind(def: Syscall, proc: Process, trace: () => Tracer | undefined): Function {
+function bind(def: Syscall, proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): Function {
   let binder = binders.get(def.name);
   if (!binder) binders.set(def.name, (binder = makeBinder(def)));
-  const call = binder(proc, trace);
+  const call = binder(proc, trace, journal);
   return def.blocking ? (new WebAssembly.Suspending(call) as unknown as Function) : call;
 }
 
-/** Import object for one process: only the calls its module imports. */
-export function importsFor(proc: Process, trace: () => Tracer | undefined): WebAssembly.Imports {
+/** Import object for one process: only the calls its module imports, journaled into `journal` if there is one. */
+export function importsFor(proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): WebAssembly.Imports {
   const imports: Record<string, Record<string, Function>> = {};
   for (const imp of proc.module.imports) {
     const def = findSyscall(imp.module, imp.name)!;
-    (imports[imp.module] ??= {})[imp.name] = bind(def, proc, trace);
+    (imports[imp.module] ??= {})[imp.name] = bind(def, proc, trace, journal);
   }
   return imports;
 }

@@ -27,6 +27,8 @@ function deliver(proc: Process, index: number, bufPtr: number, bufLen: number, i
 export function takeMessage(proc: Process, index: number): Message {
   const message = proc.mailbox.peek(index);
   proc.mailbox.remove(index);
+  proc.recvFrom = message.sender;
+  proc.recvLamport = message.lamport ?? 0;
   return message;
 }
 

@@ -162,6 +162,12 @@ export const processCalls = {
     return proc.ppid;
   },
 
+  lamport(proc, timePtr) {
+    proc.memory.probe(timePtr, 8);
+    proc.memory.setU64(timePtr, BigInt(proc.kernel.lamport.tick()));
+    return 0;
+  },
+
   memlimit(proc, pages) {
     proc.limitChildMemory(pages);
     return 0;

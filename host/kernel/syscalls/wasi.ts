@@ -33,9 +33,9 @@ function checkOutput(fd: number): asserts fd is 1 | 2 {
 
 /** The WASI calls a component also has, without guest pointers (see abi/wit.ts). */
 export const envOps = {
-  /** Monotonic time is the kernel's clock, so a simulated guest reads simulated time. */
+  /** Monotonic time is the kernel's clock (offset: Process.monotonicMs), so a simulated guest reads simulated time. */
   clockNs(proc: Process, clockId: number): bigint {
-    if (clockId === CLOCK_MONOTONIC) return BigInt(Math.round(proc.kernel.clock.now() * 1e6));
+    if (clockId === CLOCK_MONOTONIC) return BigInt(Math.round(proc.monotonicMs * 1e6));
     if (clockId === CLOCK_REALTIME) return wallNs();
     return fail("EINVAL", `clock ${clockId}`);
   },

@@ -1,0 +1,122 @@
+import { ERRNO, MODULE_WASI, SYSCALLS, type ErrnoName } from "../../../abi/abi.ts";
+import { BUFFER_ARG, COL, FILLS_BUFFER, FLAG_COMPONENT, FLAG_SHIFT, FLAG_SUSPENDED, isBuffer, type Journal } from "./journal.ts";
+
+/** One journal record, decoded: what `onebox trace` shows and merges. */
+export interface JournalRecord {
+  readonly node: string;
+  /** Its place in its node's journal: numbers only grow. */
+  readonly seq: number;
+  readonly pid: number;
+  readonly call: string;
+  /** The arguments as text: numbers, paths and names quoted, buffers as length and a prefix. */
+  readonly args: string;
+  readonly result: number;
+  /** The errno's name when the call failed, else "". */
+  readonly errno: string;
+  /** Wall-clock time of its start, ms since the epoch. */
+  readonly startMs: number;
+  readonly durationUs: number;
+  readonly lamport: number;
+  /** A send's or a recv's message id, `SENDERPID@LAMPORT` (the send's Lamport time); else "". */
+  readonly msg: string;
+}
+
+/** Records of one node's journal from a sequence number on, and where to go on from. */
+export interface JournalPage {
+  readonly node: string;
+  readonly records: JournalRecord[];
+  /** The sequence number to ask for next. */
+  readonly next: number;
+  /** Records asked for that the ring had already overwritten. */
+  readonly lost: number;
+  /** No later record of this node will have a smaller Lamport time (Journal.horizon). */
+  readonly horizon: number;
+}
+
+/** The most records one read returns: a page stays far under a frame. */
+export const MAX_PAGE_RECORDS = 4096;
+
+const ERRNO_NAMES = new Map<number, ErrnoName>(Object.entries(ERRNO).map(([name, e]) => [e.code, name as ErrnoName]));
+const SEND = "send";
+const RECV = "recv";
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** A buffer's first bytes: as text when they are printable UTF-8, else hex. */
+function shownBytes(bytes: Uint8Array, total: number): string {
+  const more = total > bytes.byteLength ? "..." : "";
+  try {
+    const text = utf8.decode(bytes);
+    // eslint-disable-next-line no-control-regex
+    if (!/[\x00-\x08\x0e-\x1f\x7f]/.test(text)) return JSON.stringify(text) + more;
+  } catch {
+    // not text
+  }
+  return `0x${Buffer.from(bytes).toString("hex")}${more}`;
+}
+
+const textBuffers = new Set(["path", "name", "node", "from", "to", "old_path", "new_path", "args", "env"]);
+
+function decodeArgs(journal: Journal, at: number, callIndex: number, flags: number, result: number): string {
+  const def = SYSCALLS[callIndex]!;
+  if (flags & FLAG_COMPONENT) return "(component)";
+  const rows = journal.rows;
+  const buffer = BUFFER_ARG[callIndex]!;
+  const parts: string[] = [];
+  for (let i = 0; i < def.params.length; i++) {
+    const param = def.params[i]!;
+    const value = rows[at + COL.args + i]!;
+    if (i === buffer) {
+      const base = param.name.replace(/_ptr$/, "");
+      const len = rows[at + COL.args + i + 1]!;
+      const valid = FILLS_BUFFER.has(callIndex) ? Math.max(0, Math.min(result, len)) : len;
+      const kept = Math.min(rows[at + COL.prefixLen]!, valid);
+      const from = journal.prefixAt(at);
+      const shown = shownBytes(journal.prefix.subarray(from, from + kept), valid);
+      parts.push(textBuffers.has(base) ? `${base}=${shown}` : `${base}=${valid}B ${shown}`);
+      i++;
+    } else if (isBuffer(def, i)) {
+      parts.push(`${param.name.replace(/_ptr$/, "")}=${rows[at + COL.args + i + 1]}B`);
+      i++;
+    } else {
+      parts.push(`${param.name}=${param.kind === "ptr" ? `0x${value.toString(16)}` : value}`);
+    }
+  }
+  return parts.join(", ");
+}
+
+/** Decode up to `max` records from sequence number `since` on. */
+export function readJournal(journal: Journal, node: string, since: number, max = MAX_PAGE_RECORDS): JournalPage {
+  const from = Math.max(since, journal.oldest);
+  const to = Math.min(journal.written, from + Math.min(max, MAX_PAGE_RECORDS));
+  const records: JournalRecord[] = [];
+  const rows = journal.rows;
+  for (let seq = from; seq < to; seq++) {
+    const at = journal.rowOf(seq);
+    journal.check(at);
+    const callIndex = rows[at + COL.call]! % FLAG_SHIFT;
+    const flags = Math.floor(rows[at + COL.call]! / FLAG_SHIFT);
+    const def = SYSCALLS[callIndex]!;
+    const result = rows[at + COL.result]!;
+    const failed = def.module === MODULE_WASI ? result > 0 : result < 0;
+    const pid = rows[at + COL.pid]!;
+    const lamport = rows[at + COL.lamport]!;
+    let msg = "";
+    if (def.name === SEND && result === 0) msg = `${pid}@${lamport}`;
+    else if (def.name === RECV && !failed && rows[at + COL.peerLamport]! > 0) msg = `${rows[at + COL.peer]}@${rows[at + COL.peerLamport]}`;
+    records.push({
+      node,
+      seq,
+      pid,
+      call: def.name,
+      args: decodeArgs(journal, at, callIndex, flags, result),
+      result,
+      errno: failed ? (ERRNO_NAMES.get(Math.abs(result)) ?? `errno ${Math.abs(result)}`) : "",
+      startMs: performance.timeOrigin + rows[at + COL.start]!,
+      durationUs: flags & FLAG_SUSPENDED ? rows[at + COL.duration]! * 1000 : 0,
+      lamport,
+      msg,
+    });
+  }
+  // Records left for the next page may sit below the horizon: promise nothing until they are read.
+  return { node, records, next: Math.max(from, to), lost: from - since, horizon: to < journal.written ? 0 : journal.horizon };
+}
