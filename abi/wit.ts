@@ -40,6 +40,7 @@ export const WIT_CALLS = {
   getpid: call("getpid", "", "s32", false),
   getppid: call("getppid", "", "s32", false),
   memlimit: call("memlimit", "pages: s32", "_"),
+  record: call("record", "path: string", "_"),
   sleep: call("sleep", "ms: s32", "_"),
   yield: call("yield", "", "_", false),
   monitor: call("monitor", "pid: s32", "s32", false),

@@ -254,6 +254,13 @@ __attribute__((import_module("onebox"), import_name("demonitor")))
 int32_t onebox_sys_demonitor(int32_t ref);
 #define onebox_demonitor onebox_sys_demonitor
 
+/** Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP. */
+__attribute__((import_module("onebox"), import_name("record")))
+int32_t onebox_sys_record(const char *path_ptr, size_t path_len);
+static inline int32_t onebox_record(const char *path) {
+  return onebox_sys_record(path, strlen(path));
+}
+
 /** Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued. */
 __attribute__((import_module("onebox"), import_name("send")))
 int32_t onebox_sys_send(int32_t pid, int32_t tag, const void *data_ptr, size_t data_len);

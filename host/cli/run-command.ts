@@ -7,6 +7,7 @@ import { CliError, flag, option, parseArgs, type Command, UsageError } from "./c
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
 import { stdinInput } from "./stdin-input.ts";
 import { formatTrace } from "./trace-format.ts";
+import { RECORD_HELP, RECORD_VALUES, recordingOf, type RunRecording } from "./record-option.ts";
 
 export const DEFAULT_ROOT = ".onebox/data";
 
@@ -25,6 +26,7 @@ options:
   --memory SIZE  the program's memory cap (e.g. 256M, 1G; default 64M), up to the
                  node's maximum per process (1G)
   --trace        print every syscall to stderr
+${RECORD_HELP}
   -h, --help     show this help
 
 on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
@@ -32,7 +34,7 @@ on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
   --on NODE            run on NODE (a name, or k=v labels); default: least loaded
 ${CLUSTER_HELP}`,
   async run(argv) {
-    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...CLUSTER_VALUES], flags: ["trace"] }, true);
+    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...RECORD_VALUES, ...CLUSTER_VALUES], flags: ["trace"] }, true);
     const memory = option(args, "memory");
     const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
     const file = args.positionals[0];
@@ -45,6 +47,7 @@ ${CLUSTER_HELP}`,
     }
     const onCluster = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? option(args, "on");
     if (onCluster !== undefined && memoryPages !== undefined) throw new UsageError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
+    if (onCluster !== undefined && option(args, "record") !== undefined) throw new UsageError("--record is for the embedded node only; on a cluster a process records its child with the record call");
     // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
     const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes);
     if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster();
@@ -56,8 +59,10 @@ ${CLUSTER_HELP}`,
     const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT });
     if (flag(args, "trace")) kernel.tracer = (event) => process.stderr.write(formatTrace(kernel.nodeName, event) + "\n");
     let pid: number;
+    let recording: RunRecording | undefined;
     try {
       const module = await kernel.modules.load(bytes);
+      recording = recordingOf(args, module, [file, ...args.rest], memoryPages ?? kernel.limits.memoryPages);
       pid = kernel.startRoot({
         module,
         argv: [file, ...args.rest],
@@ -65,6 +70,7 @@ ${CLUSTER_HELP}`,
         output: { write: (fd, data) => (fd === 1 ? process.stdout : process.stderr).write(data) },
         input: stdinInput(),
         memoryPages,
+        calls: recording?.recorder,
       }).pid;
     } catch (error) {
       if (error instanceof ModuleError || error instanceof SysError) throw new CliError(`${file}: ${error.message}`);
@@ -72,6 +78,7 @@ ${CLUSTER_HELP}`,
     }
     const info = await kernel.whenExited(pid);
     kernel.shutdown();
+    recording?.save(info);
     if (info.reason !== "NORMAL") process.stderr.write(`onebox: ${file} (pid ${pid}) ended: ${info.reason.toLowerCase()}: ${info.text}\n`);
     return info.status;
   },

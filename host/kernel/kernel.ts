@@ -13,6 +13,7 @@ import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
 import { Process, type StartRequest } from "./process.ts";
 import type { Router } from "./router.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
+import { childRecorder } from "./replay/child-recording.ts";
 import { FuelTrampolines } from "./fuel.ts";
 import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
@@ -226,6 +227,7 @@ export class Kernel {
     const memories = createMemories(proc.module.memories, proc.memoryCap);
     const exports = new WebAssembly.Instance(proc.module.module, { ...importsFor(proc, () => this.tracer), ...memories }).exports;
     proc.adoptMemories(memories);
+    proc.calls?.instantiated?.(proc, exports);
     proc.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     proc.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
     (exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, this.trampolines.take(proc));
@@ -340,9 +342,10 @@ export class Kernel {
       output: parent.output,
       memoryPages: parent.childMemoryCap,
     };
+    const recorded = { ...request, calls: childRecorder(parent, module, request.argv, node === this.nodeName) };
     if (node !== this.nodeName) {
       return this.remote(`node ${node}`)
-        .spawn(node, request)
+        .spawn(node, recorded)
         .then((pid) => {
           if (!parent.zombies.has(pid)) parent.children.add(pid);
           return pid;
@@ -350,7 +353,7 @@ export class Kernel {
     }
     let child: Process;
     try {
-      child = this.start(request, parent);
+      child = this.start(recorded, parent);
     } catch (error) {
       if (error instanceof ModuleError) fail("ENOEXEC", error.message);
       throw error;

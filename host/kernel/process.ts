@@ -6,6 +6,7 @@ import { Mailbox } from "./mailbox.ts";
 import { allDirRights } from "./syscalls/wasi-layout.ts";
 import type { LoadedModule } from "./module-cache.ts";
 import type { Kernel } from "./kernel.ts";
+import type { CallHook } from "./replay/call-hook.ts";
 import type { Namespace } from "./namespace.ts";
 import type { ClockTimer } from "../transport/clock.ts";
 import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
@@ -77,6 +78,8 @@ export interface StartRequest {
   readonly input?: InputSource;
   /** Its linear memory cap in pages (summed over its memories); default: the parent's, or the node's. */
   readonly memoryPages?: number;
+  /** Records or replays its calls (kernel/replay/); a child does not inherit it. */
+  readonly calls?: CallHook;
 }
 
 export interface ProcessSpec extends StartRequest {

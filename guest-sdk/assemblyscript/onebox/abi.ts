@@ -181,6 +181,10 @@ export declare function sys_monitor(pid: i32): i32;
 @external("onebox", "demonitor")
 export declare function sys_demonitor(ref: i32): i32;
 
+/** Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP. */
+@external("onebox", "record")
+export declare function sys_record(path_ptr: usize, path_len: usize): i32;
+
 /** Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued. */
 @external("onebox", "send")
 export declare function sys_send(pid: i32, tag: i32, data_ptr: usize, data_len: usize): i32;

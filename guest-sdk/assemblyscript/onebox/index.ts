@@ -91,6 +91,15 @@ export function memlimit(pages: i32): i32 {
 }
 
 /**
+ * Record the next child this process spawns (on its own node) into the file at `path`,
+ * for `onebox replay`; "" cancels. Returns 0, or a negative errno.
+ */
+export function record(path: string): i32 {
+  const p = utf8(path);
+  return check(abi.sys_record(ptr(p), p.byteLength));
+}
+
+/**
  * Start `path` as a child ("" runs another copy of this program) on `node` ("" lets the
  * host choose). Returns its pid, or a negative errno.
  */

@@ -11,6 +11,7 @@ import { messageOps, takeMessage } from "./sysmsg.ts";
 import { processCalls, processOps } from "./sysproc.ts";
 import { registryOps } from "./sysregistry.ts";
 import { envOps } from "./wasi.ts";
+import { recordOps } from "../replay/child-recording.ts";
 
 type Ops = { [K in WitCallName]: (proc: Process, ...args: never[]) => unknown };
 
@@ -30,6 +31,7 @@ const OPS: Ops = {
   getpid: (proc) => proc.pid,
   getppid: (proc) => proc.ppid,
   memlimit: (proc, pages: number) => void proc.limitChildMemory(pages),
+  record: (proc, path: string) => recordOps.record(proc, path),
   sleep: (proc, ms: number) => after(processCalls.sleep(proc, ms), done),
   yield: (proc) => after(processCalls.yield(proc), done),
   monitor: (proc, pid: number) => proc.kernel.monitor(proc, pid),

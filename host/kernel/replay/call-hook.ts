@@ -1,0 +1,17 @@
+import type { Syscall } from "../../../abi/abi.ts";
+import type { Process } from "../process.ts";
+import type { Arg } from "./record-format.ts";
+
+/** One import as the guest calls it: a result, or a promise of one for a blocking call. */
+export type GuestCall = (...args: Arg[]) => number | Promise<number>;
+
+/**
+ * Stands between a process's imports and their handlers (dispatch.ts asks it for each
+ * import the module has): recording keeps what each call gave the guest, replay gives it
+ * back instead of running the call.
+ */
+export interface CallHook {
+  wrap(def: Syscall, proc: Process, call: GuestCall): GuestCall;
+  /** Given a core module's instance exports once it is instantiated (replay dumps its globals). */
+  instantiated?(proc: Process, exports: WebAssembly.Exports): void;
+}

@@ -1,0 +1,108 @@
+import { after } from "../file-service.ts";
+import type { ExitInfo } from "../errors.ts";
+import type { Process } from "../process.ts";
+import type { Syscall } from "../../../abi/abi.ts";
+import type { CallHook, GuestCall } from "./call-hook.ts";
+import {
+  ByteSink, MAX_RECORD_BYTES, writeCallResult, writeCallStart, writeCut, writeEnd, writeHeader,
+  type Arg, type MemoryWrite, type RecordHeader,
+} from "./record-format.ts";
+
+/** Default byte limit of one record (`--record-limit`): the calls past it are not kept. */
+export const DEFAULT_RECORD_LIMIT = 64 * 1024 * 1024;
+
+interface OpenCall {
+  readonly def: Syscall;
+  readonly args: readonly Arg[];
+  /** Ranges the host wrote or handed out during the call: start, length, start, length... */
+  readonly ranges: number[];
+}
+
+/**
+ * Records one process at its import boundary: each call's name, arguments and result,
+ * and the final bytes of every range the host wrote into its memory during the call
+ * (GuestMemory.onWrite). Fuel yields and scheduling are not calls, so they leave no trace.
+ */
+export class Recorder implements CallHook {
+  private readonly sink = new ByteSink();
+  private open: OpenCall | undefined;
+  /** Set once the record has its last entry (the end, or the cut at the limit). */
+  private closed = false;
+  calls = 0;
+  readonly limit: number;
+  /** Told the recorded process once its instance exists (a child's record is saved at its end). */
+  onStart: ((proc: Process) => void) | undefined;
+
+  constructor(header: RecordHeader, limit: number) {
+    this.limit = limit;
+    if (!Number.isInteger(limit) || limit <= 0 || limit > MAX_RECORD_BYTES) throw new RangeError(`a record's limit must be 1..${MAX_RECORD_BYTES} bytes, got ${limit}`);
+    writeHeader(this.sink, header);
+    if (this.sink.length > limit) throw new RangeError(`the module alone (${this.sink.length} bytes with the header) is over the record limit of ${limit} bytes`);
+  }
+
+  instantiated(proc: Process): void {
+    this.onStart?.(proc);
+  }
+
+  wrap(def: Syscall, proc: Process, call: GuestCall): GuestCall {
+    return (...args: Arg[]) => {
+      if (this.closed) return call(...args);
+      this.begin(def, proc, args);
+      return after(call(...args), (result) => this.returned(proc, result));
+    };
+  }
+
+  private begin(def: Syscall, proc: Process, args: Arg[]): void {
+    // A guest has one stack: a call starts only after the one before returned.
+    if (this.open) throw new Error(`recording pid ${proc.pid}: ${def.name} started while ${this.open.def.name} is open`);
+    const ranges: number[] = [];
+    this.open = { def, args, ranges };
+    proc.memory.onWrite = (start, length) => {
+      if (length > 0) ranges.push(start, length);
+    };
+  }
+
+  private returned(proc: Process, result: number): number {
+    const open = this.open;
+    if (!open) throw new Error(`recording pid ${proc.pid}: a call returned with none open`);
+    this.open = undefined;
+    proc.memory.onWrite = undefined;
+    if (this.closed) return result;
+    const before = this.sink.length;
+    writeCallStart(this.sink, open.def, open.args, true);
+    writeCallResult(this.sink, result, writesOf(proc, open.ranges));
+    if (this.sink.length > this.limit) {
+      this.sink.truncate(before);
+      writeCut(this.sink, this.limit);
+      this.closed = true;
+    } else this.calls++;
+    return result;
+  }
+
+  /** The process ended (inside a call, if one is open): the record's last entry. */
+  ended(info: ExitInfo): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.open) writeCallStart(this.sink, this.open.def, this.open.args, false);
+    this.open = undefined;
+    writeEnd(this.sink, { reason: info.reason, status: info.status, text: info.text });
+  }
+
+  /** The record so far (a whole one once `ended` ran). */
+  contents(): Uint8Array {
+    return this.sink.contents();
+  }
+}
+
+/** Each range's bytes as they are now, at the call's return; a range seen twice is kept once. */
+function writesOf(proc: Process, ranges: readonly number[]): MemoryWrite[] {
+  const writes: MemoryWrite[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < ranges.length; i += 2) {
+    const key = `${ranges[i]}+${ranges[i + 1]}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    writes.push({ address: ranges[i]!, bytes: proc.memory.copy(ranges[i]!, ranges[i + 1]!) });
+  }
+  return writes;
+}
