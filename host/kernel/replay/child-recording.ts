@@ -1,6 +1,7 @@
 import { FLAGS } from "../../../abi/abi.ts";
 import { fail } from "../errors.ts";
 import type { LoadedModule } from "../module-cache.ts";
+import type { Kernel } from "../kernel.ts";
 import type { Process } from "../process.ts";
 import { Recorder, DEFAULT_RECORD_LIMIT } from "./recorder.ts";
 
@@ -9,6 +10,19 @@ const pending = new WeakMap<Process, string>();
 
 /** Longest record path a guest may give. */
 const MAX_RECORD_PATH = 4096;
+
+/**
+ * Children one node records at once: each holds its record in memory (up to
+ * DEFAULT_RECORD_LIMIT) until it ends, so a spawn past this is EAGAIN.
+ */
+export const MAX_LIVE_RECORDINGS = 16;
+const live = new WeakMap<Kernel, number>();
+
+function countLive(kernel: Kernel, change: 1 | -1): void {
+  const now = (live.get(kernel) ?? 0) + change;
+  if (now < 0 || now > MAX_LIVE_RECORDINGS) throw new Error(`live recordings on ${kernel.nodeName} went to ${now}`);
+  live.set(kernel, now);
+}
 
 /** A recorder for a module, with the header that identifies it. Components are not recorded (yet). */
 export function recorderFor(module: LoadedModule, argv: readonly string[], memoryPages: number, limit: number): Recorder {
@@ -39,14 +53,18 @@ export function childRecorder(parent: Process, module: LoadedModule, argv: reado
   const rel = pending.get(parent);
   if (rel === undefined) return undefined;
   if (!onThisNode) fail("ENOTSUP", "a recorded child runs on its parent's node: spawn it there, or cancel the record with record(\"\")");
+  const kernel = parent.kernel;
+  if ((live.get(kernel) ?? 0) >= MAX_LIVE_RECORDINGS) fail("EAGAIN", `node ${kernel.nodeName} records ${MAX_LIVE_RECORDINGS} processes already, its limit`);
   const recorder = recorderFor(module, argv, parent.childMemoryCap, DEFAULT_RECORD_LIMIT);
   pending.delete(parent);
-  const kernel = parent.kernel;
-  recorder.onStart = (child) =>
+  recorder.onStart = (child) => {
+    countLive(kernel, 1);
     void kernel.whenExited(child.pid).then((info) => {
+      countLive(kernel, -1);
       recorder.ended(info);
       saveRecord(child, rel, recorder.contents());
     });
+  };
   return recorder;
 }
 
