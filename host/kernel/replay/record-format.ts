@@ -146,17 +146,21 @@ export function writeHeader(sink: ByteSink, header: RecordHeader): void {
 }
 
 /** A call's kind byte, syscall and arguments: the part written when it starts. */
+const names = new Map<Syscall, Uint8Array>();
+
 export function writeCallStart(sink: ByteSink, def: Syscall, args: readonly Arg[], returned: boolean): void {
   sink.u8(returned ? KIND_CALL : KIND_OPEN);
   sink.u8(MODULES.indexOf(def.module));
-  const name = utf8.encode(def.name);
+  let name = names.get(def);
+  if (name === undefined) names.set(def, (name = utf8.encode(def.name)));
   sink.u8(name.byteLength);
   sink.bytes(name);
-  def.params.forEach((param, i) => {
+  const params = def.params;
+  for (let i = 0; i < params.length; i++) {
     const arg = args[i] ?? 0;
-    if (param.kind === "i64") sink.i64(BigInt(arg));
+    if (params[i]!.kind === "i64") sink.i64(BigInt(arg));
     else sink.i32(Number(arg));
-  });
+  }
 }
 
 export function writeCallResult(sink: ByteSink, result: number, writes: readonly MemoryWrite[]): void {
@@ -176,6 +180,9 @@ export function writeEnd(sink: ByteSink, end: RecordedEnd): void {
   sink.i32(end.status);
   sink.blob(utf8.encode(end.text));
 }
+
+/** What a cut entry takes: a record keeps room for it under its limit. */
+export const CUT_ENTRY_BYTES = 5;
 
 export function writeCut(sink: ByteSink, limit: number): void {
   sink.u8(KIND_CUT);

@@ -4,19 +4,12 @@ import type { Process } from "../process.ts";
 import type { Syscall } from "../../../abi/abi.ts";
 import type { CallHook, GuestCall } from "./call-hook.ts";
 import {
-  ByteSink, MAX_RECORD_BYTES, writeCallResult, writeCallStart, writeCut, writeEnd, writeHeader,
+  ByteSink, CUT_ENTRY_BYTES, MAX_RECORD_BYTES, writeCallResult, writeCallStart, writeCut, writeEnd, writeHeader,
   type Arg, type MemoryWrite, type RecordHeader,
 } from "./record-format.ts";
 
 /** Default byte limit of one record (`--record-limit`): the calls past it are not kept. */
 export const DEFAULT_RECORD_LIMIT = 64 * 1024 * 1024;
-
-interface OpenCall {
-  readonly def: Syscall;
-  readonly args: readonly Arg[];
-  /** Ranges the host wrote or handed out during the call: start, length, start, length... */
-  readonly ranges: number[];
-}
 
 /**
  * Records one process at its import boundary: each call's name, arguments and result,
@@ -25,7 +18,14 @@ interface OpenCall {
  */
 export class Recorder implements CallHook {
   private readonly sink = new ByteSink();
-  private open: OpenCall | undefined;
+  /** The call the guest is in, if any, and its arguments. */
+  private open: Syscall | undefined;
+  private openArgs: readonly Arg[] = [];
+  /** Ranges the host wrote or handed out during the open call: start, length, start, length... */
+  private readonly ranges: number[] = [];
+  private readonly noteWrite = (start: number, length: number): void => {
+    if (length > 0 && this.open) this.ranges.push(start, length);
+  };
   /** Set once the record has its last entry (the end, or the cut at the limit). */
   private closed = false;
   calls = 0;
@@ -37,7 +37,7 @@ export class Recorder implements CallHook {
     this.limit = limit;
     if (!Number.isInteger(limit) || limit <= 0 || limit > MAX_RECORD_BYTES) throw new RangeError(`a record's limit must be 1..${MAX_RECORD_BYTES} bytes, got ${limit}`);
     writeHeader(this.sink, header);
-    if (this.sink.length > limit) throw new RangeError(`the module alone (${this.sink.length} bytes with the header) is over the record limit of ${limit} bytes`);
+    if (this.sink.length + CUT_ENTRY_BYTES > limit) throw new RangeError(`the module alone (${this.sink.length} bytes with the header) is over the record limit of ${limit} bytes`);
   }
 
   instantiated(proc: Process): void {
@@ -54,24 +54,22 @@ export class Recorder implements CallHook {
 
   private begin(def: Syscall, proc: Process, args: Arg[]): void {
     // A guest has one stack: a call starts only after the one before returned.
-    if (this.open) throw new Error(`recording pid ${proc.pid}: ${def.name} started while ${this.open.def.name} is open`);
-    const ranges: number[] = [];
-    this.open = { def, args, ranges };
-    proc.memory.onWrite = (start, length) => {
-      if (length > 0) ranges.push(start, length);
-    };
+    if (this.open) throw new Error(`recording pid ${proc.pid}: ${def.name} started while ${this.open.name} is open`);
+    this.open = def;
+    this.openArgs = args;
+    this.ranges.length = 0;
+    proc.memory.onWrite = this.noteWrite;
   }
 
   private returned(proc: Process, result: number): number {
-    const open = this.open;
-    if (!open) throw new Error(`recording pid ${proc.pid}: a call returned with none open`);
+    const def = this.open;
+    if (!def) throw new Error(`recording pid ${proc.pid}: a call returned with none open`);
     this.open = undefined;
-    proc.memory.onWrite = undefined;
     if (this.closed) return result;
     const before = this.sink.length;
-    writeCallStart(this.sink, open.def, open.args, true);
-    writeCallResult(this.sink, result, writesOf(proc, open.ranges));
-    if (this.sink.length > this.limit) {
+    writeCallStart(this.sink, def, this.openArgs, true);
+    writeCallResult(this.sink, result, writesOf(proc, this.ranges));
+    if (this.sink.length + CUT_ENTRY_BYTES > this.limit) {
       this.sink.truncate(before);
       writeCut(this.sink, this.limit);
       this.closed = true;
@@ -83,7 +81,7 @@ export class Recorder implements CallHook {
   ended(info: ExitInfo): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.open) writeCallStart(this.sink, this.open.def, this.open.args, false);
+    if (this.open) writeCallStart(this.sink, this.open, this.openArgs, false);
     this.open = undefined;
     writeEnd(this.sink, { reason: info.reason, status: info.status, text: info.text });
   }
@@ -97,6 +95,7 @@ export class Recorder implements CallHook {
 /** Each range's bytes as they are now, at the call's return; a range seen twice is kept once. */
 function writesOf(proc: Process, ranges: readonly number[]): MemoryWrite[] {
   const writes: MemoryWrite[] = [];
+  if (ranges.length === 0) return writes;
   const seen = new Set<string>();
   for (let i = 0; i < ranges.length; i += 2) {
     const key = `${ranges[i]}+${ranges[i + 1]}`;
