@@ -87,8 +87,11 @@ test("--stop-at N stops before call N and dumps the memory the guest had there",
   assert.equal(replayed.code, 0, replayed.stderr);
   assert.match(replayed.stderr, new RegExp(`stopped before call ${afterFirstRecv}`));
   const memory = fs.readFileSync(path.join(dump, "memory.bin"));
-  const summary = JSON.parse(fs.readFileSync(path.join(dump, "globals.json"), "utf8")) as { call: number; memoryBytes: number };
+  const summary = JSON.parse(fs.readFileSync(path.join(dump, "globals.json"), "utf8")) as { call: number; memoryBytes: number; globals: Record<string, number> };
   assert.equal(summary.call, afterFirstRecv);
+  // AssemblyScript keeps its heap and stack pointers in globals: every one is dumped, by index.
+  assert.ok(Object.keys(summary.globals).length > 0, JSON.stringify(summary));
+  for (const [name, value] of Object.entries(summary.globals)) assert.ok(/^global_\d+$/.test(name) && Number.isFinite(value), `${name}=${value}`);
   assert.equal(summary.memoryBytes, memory.byteLength);
   assert.equal(memory.byteLength % 65536, 0);
   // The first message is in memory; the second has not arrived yet.

@@ -22,8 +22,8 @@ options:
   --print        print each call to stderr as it is replayed: #N name(args) = result
   --stop-at N    stop before call N (from 1) runs
   --dump DIR     with --stop-at: write the process's memory there (DIR/memory.bin, the
-                 linear memory byte for byte) and its exported globals
-                 (DIR/globals.json)
+                 linear memory byte for byte) and the value of each of its
+                 globals by index (DIR/globals.json)
   -h, --help     show this help`,
   async run(argv) {
     const args = parseArgs(argv, { values: ["stop-at", "dump"], flags: ["print"] });

@@ -76,6 +76,8 @@ export interface KernelOptions {
   readonly router?: Router;
   /** Timers, time reads and scheduling turns (default: real time; a simulation's own). */
   readonly clock?: Clock;
+  /** Export every module global (`onebox replay`'s dump reads them); off, a node leaves them private. */
+  readonly exportGlobals?: boolean;
 }
 
 export interface SpawnArgs {
@@ -147,7 +149,7 @@ export class Kernel {
     this.nodeName = options.nodeName;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     checkLimits(this.limits);
-    this.modules = new ModuleCache(this.limits);
+    this.modules = new ModuleCache({ ...this.limits, exportGlobals: options.exportGlobals });
     this.exportDir = new ExportDir(options.root);
     this.clock = options.clock ?? realClock;
     this.coordinator = options.coordinator ?? new LocalCoordinator(this.clock);

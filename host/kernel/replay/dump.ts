@@ -1,13 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Process } from "../process.ts";
-import { FUEL_GLOBAL_EXPORT } from "../wasm/instrument.ts";
+import { GLOBAL_EXPORT_PREFIX } from "../wasm/instrument.ts";
 
 /**
  * What `onebox replay --stop-at N --dump DIR` leaves: DIR/memory.bin, the process's
  * linear memory byte for byte as it was before call N ran, and DIR/globals.json,
- * `{ "call": N, "pid", "memoryBytes", "globals": { name: value } }` with the value of every
- * global the module exports (an i64 as a decimal string; the fuel counter left out).
+ * `{ "call": N, "pid", "memoryBytes", "globals": { "global_I": value } }` with the value of
+ * each of the module's globals by index I (an i64 as a decimal string; f32 and f64 as
+ * numbers), which the replay's node exports (KernelOptions.exportGlobals).
  */
 export function dumpProcess(dir: string, proc: Process, exports: WebAssembly.Exports | undefined, call: number): void {
   fs.mkdirSync(dir, { recursive: true });
@@ -15,9 +16,9 @@ export function dumpProcess(dir: string, proc: Process, exports: WebAssembly.Exp
   fs.writeFileSync(path.join(dir, "memory.bin"), memory);
   const globals: Record<string, number | string> = {};
   for (const [name, value] of Object.entries(exports ?? {})) {
-    if (!(value instanceof WebAssembly.Global) || name === FUEL_GLOBAL_EXPORT) continue;
+    if (!(value instanceof WebAssembly.Global) || !name.startsWith(GLOBAL_EXPORT_PREFIX)) continue;
     const v: unknown = value.value;
-    globals[name] = typeof v === "bigint" ? v.toString() : Number(v);
+    globals[`global_${name.slice(GLOBAL_EXPORT_PREFIX.length)}`] = typeof v === "bigint" ? v.toString() : Number(v);
   }
   const summary = { call, pid: proc.pid, memoryBytes: memory.byteLength, globals };
   fs.writeFileSync(path.join(dir, "globals.json"), JSON.stringify(summary, null, 2) + "\n");

@@ -40,7 +40,7 @@ export async function replayRecord(request: ReplayRequest): Promise<ReplayResult
   checkModule(record);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "onebox-replay-"));
   const maxMemoryPages = Math.max(DEFAULT_LIMITS.maxMemoryPages, record.memoryPages);
-  const kernel = new Kernel({ nodeId: 1, nodeName: "replay", root, limits: { maxMemoryPages, memoryBudgetPages: Math.max(DEFAULT_LIMITS.memoryBudgetPages, maxMemoryPages) } });
+  const kernel = new Kernel({ nodeId: 1, nodeName: "replay", root, exportGlobals: true, limits: { maxMemoryPages, memoryBudgetPages: Math.max(DEFAULT_LIMITS.memoryBudgetPages, maxMemoryPages) } });
   const replayer: Replayer = new Replayer(record, {
     print: request.print,
     stopAt: request.stopAt,
