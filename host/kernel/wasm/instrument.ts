@@ -178,7 +178,7 @@ function rewrite(input: Uint8Array, opts: InstrumentOptions): { bytes: Uint8Arra
   const fuelExports = new ByteWriter(48);
   writeExport(fuelExports, GLOBAL_NAME, 0x03, fuelGlobal);
   writeExport(fuelExports, TABLE_NAME, 0x01, fuelTable);
-  // A module imports no globals (the kernel gives only calls and memories): all are its own.
+  // Imported and defined alike, in index order: every global below the fuel's.
   const exportedGlobals = opts.exportGlobals ? fuelGlobal : 0;
   for (let i = 0; i < exportedGlobals; i++) writeExport(fuelExports, new TextEncoder().encode(`${GLOBAL_EXPORT_PREFIX}${i}`), 0x03, i);
 
