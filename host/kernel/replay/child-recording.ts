@@ -24,9 +24,8 @@ function countLive(kernel: Kernel, change: 1 | -1): void {
   live.set(kernel, now);
 }
 
-/** A recorder for a module, with the header that identifies it. Components are not recorded (yet). */
+/** A recorder for a module, with the header that identifies it. */
 export function recorderFor(module: LoadedModule, argv: readonly string[], memoryPages: number, limit: number): Recorder {
-  if (module.component) fail("ENOTSUP", "recording a component guest is not supported: only core modules are recorded");
   return new Recorder({ sha256: Buffer.from(module.hash, "hex"), module: module.bytes, memoryPages, argv }, limit);
 }
 

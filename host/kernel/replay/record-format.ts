@@ -1,4 +1,6 @@
-import { findSyscall, MODULE_ONEBOX, MODULE_WASI, type Syscall } from "../../../abi/abi.ts";
+import { findSyscall, MODULE_ONEBOX, MODULE_WASI, type ErrnoName, ERRNO, type Syscall } from "../../../abi/abi.ts";
+import { WIT_CALLS, type WitCallName } from "../../../abi/wit.ts";
+import { readValue, writeValue } from "./value-codec.ts";
 
 /**
  * The record file (`onebox run --record`, the `record` call): everything a process got
@@ -14,6 +16,9 @@ import { findSyscall, MODULE_ONEBOX, MODULE_WASI, type Syscall } from "../../../
  *            2 open    the same call without result or writes: the process ended inside it
  *            3 end     u8 reason length + reason, i32 status, u32 text length + text
  *            4 cut     u32 the record's byte limit: recording stopped there
+ *            5 component call  u8 name length + WIT name, u32 length + the arguments
+ *                      (value-codec.ts), u8 0 + the result's value, or 1 + u8 length + errno
+ *            6 component open  the same without the outcome
  *
  * A record ends with an end or a cut entry once its process ended; anything else after
  * the header was cut short (a node that died mid-run).
@@ -27,6 +32,8 @@ const KIND_CALL = 1;
 const KIND_OPEN = 2;
 const KIND_END = 3;
 const KIND_CUT = 4;
+const KIND_COMPONENT_CALL = 5;
+const KIND_COMPONENT_OPEN = 6;
 const MODULES = [MODULE_ONEBOX, MODULE_WASI] as const;
 
 export type Arg = number | bigint;
@@ -45,6 +52,14 @@ export interface RecordedCall {
   readonly writes: readonly MemoryWrite[];
 }
 
+/** A component call: its WIT name, its arguments encoded (value-codec.ts), what it gave. */
+export interface RecordedComponentCall {
+  readonly name: WitCallName;
+  readonly args: Uint8Array;
+  /** Absent when the process ended inside the call. */
+  readonly outcome?: { readonly value: unknown } | { readonly errno: ErrnoName };
+}
+
 export interface RecordedEnd {
   readonly reason: string;
   readonly status: number;
@@ -59,7 +74,9 @@ export interface RecordHeader {
 }
 
 export interface Record extends RecordHeader {
+  /** A core module's calls; a component's are in componentCalls. */
   readonly calls: readonly RecordedCall[];
+  readonly componentCalls: readonly RecordedComponentCall[];
   /** How the process ended; absent if the record stops before (cut, or the file cut short). */
   readonly end?: RecordedEnd;
   /** The byte limit recording stopped at, if it did. */
@@ -172,6 +189,31 @@ export function writeCallResult(sink: ByteSink, result: number, writes: readonly
   }
 }
 
+/** The arguments of a component call as a record keeps and compares them. */
+export function encodeValues(values: readonly unknown[]): Uint8Array {
+  const sink = new ByteSink();
+  writeValue(sink, values);
+  return sink.contents().slice();
+}
+
+export function writeComponentCall(sink: ByteSink, name: WitCallName, args: Uint8Array, outcome: RecordedComponentCall["outcome"]): void {
+  sink.u8(outcome ? KIND_COMPONENT_CALL : KIND_COMPONENT_OPEN);
+  const encoded = utf8.encode(name);
+  sink.u8(encoded.byteLength);
+  sink.bytes(encoded);
+  sink.blob(args);
+  if (!outcome) return;
+  if ("errno" in outcome) {
+    sink.u8(1);
+    const errno = utf8.encode(outcome.errno);
+    sink.u8(errno.byteLength);
+    sink.bytes(errno);
+  } else {
+    sink.u8(0);
+    writeValue(sink, outcome.value);
+  }
+}
+
 export function writeEnd(sink: ByteSink, end: RecordedEnd): void {
   sink.u8(KIND_END);
   const reason = utf8.encode(end.reason);
@@ -273,6 +315,25 @@ function readCall(src: ByteSource, returned: boolean): RecordedCall {
   return { def, args, result, writes };
 }
 
+function readComponentCall(src: ByteSource, returned: boolean): RecordedComponentCall {
+  const name = fromUtf8.decode(src.take(src.u8("a component call's name length"), "a component call's name"));
+  if (!Object.hasOwn(WIT_CALLS, name)) src.fail(`no component call ${name.slice(0, 64)} in this ABI`);
+  const args = src.blob(`${name}'s arguments`);
+  if (!returned) return { name: name as WitCallName, args };
+  const failed = src.u8(`${name}'s outcome`);
+  if (failed === 0) return { name: name as WitCallName, args, outcome: { value: readValue(src) } };
+  if (failed !== 1) src.fail(`${name}'s outcome is ${failed}, not 0 or 1`);
+  const errno = fromUtf8.decode(src.take(src.u8(`${name}'s errno length`), `${name}'s errno`));
+  if (!Object.hasOwn(ERRNO, errno)) src.fail(`no errno ${errno.slice(0, 32)}`);
+  return { name: name as WitCallName, args, outcome: { errno: errno as ErrnoName } };
+}
+
+/** Arguments encodeValues wrote, back as values (to show them). */
+export function decodeValues(bytes: Uint8Array): unknown[] {
+  const values = readValue(new ByteSource(bytes));
+  return Array.isArray(values) ? values : [values];
+}
+
 /** Parse a whole record; a hostile or cut file is a RecordFormatError, never a crash. */
 export function parseRecord(bytes: Uint8Array): Record {
   if (bytes.byteLength > MAX_RECORD_BYTES) throw new RecordFormatError(`${bytes.byteLength} bytes is over the ${MAX_RECORD_BYTES}-byte maximum of a record`);
@@ -288,11 +349,17 @@ export function parseRecord(bytes: Uint8Array): Record {
   const argv: string[] = [];
   for (let i = 0; i < argc; i++) argv.push(src.text("an argument"));
   const calls: RecordedCall[] = [];
+  const componentCalls: RecordedComponentCall[] = [];
+  let open = false;
   while (src.left > 0) {
     const kind = src.u8("an entry's kind");
-    if (kind === KIND_CALL || kind === KIND_OPEN) {
-      if (calls.at(-1)?.result === undefined && calls.length > 0) src.fail(`a call after call ${calls.length}, inside which the process ended`);
-      calls.push(readCall(src, kind === KIND_CALL));
+    const call = kind === KIND_CALL || kind === KIND_OPEN;
+    if (call || kind === KIND_COMPONENT_CALL || kind === KIND_COMPONENT_OPEN) {
+      if (open) src.fail(`a call after call ${calls.length + componentCalls.length}, inside which the process ended`);
+      open = kind === KIND_OPEN || kind === KIND_COMPONENT_OPEN;
+      if (call) calls.push(readCall(src, kind === KIND_CALL));
+      else componentCalls.push(readComponentCall(src, kind === KIND_COMPONENT_CALL));
+      if (calls.length > 0 && componentCalls.length > 0) src.fail("both core and component calls in one record");
       continue;
     }
     let end: RecordedEnd | undefined;
@@ -303,7 +370,7 @@ export function parseRecord(bytes: Uint8Array): Record {
     } else if (kind === KIND_CUT) cutAt = src.u32("the cut's limit");
     else src.fail(`unknown entry kind ${kind}`);
     if (src.left > 0) src.fail(`${src.left} bytes after the record's last entry`);
-    return { sha256, module, memoryPages, argv, calls, end, cutAt };
+    return { sha256, module, memoryPages, argv, calls, componentCalls, end, cutAt };
   }
-  return { sha256, module, memoryPages, argv, calls };
+  return { sha256, module, memoryPages, argv, calls, componentCalls };
 }

@@ -2,9 +2,11 @@ import { after } from "../file-service.ts";
 import type { ExitInfo } from "../errors.ts";
 import type { Process } from "../process.ts";
 import type { Syscall } from "../../../abi/abi.ts";
-import type { CallHook, GuestCall } from "./call-hook.ts";
+import type { WitCallName } from "../../../abi/wit.ts";
+import { Failed } from "../syscalls/component-calls.ts";
+import type { CallHook, ComponentCall, GuestCall } from "./call-hook.ts";
 import {
-  ByteSink, CUT_ENTRY_BYTES, MAX_RECORD_BYTES, writeCallResult, writeCallStart, writeCut, writeEnd, writeHeader,
+  ByteSink, CUT_ENTRY_BYTES, encodeValues, MAX_RECORD_BYTES, writeCallResult, writeCallStart, writeComponentCall, writeCut, writeEnd, writeHeader,
   type Arg, type MemoryWrite, type RecordHeader,
 } from "./record-format.ts";
 
@@ -20,6 +22,8 @@ export class Recorder implements CallHook {
   private readonly sink = new ByteSink();
   /** The call the guest is in, if any, and its arguments. */
   private open: Syscall | undefined;
+  /** The same for a component guest: its call and encoded arguments. */
+  private openComponent: { readonly name: WitCallName; readonly args: Uint8Array } | undefined;
   private openArgs: readonly Arg[] = [];
   /** Ranges the host wrote or handed out during the open call: start, length, start, length... */
   private readonly ranges: number[] = [];
@@ -52,6 +56,21 @@ export class Recorder implements CallHook {
     };
   }
 
+  wrapComponent(name: WitCallName, proc: Process, call: ComponentCall): ComponentCall {
+    return (args) => {
+      if (this.closed) return call(args);
+      if (this.openComponent) throw new Error(`recording pid ${proc.pid}: ${name} started while ${this.openComponent.name} is open`);
+      const open = { name, args: encodeValues(args) };
+      this.openComponent = open;
+      return after(call(args), (result) => {
+        this.openComponent = undefined;
+        if (this.closed) return result;
+        this.append(() => writeComponentCall(this.sink, name, open.args, result instanceof Failed ? { errno: result.error.errnoName } : { value: result }));
+        return result;
+      });
+    };
+  }
+
   private begin(def: Syscall, proc: Process, args: Arg[]): void {
     // A guest has one stack: a call starts only after the one before returned.
     if (this.open) throw new Error(`recording pid ${proc.pid}: ${def.name} started while ${this.open.name} is open`);
@@ -66,15 +85,22 @@ export class Recorder implements CallHook {
     if (!def) throw new Error(`recording pid ${proc.pid}: a call returned with none open`);
     this.open = undefined;
     if (this.closed) return result;
+    this.append(() => {
+      writeCallStart(this.sink, def, this.openArgs, true);
+      writeCallResult(this.sink, result, writesOf(proc, this.ranges));
+    });
+    return result;
+  }
+
+  /** Add one call's entry, or the cut instead if it would pass the limit. */
+  private append(write: () => void): void {
     const before = this.sink.length;
-    writeCallStart(this.sink, def, this.openArgs, true);
-    writeCallResult(this.sink, result, writesOf(proc, this.ranges));
+    write();
     if (this.sink.length + CUT_ENTRY_BYTES > this.limit) {
       this.sink.truncate(before);
       writeCut(this.sink, this.limit);
       this.closed = true;
     } else this.calls++;
-    return result;
   }
 
   /** The process ended (inside a call, if one is open): the record's last entry. */
@@ -82,7 +108,9 @@ export class Recorder implements CallHook {
     if (this.closed) return;
     this.closed = true;
     if (this.open) writeCallStart(this.sink, this.open, this.openArgs, false);
+    if (this.openComponent) writeComponentCall(this.sink, this.openComponent.name, this.openComponent.args, undefined);
     this.open = undefined;
+    this.openComponent = undefined;
     writeEnd(this.sink, { reason: info.reason, status: info.status, text: info.text });
   }
 

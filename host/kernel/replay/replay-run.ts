@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ExitInfo } from "../errors.ts";
+import { ModuleError } from "../module-cache.ts";
 import { DEFAULT_LIMITS, Kernel } from "../kernel.ts";
 import type { OutputSink } from "../process.ts";
 import { dumpProcess } from "./dump.ts";
@@ -50,6 +51,7 @@ export async function replayRecord(request: ReplayRequest): Promise<ReplayResult
   });
   try {
     const module = await kernel.modules.load(record.module);
+    if (module.component && request.dumpDir !== undefined) throw new ModuleError("--dump is for core modules: a component's memory belongs to jco's glue and is not dumped");
     const proc = kernel.startRoot({ module, argv: record.argv, env: [], output: request.output, memoryPages: record.memoryPages, calls: replayer });
     const info = await kernel.whenExited(proc.pid);
     return { info, replayed: replayer.replayed, outcome: replayer.outcome ?? endingOf(record, replayer.replayed, info) };
@@ -62,9 +64,10 @@ export async function replayRecord(request: ReplayRequest): Promise<ReplayResult
 /** A replay that used every call must end as the record did; one that ended early diverged. */
 function endingOf(record: Record, replayed: number, info: ExitInfo): ReplayOutcome | undefined {
   const ended = `the replay's process ended (${info.reason.toLowerCase()} ${info.status}: ${info.text})`;
-  if (replayed < record.calls.length) {
-    const next = record.calls[replayed]!;
-    return { kind: "diverged", call: replayed + 1, text: `recorded ${callText(next.def, next.args)}, ${ended}` };
+  if (replayed < record.calls.length + record.componentCalls.length) {
+    const core = record.calls[replayed];
+    const next = core ? callText(core.def, core.args) : `${record.componentCalls[replayed]!.name}(...)`;
+    return { kind: "diverged", call: replayed + 1, text: `recorded ${next}, ${ended}` };
   }
   const end = record.end;
   if (end && (end.reason !== info.reason || end.status !== info.status)) {

@@ -2,8 +2,10 @@ import { EXIT_REASONS, type Syscall } from "../../../abi/abi.ts";
 import { exitInfo, ProcessEnd, SysError, type ExitInfo } from "../errors.ts";
 import { after } from "../file-service.ts";
 import type { Process } from "../process.ts";
-import type { CallHook, GuestCall } from "./call-hook.ts";
-import type { Arg, Record, RecordedCall } from "./record-format.ts";
+import type { WitCallName } from "../../../abi/wit.ts";
+import { Failed } from "../syscalls/component-calls.ts";
+import type { CallHook, ComponentCall, GuestCall } from "./call-hook.ts";
+import { decodeValues, encodeValues, type Arg, type Record, type RecordedCall, type RecordedComponentCall } from "./record-format.ts";
 
 export interface ReplayOptions {
   /** Told each call as it is replayed (`onebox replay --print`). */
@@ -19,8 +21,28 @@ export type ReplayOutcome =
   | { readonly kind: "stopped"; readonly call: number }
   | { readonly kind: "record-ends"; readonly call: number; readonly text: string };
 
+/** What a recorded component call gave: its value, or its failure as component-calls.ts carries it. */
+function outcomeOf(entry: RecordedComponentCall): unknown {
+  const outcome = entry.outcome!;
+  return "errno" in outcome ? new Failed(new SysError(outcome.errno, "as recorded")) : outcome.value;
+}
+
 /** `name(a, b, c)`, the way --print and a divergence show a call. */
 export const callText = (def: Syscall, args: readonly Arg[]): string => `${def.name}(${args.map(String).join(", ")})`;
+
+/** A component call's value, shortly: strings quoted and cut, byte lists by length. */
+function valueText(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
+  if (value instanceof Int32Array) return `[${[...value].join(", ")}]`;
+  if (Array.isArray(value)) return `[${value.map(valueText).join(", ")}]`;
+  if (value !== null && typeof value === "object") return `{${Object.entries(value).map(([k, v]) => `${k}: ${valueText(v)}`).join(", ")}}`;
+  return String(value);
+}
+
+const componentText = (name: WitCallName, args: readonly unknown[]): string => `${name}(${args.map(valueText).join(", ")})`;
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.byteLength === b.byteLength && a.every((byte, i) => byte === b[i]);
 
 /** The writes to stdout and stderr: replay performs these for real, so output is reproduced. */
 const isOutput = (def: Syscall, args: readonly Arg[]): boolean => def.name === "fd_write" && (args[0] === 1 || args[0] === 2);
@@ -64,7 +86,7 @@ export class Replayer implements CallHook {
   private replay(def: Syscall, proc: Process, call: GuestCall, args: Arg[]): number | Promise<number> {
     const number = this.replayed + 1;
     const entry = this.record.calls[this.replayed];
-    if (!entry) return this.endAt(number, this.recordEnds(number, def, args));
+    if (!entry) return this.endAt(number, this.recordEnds(number, callText(def, args)));
     if (entry.def !== def || !sameArgs(entry.args, args)) {
       return this.endAt(number, { kind: "diverged", call: number, text: `recorded ${callText(entry.def, entry.args)}, replay made ${callText(def, args)}` });
     }
@@ -84,6 +106,32 @@ export class Replayer implements CallHook {
     return this.apply(proc, number, entry, result);
   }
 
+  wrapComponent(name: WitCallName, proc: Process, call: ComponentCall): ComponentCall {
+    return (args) => this.replayComponent(name, proc, call, args);
+  }
+
+  private replayComponent(name: WitCallName, proc: Process, call: ComponentCall, args: unknown[]): unknown {
+    const number = this.replayed + 1;
+    const entry = this.record.componentCalls[this.replayed];
+    if (!entry) return this.endAt(number, this.recordEnds(number, componentText(name, args)));
+    if (entry.name !== name || !sameBytes(entry.args, encodeValues(args))) {
+      return this.endAt(number, { kind: "diverged", call: number, text: `recorded ${componentText(entry.name, decodeValues(entry.args))}, replay made ${componentText(name, args)}` });
+    }
+    if (number === this.options.stopAt) {
+      this.options.atStop?.(proc, number);
+      return this.endAt(number, { kind: "stopped", call: number });
+    }
+    this.replayed = number;
+    const outcome = entry.outcome;
+    this.options.print?.(`#${number} ${componentText(name, args)} = ${outcome === undefined ? "(the process ended in this call)" : "errno" in outcome ? outcome.errno : valueText(outcome.value)}`);
+    if (outcome === undefined) {
+      if (name === "exit") return call(args);
+      throw new ProcessEnd(this.recordedEnd());
+    }
+    if (name === "write-output" && (args[0] === 1 || args[0] === 2)) return after(call(args), () => outcomeOf(entry));
+    return outcomeOf(entry);
+  }
+
   private apply(proc: Process, number: number, entry: RecordedCall, result: number): number {
     for (const write of entry.writes) {
       try {
@@ -96,9 +144,9 @@ export class Replayer implements CallHook {
     return result;
   }
 
-  private recordEnds(number: number, def: Syscall, args: readonly Arg[]): ReplayOutcome {
-    const { end, cutAt, calls } = this.record;
-    const made = callText(def, args);
+  private recordEnds(number: number, made: string): ReplayOutcome {
+    const { end, cutAt } = this.record;
+    const calls = { length: this.record.calls.length + this.record.componentCalls.length };
     if (cutAt !== undefined) return { kind: "record-ends", call: number, text: `the record was cut at its limit of ${cutAt} bytes after call ${calls.length}; replay made ${made}` };
     if (end) return { kind: "diverged", call: number, text: `the recorded process ended (${end.reason.toLowerCase()}) after call ${calls.length}, replay made ${made}` };
     return { kind: "record-ends", call: number, text: `the record stops after call ${calls.length} (its process did not finish: the file was cut short); replay made ${made}` };

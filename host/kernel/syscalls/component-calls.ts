@@ -66,8 +66,8 @@ const OPS: Ops = {
   "write-output": (proc, fd: number, data: Uint8Array) => envOps.output(proc, fd, data),
 };
 
-/** A call that failed, carried through tracing to where it is thrown to jco. */
-class Failed {
+/** A call that failed, carried through tracing (and recording) to where it is thrown to jco. */
+export class Failed {
   readonly error: SysError;
   constructor(error: SysError) {
     this.error = error;
@@ -92,7 +92,7 @@ const defs = new Map<string, Syscall>((SYSCALLS as readonly Syscall[]).map((s) =
 function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined): Function {
   const def = defs.get(WIT_CALLS[name].abi)!;
   const op = OPS[name] as (proc: Process, ...args: unknown[]) => unknown;
-  const attempt = (args: unknown[]): unknown => {
+  const run = (args: unknown[]): unknown => {
     try {
       const result = op(proc, ...args);
       // Under proc.block, as a core module's call, so kill interrupts a blocked guest.
@@ -101,6 +101,7 @@ function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined)
       return new Failed(sysErrorOf(def, proc, error));
     }
   };
+  const attempt = proc.calls ? proc.calls.wrapComponent(name, proc, run) : run;
   return (...args: unknown[]) => {
     const tracer = trace();
     if (tracer === undefined) return after(attempt(args), unwrap);
