@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { parseRecord, RecordFormatError } from "../host/kernel/replay/record-format.ts";
+import { decodeValues, encodeValues, parseRecord, RecordFormatError } from "../host/kernel/replay/record-format.ts";
 import { onebox } from "./helpers/cli.ts";
 import { startNodeProcess, stopNodeProcess, type NodeProcess } from "./helpers/cluster.ts";
 import { guest, tempDir } from "./helpers/guests.ts";
@@ -126,6 +126,30 @@ test("a hostile record is a RecordFormatError at every cut and every flipped byt
   const replayed = await onebox(["replay", cutFile], dir);
   assert.equal(replayed.code, 1);
   assert.match(replayed.stderr, /^onebox: .*cut\.obxrec: not a readable record: byte \d+: .*\n$/);
+});
+
+test("a record on another node's export is EXDEV; a recorded child spawned on another node is ENOTSUP", async () => {
+  const run = (...guestArgs: string[]) => onebox(["run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--on", "node1", wasm, ...guestArgs], dir);
+  // The guest exits 10 when record fails, 11 when the spawn does.
+  assert.equal((await run("main", "node1", "node2", "/n/node2/rec.obxrec")).code, 10);
+  assert.equal((await run("main", "node2", "node2", "/elsewhere.obxrec")).code, 11);
+  assert.ok(!fs.existsSync(path.join(dir, "node1", "elsewhere.obxrec")));
+});
+
+test("component values: a cut or flipped encoding is a RecordFormatError, never another error", () => {
+  const bytes = encodeValues([1.5, -3n, 18446744073709551615n, "héllo", new Uint8Array([1, 2, 3]), new Int32Array([7, -1]), [["a"], []], { pid: 5, data: new Uint8Array(2) }, undefined, null, true]);
+  assert.deepEqual(decodeValues(bytes)[2], 18446744073709551615n);
+  let seed = 99;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let i = 0; i < 2000; i++) {
+    const copy = i < bytes.byteLength ? bytes.subarray(0, i) : bytes.slice();
+    if (i >= bytes.byteLength) copy[next() % copy.byteLength] = next() % 256;
+    try {
+      decodeValues(copy);
+    } catch (error) {
+      assert.ok(error instanceof RecordFormatError, `case ${i}: ${error}`);
+    }
+  }
 });
 
 test("onebox run --record on the embedded node, and a record cut at its --record-limit", async () => {
