@@ -15,7 +15,7 @@ const MAX_RECORD_PATH = 4096;
  * Children one node records at once: each holds its record in memory (up to
  * DEFAULT_RECORD_LIMIT) until it ends, so a spawn past this is EAGAIN.
  */
-export const MAX_LIVE_RECORDINGS = 16;
+const MAX_LIVE_RECORDINGS = 16;
 const live = new WeakMap<Kernel, number>();
 
 function countLive(kernel: Kernel, change: 1 | -1): void {

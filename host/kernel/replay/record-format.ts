@@ -23,8 +23,8 @@ import { readValue, writeValue } from "./value-codec.ts";
  * A record ends with an end or a cut entry once its process ended; anything else after
  * the header was cut short (a node that died mid-run).
  */
-export const RECORD_MAGIC = "OBXRECRD";
-export const RECORD_VERSION = 1;
+const RECORD_MAGIC = "OBXRECRD";
+const RECORD_VERSION = 1;
 /** The biggest record `onebox replay` reads: a record's limit (--record-limit) is at most this. */
 export const MAX_RECORD_BYTES = 1024 * 1024 * 1024;
 

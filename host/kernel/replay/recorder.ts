@@ -32,7 +32,6 @@ export class Recorder implements CallHook {
   };
   /** Set once the record has its last entry (the end, or the cut at the limit). */
   private closed = false;
-  calls = 0;
   readonly limit: number;
   /** Told the recorded process once its instance exists (a child's record is saved at its end). */
   onStart: ((proc: Process) => void) | undefined;
@@ -100,7 +99,7 @@ export class Recorder implements CallHook {
       this.sink.truncate(before);
       writeCut(this.sink, this.limit);
       this.closed = true;
-    } else this.calls++;
+    }
   }
 
   /** The process ended (inside a call, if one is open): the record's last entry. */

@@ -27,7 +27,7 @@ export interface ReplayResult {
 }
 
 /** The module's bytes must be the ones the record names: sha256 checked. */
-export function checkModule(record: Record): void {
+function checkModule(record: Record): void {
   const hash = createHash("sha256").update(record.module).digest();
   if (!hash.equals(record.sha256)) throw new RecordFormatError(`the embedded module's sha256 is ${hash.toString("hex")}, the record names ${Buffer.from(record.sha256).toString("hex")}`);
 }
