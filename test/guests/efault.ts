@@ -36,6 +36,8 @@ report("spawn.env_len", ob.sys_spawn(S, 0, S, 0, S, HUGE, S, 0));
 report("spawn.node_ptr", ob.sys_spawn(S, 0, S, 0, S, 0, BAD, 4));
 report("spawn.node_len", ob.sys_spawn(S, 0, S, 0, S, 0, S, HUGE));
 report("wait.status_ptr", ob.sys_wait(ob.WAIT_ANY, BAD));
+report("record.path_ptr", ob.sys_record(BAD, 4));
+report("record.path_len", ob.sys_record(F, HUGE));
 
 report("send.data_ptr", ob.sys_send(me, 0, BAD, 4));
 report("send.data_len", ob.sys_send(me, 0, S, HUGE));
