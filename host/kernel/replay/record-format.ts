@@ -28,6 +28,7 @@ const RECORD_VERSION = 1;
 /** The biggest record `onebox replay` reads: a record's limit (--record-limit) is at most this. */
 export const MAX_RECORD_BYTES = 1024 * 1024 * 1024;
 
+const MAX_MEMORY_PAGES = 65536;
 const KIND_CALL = 1;
 const KIND_OPEN = 2;
 const KIND_END = 3;
@@ -344,6 +345,8 @@ export function parseRecord(bytes: Uint8Array): Record {
   const sha256 = src.take(32, "the module's sha256");
   const module = src.blob("the module");
   const memoryPages = src.u32("the memory cap");
+  // A 32-bit memory holds at most 65536 pages: a larger cap is not one a node gave.
+  if (memoryPages > MAX_MEMORY_PAGES) src.fail(`a memory cap of ${memoryPages} pages, over the ${MAX_MEMORY_PAGES} of a 32-bit memory`);
   const argc = src.u32("argc");
   if (argc > src.left / 4) src.fail(`claims ${argc} arguments in ${src.left} bytes`);
   const argv: string[] = [];
