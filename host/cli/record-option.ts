@@ -4,13 +4,14 @@ import type { LoadedModule } from "../kernel/module-cache.ts";
 import { recorderFor } from "../kernel/replay/child-recording.ts";
 import { MAX_RECORD_BYTES } from "../kernel/replay/record-format.ts";
 import { DEFAULT_RECORD_LIMIT, type Recorder } from "../kernel/replay/recorder.ts";
-import { CliError, option, type ParsedArgs } from "./command.ts";
+import { CliError, option, type ParsedArgs, UsageError } from "./command.ts";
 import { parseByteSize } from "./memory-size.ts";
 
 export const RECORD_HELP = `  --record FILE  record everything the program receives (call results, messages,
                  clock and random values) into FILE, for 'onebox replay FILE'
-  --record-limit SIZE  stop recording once the record would pass SIZE (default 64M,
-                 at most 1G); the replay stops there`;
+  --record-limit SIZE
+                 stop recording once the record would pass SIZE (default 64M,
+                 at most 1G); its replay stops there`;
 
 export const RECORD_VALUES = ["record", "record-limit"];
 
@@ -24,7 +25,7 @@ export function recordingOf(args: ParsedArgs, module: LoadedModule, argv: readon
   const file = option(args, "record");
   const limitText = option(args, "record-limit");
   if (file === undefined) {
-    if (limitText !== undefined) throw new CliError("--record-limit needs --record FILE");
+    if (limitText !== undefined) throw new UsageError("--record-limit needs --record FILE");
     return undefined;
   }
   const limit = limitText === undefined ? DEFAULT_RECORD_LIMIT : parseByteSize(limitText, "record-limit");
