@@ -48,10 +48,11 @@ export class Recorder implements CallHook {
   }
 
   wrap(def: Syscall, proc: Process, call: GuestCall): GuestCall {
+    const returned = (result: number): number => this.returned(proc, result);
     return (...args: Arg[]) => {
       if (this.closed) return call(...args);
       this.begin(def, proc, args);
-      return after(call(...args), (result) => this.returned(proc, result));
+      return after(call(...args), returned);
     };
   }
 
