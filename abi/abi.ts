@@ -29,11 +29,13 @@ export const ERRNO = {
   EIO: { code: 29, doc: "I/O error on the host" },
   EISDIR: { code: 31, doc: "is a directory" },
   ELOOP: { code: 32, doc: "a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow)" },
-  EMFILE: { code: 33, doc: "too many open files in this process" },
+  EMFILE: { code: 33, doc: "too many open files in this process (LIMIT_OPEN_FILES)" },
   EMSGSIZE: { code: 35, doc: "message larger than MAX_MESSAGE_BYTES" },
   ENAMETOOLONG: { code: 37, doc: "name or path too long" },
+  ENFILE: { code: 41, doc: "the node holds its limit of open files (descriptors) for all its processes" },
   ENOENT: { code: 44, doc: "no such file, directory, module or name" },
   ENOEXEC: { code: 45, doc: "not a runnable module (malformed, unknown import, other ABI version)" },
+  ENOLCK: { code: 46, doc: "the caller holds its limit of lock names (LIMIT_LOCKS)" },
   ENOTDIR: { code: 54, doc: "not a directory" },
   ENOSPC: { code: 51, doc: "no room: a file export remembers at most MAX_FENCED_LOCKS lock names" },
   ENOTEMPTY: { code: 55, doc: "directory not empty" },
@@ -55,8 +57,11 @@ export const EXIT_REASONS = {
   KILLED: { code: 1, doc: "killed by another process or the operator" },
   TRAP: { code: 2, doc: "trapped (unreachable, out-of-bounds access, stack overflow, ...)" },
   NOCONNECTION: { code: 3, doc: "its node went down or could not be reached" },
-  NOPROC: { code: 4, doc: "no such process when the monitor was set" },
+  NOPROC: { code: 4, doc: "no such process when the monitor was set, nor one that ended lately (those report how they ended)" },
   ERROR: { code: 5, doc: "the host could not start it (bad module, ABI version, limits)" },
+  LINKED: { code: 6, doc: "a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason)" },
+  LIMIT_CPU: { code: 7, doc: "ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`)" },
+  LIMIT_MEMORY: { code: 8, doc: "grew its memory past what the node's memory budget had left" },
 } as const;
 export type ExitReasonName = keyof typeof EXIT_REASONS;
 
@@ -87,9 +92,24 @@ export const FLAGS = {
     TIMEOUT_INFINITE: { value: -1, doc: "timeout_ms that never expires" },
     WAIT_ANY: { value: -1, doc: "wait's pid: any child" },
     TAG_DOWN: { value: -1, doc: "tag of a monitor's down message (user tags are >= 0)" },
+    TAG_EXIT: { value: -2, doc: "tag of the exit message a process that traps exits gets when a linked process ends (down_message layout)" },
+  },
+  spawn: {
+    SPAWN_LINK: { value: 1, doc: "spawn_opt: link the caller and the child before the child runs" },
+    SPAWN_MONITOR: { value: 2, doc: "spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr" },
+  },
+  limitKind: {
+    LIMIT_MEMORY_PAGES: { value: 1, doc: "linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit)" },
+    LIMIT_CPU_MS: { value: 2, doc: "CPU time in ms; past it the process ends with reason LIMIT_CPU" },
+    LIMIT_OPEN_FILES: { value: 3, doc: "open files and directories (EMFILE beyond)" },
+    LIMIT_DESCENDANTS: { value: 4, doc: "live descendants on the process's node (spawn's EAGAIN beyond)" },
+    LIMIT_MAILBOX_MESSAGES: { value: 5, doc: "messages queued in its mailbox (senders' EAGAIN beyond)" },
+    LIMIT_MAILBOX_BYTES: { value: 6, doc: "bytes of message data queued in its mailbox (senders' EAGAIN beyond)" },
+    LIMIT_LOCKS: { value: 7, doc: "lock names held at once (ENOLCK beyond)" },
   },
   limits: {
     MAX_MESSAGE_BYTES: { value: 16 * 1024 * 1024, doc: "largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare" },
+    MAX_LINKS: { value: 1000, doc: "links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN" },
     MAX_FENCED_LOCKS: { value: 10_000, doc: "lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through)" },
   },
 } as const;
@@ -161,6 +181,12 @@ export const SYSCALLS = [
     errors: ["EINVAL"],
   },
   {
+    name: "childlimit", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("kind"), p("value")], returns: "0",
+    doc: "Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default.",
+    errors: ["EINVAL"],
+  },
+  {
     name: "exit", module: MODULE_ONEBOX, area: "process", blocking: false,
     params: [p("status")], returns: "never",
     doc: "End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.",
@@ -169,14 +195,14 @@ export const SYSCALLS = [
   {
     name: "wait", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("pid"), p("status_ptr", "ptr")], returns: "pid of the child that ended",
-    doc: "Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.",
-    errors: ["EFAULT", "ECHILD"],
+    doc: "Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.",
+    errors: ["EFAULT", "ECHILD", "EDEADLK"],
   },
   {
     name: "kill", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("pid")], returns: "0",
-    doc: "End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.",
-    errors: ["ESRCH", "EHOSTUNREACH"],
+    doc: "End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.",
+    errors: ["ESRCH", "EPERM", "EHOSTUNREACH"],
   },
   {
     name: "getpid", module: MODULE_ONEBOX, area: "process", blocking: false,
@@ -197,7 +223,7 @@ export const SYSCALLS = [
   {
     name: "monitor", module: MODULE_ONEBOX, area: "process", blocking: false,
     params: [p("pid")], returns: "a monitor reference (> 0)",
-    doc: "When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.",
+    doc: "When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.",
     errors: [],
   },
   {
@@ -209,6 +235,31 @@ export const SYSCALLS = [
     params: [...buf("path")], returns: "0",
     doc: "Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN.",
     errors: ["EFAULT", "EXDEV", "ENAMETOOLONG"],
+  },
+  {
+    name: "spawn_opt", module: MODULE_ONEBOX, area: "process", blocking: true,
+    params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node"), p("flags"), p("monitor_ref_ptr", "ptr")],
+    returns: "pid of the new process",
+    doc: "spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.",
+    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN", "ENOTSUP"],
+  },
+  {
+    name: "proc_link", module: MODULE_ONEBOX, area: "process", blocking: true,
+    params: [p("pid")], returns: "0",
+    doc: "Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.",
+    errors: ["ESRCH", "EHOSTUNREACH", "EAGAIN"],
+  },
+  {
+    name: "proc_unlink", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("pid")], returns: "0",
+    doc: "Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays.",
+    errors: [],
+  },
+  {
+    name: "trap_exit", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("on")], returns: "the previous setting (0 or 1)",
+    doc: "With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off.",
+    errors: ["EINVAL"],
   },
   // message
   {
@@ -229,7 +280,7 @@ export const SYSCALLS = [
     name: "open", module: MODULE_ONEBOX, area: "file", blocking: true,
     params: [...buf("path"), p("flags")], returns: "a file descriptor (>= 3)",
     doc: "Open a file by namespace path with O_* flags.",
-    errors: ["EFAULT", "ENOENT", "EEXIST", "EACCES", "EISDIR", "EMFILE", "EINVAL", "EHOSTUNREACH", "EIO"],
+    errors: ["EFAULT", "ENOENT", "EEXIST", "EACCES", "EISDIR", "EMFILE", "ENFILE", "EINVAL", "EHOSTUNREACH", "EIO"],
   },
   {
     name: "read", module: MODULE_ONEBOX, area: "file", blocking: true,
@@ -285,13 +336,13 @@ export const SYSCALLS = [
   {
     name: "lock", module: MODULE_ONEBOX, area: "lock", blocking: true,
     params: [...buf("name"), p("timeout_ms"), p("token_ptr", "ptr")], returns: "0",
-    doc: "Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.",
-    errors: ["EFAULT", "ETIMEDOUT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH"],
+    doc: "Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS).",
+    errors: ["EFAULT", "ETIMEDOUT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH", "ENOLCK"],
   },
   {
     name: "trylock", module: MODULE_ONEBOX, area: "lock", blocking: true,
     params: [...buf("name"), p("token_ptr", "ptr")], returns: "0",
-    doc: "Acquire `name` only if it is free; writes the fencing token.", errors: ["EFAULT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH"],
+    doc: "Acquire `name` only if it is free; writes the fencing token.", errors: ["EFAULT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH", "ENOLCK"],
   },
   {
     name: "unlock", module: MODULE_ONEBOX, area: "lock", blocking: true,
@@ -457,7 +508,7 @@ export const SYSCALLS = [
     params: [p("fd"), p("dirflags"), ...buf("path"), p("oflags"), p("rights_base", "i64"), p("rights_inheriting", "i64"), p("fdflags"), p("fd_ptr", "ptr")],
     returns: "0 (WASI errno)",
     doc: "Open `path` relative to directory `fd` as open does, writing the new descriptor. oflags CREAT, DIRECTORY, EXCL, TRUNC; fdflags APPEND, DSYNC, NONBLOCK, RSYNC, SYNC; the rights (narrowed to the directory's inheriting rights) choose reading and writing as wasmtime does; dirflags SYMLINK_FOLLOW follows a final symbolic link (without it, ELOOP). A directory opens as a directory descriptor whenever nothing asks to write it.",
-    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EEXIST", "EISDIR", "ELOOP", "EACCES", "EINVAL", "EMFILE", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
+    errors: ["EFAULT", "EBADF", "ENOTDIR", "ENOENT", "EEXIST", "EISDIR", "ELOOP", "EACCES", "EINVAL", "EMFILE", "ENFILE", "ENOTCAPABLE", "EIO", "EHOSTUNREACH"],
   },
   {
     name: "path_create_directory", module: MODULE_WASI, area: "file", blocking: true,

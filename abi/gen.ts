@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Writes every file derived from abi/abi.ts. `node abi/gen.ts --check` exits 1 naming
+// Writes every file derived from abi/abi.ts (and host/transport/wire-types.ts from abi/wire.proto). `node abi/gen.ts --check` exits 1 naming
 // any file that is out of date, so a change to the ABI cannot leave one behind.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ABI_SECTION, ABI_VERSION, ERRNO, EXIT_REASONS, FLAGS, LAYOUTS, MODULE_ONEBOX, SYSCALLS, type ParamKind, type Syscall } from "./abi.ts";
 import { rustCrate, rustSignature } from "./rust.ts";
+import { wireTypes } from "./wire-types.ts";
 import { blockingWitCalls, jsName, WIT_CALLS, WIT_IMPORT, WIT_INTERFACE, WIT_PACKAGE, WIT_START, WIT_WORLD, witErrno, type WitCallName } from "./wit.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -42,6 +43,7 @@ const C_POINTERS: Record<string, string> = {
   stat_ptr: "onebox_stat_t *",
   pos_ptr: "uint64_t *",
   token_ptr: "uint64_t *",
+  monitor_ref_ptr: "int32_t *",
   tags_ptr: "const int32_t *",
   buf_ptr: "void *",
   args_ptr: "const char *",
@@ -226,7 +228,9 @@ function wit(): string {
     "",
     `  /** What wait reports: the child's pid, its exit status and reason code (${Object.entries(EXIT_REASONS).map(([n, r]) => `${n}=${r.code}`).join(", ")}). */`,
     "  record wait-status { pid: s32, status: s32, reason: s32 }",
-    `  /** A received message. Tag ${FLAGS.special.TAG_DOWN.value} is a monitor's down message, data in the down_message layout. */`,
+    "  /** What spawn-opt reports: the child's pid and, with SPAWN_MONITOR, the monitor's reference (else 0). */",
+    "  record spawned { pid: s32, ref: s32 }",
+    `  /** A received message. Tag ${FLAGS.special.TAG_DOWN.value} is a monitor's down message, tag ${FLAGS.special.TAG_EXIT.value} a linked process's exit message (trap_exit); data in the down_message layout. */`,
     "  record message { sender: s32, tag: s32, data: list<u8> }",
     "  /** What stat reports; kind is a KIND_* value. */",
     "  record file-stat { size: u64, mtime-ns: u64, kind: u32 }",
@@ -337,6 +341,7 @@ export const GENERATED: Record<string, () => string> = {
   "docs/ABI.md": abiDoc,
   "abi/onebox.wit": wit,
   "guest-sdk/component/abi.js": componentConstants,
+  "host/transport/wire-types.ts": wireTypes,
 };
 
 function main(check: boolean): number {

@@ -10,6 +10,7 @@ const POINTEES: Record<string, { type: string; written: boolean }> = {
   stat_ptr: { type: "Stat", written: true },
   pos_ptr: { type: "u64", written: true },
   token_ptr: { type: "u64", written: true },
+  monitor_ref_ptr: { type: "i32", written: true },
   tags_ptr: { type: "i32", written: false },
 };
 /** Buffers a onebox call reads as text: the Rust call takes &str for each. */

@@ -23,7 +23,9 @@ export interface WitCall {
   readonly fails: boolean;
 }
 
-type OneboxName = Extract<Syscall, { module: typeof MODULE_ONEBOX }>["name"];
+/** WIT names are kebab-case: the ABI's spawn_opt is WIT's spawn-opt. */
+type Kebab<S extends string> = S extends `${infer A}_${infer B}` ? `${A}-${Kebab<B>}` : S;
+type OneboxName = Kebab<Extract<Syscall, { module: typeof MODULE_ONEBOX }>["name"]>;
 
 const call = (abi: Syscall["name"], params: string, ok: string | undefined, fails = true): WitCall => ({ abi, params, ok, fails });
 
@@ -41,10 +43,15 @@ export const WIT_CALLS = {
   getppid: call("getppid", "", "s32", false),
   memlimit: call("memlimit", "pages: s32", "_"),
   record: call("record", "path: string", "_"),
+  childlimit: call("childlimit", "kind: s32, value: s32", "_"),
   sleep: call("sleep", "ms: s32", "_"),
   yield: call("yield", "", "_", false),
   monitor: call("monitor", "pid: s32", "s32", false),
   demonitor: call("demonitor", "ref: s32", "_"),
+  "spawn-opt": call("spawn_opt", "path: string, args: list<string>, env: list<string>, node: string, %flags: s32", "spawned"),
+  "proc-link": call("proc_link", "pid: s32", "_"),
+  "proc-unlink": call("proc_unlink", "pid: s32", "_", false),
+  "trap-exit": call("trap_exit", "on: s32", "s32"),
   send: call("send", "pid: s32, tag: s32, data: list<u8>", "_"),
   recv: call("recv", "tags: list<s32>, timeout-ms: s32", "message"),
   open: call("open", "path: string, %flags: s32", "s32"),

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { ERRNO, SYSCALLS } from "../abi/abi.ts";
 import { HANDLERS } from "../host/kernel/syscalls/dispatch.ts";
 
-test("generated files match abi/abi.ts", () => {
+test("generated files match abi/abi.ts and abi/wire.proto", () => {
   execFileSync(process.execPath, ["abi/gen.ts", "--check"], { stdio: "pipe" });
 });
 

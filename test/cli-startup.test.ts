@@ -38,8 +38,7 @@ test("run of a core module on an embedded node loads no cluster client, jco or t
   fs.writeFileSync(path.join(dir, "hello.wasm"), wasiHelloBytes());
   const loaded = await loadedBy(["run", "--root", dir, "hello.wasm"], dir);
   assert.ok(loaded.some((url) => url.endsWith("/host/kernel/kernel.ts")), "the kernel is loaded");
-  // The kernel's clock lives in transport/ (the simulation drives it); nothing else there.
-  assert.deepEqual(loaded.filter((url) => HEAVY.test(url) || /\/host\/(toolchain|cluster)\/|\/host\/transport\/(?!clock\.ts$)/.test(url)), []);
+  assert.deepEqual(loaded.filter((url) => HEAVY.test(url) || /\/host\/(toolchain|cluster|transport)\//.test(url)), []);
   assert.deepEqual(loaded.filter((url) => url.includes("-command.ts") && !url.endsWith("/run-command.ts")), [], "no other command");
 });
 
@@ -49,4 +48,18 @@ test("--version and --help load no command", async () => {
     const loaded = await loadedBy([flag], dir);
     assert.deepEqual(loaded.filter((url) => url.includes("-command.ts") || url.includes("/kernel/")), [], flag);
   }
+});
+
+test("a cluster node loads the etcd client only when it coordinates on etcd", async () => {
+  const dir = tempDir("onebox-startup");
+  const log = path.join(dir, "loaded-node.txt");
+  const script = `await import(${JSON.stringify(path.join(REPO, "host/cluster/node.ts"))});`;
+  await new Promise<void>((resolve, reject) =>
+    execFile(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(HOOK)}`, "--input-type=module", "-e", script], { env: { ...process.env, ONEBOX_TEST_LOADED: log }, timeout: 120_000 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(stderr)) : resolve(),
+    ),
+  );
+  const loaded = fs.readFileSync(log, "utf8").trim().split("\n");
+  assert.ok(loaded.some((url) => url.endsWith("/host/cluster/node.ts")), "the node is loaded");
+  assert.deepEqual(loaded.filter((url) => /node_modules\/(etcd3|@grpc)\/|\/host\/cluster\/etcd\//.test(url)), []);
 });

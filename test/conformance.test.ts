@@ -18,7 +18,7 @@ const CHECKS = [
   "pids", "spawn-wait", "wait-any", "wait-echild", "spawn-errors", "kill", "kill-esrch",
   "send-recv-tags", "recv-eagain", "recv-etimedout", "recv-e2big", "send-einval",
   "files", "file-ebadf", "file-enoent", "file-eacces",
-  "locks", "lock-busy", "registry", "monitor", "monitor-noproc", "sleep", "args",
+  "locks", "lock-busy", "registry", "monitor", "monitor-ended", "sleep", "args",
 ];
 
 const noClang = spawnSync("clang-14", ["--version"]).error !== undefined;

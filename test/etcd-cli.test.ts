@@ -1,33 +1,17 @@
 // `onebox cluster up --etcd` / `cluster down` and `node start --etcd` as an operator runs them.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { test } from "node:test";
 import { isRunning } from "../host/background-process.ts";
 import type { ClusterState } from "../host/cli/cluster-options.ts";
 import { onebox } from "./helpers/cli.ts";
 import { tempDir } from "./helpers/guests.ts";
-
-const portFree = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-
-/** A first port P with P and P+1 free on loopback, for `--base-port`. */
-async function twoFreePorts(): Promise<number> {
-  for (let tries = 0; tries < 100; tries++) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    if ((await portFree(base)) && (await portFree(base + 1))) return base;
-  }
-  throw new Error("no two consecutive free ports");
-}
+import { freePorts } from "./helpers/ports.ts";
 
 test("cluster up --etcd starts a local etcd and nodes on it; cluster down stops both", async () => {
   const dir = tempDir("onebox-etcd-cli");
-  const up = await onebox(["cluster", "up", "--etcd", "--nodes", "2", "--base-port", String(await twoFreePorts())], dir);
+  const up = await onebox(["cluster", "up", "--etcd", "--nodes", "2", "--base-port", String(await freePorts(2))], dir);
   const state = JSON.parse(fs.readFileSync(path.join(dir, ".onebox", "cluster.json"), "utf8")) as ClusterState;
   const pids = [...state.nodes, ...(state.etcd ?? [])].map((p) => p.pid);
   try {
@@ -52,7 +36,9 @@ test("node start: --etcd and --join exclude each other, an unreachable etcd is o
   const both = await onebox(["node", "start", "--name", "a", "--listen", "127.0.0.1:0", "--etcd", "http://127.0.0.1:9", "--join", "ws://127.0.0.1:9"], dir);
   assert.notEqual(both.code, 0);
   assert.match(both.stderr, /--etcd and --join exclude each other/);
-  const nowhere = await onebox(["node", "start", "--name", "a", "--listen", "127.0.0.1:0", "--root", path.join(dir, "a"), "--etcd", `http://127.0.0.1:${await twoFreePorts()}`], dir);
+  const secretFile = path.join(dir, "secret");
+  fs.writeFileSync(secretFile, "etcd cli secret", { mode: 0o600 });
+  const nowhere = await onebox(["node", "start", "--name", "a", "--listen", "127.0.0.1:0", "--root", path.join(dir, "a"), "--secret-file", secretFile, "--insecure", "--etcd", `http://127.0.0.1:${await freePorts(2)}`], dir);
   assert.notEqual(nowhere.code, 0);
   assert.match(nowhere.stderr, /^onebox: node a: etcd at http:\/\/127\.0\.0\.1:\d+: .*\n$/m);
   assert.match((await onebox(["node", "start", "--help"], dir)).stdout, /--etcd URL/);

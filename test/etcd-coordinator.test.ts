@@ -96,6 +96,29 @@ test("a process that ends releases its locks and names, and its pending wait ans
   await b.coordinator.unlock("R", 212);
 });
 
+test("wait-for cycles among one node's processes: the lock or the wait that closes one gets EDEADLK", async () => {
+  const a = await node(freshCluster());
+  const edeadlk = (error: unknown) => error instanceof SysError && error.errnoName === "EDEADLK";
+  // 301 holds L and waits for its child 302: 302 asking for L closes the cycle.
+  await a.coordinator.lock("L", 301, -1);
+  a.coordinator.waitFor(301, 302);
+  await rejectsWith(a.coordinator.lock("L", 302, -1), "EDEADLK");
+  assert.equal(await claimed(a, "L", 302), false, "a refused lock call leaves no claim");
+  a.coordinator.waitDone(301);
+  // The other order: 302 waits for L, then 301 waiting for 302 closes the cycle.
+  const waiting = a.coordinator.lock("L", 302, -1);
+  assert.throws(() => a.coordinator.waitFor(301, 302), edeadlk);
+  // Through a grandchild: 301 waits for 303, which waits for 302, which waits for L.
+  a.coordinator.waitFor(303, 302);
+  assert.throws(() => a.coordinator.waitFor(301, 303), edeadlk);
+  a.coordinator.releaseAll(303);
+  a.coordinator.waitFor(301, 303);
+  await a.coordinator.unlock("L", 301);
+  await waiting;
+  await a.coordinator.unlock("L", 302);
+  a.coordinator.waitDone(301);
+});
+
 test("names: registered once, found from any node, owner-checked on unregister", async () => {
   const cluster = freshCluster();
   const a = await node(cluster);

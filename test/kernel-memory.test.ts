@@ -72,7 +72,8 @@ test("a start past the node's memory budget fails with EAGAIN; a process growing
   const ticker = await node.start(await guest("sched"), ["tick"]);
   const third = await node.start(hog);
   const info = await third.exited;
-  assert.equal(info.reason, "KILLED");
+  assert.equal(info.reason, "LIMIT_MEMORY");
+  assert.equal(info.status, 137);
   assert.match(info.text, /^over the node's memory budget: \d+ of 80 pages in use after it grew to 40$/);
   assert.equal((await ticker.exited).reason, "NORMAL", "another process went on");
   assert.ok(node.kernel.procs.has(second.proc.pid), "the process within the budget is still running");

@@ -42,14 +42,18 @@ function assertRunning(nodes: readonly NodeProcess[]): void {
   for (const node of nodes) assert.ok(running(node), `${node.name} exited (${node.child.exitCode ?? node.child.signalCode}):\n${node.log()}`);
 }
 
-/** Everything but coordination still works through node2: spawn there and on node3, send/recv, exit, ps. */
-async function othersStillWork(c: Cluster, wasm: string): Promise<void> {
+/**
+ * Everything still works through node2: spawn there and on node3, send/recv, exit, ps;
+ * a lock call fails with EHOSTUNREACH while the coordinator is gone, and works once it is back.
+ */
+async function othersStillWork(c: Cluster, wasm: string, coordinator: "gone" | "back" = "gone"): Promise<void> {
   const [, node2] = c.nodes;
   assert.equal((await run(c, wasm, node2!, "node2", "return")).size, 0);
   const ping = await run(c, wasm, node2!, "node2", "ping", "node3", "20");
   assert.ok(Number(ping.get("ping.mean-us")) > 0, `ping across node2 and node3: ${[...ping]}`);
   const lock = await run(c, wasm, node2!, "node2", "lockwait", "L");
-  assert.equal(lock.get("waiter.token"), String(-errno("EHOSTUNREACH")), "a lock call without the coordinator");
+  if (coordinator === "gone") assert.equal(lock.get("waiter.token"), String(-errno("EHOSTUNREACH")), "a lock call without the coordinator");
+  else assert.ok(Number(lock.get("waiter.token")) > 0, `a lock call with the coordinator back: ${lock.get("waiter.token")}`);
   const ps = await onebox(["ps", "--cluster", node2!.url, "--secret-file", c.secretFile, "--json"], c.dir);
   assert.equal(ps.code, 0, ps.stderr);
 }
@@ -68,7 +72,7 @@ test("kill -9 of the coordinator node: the others keep running, processes run an
   }
 });
 
-test("SIGSTOP of the coordinator node past 1.5 heartbeat timeouts, then SIGCONT: no node exits", async () => {
+test("SIGSTOP of the coordinator node past 1.5 heartbeat timeouts, then SIGCONT: no node exits, and the others take it back", async () => {
   const wasm = await guest("mesh");
   const c = await startCluster();
   const [node1, node2, node3] = c.nodes;
@@ -86,7 +90,12 @@ test("SIGSTOP of the coordinator node past 1.5 heartbeat timeouts, then SIGCONT:
     assert.equal((await run(c, wasm, node1!, "node1", "return")).size, 0);
     const listed = JSON.parse((await onebox(["nodes", "--cluster", node1!.url, "--secret-file", c.secretFile, "--json"], c.dir)).stdout) as { name: string; state: string }[];
     assert.deepEqual(listed.map((m) => `${m.name}:${m.state}`), ["node1:alive", "node2:alive", "node3:alive"]);
-    await othersStillWork(c, wasm);
+    await waitFor("node2 and node3 to take node1 back", () => [node2!, node3!].every((n) => /node node1 \(1\) is back/.test(n.log())), DEADLINE_MS);
+    for (const via of [node2!, node3!]) {
+      const seen = JSON.parse((await onebox(["nodes", "--cluster", via.url, "--secret-file", c.secretFile, "--json"], c.dir)).stdout) as { name: string; state: string }[];
+      assert.deepEqual(seen.map((m) => `${m.name}:${m.state}`), ["node1:alive", "node2:alive", "node3:alive"], `as ${via.name} sees it`);
+    }
+    await othersStillWork(c, wasm, "back");
     assertRunning(c.nodes);
     assert.doesNotMatch(node1!.log(), /node node[23] \(\d\) is down/);
   } finally {

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { ABI_VERSION, errno } from "../abi/abi.ts";
 import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
 import { MAX_FILE_CHUNK_BYTES } from "../host/cluster/file-server.ts";
-import { MAX_HANDSHAKES_IN_FLIGHT } from "../host/cluster/node.ts";
+import { MAX_HANDSHAKES_IN_FLIGHT } from "../host/cluster/peers.ts";
 import { Channel, MAX_MESSAGE_DATA_BYTES, RemoteError } from "../host/transport/channel.ts";
 import { MAX_HANDSHAKE_FRAME_BYTES } from "../host/transport/handshake.ts";
 import type { Conn } from "../host/transport/transport.ts";
@@ -67,7 +67,7 @@ test("a connection that never finishes its handshake is closed; past the in-flig
 
 test("with the secret: casts whose handlers fail are dropped and logged, calls get their errno, a malformed frame closes its connection only", async () => {
   const channel = await authenticated(target, "tester");
-  const spawn = { moduleHash: "0".repeat(64), moduleNode: "nowhere", argv: [], env: [], ppid: 0, home: "node1", outputSink: 0 };
+  const spawn = { moduleHash: "0".repeat(64), moduleNode: "nowhere", argv: [], env: [], ppid: 0, home: "node1", outputSink: 0, memoryPages: 0 };
   channel.cast({ spawn });
   channel.cast({ fStat: { rel: "no/such/file", follow: true } });
   channel.cast({ lock: { name: "", pid: 1 << 20, timeoutMs: 0 } });
@@ -90,6 +90,9 @@ test("with the secret: casts whose handlers fail are dropped and logged, calls g
   // More than a frame can carry is refused before it leaves, and the connection goes on.
   assert.equal(await failed({ fWrite: { handle: 1, pos: 0, data: new Uint8Array(MAX_MESSAGE_DATA_BYTES + 1) } }), "EMSGSIZE");
   assert.equal(await failed({ nodes: {} }), "ok");
+  // A reply sent as a call is served by no one (frames.ts has no entry for it).
+  assert.equal(await failed({ token: { token: "1" } }), "ENOTSUP");
+  assert.equal(await failed({ exited: { to: 0, pid: 1, reason: "NORMAL", status: 0, text: "" } }), "ENOTSUP");
   await waitFor("the dropped casts in the log", () => ["spawn", "fStat", "lock"].every((kind) => new RegExp(`${kind} from tester failed and was dropped`).test(target.node.log())));
   const closed = new Promise((resolve) => channel.onClose(resolve));
   channel.conn.send(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]));

@@ -59,7 +59,8 @@ test("the packed tarball installs without toolchains and runs hello and the demo
 
   await t.test("the tarball holds the built CLI and what it reads, not the sources or tests", async () => {
     const files = (await ok("tar", ["-tzf", tarball], dir)).split("\n");
-    for (const file of ["package/dist/cli/main.js", "package/dist/host/index.d.ts", "package/dist/examples/hello.wasm", "package/abi/wire.proto", "package/guest-sdk/c/onebox.h"]) {
+    for (const file of ["package/dist/cli/main.js", "package/dist/host/index.d.ts", "package/dist/examples/hello.wasm", "package/abi/wire.proto", "package/guest-sdk/c/onebox.h",
+      "package/dashboard/index.html", "package/dashboard/app.js", "package/dashboard/style.css"]) {
       assert.ok(files.includes(file), `${file} is packed`);
     }
     assert.ok(!files.some((f) => f.startsWith("package/test/") || f.startsWith("package/host/")), "no tests and no TypeScript sources");

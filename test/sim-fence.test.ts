@@ -7,7 +7,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { errno, FLAGS } from "../abi/abi.ts";
 import type { SysError } from "../host/kernel/errors.ts";
-import { VirtualClock } from "../host/transport/virtual-clock.ts";
+import { VirtualClock } from "../host/clock/virtual-clock.ts";
 import { keyed, runOn, simCluster } from "./helpers/cluster.ts";
 import { guest } from "./helpers/guests.ts";
 

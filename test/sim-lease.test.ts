@@ -3,7 +3,7 @@
 // lock on, so two processes never act as holders at once. In simulated time.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { VirtualClock } from "../host/transport/virtual-clock.ts";
+import { VirtualClock } from "../host/clock/virtual-clock.ts";
 import { runOn, simCluster } from "./helpers/cluster.ts";
 import { guest } from "./helpers/guests.ts";
 

@@ -24,7 +24,7 @@ test("every routed syscall works across three simulated nodes", async () => {
       "monitor.down": "killed true",
       "kill.wait": "137/1",
       "kill.gone": E("ESRCH"),
-      "monitor.noproc": "noproc",
+      "monitor.ended": "killed",
       "child.read": "hello from home",
       "files.wait": "0/0",
       "child.wrote": "true",

@@ -11,7 +11,7 @@ import path from "node:path";
 import { test } from "node:test";
 import type { ClusterNode } from "../host/cluster/node.ts";
 import { prng } from "../host/transport/sim-network.ts";
-import { VirtualClock } from "../host/transport/virtual-clock.ts";
+import { VirtualClock } from "../host/clock/virtual-clock.ts";
 import { runOn, simCluster, type Run } from "./helpers/cluster.ts";
 import { guest } from "./helpers/guests.ts";
 

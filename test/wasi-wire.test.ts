@@ -4,9 +4,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { ExportServer } from "../host/cluster/file-server.ts";
+import { ExportServer, type FileCallName } from "../host/cluster/file-server.ts";
 import { ExportDir } from "../host/kernel/export-dir.ts";
-import { TIME_MODE, toNumber, type Bodies, type BodyName } from "../host/transport/wire.ts";
+import { TIME_MODE, toNumber, type Bodies } from "../host/transport/wire.ts";
 import { tempDir } from "./helpers/guests.ts";
 
 const PEER = 7;
@@ -17,7 +17,7 @@ function server() {
   return { root, exports: new ExportServer(new ExportDir(root)) };
 }
 
-const serve = (exports: ExportServer, kind: BodyName, body: unknown) => exports.serve(kind, { [kind]: body } as Partial<Bodies>, PEER);
+const serve = (exports: ExportServer, kind: FileCallName | "fClose", body: unknown) => exports.serve(kind, body as Bodies[typeof kind], PEER);
 
 test("new file operations over the wire: fstat, truncate, sync, times, lstat, entries, symlink, readlink, link, unlink of one kind", async () => {
   const { root, exports } = server();

@@ -48,16 +48,20 @@
 #define ONEBOX_EISDIR 31
 /** a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow) */
 #define ONEBOX_ELOOP 32
-/** too many open files in this process */
+/** too many open files in this process (LIMIT_OPEN_FILES) */
 #define ONEBOX_EMFILE 33
 /** message larger than MAX_MESSAGE_BYTES */
 #define ONEBOX_EMSGSIZE 35
 /** name or path too long */
 #define ONEBOX_ENAMETOOLONG 37
+/** the node holds its limit of open files (descriptors) for all its processes */
+#define ONEBOX_ENFILE 41
 /** no such file, directory, module or name */
 #define ONEBOX_ENOENT 44
 /** not a runnable module (malformed, unknown import, other ABI version) */
 #define ONEBOX_ENOEXEC 45
+/** the caller holds its limit of lock names (LIMIT_LOCKS) */
+#define ONEBOX_ENOLCK 46
 /** not a directory */
 #define ONEBOX_ENOTDIR 54
 /** no room: a file export remembers at most MAX_FENCED_LOCKS lock names */
@@ -91,10 +95,16 @@
 #define ONEBOX_REASON_TRAP 2
 /** its node went down or could not be reached */
 #define ONEBOX_REASON_NOCONNECTION 3
-/** no such process when the monitor was set */
+/** no such process when the monitor was set, nor one that ended lately (those report how they ended) */
 #define ONEBOX_REASON_NOPROC 4
 /** the host could not start it (bad module, ABI version, limits) */
 #define ONEBOX_REASON_ERROR 5
+/** a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason) */
+#define ONEBOX_REASON_LINKED 6
+/** ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`) */
+#define ONEBOX_REASON_LIMIT_CPU 7
+/** grew its memory past what the node's memory budget had left */
+#define ONEBOX_REASON_LIMIT_MEMORY 8
 
 /** open for reading */
 #define ONEBOX_O_READ 1
@@ -134,8 +144,30 @@
 #define ONEBOX_WAIT_ANY (-1)
 /** tag of a monitor's down message (user tags are >= 0) */
 #define ONEBOX_TAG_DOWN (-1)
+/** tag of the exit message a process that traps exits gets when a linked process ends (down_message layout) */
+#define ONEBOX_TAG_EXIT (-2)
+/** spawn_opt: link the caller and the child before the child runs */
+#define ONEBOX_SPAWN_LINK 1
+/** spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr */
+#define ONEBOX_SPAWN_MONITOR 2
+/** linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit) */
+#define ONEBOX_LIMIT_MEMORY_PAGES 1
+/** CPU time in ms; past it the process ends with reason LIMIT_CPU */
+#define ONEBOX_LIMIT_CPU_MS 2
+/** open files and directories (EMFILE beyond) */
+#define ONEBOX_LIMIT_OPEN_FILES 3
+/** live descendants on the process's node (spawn's EAGAIN beyond) */
+#define ONEBOX_LIMIT_DESCENDANTS 4
+/** messages queued in its mailbox (senders' EAGAIN beyond) */
+#define ONEBOX_LIMIT_MAILBOX_MESSAGES 5
+/** bytes of message data queued in its mailbox (senders' EAGAIN beyond) */
+#define ONEBOX_LIMIT_MAILBOX_BYTES 6
+/** lock names held at once (ENOLCK beyond) */
+#define ONEBOX_LIMIT_LOCKS 7
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 #define ONEBOX_MAX_MESSAGE_BYTES 16777216
+/** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
+#define ONEBOX_MAX_LINKS 1000
 /** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
 #define ONEBOX_MAX_FENCED_LOCKS 10000
 
@@ -209,17 +241,22 @@ __attribute__((import_module("onebox"), import_name("memlimit")))
 int32_t onebox_sys_memlimit(int32_t pages);
 #define onebox_memlimit onebox_sys_memlimit
 
+/** Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default. */
+__attribute__((import_module("onebox"), import_name("childlimit")))
+int32_t onebox_sys_childlimit(int32_t kind, int32_t value);
+#define onebox_childlimit onebox_sys_childlimit
+
 /** End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL. */
 __attribute__((import_module("onebox"), import_name("exit"), noreturn))
 void onebox_sys_exit(int32_t status);
 #define onebox_exit onebox_sys_exit
 
-/** Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. */
+/** Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one. */
 __attribute__((import_module("onebox"), import_name("wait")))
 int32_t onebox_sys_wait(int32_t pid, onebox_wait_status_t *status_ptr);
 #define onebox_wait onebox_sys_wait
 
-/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. */
+/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes. */
 __attribute__((import_module("onebox"), import_name("kill")))
 int32_t onebox_sys_kill(int32_t pid);
 #define onebox_kill onebox_sys_kill
@@ -244,7 +281,7 @@ __attribute__((import_module("onebox"), import_name("yield")))
 int32_t onebox_sys_yield(void);
 #define onebox_yield onebox_sys_yield
 
-/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION. */
+/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. */
 __attribute__((import_module("onebox"), import_name("monitor")))
 int32_t onebox_sys_monitor(int32_t pid);
 #define onebox_monitor onebox_sys_monitor
@@ -260,6 +297,28 @@ int32_t onebox_sys_record(const char *path_ptr, size_t path_len);
 static inline int32_t onebox_record(const char *path) {
   return onebox_sys_record(path, strlen(path));
 }
+
+/** spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links. */
+__attribute__((import_module("onebox"), import_name("spawn_opt")))
+int32_t onebox_sys_spawn_opt(const char *path_ptr, size_t path_len, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node_ptr, size_t node_len, int32_t flags, int32_t *monitor_ref_ptr);
+static inline int32_t onebox_spawn_opt(const char *path, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node, int32_t flags, int32_t *monitor_ref_ptr) {
+  return onebox_sys_spawn_opt(path, strlen(path), args_ptr, args_len, env_ptr, env_len, node, strlen(node), flags, monitor_ref_ptr);
+}
+
+/** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. */
+__attribute__((import_module("onebox"), import_name("proc_link")))
+int32_t onebox_sys_proc_link(int32_t pid);
+#define onebox_proc_link onebox_sys_proc_link
+
+/** Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays. */
+__attribute__((import_module("onebox"), import_name("proc_unlink")))
+int32_t onebox_sys_proc_unlink(int32_t pid);
+#define onebox_proc_unlink onebox_sys_proc_unlink
+
+/** With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off. */
+__attribute__((import_module("onebox"), import_name("trap_exit")))
+int32_t onebox_sys_trap_exit(int32_t on);
+#define onebox_trap_exit onebox_sys_trap_exit
 
 /** Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued. */
 __attribute__((import_module("onebox"), import_name("send")))
@@ -340,7 +399,7 @@ static inline int32_t onebox_fence(int32_t fd, const char *name, int64_t token) 
   return onebox_sys_fence(fd, name, strlen(name), token);
 }
 
-/** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. */
+/** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS). */
 __attribute__((import_module("onebox"), import_name("lock")))
 int32_t onebox_sys_lock(const char *name_ptr, size_t name_len, int32_t timeout_ms, uint64_t *token_ptr);
 static inline int32_t onebox_lock(const char *name, int32_t timeout_ms, uint64_t *token_ptr) {
@@ -586,8 +645,10 @@ static inline const char *onebox_errno_name(int32_t err) {
   case 33: return "EMFILE";
   case 35: return "EMSGSIZE";
   case 37: return "ENAMETOOLONG";
+  case 41: return "ENFILE";
   case 44: return "ENOENT";
   case 45: return "ENOEXEC";
+  case 46: return "ENOLCK";
   case 54: return "ENOTDIR";
   case 51: return "ENOSPC";
   case 55: return "ENOTEMPTY";
@@ -613,6 +674,9 @@ static inline const char *onebox_reason_name(int32_t reason) {
   case 3: return "noconnection";
   case 4: return "noproc";
   case 5: return "error";
+  case 6: return "linked";
+  case 7: return "limit_cpu";
+  case 8: return "limit_memory";
   default: return "unknown reason";
   }
 }

@@ -12,10 +12,16 @@ export const REASON_KILLED = 1;
 export const REASON_TRAP = 2;
 /** its node went down or could not be reached */
 export const REASON_NOCONNECTION = 3;
-/** no such process when the monitor was set */
+/** no such process when the monitor was set, nor one that ended lately (those report how they ended) */
 export const REASON_NOPROC = 4;
 /** the host could not start it (bad module, ABI version, limits) */
 export const REASON_ERROR = 5;
+/** a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason) */
+export const REASON_LINKED = 6;
+/** ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`) */
+export const REASON_LIMIT_CPU = 7;
+/** grew its memory past what the node's memory budget had left */
+export const REASON_LIMIT_MEMORY = 8;
 
 /** open for reading */
 export const O_READ = 1;
@@ -55,8 +61,30 @@ export const TIMEOUT_INFINITE = -1;
 export const WAIT_ANY = -1;
 /** tag of a monitor's down message (user tags are >= 0) */
 export const TAG_DOWN = -1;
+/** tag of the exit message a process that traps exits gets when a linked process ends (down_message layout) */
+export const TAG_EXIT = -2;
+/** spawn_opt: link the caller and the child before the child runs */
+export const SPAWN_LINK = 1;
+/** spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr */
+export const SPAWN_MONITOR = 2;
+/** linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit) */
+export const LIMIT_MEMORY_PAGES = 1;
+/** CPU time in ms; past it the process ends with reason LIMIT_CPU */
+export const LIMIT_CPU_MS = 2;
+/** open files and directories (EMFILE beyond) */
+export const LIMIT_OPEN_FILES = 3;
+/** live descendants on the process's node (spawn's EAGAIN beyond) */
+export const LIMIT_DESCENDANTS = 4;
+/** messages queued in its mailbox (senders' EAGAIN beyond) */
+export const LIMIT_MAILBOX_MESSAGES = 5;
+/** bytes of message data queued in its mailbox (senders' EAGAIN beyond) */
+export const LIMIT_MAILBOX_BYTES = 6;
+/** lock names held at once (ENOLCK beyond) */
+export const LIMIT_LOCKS = 7;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES = 16777216;
+/** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
+export const MAX_LINKS = 1000;
 /** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
 export const MAX_FENCED_LOCKS = 10000;
 

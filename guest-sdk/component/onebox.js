@@ -3,7 +3,7 @@
 // whose .payload names the errno ("esrch"). This file adds text and message helpers.
 // Import it relatively; `onebox build guest.js` bundles it into the component.
 import * as sys from "onebox:guest/sys@1.0.0";
-import { DOWN_MESSAGE_PID_OFFSET, DOWN_MESSAGE_REASON_OFFSET, DOWN_MESSAGE_SIZE, DOWN_MESSAGE_STATUS_OFFSET, TAG_DOWN } from "./abi.js";
+import { DOWN_MESSAGE_PID_OFFSET, DOWN_MESSAGE_REASON_OFFSET, DOWN_MESSAGE_SIZE, DOWN_MESSAGE_STATUS_OFFSET, TAG_DOWN, TAG_EXIT } from "./abi.js";
 
 export * from "./abi.js";
 export { sys };
@@ -35,9 +35,9 @@ export function errnoOfCall(call) {
   }
 }
 
-/** A monitor's down notice from a message with tag TAG_DOWN: {pid, reason, status, text}. */
+/** A monitor's down notice (tag TAG_DOWN) or a linked process's exit (tag TAG_EXIT, trap-exit): {pid, reason, status, text}. */
 export function down(message) {
-  if (message.tag !== TAG_DOWN) throw new Error(`tag ${message.tag} is not a down message`);
+  if (message.tag !== TAG_DOWN && message.tag !== TAG_EXIT) throw new Error(`tag ${message.tag} is not a down or exit message`);
   const view = new DataView(message.data.buffer, message.data.byteOffset, message.data.byteLength);
   return {
     pid: view.getInt32(DOWN_MESSAGE_PID_OFFSET, true),

@@ -1,17 +1,28 @@
 import { CliError, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { STATE_DIR, stateFile } from "./cluster-options.ts";
+import { clusterCert, clusterInit } from "./credential-commands.ts";
 import { progress, startLocalCluster, stopLocalCluster } from "./local-cluster.ts";
+import { parseLimitOptions } from "./limit-options.ts";
 
 export const clusterCommand: Command = {
-  help: `usage: onebox cluster up [--nodes N] [--base-port P] [--host H] [--etcd]
+  help: `usage: onebox cluster up [--nodes N] [--base-port P] [--host H] [--etcd] [--limit NAME=N ...]
        onebox cluster down
+       onebox cluster init DIR [--cluster-name NAME]
+       onebox cluster cert NODE [--ca-dir DIR] [--out DIR]
 
 up     start N node processes on this machine (node1 founds the cluster, the
        others join it), wait until all are members, and print the URL that
        reaches them. Logs go to ${STATE_DIR}/logs/, exports to ${STATE_DIR}/nodes/,
        the shared secret to ${STATE_DIR}/secret. Other commands find the
        cluster through ${stateFile(STATE_DIR)}.
+       The nodes talk mutual TLS: up makes a CA (${STATE_DIR}/ca/), a certificate
+       per node (${STATE_DIR}/certs/) and an admin credential for you
+       (${STATE_DIR}/users/), unless they exist; audit logs go to ${STATE_DIR}/audit/.
 down   stop the nodes (and the etcd) 'cluster up' started here.
+init   make a cluster CA in DIR (ca.pem, and ca.key: keep it private).
+cert   issue NODE's key and certificate (signed by the CA in --ca-dir, default
+       ${STATE_DIR}/ca) into --out (default ${STATE_DIR}/certs/NODE), for
+       'onebox node start --ca DIR/ca.pem --cert DIR/cert.pem --key DIR/key.pem'.
 
 options:
   --nodes N       how many nodes (default 3)
@@ -20,14 +31,18 @@ options:
   --etcd          first start a local 3-member etcd (free ports, data in
                   ${STATE_DIR}/etcd/) and coordinate the nodes on it: no node
                   is special, any one can die (needs etcd-server installed)
+  --limit NAME=N  a limit every node starts with (repeatable; the names are
+                  in 'onebox node start --help')
   -h, --help      show this help`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "up") {
-      const args = parseArgs(rest, { values: ["nodes", "base-port", "host"], flags: ["etcd"] });
+      const args = parseArgs(rest, { values: ["nodes", "base-port", "host", "limit"], flags: ["etcd"] });
+      const limits = args.options.get("limit") ?? [];
+      parseLimitOptions(limits);
       const nodes = intOption(args, "nodes", 3);
       if (nodes < 1) throw new CliError("--nodes must be at least 1");
-      const state = await startLocalCluster({ dir: STATE_DIR, nodes, basePort: intOption(args, "base-port", 7400), host: option(args, "host") ?? "127.0.0.1", etcd: args.options.has("etcd") });
+      const state = await startLocalCluster({ dir: STATE_DIR, nodes, basePort: intOption(args, "base-port", 7400), host: option(args, "host") ?? "127.0.0.1", etcd: args.options.has("etcd"), limits });
       progress(`cluster of ${nodes} up; stop it with 'onebox cluster down'`);
       console.log(state.url);
       return 0;
@@ -38,6 +53,8 @@ options:
       progress("cluster down");
       return 0;
     }
+    if (sub === "init") return clusterInit(rest);
+    if (sub === "cert") return clusterCert(rest);
     if (sub === "-h" || sub === "--help") return this.run(["up", "--help"]);
     throw new UsageError(`unknown cluster subcommand '${sub ?? ""}' (see onebox cluster --help)`);
   },

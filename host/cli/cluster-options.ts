@@ -13,12 +13,17 @@ export const CLUSTER_HELP = `  --cluster URL        a member of the cluster (def
                        cluster 'onebox cluster up' started here)
   --secret-file FILE   the cluster's shared secret (default: $ONEBOX_SECRET_FILE,
                        or ${DEFAULT_SECRET_FILE} if it exists)
-  --cluster-name NAME  the cluster's name (default ${DEFAULT_CLUSTER_NAME})`;
-export const CLUSTER_VALUES = ["cluster", "secret-file", "cluster-name"];
+  --cluster-name NAME  the cluster's name (default ${DEFAULT_CLUSTER_NAME})
+  --credentials DIR    who you are: a directory with ca.pem, cert.pem, key.pem from
+                       'onebox user add' (default: $ONEBOX_CREDENTIALS, or the
+                       admin credential 'onebox cluster up' made here)`;
+export const CLUSTER_VALUES = ["cluster", "secret-file", "cluster-name", "credentials"];
 
 export interface ClusterState {
   readonly url: string;
   readonly secretFile: string;
+  /** The credential directory of the local user, admin of the cluster `cluster up` started. */
+  readonly credentials?: string;
   readonly nodes: { readonly name: string; readonly pid: number; readonly url: string; readonly log: string }[];
   /** The local etcd members `cluster up --etcd` started, stopped after the nodes by `cluster down`. */
   readonly etcd?: { readonly name: string; readonly pid: number; readonly clientUrl: string; readonly log: string }[];
@@ -51,26 +56,41 @@ export function clusterUrl(args: ParsedArgs): string {
   return url;
 }
 
+/** The credential directory a client command uses, if any. */
+export const credentialsDir = (args: ParsedArgs): string | undefined => option(args, "credentials") ?? process.env.ONEBOX_CREDENTIALS ?? readState()?.credentials;
+
 /** Connect to a cluster member as a client; `handler` gets what the node sends back. */
 export async function connectCluster(args: ParsedArgs, url = clusterUrl(args), handler: MsgHandler = () => {}): Promise<Channel> {
   // Loaded here, not with this file: `run` on an embedded node reads its options but
   // never needs ws or protobufjs, which cost it more than the rest of its start-up.
-  const [{ Channel }, { realClock }, { clientHandshake }, { WsTransport }] = await Promise.all([
+  const [{ Channel }, { realClock }, { clientHandshake }, { WsTransport }, { credentialsIn, subjectOf }] = await Promise.all([
     import("../transport/channel.ts"),
-    import("../transport/clock.ts"),
+    import("../clock/clock.ts"),
     import("../transport/handshake.ts"),
     import("../transport/ws-transport.ts"),
+    import("../auth/certificates.ts"),
   ]);
+  const dir = credentialsDir(args);
+  const credentials = dir === undefined ? undefined : credentialsIn(dir);
+  let name = "cli";
+  let transport;
+  try {
+    // Under mutual TLS the node knows a client by its certificate, whose name it must claim.
+    if (credentials) name = subjectOf(credentials.certFile).name;
+    transport = new WsTransport(credentials);
+  } catch (error) {
+    throw new CliError(`credentials ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
   const identity = {
     cluster: option(args, "cluster-name") ?? DEFAULT_CLUSTER_NAME,
-    name: "cli",
+    name,
     secret: readSecret(option(args, "secret-file")),
     log: () => {},
     clock: realClock,
   };
   let conn;
   try {
-    conn = await new WsTransport().connect(url);
+    conn = await transport.connect(url);
   } catch (error) {
     throw new CliError(`cannot reach ${url}: ${(error as Error).message || "connection refused"}`);
   }
@@ -82,8 +102,8 @@ export async function connectCluster(args: ParsedArgs, url = clusterUrl(args), h
 }
 
 /** Connect, use the connection, and close it however `use` ends. */
-export async function withCluster<T>(args: ParsedArgs, use: (channel: Channel) => Promise<T>): Promise<T> {
-  const channel = await connectCluster(args);
+export async function withCluster<T>(args: ParsedArgs, use: (channel: Channel) => Promise<T>, url = clusterUrl(args)): Promise<T> {
+  const channel = await connectCluster(args, url);
   try {
     return await use(channel);
   } finally {

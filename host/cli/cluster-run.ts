@@ -24,10 +24,20 @@ async function chooseNode(args: ParsedArgs, on: string): Promise<{ name: string;
 /**
  * `run --cluster`: send the module to the chosen node, stream its output here, and
  * return its exit status. Closing this end (Ctrl-C) kills the process there.
+ * Detached: print its pid and return; it runs on (operator-console.ts on the node).
  */
-export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8Array): Promise<number> {
+export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8Array, detached = false): Promise<number> {
   clusterUrl(args);
   const node = await chooseNode(args, option(args, "on") ?? "");
+  const run = { module: bytes, argv: [file, ...args.rest], env: args.options.get("env") ?? [], node: "", detached };
+  if (detached) {
+    const pid = await withCluster(args, (channel) => expectReply(channel.call({ run }), "pid"), node.url).catch((error: Error) => {
+      throw new CliError(`${file}: ${error.message}`);
+    });
+    console.log(pid.pid);
+    process.stderr.write(`onebox: started process ${pid.pid} on ${node.name}; 'onebox logs ${pid.pid}' prints its output, 'onebox attach ${pid.pid}' connects to it\n`);
+    return 0;
+  }
   let ended: (note: Bodies["exited"]) => void = () => {};
   const exited = new Promise<Bodies["exited"]>((resolve) => (ended = resolve));
   let stdin: ReturnType<typeof sendStdin> | undefined;
@@ -44,7 +54,7 @@ export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8A
   process.stdout.once("error", () => channel.close("stdout closed"));
   let pid: number;
   try {
-    pid = (await expectReply(channel.call({ run: { module: bytes, argv: [file, ...args.rest], env: args.options.get("env") ?? [], node: "" } }), "pid")).pid;
+    pid = (await expectReply(channel.call({ run }), "pid")).pid;
   } catch (error) {
     channel.close("done");
     throw new CliError(`${file}: ${(error as Error).message}`);

@@ -41,7 +41,7 @@ function writeInput(state: ClusterState): string {
 }
 
 async function runExample(state: ClusterState, wasm: string, guestArgs: string[]): Promise<void> {
-  const args = parseArgs(["--cluster", state.url, "--secret-file", state.secretFile, "--on", state.nodes[0]!.name, wasm, ...guestArgs], { values: ["on", ...CLUSTER_VALUES], flags: [] }, true);
+  const args = parseArgs(["--cluster", state.url, "--secret-file", state.secretFile, ...(state.credentials ? ["--credentials", state.credentials] : []), "--on", state.nodes[0]!.name, wasm, ...guestArgs], { values: ["on", ...CLUSTER_VALUES], flags: [] }, true);
   const status = await runOnCluster(args, path.basename(wasm), fs.readFileSync(wasm));
   if (status !== 0) throw new CliError(`${path.basename(wasm)} exited with status ${status}`);
 }

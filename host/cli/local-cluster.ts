@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { writeSecret } from "../auth/certificates.ts";
+import { localAuthority } from "../auth/local-authority.ts";
 import { isRunning, logTail } from "../background-process.ts";
 import { EtcdCluster } from "../cluster/etcd/etcd-launcher.ts";
 import { expectReply } from "../cluster/link.ts";
 import { besideModule } from "../package-root.ts";
 import { CliError, parseArgs } from "./command.ts";
-import { readState, stateFile, withCluster, type ClusterState } from "./cluster-options.ts";
+import { DEFAULT_CLUSTER_NAME, readState, stateFile, withCluster, type ClusterState } from "./cluster-options.ts";
 
 const MAIN = besideModule(import.meta.url, "main");
 const START_TIMEOUT_MS = 30_000;
@@ -24,7 +25,8 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
 }
 
 /** The arguments a client command needs to reach the cluster kept in `dir`. */
-export const clientArgs = (state: ClusterState) => parseArgs(["--cluster", state.url, "--secret-file", state.secretFile], { values: ["cluster", "secret-file"], flags: [] });
+export const clientArgs = (state: ClusterState) =>
+  parseArgs(["--cluster", state.url, "--secret-file", state.secretFile, ...(state.credentials ? ["--credentials", state.credentials] : [])], { values: ["cluster", "secret-file", "credentials"], flags: [] });
 
 /** How many members the cluster reports alive; 0 while it cannot be reached. */
 async function aliveCount(state: ClusterState): Promise<number> {
@@ -44,6 +46,8 @@ export interface LocalClusterSpec {
   readonly host: string;
   /** Start a local 3-member etcd first and coordinate the nodes on it. */
   readonly etcd?: boolean;
+  /** `--limit NAME=N` values every node starts with. */
+  readonly limits?: readonly string[];
 }
 
 /**
@@ -57,21 +61,29 @@ export async function startLocalCluster(spec: LocalClusterSpec): Promise<Cluster
   if (existing && [...existing.nodes, ...(existing.etcd ?? [])].some((p) => isRunning(p.pid))) throw new CliError(`a cluster is already up at ${existing.url}; stop it first ('onebox cluster down')`);
   fs.mkdirSync(path.join(spec.dir, "logs"), { recursive: true });
   const secretFile = path.join(spec.dir, "secret");
-  if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(32).toString("hex"), { mode: 0o600 });
+  if (!fs.existsSync(secretFile)) writeSecret(secretFile);
+  let authority;
+  try {
+    authority = localAuthority(spec.dir, DEFAULT_CLUSTER_NAME);
+  } catch (error) {
+    throw new CliError(`cannot make the cluster's certificates: ${(error as Error).message}`);
+  }
   const nodes: ClusterState["nodes"][number][] = [];
   const etcd = spec.etcd ? await startLocalEtcd(spec) : undefined;
   const etcdState = etcd?.members.map(({ name, pid, clientUrl, log }) => ({ name, pid, clientUrl, log }));
-  const state = (): ClusterState => ({ url: nodes[0]?.url ?? "", secretFile, nodes, etcd: etcdState });
+  const state = (): ClusterState => ({ url: nodes[0]?.url ?? "", secretFile, credentials: authority.adminDir, nodes, etcd: etcdState });
   for (let i = 1; i <= spec.nodes; i++) {
     const name = `node${i}`;
     const port = spec.basePort + i - 1;
-    const url = `ws://${spec.host}:${port}`;
+    const url = `wss://${spec.host}:${port}`;
+    const tls = authority.nodeCredentials(name);
     const log = path.join(spec.dir, "logs", `${name}.log`);
     const out = fs.openSync(log, "w");
     const child = spawn(
       process.execPath,
       [MAIN, "node", "start", "--name", name, "--listen", `${spec.host}:${port}`, "--root", path.join(spec.dir, "nodes", name), "--secret-file", secretFile,
-        ...(etcd ? ["--etcd", etcd.endpoints.join(",")] : i > 1 ? ["--join", nodes[0]!.url] : [])],
+        "--ca", tls.caFile, "--cert", tls.certFile, "--key", tls.keyFile, "--audit-file", path.join(spec.dir, "audit", `${name}.log`),
+        ...(etcd ? ["--etcd", etcd.endpoints.join(",")] : i > 1 ? ["--join", nodes[0]!.url] : []), ...(spec.limits ?? []).flatMap((limit) => ["--limit", limit])],
       { detached: true, stdio: ["ignore", out, out] },
     );
     child.unref();

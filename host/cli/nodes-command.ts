@@ -3,7 +3,7 @@ import { flag, parseArgs, type Command } from "./command.ts";
 import { CLUSTER_VALUES, LISTING_HELP, withCluster } from "./cluster-options.ts";
 import { formatTable } from "./table.ts";
 
-const ms = (us: number | undefined): string => `${((us ?? 0) / 1000).toFixed(1)}ms`;
+const ms = (us: number | null | undefined): string => `${((us ?? 0) / 1000).toFixed(1)}ms`;
 const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",") || "-";
 
 export const nodesCommand: Command = {

@@ -28,7 +28,7 @@ export function recordingOf(args: ParsedArgs, module: LoadedModule, argv: readon
     if (limitText !== undefined) throw new UsageError("--record-limit needs --record FILE");
     return undefined;
   }
-  const limit = limitText === undefined ? DEFAULT_RECORD_LIMIT : parseByteSize(limitText, "record-limit");
+  const limit = limitText === undefined ? DEFAULT_RECORD_LIMIT : parseByteSize(limitText, "--record-limit");
   if (limit < 1 || limit > MAX_RECORD_BYTES) throw new CliError(`--record-limit ${limitText}: give 1 byte to 1G`);
   let recorder: Recorder;
   try {

@@ -3,6 +3,7 @@ import { Kernel } from "../kernel/kernel.ts";
 import { SysError } from "../kernel/errors.ts";
 import { ModuleError } from "../kernel/module-cache.ts";
 import { parseMemorySize } from "./memory-size.ts";
+import { CAP_OPTIONS, CAP_OPTIONS_HELP, capsFromOptions } from "./cap-options.ts";
 import { CliError, flag, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
 import { stdinInput } from "./stdin-input.ts";
@@ -25,6 +26,7 @@ options:
   --env K=V      set an environment variable for the program (repeatable)
   --memory SIZE  the program's memory cap (e.g. 256M, 1G; default 64M), up to the
                  node's maximum per process (1G)
+${CAP_OPTIONS_HELP}
   --trace        print every syscall to stderr
 ${RECORD_HELP}
   -h, --help     show this help
@@ -32,11 +34,15 @@ ${RECORD_HELP}
 on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
 'onebox cluster up' started here is up):
   --on NODE            run on NODE (a name, or k=v labels); default: least loaded
+  -d, --detach         start it, print its pid and exit: it runs on, its output is
+                       kept on its node (onebox logs PID), its fd 0 is fed by
+                       'onebox attach PID'
 ${CLUSTER_HELP}`,
   async run(argv) {
-    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...RECORD_VALUES, ...CLUSTER_VALUES], flags: ["trace"] }, true);
+    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", ...Object.keys(CAP_OPTIONS), ...RECORD_VALUES, ...CLUSTER_VALUES], flags: ["trace", "d", "detach"] }, true);
     const memory = option(args, "memory");
     const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
+    const caps = capsFromOptions(args);
     const file = args.positionals[0];
     if (!file) throw new UsageError("run needs a module (see --help)");
     let bytes: Uint8Array;
@@ -45,12 +51,15 @@ ${CLUSTER_HELP}`,
     } catch (error) {
       throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    const onCluster = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? option(args, "on");
+    // A detached run needs a cluster: an embedded node would end with this command.
+    const detach = flag(args, "d") || flag(args, "detach");
+    const onCluster = option(args, "cluster") ?? process.env.ONEBOX_CLUSTER ?? option(args, "on") ?? (detach ? "" : undefined);
     if (onCluster !== undefined && memoryPages !== undefined) throw new UsageError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
+    if (onCluster !== undefined && Object.keys(caps).length > 0) throw new UsageError("--cpu, --files, --descendants, --mailbox-*, --locks are for the embedded node only; a cluster node gives its processes its own defaults");
     if (onCluster !== undefined && option(args, "record") !== undefined) throw new UsageError("--record is for the embedded node only; on a cluster a process records its child with the record call");
     // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
-    const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes);
-    if (option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) return runOnCluster();
+    const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes, detach);
+    if ((option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) || detach) return runOnCluster();
     // Naming a node only means something on a cluster: use the local one, or say there is none.
     if (option(args, "on") !== undefined) {
       if (!readState()) throw new CliError("--on needs a cluster: give --cluster URL, set ONEBOX_CLUSTER, or start one with 'onebox cluster up'");
@@ -70,6 +79,7 @@ ${CLUSTER_HELP}`,
         output: { write: (fd, data) => (fd === 1 ? process.stdout : process.stderr).write(data) },
         input: stdinInput(),
         memoryPages,
+        caps,
         calls: recording?.recorder,
       }).pid;
     } catch (error) {

@@ -1,8 +1,8 @@
 import { LocalCoordinator } from "../kernel/local-coordinator.ts";
-import { fail, SysError } from "../kernel/errors.ts";
+import { SysError } from "../kernel/errors.ts";
 import { nodeIdOfPid } from "../kernel/kernel.ts";
-import type { Clock } from "../transport/clock.ts";
-import type { Bodies, Body, BodyName } from "../transport/wire.ts";
+import type { Clock } from "../clock/clock.ts";
+import type { Bodies, Body } from "../transport/wire.ts";
 
 /**
  * The embedded coordinator, served by the cluster's first node: the lock table and the
@@ -28,27 +28,37 @@ export class CoordinatorService {
     pids.add(pid);
   }
 
-  async serve(kind: BodyName, m: Partial<Bodies>): Promise<Body | void> {
-    switch (kind) {
-      case "lock": {
-        const { name, pid, timeoutMs } = m.lock!;
-        this.track(pid);
-        return { token: { token: (await this.untilEnded(pid, this.local.lock(name, pid, timeoutMs))).toString() } };
-      }
-      case "unlock":
-        return void this.local.unlock(m.unlock!.name, m.unlock!.pid);
-      case "register":
-        this.track(m.register!.pid);
-        return void this.local.register(m.register!.name, m.register!.pid);
-      case "unregister":
-        return void this.local.unregister(m.unregister!.name, m.unregister!.pid);
-      case "whereis":
-        return { pid: { pid: this.local.whereis(m.whereis!.name) } };
-      case "releaseAll":
-        return void this.release(m.releaseAll!.pid);
-      default:
-        fail("ENOTSUP", `${kind} is not a coordinator call`);
-    }
+  // ---- frames: lock, unlock, waitFor, waitDone, register, unregister, whereis, releaseAll
+
+  async lock({ name, pid, timeoutMs }: Bodies["lock"]): Promise<Body> {
+    this.track(pid);
+    return { token: { token: (await this.untilEnded(pid, this.local.lock(name, pid, timeoutMs))).toString() } };
+  }
+
+  unlock({ name, pid }: Bodies["unlock"]): void {
+    this.local.unlock(name, pid);
+  }
+
+  waitFor({ pid, child }: Bodies["waitFor"]): void {
+    this.track(pid);
+    this.local.waitFor(pid, child);
+  }
+
+  waitDone({ pid }: Bodies["waitDone"]): void {
+    this.local.waitDone(pid);
+  }
+
+  register({ name, pid }: Bodies["register"]): void {
+    this.track(pid);
+    this.local.register(name, pid);
+  }
+
+  unregister({ name, pid }: Bodies["unregister"]): void {
+    this.local.unregister(name, pid);
+  }
+
+  whereis({ name }: Bodies["whereis"]): Body {
+    return { pid: { pid: this.local.whereis(name) } };
   }
 
   /**
@@ -66,7 +76,7 @@ export class CoordinatorService {
     });
   }
 
-  release(pid: number): void {
+  releaseAll({ pid }: Bodies["releaseAll"]): void {
     this.pidsByNode.get(nodeIdOfPid(pid))?.delete(pid);
     this.end(pid);
   }

@@ -2,6 +2,7 @@ import { fail } from "../kernel/errors.ts";
 import { checkLockName } from "../kernel/lock-table.ts";
 import type { Fence, FileService, FileStat, TimeChange, UnlinkOnly } from "../kernel/file-service.ts";
 import { TIME_MODE, toBigint, toBytes, toNumber, type Bodies, type Body, type BodyName, type WireFence, type WireTimes } from "../transport/wire.ts";
+import { invariant } from "../kernel/invariant.ts";
 
 /** One remote read or write moves at most this (a short read or write beyond): a guest's huge buffer makes no huge frame. */
 export const MAX_FILE_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -27,72 +28,54 @@ function fence(wire: WireFence | undefined | null): Fence | undefined {
   return { lock: wire.lock, token: toBigint(wire.token) };
 }
 
+/** The frame kinds of file calls served from the export (besides fClose). */
+export type FileCallName = "fOpen" | "fRead" | "fWrite" | "fSize" | "fStat" | "fFstat" | "fReaddir" | "fTruncate" | "fSync" | "fFutimes" | "fUtimes" | "fSymlink" | "fReadlink" | "fLink" | "fMkdir" | "fUnlink" | "fRename" | "fReadFile";
+
 const changes = (t: WireTimes): [TimeChange, TimeChange] => [timeChange(t.atime, t.atimeNs), timeChange(t.mtime, t.mtimeNs)];
 
-/**
- * Serve another node's file call on this node's export (the other half of RemoteFiles).
- * `fd` turns the caller's handle into this node's descriptor, or fails.
- */
-async function serveFile(files: FileService, kind: BodyName, m: Partial<Bodies>, fd: (handle: number) => number): Promise<Body> {
-  switch (kind) {
-    case "fOpen":
-      return { count: { n: await files.open(m.fOpen!.rel, m.fOpen!.flags) } };
-    case "fRead": {
-      const buf = new Uint8Array(Math.min(m.fRead!.len, MAX_FILE_CHUNK_BYTES));
-      const n = await files.readInto(fd(m.fRead!.handle), buf, toNumber(m.fRead!.pos));
-      return { bytes: { data: buf.subarray(0, n) } };
-    }
-    case "fWrite": {
-      const pos = toNumber(m.fWrite!.pos);
-      return { count: { n: await files.write(fd(m.fWrite!.handle), toBytes(m.fWrite!.data), pos < 0 ? null : pos, fence(m.fWrite!.fence)) } };
-    }
-    case "fSize":
-      return { count: { n: await files.size(fd(m.fSize!.handle)) } };
-    case "fStat":
-      return statReply(await files.stat(m.fStat!.rel, m.fStat!.follow));
-    case "fFstat":
-      return statReply(await files.fstat(fd(m.fFstat!.handle)));
-    case "fReaddir": {
-      const entries = await files.readdir(m.fReaddir!.rel);
-      return { entries: { entries: entries.map((e) => ({ name: e.name, ino: e.ino.toString(), kind: e.kind })) } };
-    }
-    case "fTruncate":
-      await files.truncate(fd(m.fTruncate!.handle), toNumber(m.fTruncate!.size), fence(m.fTruncate!.fence));
-      return OK;
-    case "fSync":
-      await files.sync(fd(m.fSync!.handle), m.fSync!.dataOnly);
-      return OK;
-    case "fFutimes":
-      await files.futimes(fd(m.fFutimes!.handle), ...changes(m.fFutimes!));
-      return OK;
-    case "fUtimes":
-      await files.utimes(m.fUtimes!.rel, m.fUtimes!.follow, ...changes(m.fUtimes!));
-      return OK;
-    case "fSymlink":
-      await files.symlink(m.fSymlink!.from, m.fSymlink!.to);
-      return OK;
-    case "fReadlink":
-      return { bytes: { data: new TextEncoder().encode(await files.readlink(m.fReadlink!.rel)) } };
-    case "fLink":
-      await files.hardlink(m.fLink!.from, m.fLink!.to, m.fLink!.follow);
-      return OK;
-    case "fMkdir":
-      await files.mkdir(m.fMkdir!.rel);
-      return OK;
-    case "fUnlink": {
-      const only = m.fUnlink!.only || "any";
-      if (!UNLINK_ONLY.has(only)) fail("EINVAL", `unlink of ${only}`);
-      await files.unlink(m.fUnlink!.rel, only as UnlinkOnly);
-      return OK;
-    }
-    case "fRename":
-      await files.rename(m.fRename!.from, m.fRename!.to);
-      return OK;
-    case "fReadFile":
-      return { bytes: { data: await files.readFile(m.fReadFile!.rel) } };
-    default:
-      fail("ENOTSUP", `${kind} is not a file call`);
-  }
+/** A call's body, the export, and `fd`, which turns the caller's handle into this node's descriptor or fails. */
+type FileCall<K extends BodyName> = (files: FileService, body: Bodies[K], fd: (handle: number) => number) => Promise<Body>;
+
+/** Another node's file calls on this node's export, one per frame kind (the other half of RemoteFiles); fClose is ExportServer's own. */
+const FILE_CALLS: { readonly [K in FileCallName]: FileCall<K> } = {
+  fOpen: async (files, b) => ({ count: { n: await files.open(b.rel, b.flags) } }),
+  fRead: async (files, b, fd) => {
+    const buf = new Uint8Array(Math.min(b.len, MAX_FILE_CHUNK_BYTES));
+    const n = await files.readInto(fd(b.handle), buf, toNumber(b.pos));
+    return { bytes: { data: buf.subarray(0, n) } };
+  },
+  fWrite: async (files, b, fd) => {
+    const pos = toNumber(b.pos);
+    return { count: { n: await files.write(fd(b.handle), toBytes(b.data), pos < 0 ? null : pos, fence(b.fence)) } };
+  },
+  fSize: async (files, b, fd) => ({ count: { n: await files.size(fd(b.handle)) } }),
+  fStat: async (files, b) => statReply(await files.stat(b.rel, b.follow)),
+  fFstat: async (files, b, fd) => statReply(await files.fstat(fd(b.handle))),
+  fReaddir: async (files, b) => {
+    const entries = await files.readdir(b.rel);
+    return { entries: { entries: entries.map((e) => ({ name: e.name, ino: e.ino.toString(), kind: e.kind })) } };
+  },
+  fTruncate: async (files, b, fd) => after(files.truncate(fd(b.handle), toNumber(b.size), fence(b.fence))),
+  fSync: async (files, b, fd) => after(files.sync(fd(b.handle), b.dataOnly)),
+  fFutimes: async (files, b, fd) => after(files.futimes(fd(b.handle), ...changes(b))),
+  fUtimes: async (files, b) => after(files.utimes(b.rel, b.follow, ...changes(b))),
+  fSymlink: async (files, b) => after(files.symlink(b.from, b.to)),
+  fReadlink: async (files, b) => ({ bytes: { data: new TextEncoder().encode(await files.readlink(b.rel)) } }),
+  fLink: async (files, b) => after(files.hardlink(b.from, b.to, b.follow)),
+  fMkdir: async (files, b) => after(files.mkdir(b.rel)),
+  fUnlink: async (files, b) => {
+    const only = b.only || "any";
+    if (!UNLINK_ONLY.has(only)) fail("EINVAL", `unlink of ${only}`);
+    return after(files.unlink(b.rel, only as UnlinkOnly));
+  },
+  fRename: async (files, b) => after(files.rename(b.from, b.to)),
+  fReadFile: async (files, b) => ({ bytes: { data: await files.readFile(b.rel) } }),
+};
+
+/** The empty reply, once `done` has finished. */
+async function after(done: void | Promise<void>): Promise<Body> {
+  await done;
+  return OK;
 }
 
 /** A handle another node holds here: the descriptor behind it and the incarnation that opened it. */
@@ -122,11 +105,12 @@ export class ExportServer {
     this.files = files;
   }
 
-  /** A call from node `nodeId` (0: a client that is not a member, which has no files here). */
-  async serve(kind: BodyName, m: Partial<Bodies>, nodeId: number): Promise<Body> {
+  /** File call `kind` from node `nodeId` (0: a client that is not a member, which has no files here). */
+  async serve<K extends FileCallName | "fClose">(kind: K, body: Bodies[K], nodeId: number): Promise<Body> {
     if (nodeId === 0) fail("EACCES", "file calls are served to member nodes only");
-    if (kind === "fClose") return this.close(m.fClose!.handle, nodeId);
-    const reply = await serveFile(this.files, kind, m, (handle) => this.fd(handle, nodeId));
+    if (kind === "fClose") return this.close((body as Bodies["fClose"]).handle, nodeId);
+    const call = FILE_CALLS[kind as FileCallName] as FileCall<FileCallName>;
+    const reply = await call(this.files, body as Bodies[FileCallName], (handle) => this.fd(handle, nodeId));
     if (kind === "fOpen" && "count" in reply) return { count: { n: this.bind(toNumber(reply.count.n), nodeId) } };
     return reply;
   }
@@ -160,7 +144,7 @@ export class ExportServer {
   private forget(handle: number, nodeId: number): void {
     this.opened.delete(handle);
     const held = (this.heldBy.get(nodeId) ?? 0) - 1;
-    if (held < 0) throw new Error(`invariant: node ${nodeId} held no handle, yet ${handle} was its`);
+    invariant(held >= 0, () => `node ${nodeId} held no handle, yet ${handle} was its`);
     if (held === 0) this.heldBy.delete(nodeId);
     else this.heldBy.set(nodeId, held);
   }
@@ -173,7 +157,7 @@ export class ExportServer {
         .then(() => this.files.close(opened.fd))
         .catch(() => {});
     }
-    if (this.heldBy.has(nodeId)) throw new Error(`invariant: node ${nodeId} still holds files after going down`);
+    invariant(!this.heldBy.has(nodeId), () => `node ${nodeId} still holds files after going down`);
   }
 
   /** How many handles node `nodeId` has open here (what the tests check). */

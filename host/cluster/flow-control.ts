@@ -1,5 +1,5 @@
 import { fail } from "../kernel/errors.ts";
-import type { Mailbox } from "../kernel/mailbox.ts";
+import type { MailboxLevel } from "../kernel/mailbox.ts";
 
 /**
  * Messages one node may have outstanding toward one process on another node. A remote
@@ -44,7 +44,7 @@ export class SendCredits {
 
 export interface ReceiveCreditsOptions {
   /** The mailbox of a local pid, or undefined for a process that is gone. */
-  readonly mailbox: (pid: number) => Mailbox | undefined;
+  readonly mailbox: (pid: number) => MailboxLevel | undefined;
   /** Give `n` credits for `pid` back to the sending node. */
   readonly grant: (pid: number, n: number) => void;
   readonly setTimer: (run: () => void, ms: number) => unknown;

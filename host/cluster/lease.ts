@@ -1,4 +1,5 @@
-import type { Clock } from "../transport/clock.ts";
+import type { Clock } from "../clock/clock.ts";
+import { invariant } from "../kernel/invariant.ts";
 
 /**
  * A member's lease with the embedded coordinator, as the member can know it. The
@@ -27,7 +28,7 @@ export class CoordinatorLease {
 
   /** The coordinator answered a heartbeat sent at `sentAt`. */
   renewed(sentAt: number): void {
-    if (sentAt > this.clock.now()) throw new Error(`invariant: a heartbeat acknowledged before it was sent (${sentAt})`);
+    invariant(sentAt <= this.clock.now(), () => `a heartbeat acknowledged before it was sent (${sentAt})`);
     this.renewedFrom = Math.max(this.renewedFrom, sentAt);
   }
 

@@ -1,6 +1,7 @@
 import type { Member, MemberState, Members } from "../transport/wire.ts";
 import { toNumber } from "../transport/wire.ts";
 import type { LoopDelayFigures } from "../kernel/loop-delay.ts";
+import { invariant } from "../kernel/invariant.ts";
 
 /** A member's state changed: what the node must act on. */
 export interface Transition {
@@ -45,6 +46,8 @@ export class Membership {
 
   /** Coordinator: a member joins (or this node founds the cluster). */
   admit(member: Member, now: number): Transition[] {
+    invariant(!this.byId.has(member.id), () => `node id ${member.id} handed out twice`);
+    invariant(member.state === "alive", () => `node ${member.id} admitted ${member.state}`);
     const changes: Transition[] = [];
     const old = this.byName(member.name);
     if (old && old.state !== "down") changes.push(this.set(old, "down"));
@@ -52,6 +55,7 @@ export class Membership {
     this.lastHeard.set(member.id, now);
     changes.push({ member, from: undefined });
     this.version++;
+    this.check();
     return changes;
   }
 
@@ -80,22 +84,30 @@ export class Membership {
       else if (silent > this.timeoutMs && member.state === "alive") changes.push(this.set(member, "suspect"));
     }
     if (changes.length > 0) this.version++;
+    this.check();
     return changes;
   }
 
-  /** A member (not the coordinator): take the coordinator's list; newer versions only. */
-  apply(list: Members): Transition[] {
+  /**
+   * A member (not the coordinator): take the coordinator's list; newer versions only. An
+   * entry this node has down stays down, except the sender's own entry: a member's verdict
+   * on the coordinator is its own (only the coordinator declares nodes down for the
+   * cluster), so a coordinator that speaks again, alive in its own list, is taken back.
+   */
+  apply(list: Members, sender: number): Transition[] {
     const version = toNumber(list.version);
     if (version < this.version) return [];
     this.version = version;
     const changes: Transition[] = [];
     for (const incoming of list.members) {
       const known = this.byId.get(incoming.id);
-      if (known?.state === "down") continue;
+      const back = known?.state === "down" && incoming.id === sender && incoming.state !== "down";
+      if (known?.state === "down" && !back) continue;
       const member: Member = { ...incoming, labels: { ...incoming.labels } };
       this.byId.set(member.id, member);
       if (known?.state !== member.state) changes.push({ member, from: known?.state });
     }
+    this.check();
     return changes;
   }
 
@@ -113,8 +125,26 @@ export class Membership {
     return member && member.state !== "down" ? [this.set(member, "down")] : [];
   }
 
+  /**
+   * After every change of the table: each entry is filed under its own id, and a name has
+   * at most one incarnation not down. O(members), at
+   * membership changes only (a heartbeat of a known member changes no more than its entry).
+   */
+  private check(): void {
+    const live = new Set<string>();
+    for (const [id, member] of this.byId) {
+      invariant(member.id === id, () => `member table entry ${id} holds node ${member.id}`);
+      if (member.state === "down") continue;
+      invariant(!live.has(member.name), () => `two live incarnations of ${member.name}`);
+      live.add(member.name);
+    }
+  }
+
   private set(member: Member, state: MemberState): Transition {
     const from = member.state;
+    // An incarnation declared down is gone for good: it comes back only as a new node id
+    // (`apply` alone takes back the coordinator, from its own word).
+    invariant(from !== "down", () => `node ${member.id} back from down to ${state}`);
     member.state = state;
     return { member, from };
   }

@@ -4,8 +4,10 @@ import { InputBuffer } from "../kernel/input-buffer.ts";
 import type { Kernel } from "../kernel/kernel.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
+import { capsFromWire } from "../kernel/process-limits.ts";
 import type { Channel } from "../transport/channel.ts";
 import { toBytes, type Bodies, type Body, type ExitNote, type ProcInfo } from "../transport/wire.ts";
+import type { Caps } from "../transport/wire-types.ts";
 
 export function toExitNote(to: number, pid: number, info: ExitInfo, ref = 0): ExitNote {
   return { to, pid, reason: info.reason, status: info.status, text: info.text, ref };
@@ -21,21 +23,27 @@ export function procInfo(node: string, proc: Process): ProcInfo {
     pid: proc.pid,
     node,
     ppid: proc.ppid,
-    state: proc.state,
+    // An ended process shows why, e.g. "exited: limit_cpu".
+    state: proc.exit ? `${proc.state}: ${proc.exit.reason.toLowerCase()}` : proc.state,
     module: proc.argv[0] ?? "",
     uptimeMs: proc.uptimeMs,
     memoryBytes: proc.memory?.byteLength ?? 0,
+    cpuTimeNs: proc.cpuTimeNs,
+    syscalls: proc.syscalls,
+    mailboxDepth: proc.mailbox.length,
+    owner: proc.owner ?? "",
   };
 }
 
 /** Start a process here; a module that cannot run is ENOEXEC for the caller. */
 export function startHere(
-  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number }, output: OutputSink, input?: InputBuffer,
+  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null; owner?: string | null }, output: OutputSink, input?: InputBuffer,
 ): Process {
   try {
     // A cap of 0 (or none) is this node's default; one over this node's maximum is EINVAL.
     const memoryPages = spawn.memoryPages || undefined;
-    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages });
+    const caps = capsFromWire(kernel.defaultCaps, spawn.caps);
+    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps, owner: spawn.owner || undefined });
   } catch (error) {
     if (error instanceof ModuleError) throw new SysError("ENOEXEC", error.message);
     throw error;
@@ -55,10 +63,8 @@ export function remoteOutput(cast: (body: Body) => void, sink: number): OutputSi
 }
 
 /** End a local process for a caller anywhere (a guest on another node, or the operator). */
-export function killHere(kernel: Kernel, caller: number, pid: number): void {
-  const target = kernel.procs.get(pid);
-  if (!target) fail("ESRCH", `no process ${pid}`);
-  kernel.terminate(target, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"));
+export function killHere(kernel: Kernel, caller: number, pid: number, owner?: string): void {
+  if (!kernel.end(pid, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"), owner)) fail("ESRCH", `no process ${pid}`);
 }
 
 /** The fd 0 of the process each CLI connection runs. */
@@ -71,11 +77,27 @@ const runInputs = new WeakMap<Channel, InputBuffer>();
 export function feedInput(channel: Channel, m: Bodies["input"]): void {
   const input = runInputs.get(channel);
   if (!input) fail("EINVAL", "input on a connection that runs no process");
+  pushInput(input, m);
+}
+
+/** Input from a client into a process's fd 0, refused past its buffer or its end; returns the bytes taken in. */
+export function pushInput(input: InputBuffer, m: Bodies["input"]): number {
   if (input.ended) fail("EINVAL", "input after its end");
   const data = toBytes(m.data);
   if (input.buffered + data.byteLength > input.capacity) fail("EAGAIN", `input beyond its ${input.capacity}-byte buffer`);
   input.push(data);
   if (m.end) input.end();
+  return data.byteLength;
+}
+
+/** A module a client sent to run; one that cannot run is ENOEXEC. */
+export async function loadForRun(kernel: Kernel, bytes: Uint8Array): Promise<LoadedModule> {
+  try {
+    return await kernel.modules.load(bytes);
+  } catch (error) {
+    if (error instanceof ModuleError) fail("ENOEXEC", error.message);
+    throw error;
+  }
 }
 
 /**
@@ -83,17 +105,11 @@ export function feedInput(channel: Channel, m: Bodies["input"]): void {
  * over the CLI's connection. If the CLI goes away, so does its process.
  */
 export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: Channel): Promise<number> {
-  let module: LoadedModule;
-  try {
-    module = await kernel.modules.load(run.module);
-  } catch (error) {
-    if (error instanceof ModuleError) fail("ENOEXEC", error.message);
-    throw error;
-  }
+  const module = await loadForRun(kernel, run.module);
   const output = remoteOutput((body) => channel.cast(body), 0);
   // What the process reads is credited back, so the CLI never has more than the buffer in flight.
   const input = new InputBuffer((n) => channel.cast({ inputTaken: { n } }));
-  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName }, output, input);
+  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName, owner: run.owner }, output, input);
   runInputs.set(channel, input);
   void kernel.whenExited(proc.pid).then((info) => channel.cast({ exited: toExitNote(0, proc.pid, info) }));
   channel.onClose(() => kernel.terminate(proc, exitInfo("KILLED", "its client disconnected")));

@@ -4,6 +4,12 @@ import { toBigint } from "../transport/wire.ts";
 import type { Link } from "./link.ts";
 
 /**
+ * Ended processes whose release waits for a coordinator that is unreachable; past this the
+ * oldest are forgotten (their locks and names stay at the coordinator until its restart).
+ */
+export const MAX_UNRELEASED = 100_000;
+
+/**
  * The kernel's Coordinator on a node that is not the coordinator: every call goes there.
  * It knows which of this node's processes may hold locks, so that a node whose lease
  * lapsed can end them before the locks pass on (lease.ts).
@@ -14,6 +20,10 @@ export class RemoteCoordinator implements Coordinator {
   private readonly alive: (pid: number) => boolean;
   /** pid -> the locks it was granted and has not let go of; only live processes. */
   private readonly held = new Map<number, Set<string>>();
+  /** Processes that made a lock or name call and have not ended: their end must reach the coordinator. */
+  private readonly involved = new Set<number>();
+  /** Involved processes that ended while the coordinator was unreachable, oldest first. */
+  private readonly unreleased = new Set<number>();
 
   constructor(link: () => Link, leaseValid: () => boolean, alive: (pid: number) => boolean) {
     this.link = link;
@@ -22,6 +32,7 @@ export class RemoteCoordinator implements Coordinator {
   }
 
   async lock(name: string, pid: number, timeoutMs: number): Promise<bigint> {
+    this.involve(pid);
     const token = toBigint((await this.link().call({ lock: { name, pid, timeoutMs } }, "token")).token);
     if (!this.leaseValid()) {
       // Granted, but this node may already count as down there: the lock is not safe to use.
@@ -49,7 +60,21 @@ export class RemoteCoordinator implements Coordinator {
     return [...this.held.keys()];
   }
 
+  async waitFor(pid: number, child: number): Promise<void> {
+    await this.link().call({ waitFor: { pid, child } }, "empty");
+  }
+
+  /** One-way, and after the waitFor on the same link; with the coordinator gone, nothing to tell. */
+  waitDone(pid: number): void {
+    try {
+      this.link().cast({ waitDone: { pid } });
+    } catch {
+      // The coordinator is down: its graph is gone with it.
+    }
+  }
+
   async register(name: string, pid: number): Promise<void> {
+    this.involve(pid);
     await this.link().call({ register: { name, pid } }, "empty");
   }
 
@@ -68,12 +93,28 @@ export class RemoteCoordinator implements Coordinator {
    */
   releaseAll(pid: number): void {
     this.held.delete(pid);
+    const involved = this.involved.delete(pid);
     let link: Link;
     try {
       link = this.link();
     } catch {
+      // Told when the coordinator is back (reconnected), if it ever is.
+      if (!involved) return;
+      this.unreleased.add(pid);
+      if (this.unreleased.size > MAX_UNRELEASED) this.unreleased.delete(this.unreleased.values().next().value!);
       return;
     }
     link.cast({ releaseAll: { pid } });
+  }
+
+  /** The coordinator is reachable again: the processes that ended meanwhile let go there. */
+  reconnected(): void {
+    const link = this.link();
+    for (const pid of this.unreleased) link.cast({ releaseAll: { pid } });
+    this.unreleased.clear();
+  }
+
+  private involve(pid: number): void {
+    this.involved.add(pid);
   }
 }

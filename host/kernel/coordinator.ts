@@ -10,6 +10,13 @@ export interface Coordinator {
   register(name: string, pid: number): void | Promise<void>;
   unregister(name: string, pid: number): void | Promise<void>;
   whereis(name: string): number | Promise<number>;
+  /**
+   * `pid` waits for its child `child` to end: an edge of the wait-for graph the lock waits
+   * are in, so EDEADLK if the child, or what it waits for, waits for a lock `pid` holds.
+   */
+  waitFor(pid: number, child: number): void | Promise<void>;
+  /** `pid` no longer waits for a child. */
+  waitDone(pid: number): void;
   /** The process ended: drop its locks (waking the next holders), waits and names. */
   releaseAll(pid: number): void;
 }

@@ -29,6 +29,10 @@ export const ABNORMAL_STATUS: Record<ExitReasonName, number> = {
   NOCONNECTION: 255,
   NOPROC: 255,
   ERROR: 126,
+  LINKED: 137,
+  // 128 + SIGXCPU, as a shell reports a process over RLIMIT_CPU.
+  LIMIT_CPU: 152,
+  LIMIT_MEMORY: 137,
 };
 
 export function exitInfo(reason: ExitReasonName, text: string, status = ABNORMAL_STATUS[reason]): ExitInfo {

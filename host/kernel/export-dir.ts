@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { FLAGS, type ErrnoName } from "../../abi/abi.ts";
 import { fail, SysError } from "./errors.ts";
+import { invariant } from "./invariant.ts";
 import { FenceTable } from "./fence-table.ts";
 import type { DirEntry, Fence, FileService, FileStat, TimeChange, UnlinkOnly } from "./file-service.ts";
 
@@ -22,8 +23,9 @@ const HOST_ERRNO: Record<string, ErrnoName> = {
   ENOTEMPTY: "ENOTEMPTY",
   EACCES: "EACCES",
   EPERM: "EACCES",
-  EMFILE: "EMFILE",
-  ENFILE: "EMFILE",
+  // The OS's limits are the node's (all its processes share the node's descriptors).
+  EMFILE: "ENFILE",
+  ENFILE: "ENFILE",
   EXDEV: "EXDEV",
   ENAMETOOLONG: "ENAMETOOLONG",
   EINVAL: "EINVAL",
@@ -102,8 +104,12 @@ export class ExportDir implements FileService {
   private readonly realRoot: string;
   /** Newest token per lock of the fenced writes to this export, from this node's processes and others'. */
   readonly fences = new FenceTable();
+  /** Files open through `open` and not yet closed, and the most that may be (ENFILE beyond). */
+  private openCount = 0;
+  readonly maxOpen: number;
 
-  constructor(root: string) {
+  constructor(root: string, maxOpen = Infinity) {
+    this.maxOpen = maxOpen;
     fs.mkdirSync(root, { recursive: true });
     this.root = path.resolve(root);
     this.realRoot = fs.realpathSync.native(this.root);
@@ -130,7 +136,12 @@ export class ExportDir implements FileService {
     return real;
   }
 
+  get openFiles(): number {
+    return this.openCount;
+  }
+
   open(rel: string, flags: number): number {
+    if (this.openCount >= this.maxOpen) fail("ENFILE", `the node's export holds ${this.openCount} files open, its limit`);
     const hostFlags = openFlags(flags);
     const follow = (flags & O.O_NOFOLLOW.value) === 0;
     const target = this.resolve(rel, follow);
@@ -147,6 +158,7 @@ export class ExportDir implements FileService {
       fs.closeSync(fd);
       fail("EISDIR", rel);
     }
+    this.openCount++;
     return fd;
   }
 
@@ -186,6 +198,8 @@ export class ExportDir implements FileService {
 
   close(handle: number): void {
     host(() => fs.closeSync(handle));
+    this.openCount--;
+    invariant(this.openCount >= 0, () => `export: ${this.openCount} files counted open after closing ${handle}`);
   }
 
   fstat(handle: number): FileStat {

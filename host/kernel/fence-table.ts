@@ -1,6 +1,7 @@
 import { FLAGS } from "../../abi/abi.ts";
 import { fail } from "./errors.ts";
 import type { Fence } from "./file-service.ts";
+import { invariant } from "./invariant.ts";
 
 /** Lock names a table remembers (ABI limit MAX_FENCED_LOCKS). */
 export const MAX_FENCED_LOCKS = FLAGS.limits.MAX_FENCED_LOCKS.value;
@@ -26,8 +27,8 @@ export class FenceTable {
     if (seen === undefined && this.newest.size >= this.limit) fail("ENOSPC", `this export remembers ${this.limit} fenced locks already`);
     if (seen !== undefined && fence.token < seen) fail("ESTALE", `lock ${fence.lock}: token ${fence.token} is older than ${seen}`);
     this.newest.set(fence.lock, fence.token);
-    if (seen !== undefined && this.newest.get(fence.lock)! < seen) throw new Error(`invariant: the token of ${fence.lock} went back from ${seen}`);
-    if (this.newest.size > this.limit) throw new Error(`invariant: ${this.newest.size} fenced locks, over ${this.limit}`);
+    invariant(seen === undefined || this.newest.get(fence.lock)! >= seen, () => `the token of ${fence.lock} went back from ${seen}`);
+    invariant(this.newest.size <= this.limit, () => `${this.newest.size} fenced locks, over ${this.limit}`);
   }
 
   /** The newest token seen for `lock` (what the tests check). */

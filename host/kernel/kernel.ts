@@ -1,23 +1,34 @@
-import { FLAGS, LAYOUTS } from "../../abi/abi.ts";
+import { FLAGS } from "../../abi/abi.ts";
 import type { Coordinator } from "./coordinator.ts";
-import { exitInfo, fail, ProcessEnd, reasonCode, SysError, type ExitInfo } from "./errors.ts";
+import { encodeDown } from "./down-message.ts";
+import { exitInfo, fail, ProcessEnd, SysError, type ExitInfo } from "./errors.ts";
+import { checkMayKill } from "./ownership.ts";
 import { ExportDir } from "./export-dir.ts";
-import { realClock, type Clock } from "../transport/clock.ts";
+import { realClock, type Clock } from "../clock/clock.ts";
 import type { FileService } from "./file-service.ts";
-import { GuestMemory, encodeUtf8 } from "./guest-memory.ts";
+import { GuestMemory } from "./guest-memory.ts";
 import { instantiateComponent } from "./component-instance.ts";
 import { LocalCoordinator } from "./local-coordinator.ts";
 import { Lineage } from "./lineage.ts";
+import { descriptorBudget } from "./descriptor-budget.ts";
+import { MailboxBudget } from "./mailbox.ts";
+import { defaultCaps, narrowCaps, type ProcessCaps } from "./process-limits.ts";
+import { checkRoom, Links, observeSpawned } from "./links.ts";
+import { RecentExits } from "./recent-exits.ts";
 import { ModuleCache, ModuleError, type LoadedModule } from "./module-cache.ts";
 import { resolvePath, type Namespace, type ResolvedPath } from "./namespace.ts";
+import { nodeIdOfPid, PID_SERIAL_BITS } from "./pid.ts";
 import { Process, type StartRequest } from "./process.ts";
-import type { Router } from "./router.ts";
+import type { Router, SpawnObserve } from "./router.ts";
+import type { MailboxLevel } from "./mailbox.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
 import { childRecorder } from "./replay/child-recording.ts";
 import { FuelTrampolines } from "./fuel.ts";
 import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
 import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT } from "./wasm/instrument.ts";
+import { invariant } from "./invariant.ts";
+import { KernelStats } from "./kernel-stats.ts";
 
 export interface Limits {
   /** Linear memory cap per process by default, in 64 KiB pages, summed over its memories. */
@@ -42,6 +53,14 @@ export interface Limits {
   readonly processes: number;
   /** Live descendants of one process on this node (Lineage): one more spawn fails with EAGAIN. */
   readonly descendants: number;
+  /** CPU time a process may take, in ms, unless narrowed (Infinity: no budget). Over it, the process ends with LIMIT_CPU. */
+  readonly cpuMs: number;
+  /** Lock names a process may hold at once: one more lock is ENOLCK. */
+  readonly locks: number;
+  /** Bytes of message data queued in all the node's mailboxes together: past it, sends to any of them get EAGAIN. */
+  readonly nodeMailboxBytes: number;
+  /** Files the node's export holds open for all processes, its own and other nodes': one more open is ENFILE. */
+  readonly nodeOpenFiles: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -55,6 +74,10 @@ export const DEFAULT_LIMITS: Limits = {
   mailboxBytes: 16 * 1024 * 1024,
   processes: 20_000,
   descendants: 1000,
+  cpuMs: Infinity,
+  locks: 1024,
+  nodeMailboxBytes: 512 * 1024 * 1024,
+  nodeOpenFiles: descriptorBudget(),
 };
 
 function checkLimits(limits: Limits): void {
@@ -85,15 +108,15 @@ export interface SpawnArgs {
   readonly args: readonly string[];
   readonly env: readonly string[];
   readonly node: string;
+  /** spawn_opt: what to set on the child before it runs. */
+  readonly observe?: SpawnObserve;
 }
 
-const PID_SERIAL_BITS = 20;
 const PID_SERIAL_MAX = (1 << PID_SERIAL_BITS) - 1;
 export const MAX_NODE_ID = 2047;
-export const nodeIdOfPid = (pid: number): number => pid >>> PID_SERIAL_BITS;
+export { nodeIdOfPid };
 
 const TAG_DOWN = FLAGS.special.TAG_DOWN.value;
-const DOWN = LAYOUTS.down_message;
 
 /** Why a guest's run ended, from what unwound it. */
 function endOf(error: unknown): ExitInfo {
@@ -101,17 +124,6 @@ function endOf(error: unknown): ExitInfo {
   if (error instanceof WebAssembly.RuntimeError) return exitInfo("TRAP", error.message);
   if (error instanceof RangeError) return exitInfo("TRAP", error.message);
   return exitInfo("ERROR", error instanceof Error ? error.message : String(error));
-}
-
-function encodeDown(pid: number, info: ExitInfo): Uint8Array {
-  const text = encodeUtf8(info.text);
-  const data = new Uint8Array(DOWN.size + text.byteLength);
-  const view = new DataView(data.buffer);
-  view.setInt32(DOWN.fields.pid.offset, pid, true);
-  view.setInt32(DOWN.fields.reason.offset, reasonCode(info.reason), true);
-  view.setInt32(DOWN.fields.status.offset, info.status, true);
-  data.set(text, DOWN.size);
-  return data;
 }
 
 /**
@@ -129,14 +141,24 @@ export class Kernel {
   readonly router: Router | undefined;
   readonly clock: Clock;
   readonly procs = new Map<number, Process>();
+  /** Message bytes queued in all the node's mailboxes (Limits.nodeMailboxBytes). */
+  readonly mailboxBudget: MailboxBudget;
+  /** What a process started by the operator, without narrower limits, gets. */
+  readonly defaultCaps: ProcessCaps;
   /** Pages the live processes' memories held at their last start or suspension (Process.countMemory). */
   memoryPagesInUse = 0;
   tracer: Tracer | undefined;
+  readonly links = new Links(this);
+  /** Counts for the node's metrics: calls, starts, ends. */
+  readonly stats = new KernelStats();
   /** Told of every process that ends, after its watchers (the cluster keeps a history for ps). */
   onExit: ((proc: Process) => void) | undefined;
+  /** Told of every write to a process's stdout or stderr (the cluster keeps its log). */
+  onOutput: ((proc: Process, fd: 1 | 2, data: Uint8Array) => void) | undefined;
 
   private readonly trampolines = new FuelTrampolines();
   private readonly lineage = new Lineage();
+  private readonly recentExits = new RecentExits();
   private readonly exitListeners = new Map<number, ((info: ExitInfo) => void)[]>();
   private nextSerial = 1;
   private nextRef = 1;
@@ -149,8 +171,10 @@ export class Kernel {
     this.nodeName = options.nodeName;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     checkLimits(this.limits);
+    this.defaultCaps = defaultCaps(this.limits);
     this.modules = new ModuleCache({ ...this.limits, exportGlobals: options.exportGlobals });
-    this.exportDir = new ExportDir(options.root);
+    this.exportDir = new ExportDir(options.root, this.limits.nodeOpenFiles);
+    this.mailboxBudget = new MailboxBudget(this.limits.nodeMailboxBytes);
     this.clock = options.clock ?? realClock;
     this.coordinator = options.coordinator ?? new LocalCoordinator(this.clock);
     this.router = options.router;
@@ -183,12 +207,13 @@ export class Kernel {
   start(request: StartRequest, parent?: Process): Process {
     const memoryCap = this.memoryCapOf(request, parent);
     if (this.procs.size >= this.limits.processes) fail("EAGAIN", `the node runs ${this.procs.size} processes, its limit`);
-    if (parent) this.lineage.checkSpawn(parent.pid, this.limits.descendants);
+    const ownCaps = narrowCaps(parent ? parent.limits : this.defaultCaps, request.caps, parent ? "parent's" : "node's");
+    if (parent) this.lineage.checkSpawn(parent.pid, (pid) => this.procs.get(pid)?.limits.descendants ?? this.limits.descendants);
     const needed = initialPages(request.module.memories);
     if (this.memoryPagesInUse + needed > this.limits.memoryBudgetPages) {
       fail("EAGAIN", `the node's memory budget is spent: ${this.memoryPagesInUse} of ${this.limits.memoryBudgetPages} pages in use, the process needs ${needed}`);
     }
-    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), mailboxCapacity: this.limits.mailbox, mailboxBytes: this.limits.mailboxBytes, memoryCap });
+    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), memoryCap, ownCaps });
     let entry: () => Promise<unknown>;
     try {
       const { component } = request.module;
@@ -200,6 +225,8 @@ export class Kernel {
       throw new ModuleError(`cannot instantiate: ${(error as Error).message}`);
     }
     this.procs.set(proc.pid, proc);
+    this.recentExits.started(proc.pid);
+    this.stats.processStarted();
     if (parent) this.lineage.added(proc.pid, parent.pid);
     // A spawning parent resumes before the child runs: it can monitor the child before
     // the child can end, as Erlang's spawn_monitor. For others' starts, a macrotask: the
@@ -244,6 +271,7 @@ export class Kernel {
   private async run(proc: Process, entry: () => Promise<unknown>): Promise<void> {
     if (proc.state !== "ready") return;
     proc.state = "running";
+    proc.beginTurn();
     let info: ExitInfo;
     try {
       await entry();
@@ -257,13 +285,17 @@ export class Kernel {
   /** Release everything the process held and tell whoever watches it. */
   private finish(proc: Process, info: ExitInfo): void {
     if (proc.state === "exited") return;
+    proc.endTurn();
     proc.state = "exited";
     proc.exit = info;
     proc.startSpawned();
     this.procs.delete(proc.pid);
+    this.recentExits.ended(proc.pid, info);
+    this.stats.processEnded(info.reason);
     this.lineage.removed(proc.pid);
     this.trampolines.release(proc);
     proc.releaseMemory();
+    proc.mailbox.clear();
     for (const file of proc.files.values()) {
       try {
         void Promise.resolve(this.fileService(file.node).close(file.handle)).catch(() => {});
@@ -276,8 +308,9 @@ export class Kernel {
     for (const [ref, watcher] of proc.watchers) this.fireMonitor(ref, watcher, proc.pid, info);
     for (const [ref, target] of proc.monitoring) {
       if (this.isLocal(target)) this.procs.get(target)?.watchers.delete(ref);
-      else this.router?.demonitor(proc.pid, target, ref);
+      else if (target !== 0) this.router?.demonitor(proc.pid, target, ref);
     }
+    this.links.ended(proc, info);
     if (this.isLocal(proc.ppid)) this.childExited(proc.ppid, proc.pid, info);
     else if (proc.ppid !== 0) this.router?.childExited(proc.ppid, proc.pid, info);
     this.onExit?.(proc);
@@ -292,6 +325,7 @@ export class Kernel {
     if (!parent) return;
     // A remote child's end may overtake the reply to its spawn: they travel on the two
     // connections of the pair. Its zombie then waits for spawnChild to see it.
+    parent.killedChildren.delete(child);
     if (!parent.children.delete(child) && this.isLocal(child)) return;
     parent.zombies.set(child, info);
     parent.childWaiter?.(child);
@@ -308,6 +342,7 @@ export class Kernel {
       for (const child of [...proc.children]) if (nodeIdOfPid(child) === nodeId) this.childExited(proc.pid, child, info);
       for (const [ref, watcher] of proc.watchers) if (nodeIdOfPid(watcher) === nodeId) proc.watchers.delete(ref);
     }
+    this.links.nodeDown(nodeId);
   }
 
   /** Live descendants of local process `pid` that this node counts against its limit. */
@@ -343,16 +378,13 @@ export class Kernel {
       namespace: parent.namespace,
       output: parent.output,
       memoryPages: parent.childMemoryCap,
+      caps: parent.childLimits,
+      owner: parent.owner,
     };
     const recorded = { ...request, calls: childRecorder(parent, module, request.argv, node === this.nodeName) };
-    if (node !== this.nodeName) {
-      return this.remote(`node ${node}`)
-        .spawn(node, recorded)
-        .then((pid) => {
-          if (!parent.zombies.has(pid)) parent.children.add(pid);
-          return pid;
-        });
-    }
+    const observe = spawn.observe;
+    if (observe?.link) checkRoom(parent);
+    if (node !== this.nodeName) return this.spawnRemote(parent, node, recorded, observe);
     let child: Process;
     try {
       child = this.start(recorded, parent);
@@ -361,7 +393,51 @@ export class Kernel {
       throw error;
     }
     parent.children.add(child.pid);
+    // The child runs when the parent next suspends: set now, nothing of its life is missed.
+    if (observe?.link) this.links.linkChild(parent, child);
+    if (observe?.monitorRef) {
+      parent.monitoring.set(observe.monitorRef, child.pid);
+      observeSpawned(child, parent.pid, false, observe.monitorRef);
+    }
     return child.pid;
+  }
+
+  /**
+   * The child's node sets spawn_opt's link and monitor before the child runs; here they are
+   * pending until its pid comes back, since its end may overtake the reply.
+   */
+  private spawnRemote(parent: Process, node: string, request: StartRequest, observe: SpawnObserve | undefined): Promise<number> {
+    const ref = observe?.monitorRef ?? 0;
+    if (ref !== 0) parent.monitoring.set(ref, 0);
+    if (observe?.link) this.links.spawning(parent);
+    const settle = (pid: number | undefined): void => {
+      // A down message that came first already took the pending monitor; a parent that
+      // ended meanwhile takes it off the child.
+      if (ref !== 0 && parent.monitoring.get(ref) === 0) {
+        if (pid === undefined || parent.exit) parent.monitoring.delete(ref);
+        else parent.monitoring.set(ref, pid);
+        if (pid !== undefined && parent.exit) this.router?.demonitor(parent.pid, pid, ref);
+      }
+      if (observe?.link) this.links.spawned(parent, pid);
+    };
+    return this.remote(`node ${node}`)
+      .spawn(node, request, observe)
+      .then(
+        (pid) => {
+          if (!parent.zombies.has(pid)) parent.children.add(pid);
+          settle(pid);
+          return pid;
+        },
+        (error: unknown) => {
+          settle(undefined);
+          throw error;
+        },
+      );
+  }
+
+  /** A fresh monitor reference; it carries the node id, so a target's watchers from many nodes never collide. */
+  newRef(): number {
+    return (this.nodeId << PID_SERIAL_BITS) | (this.nextRef++ & PID_SERIAL_MAX);
   }
 
   /** A module by namespace path. A module that cannot run is ENOEXEC, with the reason. */
@@ -389,9 +465,18 @@ export class Kernel {
   }
 
   kill(caller: Process, pid: number): number | Promise<number> {
-    if (!this.isLocal(pid)) return this.remote(`process ${pid}`).kill(caller.pid, pid).then(() => 0);
+    if (!this.isLocal(pid)) {
+      return this.remote(`process ${pid}`)
+        .kill(caller.pid, pid, caller.owner)
+        .then(() => {
+          // Its end is on its way: a wait for it is no deadlock, whatever the coordinator last heard.
+          if (caller.children.has(pid)) caller.killedChildren.add(pid);
+          return 0;
+        });
+    }
     const target = this.procs.get(pid);
     if (!target) fail("ESRCH", `no process ${pid}`);
+    checkMayKill(caller.owner, target);
     const info = exitInfo("KILLED", `killed by ${caller.pid}`);
     if (target === caller) throw new ProcessEnd(info);
     this.terminate(target, info);
@@ -405,7 +490,10 @@ export class Kernel {
   terminate(target: Process, info: ExitInfo): void {
     if (target.state === "exited") return;
     if (target.state === "ready") return this.finish(target, info);
-    if (!target.interrupt(new ProcessEnd(info))) this.clock.setImmediate(() => this.terminate(target, info));
+    if (!target.interrupt(new ProcessEnd(info))) return void this.clock.setImmediate(() => this.terminate(target, info));
+    // It runs no more guest code: its lock waits and child waits leave the wait-for graph
+    // now, so the killer's wait for it right after is no deadlock (finish releases the rest).
+    this.coordinator.releaseAll(target.pid);
   }
 
   /** Kill every process: the node is going away. */
@@ -418,13 +506,12 @@ export class Kernel {
     const target = this.procs.get(to);
     if (!target) fail("ESRCH", `no process ${to}`);
     if (!target.mailbox.put({ sender: from, tag, data })) {
-      fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.length} messages of ${this.limits.mailbox}, ${target.mailbox.bytes} bytes of ${this.limits.mailboxBytes}`);
+      fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.fullness(data.byteLength)}`);
     }
   }
 
   monitor(watcher: Process, pid: number): number {
-    // Refs carry the node id, so a target's watchers from many nodes never collide.
-    const ref = (this.nodeId << PID_SERIAL_BITS) | (this.nextRef++ & PID_SERIAL_MAX);
+    const ref = this.newRef();
     watcher.monitoring.set(ref, pid);
     if (this.isLocal(pid)) this.watch(watcher.pid, pid, ref);
     else if (this.router) this.router.monitor(watcher.pid, pid, ref);
@@ -436,7 +523,7 @@ export class Kernel {
   watch(watcherPid: number, pid: number, ref: number): void {
     const target = this.procs.get(pid);
     if (target) target.watchers.set(ref, watcherPid);
-    else this.fireMonitor(ref, watcherPid, pid, exitInfo("NOPROC", `no process ${pid}`));
+    else this.fireMonitor(ref, watcherPid, pid, this.recentExits.get(pid) ?? exitInfo("NOPROC", `no process ${pid}`));
   }
 
   /**
@@ -454,13 +541,50 @@ export class Kernel {
     const target = watcher.monitoring.get(ref);
     if (target === undefined) fail("EINVAL", `no monitor ${ref}`);
     watcher.monitoring.delete(ref);
-    if (this.isLocal(target)) this.procs.get(target)?.watchers.delete(ref);
+    if (this.isLocal(target)) this.unwatch(target, ref);
     else this.router?.demonitor(watcher.pid, target, ref);
   }
 
   private deliverDown(watcherPid: number, deadPid: number, info: ExitInfo): void {
     const watcher = this.procs.get(watcherPid);
     watcher?.mailbox.putSystem({ sender: deadPid, tag: TAG_DOWN, data: encodeDown(deadPid, info) });
+  }
+
+  // ---- Delivery from other nodes: host/cluster/ comes in here, never through procs ----
+
+  /**
+   * A message from a process on another node. It is queued even in a full mailbox: the
+   * sending node spent credit for it, and this node holds that credit back until the
+   * mailbox drains (host/cluster/flow-control.ts). To a process that is gone it is
+   * dropped, as in Erlang.
+   */
+  deliverRemote(from: number, to: number, tag: number, data: Uint8Array): void {
+    invariant(this.isLocal(to), () => `remote delivery to ${to}, which is not on node ${this.nodeId}`);
+    this.procs.get(to)?.mailbox.putSystem({ sender: from, tag, data });
+  }
+
+  /** How full local `pid`'s mailbox is (flow control); undefined for a process that is gone. */
+  mailboxLevel(pid: number): MailboxLevel | undefined {
+    return this.procs.get(pid)?.mailbox;
+  }
+
+  /** Monitor `ref` on local `pid` is taken back (by its watcher, here or on another node). */
+  unwatch(pid: number, ref: number): void {
+    this.procs.get(pid)?.watchers.delete(ref);
+  }
+
+  /** End local process `pid` for `info`'s reason, if `owner` may (ownership.ts); false if there is none. */
+  end(pid: number, info: ExitInfo, owner?: string): boolean {
+    const target = this.procs.get(pid);
+    if (!target) return false;
+    checkMayKill(owner, target);
+    this.terminate(target, info);
+    return true;
+  }
+
+  /** Live processes here: the load a node reports for placement. */
+  get load(): number {
+    return this.procs.size;
   }
 
   resolvePath(proc: Process, path: string): ResolvedPath {

@@ -20,10 +20,11 @@ export class Lineage {
     return this.counts.get(pid) ?? 0;
   }
 
-  /** EAGAIN if `parent` or an ancestor of it already has `limit` live descendants. */
-  checkSpawn(parent: number, limit: number): void {
+  /** EAGAIN if `parent` or an ancestor of it already has its limit (`limitOf`) of live descendants. */
+  checkSpawn(parent: number, limitOf: (pid: number) => number): void {
     for (let pid: number | undefined = parent; pid !== undefined; pid = this.chargedTo.get(pid)) {
       const count = this.descendants(pid);
+      const limit = limitOf(pid);
       if (count >= limit) fail("EAGAIN", `process ${pid} has ${count} live descendants, the limit`);
     }
   }

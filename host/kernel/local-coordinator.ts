@@ -1,6 +1,6 @@
 import type { Coordinator } from "./coordinator.ts";
 import { LockTable } from "./lock-table.ts";
-import { realClock, type Clock } from "../transport/clock.ts";
+import { realClock, type Clock } from "../clock/clock.ts";
 import { NameRegistry } from "./name-registry.ts";
 
 /** Coordination served in this process: the single node, or the cluster's coordinator node. */
@@ -17,6 +17,12 @@ export class LocalCoordinator implements Coordinator {
   }
   unlock(name: string, pid: number): void {
     this.locks.release(name, pid);
+  }
+  waitFor(pid: number, child: number): void {
+    this.locks.waitFor(pid, child);
+  }
+  waitDone(pid: number): void {
+    this.locks.waitDone(pid);
   }
   register(name: string, pid: number): void {
     this.names.register(name, pid);

@@ -1,5 +1,7 @@
 import { fail, SysError } from "./errors.ts";
-import type { Clock, ClockTimer } from "../transport/clock.ts";
+import type { Clock, ClockTimer } from "../clock/clock.ts";
+import { invariant } from "./invariant.ts";
+import { closesCycle } from "./wait-for.ts";
 
 interface Waiter {
   readonly pid: number;
@@ -23,13 +25,18 @@ export function checkLockName(name: string): void {
 
 /**
  * Named locks with fencing tokens, FIFO hand-off and deadlock detection over the
- * wait-for graph (holder -> lock it waits on -> that lock's holder ...).
+ * wait-for graph: a process waits for the holder of the lock it waits on, or for the
+ * child it waits on (`wait`). A process waits for one thing at a time, so the graph is a
+ * chain from each process and a cycle is found by walking it. recv is not in the graph:
+ * any process may send the message a receiver waits for, so no edge names who it waits for.
  * `timeoutMs` 0 is a try; negative waits forever.
  */
 export class LockTable {
   private readonly locks = new Map<string, LockState>();
   private readonly waitingOn = new Map<number, string>();
   private readonly held = new Map<number, Set<string>>();
+  /** pid -> the child it waits for in `wait`. */
+  private readonly waitingFor = new Map<number, number>();
   private readonly clock: Clock;
 
   constructor(clock: Clock) {
@@ -44,7 +51,7 @@ export class LockTable {
       this.locks.set(name, state);
     }
     if (state.holder === 0) return this.grant(name, state, pid);
-    if (this.wouldDeadlock(pid, state.holder)) fail("EDEADLK", `waiting for ${name} closes a wait-for cycle`);
+    if (this.wouldDeadlock(pid, state.holder)) fail("EDEADLK", `waiting for ${name}, held by ${state.holder}, closes a wait-for cycle`);
     if (timeoutMs === 0) fail("EBUSY", `${name} is held by ${state.holder}`);
     return new Promise<bigint>((grant, refuse) => {
       const waiter: Waiter = { pid, grant, refuse, timer: undefined };
@@ -59,6 +66,17 @@ export class LockTable {
     });
   }
 
+  /** `pid` waits for its child `child`: EDEADLK, and no edge, if that closes a cycle. */
+  waitFor(pid: number, child: number): void {
+    if (this.waitingOn.has(pid)) fail("EINVAL", `process ${pid} waits for a lock`);
+    if (this.wouldDeadlock(pid, child)) fail("EDEADLK", `waiting for child ${child} closes a wait-for cycle: it waits, through others, for a lock ${pid} holds`);
+    this.waitingFor.set(pid, child);
+  }
+
+  waitDone(pid: number): void {
+    this.waitingFor.delete(pid);
+  }
+
   release(name: string, pid: number): void {
     const state = this.locks.get(name);
     if (!state || state.holder !== pid) fail("EPERM", `${name} is not held by ${pid}`);
@@ -66,6 +84,7 @@ export class LockTable {
   }
 
   releaseAll(pid: number): void {
+    this.waitingFor.delete(pid);
     const waitName = this.waitingOn.get(pid);
     if (waitName !== undefined) {
       const state = this.locks.get(waitName);
@@ -75,6 +94,24 @@ export class LockTable {
     for (const name of [...(this.held.get(pid) ?? [])]) {
       this.handOff(name, this.locks.get(name)!);
     }
+    invariant(!this.held.has(pid) && !this.waitingOn.has(pid) && !this.waitingFor.has(pid), () => `process ${pid} still holds or waits after releasing all`);
+  }
+
+  /** Locks held and processes waiting, for the node's metrics. */
+  counts(): { held: number; waiting: number } {
+    let held = 0;
+    for (const names of this.held.values()) held += names.size;
+    return { held, waiting: this.waitingOn.size };
+  }
+
+  /** Up to `limit` held locks with their holder, token and waiters, for the dashboard. */
+  list(limit: number): { name: string; holder: number; token: bigint; waiting: number }[] {
+    const out = [];
+    for (const [name, state] of this.locks) {
+      if (out.length >= limit) break;
+      if (state.holder !== 0) out.push({ name, holder: state.holder, token: state.token, waiting: state.waiters.length });
+    }
+    return out;
   }
 
   holder(name: string): number {
@@ -82,6 +119,7 @@ export class LockTable {
   }
 
   private grant(name: string, state: LockState, pid: number): bigint {
+    invariant(state.holder === 0, () => `lock ${name} granted to ${pid} while ${state.holder} holds it`);
     state.holder = pid;
     state.token += 1n;
     let names = this.held.get(pid);
@@ -92,8 +130,9 @@ export class LockTable {
 
   private handOff(name: string, state: LockState): void {
     const names = this.held.get(state.holder);
-    names?.delete(name);
-    if (names?.size === 0) this.held.delete(state.holder);
+    invariant(names !== undefined && names.has(name), () => `lock ${name} handed off from ${state.holder}, which did not hold it`);
+    names.delete(name);
+    if (names.size === 0) this.held.delete(state.holder);
     state.holder = 0;
     const next = state.waiters.shift();
     if (!next) return;
@@ -111,15 +150,14 @@ export class LockTable {
     this.waitingOn.delete(waiter.pid);
   }
 
-  private wouldDeadlock(pid: number, holder: number): boolean {
-    let current = holder;
-    for (let hops = 0; hops <= this.waitingOn.size; hops++) {
-      if (current === pid) return true;
-      const waits = this.waitingOn.get(current);
-      if (waits === undefined) return false;
-      current = this.locks.get(waits)?.holder ?? 0;
-      if (current === 0) return false;
-    }
-    return false;
+  /** Whether `pid` waiting for `next` closes a cycle. */
+  private wouldDeadlock(pid: number, next: number): boolean {
+    return closesCycle(pid, next, (p) => this.waitsFor(p), this.waitingOn.size + this.waitingFor.size);
+  }
+
+  /** Whom `pid` waits for: its lock's holder, or its child. */
+  private waitsFor(pid: number): number | undefined {
+    const lock = this.waitingOn.get(pid);
+    return lock === undefined ? this.waitingFor.get(pid) : this.locks.get(lock)?.holder;
   }
 }

@@ -2,15 +2,18 @@ import type { ExitInfo } from "./errors.ts";
 import type { DirEntry, Fence } from "./file-service.ts";
 import { exitInfo, fail, ProcessEnd } from "./errors.ts";
 import type { GuestMemory } from "./guest-memory.ts";
+import { LinkState } from "./links.ts";
 import { Mailbox } from "./mailbox.ts";
 import { allDirRights } from "./syscalls/wasi-layout.ts";
 import type { LoadedModule } from "./module-cache.ts";
 import type { Kernel } from "./kernel.ts";
 import type { CallHook } from "./replay/call-hook.ts";
 import type { Namespace } from "./namespace.ts";
-import type { ClockTimer } from "../transport/clock.ts";
+import type { ClockTimer } from "../clock/clock.ts";
 import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
 import { MEMORY_IMPORT_MODULE } from "./wasm/instrument.ts";
+import { narrowCaps, type ProcessCaps } from "./process-limits.ts";
+import { checkCpuBudget } from "./cpu-budget.ts";
 
 /** Where a process's stdout (1) and stderr (2) go. Children inherit their parent's. */
 export interface OutputSink {
@@ -80,14 +83,18 @@ export interface StartRequest {
   readonly memoryPages?: number;
   /** Records or replays its calls (kernel/replay/); a child does not inherit it. */
   readonly calls?: CallHook;
+  /** Narrower limits than the parent's (or, for the operator's process, the node's defaults). */
+  readonly caps?: Partial<ProcessCaps>;
+  /** The user it runs for, inherited by its children; "" or absent: nobody known. */
+  readonly owner?: string;
 }
 
 export interface ProcessSpec extends StartRequest {
   readonly kernel: Kernel;
   readonly pid: number;
-  readonly mailboxCapacity: number;
-  readonly mailboxBytes: number;
   readonly memoryCap: number;
+  /** Its limits, already narrowed from its parent's or the node's. */
+  readonly ownCaps: ProcessCaps;
 }
 
 /** The spec's fields are the process's own (read-only), so they are declared once, above. */
@@ -107,6 +114,11 @@ export class Process {
   readonly memoryCap: number;
   /** The cap the children it spawns get (memlimit): at most its own. */
   childMemoryCap: number;
+  /** Its other limits (process-limits.ts), and those its children get (childlimit): at most its own. */
+  readonly limits: ProcessCaps;
+  childLimits: ProcessCaps;
+  /** Lock names it holds now, counted against limits.locks. */
+  readonly locksHeld = new Set<string>();
   /** Its linear memories, created by the kernel under memoryCap. */
   private memories: WebAssembly.Memory[] = [];
   /** Pages of its memories the kernel's node-wide count holds for it (updated at each suspension). */
@@ -114,6 +126,12 @@ export class Process {
 
   state: ProcState = "ready";
   exit: ExitInfo | undefined;
+  /** Time its guest code ran (its turns, from a wake-up to its next suspension or end), in ns. */
+  cpuTimeNs = 0;
+  /** Guest calls it made: counted at the dispatch point (syscalls/dispatch.ts). */
+  syscalls = 0;
+  /** When its current turn began (performance.now()), or -1 between turns. */
+  private turnStartedAt = -1;
   memory!: GuestMemory;
   /** The instrumented module's fuel counter: refilled at every preemption. */
   fuel!: WebAssembly.Global;
@@ -125,11 +143,14 @@ export class Process {
   /** Live children, and ended ones not yet reaped by wait (zombies). */
   readonly children = new Set<number>();
   readonly zombies = new Map<number, ExitInfo>();
+  /** Children on other nodes it killed whose end has not come back yet: not waited for in the wait-for graph. */
+  readonly killedChildren = new Set<number>();
   childWaiter: ((child: number) => void) | undefined;
   /** Monitors set on this process: ref -> pid of the watcher. */
   readonly watchers = new Map<number, number>();
-  /** Monitors this process set on others, by ref. Demonitor needs to find the target. */
+  /** Monitors this process set on others, by ref (target 0: a spawn_opt's child whose pid has not come yet). Demonitor needs to find the target. */
   readonly monitoring = new Map<number, number>();
+  readonly links = new LinkState();
 
   private interruptBlocked: ((end: ProcessEnd) => void) | undefined;
   /** The promise of the running suspension until block is given it; then its recovery. */
@@ -140,11 +161,13 @@ export class Process {
   private spawned: (() => void)[] | undefined;
 
   constructor(spec: ProcessSpec) {
-    const { mailboxCapacity, mailboxBytes, memoryCap, ...identity } = spec;
+    const { memoryCap, ownCaps, caps: _asked, ...identity } = spec;
     Object.assign(this, identity);
     this.memoryCap = memoryCap;
     this.childMemoryCap = memoryCap;
-    this.mailbox = new Mailbox(mailboxCapacity, mailboxBytes);
+    this.limits = ownCaps;
+    this.childLimits = ownCaps;
+    this.mailbox = new Mailbox(ownCaps.mailboxMessages, ownCaps.mailboxBytes, spec.kernel.mailboxBudget);
     this.startedAt = spec.kernel.clock.now();
     this.dirs.set(PREOPEN_FD, { path: "/", preopen: true, rights: allDirRights() });
   }
@@ -170,6 +193,7 @@ export class Process {
    * promise passed to block costs a promise and a microtask more per wake.
    */
   suspend<T>(wait: (resume: (value: T) => void, failed: (error: unknown) => void) => void, recover?: (error: unknown) => T): Promise<T> {
+    this.endTurn();
     this.state = "blocked";
     this.recover = recover;
     this.startSpawned();
@@ -192,8 +216,10 @@ export class Process {
       );
     });
     this.suspension = promise;
-    // After the suspension exists, so a process over the node's budget can be ended at it.
+    // After the suspension exists, so a process over the node's budget or its own CPU
+    // budget can be ended at it.
     this.countMemory();
+    checkCpuBudget(this);
     return promise;
   }
 
@@ -221,7 +247,21 @@ export class Process {
     this.interruptBlocked = undefined;
     this.suspension = undefined;
     this.state = "running";
+    this.beginTurn();
     return true;
+  }
+
+  /** Its guest code starts to run: at its start and at each wake-up (the kernel and wakes call it). */
+  beginTurn(): void {
+    if (this.turnStartedAt !== -1) throw new Error(`pid ${this.pid} began a turn inside another`);
+    this.turnStartedAt = performance.now();
+  }
+
+  /** Its guest code stops running (it suspends or ends): the turn's time joins cpuTimeNs. */
+  endTurn(): void {
+    if (this.turnStartedAt === -1) return;
+    this.cpuTimeNs += Math.round((performance.now() - this.turnStartedAt) * 1e6);
+    this.turnStartedAt = -1;
   }
 
   /**
@@ -256,6 +296,12 @@ export class Process {
     return true;
   }
 
+  /** childlimit: narrow the limits of the children it spawns from now on; 0 restores its own. */
+  limitChildren(name: keyof ProcessCaps, value: number): void {
+    const narrowed = value === 0 ? this.limits : narrowCaps(this.limits, { [name]: value }, "caller's own");
+    this.childLimits = { ...this.childLimits, [name]: narrowed[name] };
+  }
+
   /** memlimit: the cap of the children it spawns from now on; 0 is its own. */
   limitChildMemory(pages: number): void {
     if (pages < 0 || pages > this.memoryCap) fail("EINVAL", `memory limit of ${pages} pages is over the caller's own cap of ${this.memoryCap}`);
@@ -280,7 +326,7 @@ export class Process {
     const budget = this.kernel.limits.memoryBudgetPages;
     // Growing past the node's budget ends the process that grew, as an OOM killer would.
     if (grew && this.kernel.memoryPagesInUse > budget) {
-      this.kernel.terminate(this, exitInfo("KILLED", `over the node's memory budget: ${this.kernel.memoryPagesInUse} of ${budget} pages in use after it grew to ${now}`));
+      this.kernel.terminate(this, exitInfo("LIMIT_MEMORY", `over the node's memory budget: ${this.kernel.memoryPagesInUse} of ${budget} pages in use after it grew to ${now}`));
     }
   }
 

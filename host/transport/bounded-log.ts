@@ -1,4 +1,4 @@
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock/clock.ts";
 
 /** How much of a peer's string a log line or refusal echoes. */
 export const ECHO_CHARS = 64;

@@ -39,6 +39,16 @@ function sizeOf(msg: Msg): number {
   return 32 + (body?.data?.byteLength ?? 0);
 }
 
+/** Messages and bytes a connection carried each way; a node points its channels to one record per peer. */
+export interface Traffic {
+  msgsIn: number;
+  msgsOut: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export const noTraffic = (): Traffic => ({ msgsIn: 0, msgsOut: 0, bytesIn: 0, bytesOut: 0 });
+
 /**
  * Calls, replies and casts over one authenticated connection. Messages sent in one turn
  * of the event loop leave as one Batch frame: a burst of small sends costs one frame.
@@ -59,6 +69,8 @@ export class Channel {
   private sentSeq = 0;
   private seenSeq = 0;
   private closedWith: string | undefined;
+  /** What this channel carried (batches after the handshake), counted into its owner's record for the peer. */
+  traffic: Traffic = noTraffic();
 
   constructor(conn: Conn, peerName: string, handler: MsgHandler, report: (line: string) => void = (line) => process.emitWarning(`onebox: ${line}`)) {
     this.conn = conn;
@@ -123,7 +135,10 @@ export class Channel {
     const msgs = this.queue;
     this.queue = [];
     this.queuedBytes = 0;
-    this.conn.send(encodeFrame({ batch: { seq: ++this.sentSeq, msgs } }));
+    const frame = encodeFrame({ batch: { seq: ++this.sentSeq, msgs } });
+    this.traffic.msgsOut += msgs.length;
+    this.traffic.bytesOut += frame.byteLength;
+    this.conn.send(frame);
   }
 
   private receive(bytes: Uint8Array): void {
@@ -140,6 +155,8 @@ export class Channel {
     if (seq <= this.seenSeq) return;
     if (seq !== this.seenSeq + 1) return this.close(`lost frames from ${this.peerName} (${this.seenSeq + 1}..${seq - 1})`);
     this.seenSeq = seq;
+    this.traffic.msgsIn += frame.batch.msgs.length;
+    this.traffic.bytesIn += bytes.byteLength;
     for (const msg of frame.batch.msgs) this.dispatch(msg);
   }
 

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { ABI_VERSION } from "../../abi/abi.ts";
 import { shown } from "./bounded-log.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../clock/clock.ts";
 import type { Conn } from "./transport.ts";
 import { decodeFrame, encodeFrame, type Frame } from "./wire.ts";
 
@@ -37,8 +37,8 @@ const NONCE_BYTES = 32;
 const mac = (secret: Uint8Array, role: string, nonce: Uint8Array): Buffer =>
   createHmac("sha256", secret).update(role).update(nonce).digest();
 
-function sameMac(a: Uint8Array | undefined, b: Buffer): boolean {
-  return a !== undefined && a.byteLength === b.byteLength && timingSafeEqual(a, b);
+function sameMac(a: Uint8Array | null | undefined, b: Buffer): boolean {
+  return a !== undefined && a !== null && a.byteLength === b.byteLength && timingSafeEqual(a, b);
 }
 
 /** The last handshake frame read per connection: a repeat of it is a duplicate, not a step. */
@@ -77,7 +77,7 @@ function checkName(what: string, name: string): void {
 }
 
 /** A hello whose every field has its size, before anything uses it. */
-function checkHello(me: Identity, frame: Frame): NonNullable<Extract<Frame, { hello: unknown }>["hello"]> {
+function checkHello(me: Identity, conn: Conn, frame: Frame): NonNullable<Extract<Frame, { hello: unknown }>["hello"]> {
   if ("refuse" in frame && frame.refuse) throw new HandshakeError(`refused: ${shown(frame.refuse.reason, 200)}`);
   if (!("hello" in frame) || !frame.hello) throw new HandshakeError("expected a hello");
   const hello = frame.hello;
@@ -88,6 +88,9 @@ function checkHello(me: Identity, frame: Frame): NonNullable<Extract<Frame, { he
   }
   if (hello.cluster !== me.cluster) throw new HandshakeError(`cluster '${shown(hello.cluster)}' is not this cluster '${me.cluster}'`);
   if (hello.abiVersion !== ABI_VERSION) throw new HandshakeError(`ABI version ${hello.abiVersion} is not this node's ${ABI_VERSION}`);
+  // Under mutual TLS a peer is who its certificate says: nobody speaks under another's name.
+  const certified = conn.peerCertificate;
+  if (certified && certified.name !== hello.name) throw new HandshakeError(`'${shown(hello.name)}' presents the certificate of '${shown(certified.name)}'`);
   return hello;
 }
 
@@ -106,7 +109,7 @@ export async function clientHandshake(me: Identity, conn: Conn): Promise<string>
   conn.send(encodeFrame({ hello: { cluster: me.cluster, abiVersion: ABI_VERSION, nonce, name: me.name, nodeId: me.nodeId?.() ?? 0 } }));
   let hello;
   try {
-    hello = checkHello(me, await nextFrame(me, conn));
+    hello = checkHello(me, conn, await nextFrame(me, conn));
     if (!sameMac(hello.proof, mac(me.secret, "server", nonce))) throw new HandshakeError("peer does not know the cluster secret (HMAC mismatch)");
   } catch (error) {
     if (error instanceof HandshakeError && error.message.startsWith("refused")) {
@@ -135,7 +138,7 @@ export async function serverHandshake(me: Identity, conn: Conn): Promise<Peer> {
   const nonce = randomBytes(NONCE_BYTES);
   let hello;
   try {
-    hello = checkHello(me, await nextFrame(me, conn));
+    hello = checkHello(me, conn, await nextFrame(me, conn));
   } catch (error) {
     refuse(me, conn, `from ${conn.remote}`, error);
   }

@@ -1,4 +1,4 @@
-import { realClock, type Clock, type ClockTimer } from "./clock.ts";
+import { realClock, type Clock, type ClockTimer } from "../clock/clock.ts";
 import { BufferedConn, type Conn, type Transport } from "./transport.ts";
 
 export interface SimFaults {

@@ -6,11 +6,19 @@
 export interface Conn {
   /** Who is at the other end, for log lines. */
   readonly remote: string;
+  /** The subject of the peer's certificate, verified against the cluster's CA (mutual TLS only). */
+  readonly peerCertificate?: CertificateSubject;
   send(frame: Uint8Array): void;
   /** Close with a reason; the other end sees its connection close. */
   close(reason: string): void;
   /** Frames and the close arrive here; anything that came before a handler was set is replayed. */
   setHandlers(onFrame: (frame: Uint8Array) => void, onClose: (reason: string) => void): void;
+}
+
+/** Who a verified certificate names: its CN and its OU. */
+export interface CertificateSubject {
+  readonly name: string;
+  readonly unit: string;
 }
 
 export interface Listener {

@@ -233,9 +233,9 @@ static int main_checks(int argc, char **argv) {
   int32_t ref2 = onebox_monitor(watched);
   r = onebox_recv(down_tag, 1, 0, text, sizeof text, &info);
   memcpy(&down, text, sizeof down);
-  if (r < 0 || down.reason != ONEBOX_REASON_NOPROC) failed("no NOPROC down");
+  if (r < 0 || down.reason != ONEBOX_REASON_KILLED) failed("no KILLED down for a process that ended");
   fails("demonitor fired", onebox_demonitor(ref2), ONEBOX_EINVAL);
-  check("monitor-noproc");
+  check("monitor-ended");
 
   succeeds("sleep", onebox_sleep(1));
   fails("sleep -1", onebox_sleep(-1), ONEBOX_EINVAL);

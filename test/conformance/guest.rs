@@ -270,11 +270,11 @@ fn main_checks(args: &[String]) {
     c.check("monitor");
 
     let reference = onebox::monitor(watched);
-    if !matches!(down(0), Some(d) if d.reason == onebox::REASON_NOPROC) {
-        c.failed("no NOPROC down".into());
+    if !matches!(down(0), Some(d) if d.reason == onebox::REASON_KILLED) {
+        c.failed("no KILLED down for a process that ended".into());
     }
     c.fails("demonitor fired", onebox::demonitor(reference), Errno::EINVAL);
-    c.check("monitor-noproc");
+    c.check("monitor-ended");
 
     c.succeeds("sleep", onebox::sleep(1));
     c.fails("sleep -1", onebox::sleep(-1), Errno::EINVAL);

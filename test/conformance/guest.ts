@@ -171,8 +171,8 @@ function main(): void {
 
   const ref2 = ob.monitor(watched);
   const noproc = ob.recv([ob.TAG_DOWN], 0);
-  check("monitor-noproc", all([
-    noproc != null && noproc.down().reason == ob.REASON_NOPROC ? "" : "no NOPROC down",
+  check("monitor-ended", all([
+    noproc != null && noproc.down().reason == ob.REASON_KILLED ? "" : "no KILLED down for a process that ended",
     fails("demonitor fired", ob.demonitor(ref2), ob.EINVAL),
   ]));
 

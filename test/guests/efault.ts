@@ -35,6 +35,17 @@ report("spawn.env_ptr", ob.sys_spawn(S, 0, S, 0, BAD, 4, S, 0));
 report("spawn.env_len", ob.sys_spawn(S, 0, S, 0, S, HUGE, S, 0));
 report("spawn.node_ptr", ob.sys_spawn(S, 0, S, 0, S, 0, BAD, 4));
 report("spawn.node_len", ob.sys_spawn(S, 0, S, 0, S, 0, S, HUGE));
+const M = ob.SPAWN_MONITOR;
+report("spawn_opt.path_ptr", ob.sys_spawn_opt(BAD, 4, S, 0, S, 0, S, 0, M, S));
+report("spawn_opt.path_len", ob.sys_spawn_opt(S, HUGE, S, 0, S, 0, S, 0, M, S));
+report("spawn_opt.args_ptr", ob.sys_spawn_opt(S, 0, BAD, 4, S, 0, S, 0, M, S));
+report("spawn_opt.args_len", ob.sys_spawn_opt(S, 0, S, HUGE, S, 0, S, 0, M, S));
+report("spawn_opt.env_ptr", ob.sys_spawn_opt(S, 0, S, 0, BAD, 4, S, 0, M, S));
+report("spawn_opt.env_len", ob.sys_spawn_opt(S, 0, S, 0, S, HUGE, S, 0, M, S));
+report("spawn_opt.node_ptr", ob.sys_spawn_opt(S, 0, S, 0, S, 0, BAD, 4, M, S));
+report("spawn_opt.node_len", ob.sys_spawn_opt(S, 0, S, 0, S, 0, S, HUGE, M, S));
+// Checked before the child is made: a bad pointer spawns nothing.
+report("spawn_opt.monitor_ref_ptr", ob.sys_spawn_opt(S, 0, S, 0, S, 0, S, 0, M, BAD));
 report("wait.status_ptr", ob.sys_wait(ob.WAIT_ANY, BAD));
 report("record.path_ptr", ob.sys_record(BAD, 4));
 report("record.path_len", ob.sys_record(F, HUGE));

@@ -27,6 +27,12 @@ if (role == "echo") {
   }
 } else if (role == "sleep") {
   ob.sleep(600_000);
+} else if (role == "kill") {
+  report("kill", ob.kill(I32.parseInt(argv[2])).toString());
+} else if (role == "sleep-with-child") {
+  // A sleeping child on node argv[2], and sleep.
+  ob.spawn("", ["sleep"], [], argv[2]);
+  ob.sleep(600_000);
 } else if (role == "return") {
   // ends at once
 } else if (role == "files") {
@@ -113,7 +119,8 @@ if (role == "echo") {
   report("kill.wait", ended(sleeper));
   report("kill.gone", ob.kill(sleeper).toString());
   ob.monitor(sleeper);
-  report("monitor.noproc", ob.reasonName(ob.recv([ob.TAG_DOWN])!.down().reason));
+  // Ended, so the monitor fires at once, with the reason it ended with.
+  report("monitor.ended", ob.reasonName(ob.recv([ob.TAG_DOWN])!.down().reason));
 
   // the child inherits the parent's namespace; /local/ is where it runs; /n/<node>/ any node
   ob.writeFile("/input.txt", "hello from home");

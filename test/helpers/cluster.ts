@@ -1,11 +1,12 @@
 // Clusters for the mesh tests: many nodes in one process over the simulated network, or
 // real node processes on loopback.
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { ClusterNode, type NodeOptions } from "../../host/cluster/node.ts";
 import type { ExitInfo } from "../../host/kernel/errors.ts";
 import { SimNetwork, type SimFaults } from "../../host/transport/sim-network.ts";
-import type { VirtualClock } from "../../host/transport/virtual-clock.ts";
+import type { VirtualClock } from "../../host/clock/virtual-clock.ts";
 import { REPO, tempDir } from "./guests.ts";
 import { startCaptured } from "./node.ts";
 
@@ -114,10 +115,13 @@ export function startNodeProcess(
   name: string,
   options: { join?: string; secretFile: string; heartbeatMs: number; cwd: string; args?: readonly string[]; env?: NodeJS.ProcessEnv },
 ): Promise<NodeProcess> {
+  // A node refuses a secret others can read; without certificates it must be told --insecure.
+  fs.chmodSync(options.secretFile, 0o600);
+  const insecure = options.args?.includes("--ca") ? [] : ["--insecure"];
   const child = spawn(
     process.execPath,
     [path.join(REPO, "host/cli/main.ts"), "node", "start", "--name", name, "--listen", "127.0.0.1:0", "--root", path.join(options.cwd, name),
-      "--secret-file", options.secretFile, "--heartbeat-ms", String(options.heartbeatMs), ...(options.join ? ["--join", options.join] : []), ...(options.args ?? [])],
+      "--secret-file", options.secretFile, "--heartbeat-ms", String(options.heartbeatMs), ...(options.join ? ["--join", options.join] : []), ...insecure, ...(options.args ?? [])],
     { cwd: options.cwd, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...options.env } },
   );
   let log = "";

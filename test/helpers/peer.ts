@@ -5,8 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before } from "node:test";
 import { DEFAULT_CLUSTER_NAME } from "../../host/cli/cluster-options.ts";
-import { Channel } from "../../host/transport/channel.ts";
-import { realClock } from "../../host/transport/clock.ts";
+import { Channel, type MsgHandler } from "../../host/transport/channel.ts";
+import { realClock } from "../../host/clock/clock.ts";
 import { clientHandshake } from "../../host/transport/handshake.ts";
 import { WsTransport } from "../../host/transport/ws-transport.ts";
 import { startNodeProcess, stopNodeProcess, type NodeProcess } from "./cluster.ts";
@@ -33,11 +33,11 @@ export function targetNode(secret: string): Target {
   return target;
 }
 
-/** A channel to the target that passed the real handshake with the secret, as a client named `name`. */
-export async function authenticated(target: Target, name: string): Promise<Channel> {
+/** A channel to the target that passed the real handshake with the secret, as a client named `name`; `handler` gets what the node sends. */
+export async function authenticated(target: Target, name: string, handler: MsgHandler = () => undefined): Promise<Channel> {
   const conn = await new WsTransport().connect(target.node.url);
   const identity = { cluster: DEFAULT_CLUSTER_NAME, name, secret: new TextEncoder().encode(target.secret), log: () => {}, clock: realClock };
-  return new Channel(conn, await clientHandshake(identity, conn), () => undefined, () => {});
+  return new Channel(conn, await clientHandshake(identity, conn), handler, () => {});
 }
 
 /** The target is up and answers a legitimate call. */

@@ -30,16 +30,20 @@ export const EIO: i32 = 29;
 export const EISDIR: i32 = 31;
 /** a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow) */
 export const ELOOP: i32 = 32;
-/** too many open files in this process */
+/** too many open files in this process (LIMIT_OPEN_FILES) */
 export const EMFILE: i32 = 33;
 /** message larger than MAX_MESSAGE_BYTES */
 export const EMSGSIZE: i32 = 35;
 /** name or path too long */
 export const ENAMETOOLONG: i32 = 37;
+/** the node holds its limit of open files (descriptors) for all its processes */
+export const ENFILE: i32 = 41;
 /** no such file, directory, module or name */
 export const ENOENT: i32 = 44;
 /** not a runnable module (malformed, unknown import, other ABI version) */
 export const ENOEXEC: i32 = 45;
+/** the caller holds its limit of lock names (LIMIT_LOCKS) */
+export const ENOLCK: i32 = 46;
 /** not a directory */
 export const ENOTDIR: i32 = 54;
 /** no room: a file export remembers at most MAX_FENCED_LOCKS lock names */
@@ -73,10 +77,16 @@ export const REASON_KILLED: i32 = 1;
 export const REASON_TRAP: i32 = 2;
 /** its node went down or could not be reached */
 export const REASON_NOCONNECTION: i32 = 3;
-/** no such process when the monitor was set */
+/** no such process when the monitor was set, nor one that ended lately (those report how they ended) */
 export const REASON_NOPROC: i32 = 4;
 /** the host could not start it (bad module, ABI version, limits) */
 export const REASON_ERROR: i32 = 5;
+/** a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason) */
+export const REASON_LINKED: i32 = 6;
+/** ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`) */
+export const REASON_LIMIT_CPU: i32 = 7;
+/** grew its memory past what the node's memory budget had left */
+export const REASON_LIMIT_MEMORY: i32 = 8;
 
 /** open for reading */
 export const O_READ: i32 = 1;
@@ -116,8 +126,30 @@ export const TIMEOUT_INFINITE: i32 = -1;
 export const WAIT_ANY: i32 = -1;
 /** tag of a monitor's down message (user tags are >= 0) */
 export const TAG_DOWN: i32 = -1;
+/** tag of the exit message a process that traps exits gets when a linked process ends (down_message layout) */
+export const TAG_EXIT: i32 = -2;
+/** spawn_opt: link the caller and the child before the child runs */
+export const SPAWN_LINK: i32 = 1;
+/** spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr */
+export const SPAWN_MONITOR: i32 = 2;
+/** linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit) */
+export const LIMIT_MEMORY_PAGES: i32 = 1;
+/** CPU time in ms; past it the process ends with reason LIMIT_CPU */
+export const LIMIT_CPU_MS: i32 = 2;
+/** open files and directories (EMFILE beyond) */
+export const LIMIT_OPEN_FILES: i32 = 3;
+/** live descendants on the process's node (spawn's EAGAIN beyond) */
+export const LIMIT_DESCENDANTS: i32 = 4;
+/** messages queued in its mailbox (senders' EAGAIN beyond) */
+export const LIMIT_MAILBOX_MESSAGES: i32 = 5;
+/** bytes of message data queued in its mailbox (senders' EAGAIN beyond) */
+export const LIMIT_MAILBOX_BYTES: i32 = 6;
+/** lock names held at once (ENOLCK beyond) */
+export const LIMIT_LOCKS: i32 = 7;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES: i32 = 16777216;
+/** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
+export const MAX_LINKS: i32 = 1000;
 /** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
 export const MAX_FENCED_LOCKS: i32 = 10000;
 
@@ -145,15 +177,19 @@ export declare function sys_spawn(path_ptr: usize, path_len: usize, args_ptr: us
 @external("onebox", "memlimit")
 export declare function sys_memlimit(pages: i32): i32;
 
+/** Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default. */
+@external("onebox", "childlimit")
+export declare function sys_childlimit(kind: i32, value: i32): i32;
+
 /** End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL. */
 @external("onebox", "exit")
 export declare function sys_exit(status: i32): void;
 
-/** Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. */
+/** Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one. */
 @external("onebox", "wait")
 export declare function sys_wait(pid: i32, status_ptr: usize): i32;
 
-/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. */
+/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes. */
 @external("onebox", "kill")
 export declare function sys_kill(pid: i32): i32;
 
@@ -173,7 +209,7 @@ export declare function sys_sleep(ms: i32): i32;
 @external("onebox", "yield")
 export declare function sys_yield(): i32;
 
-/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION. */
+/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. */
 @external("onebox", "monitor")
 export declare function sys_monitor(pid: i32): i32;
 
@@ -184,6 +220,22 @@ export declare function sys_demonitor(ref: i32): i32;
 /** Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN. */
 @external("onebox", "record")
 export declare function sys_record(path_ptr: usize, path_len: usize): i32;
+
+/** spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links. */
+@external("onebox", "spawn_opt")
+export declare function sys_spawn_opt(path_ptr: usize, path_len: usize, args_ptr: usize, args_len: usize, env_ptr: usize, env_len: usize, node_ptr: usize, node_len: usize, flags: i32, monitor_ref_ptr: usize): i32;
+
+/** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. */
+@external("onebox", "proc_link")
+export declare function sys_proc_link(pid: i32): i32;
+
+/** Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays. */
+@external("onebox", "proc_unlink")
+export declare function sys_proc_unlink(pid: i32): i32;
+
+/** With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off. */
+@external("onebox", "trap_exit")
+export declare function sys_trap_exit(on: i32): i32;
 
 /** Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued. */
 @external("onebox", "send")
@@ -237,7 +289,7 @@ export declare function sys_rename(from_ptr: usize, from_len: usize, to_ptr: usi
 @external("onebox", "fence")
 export declare function sys_fence(fd: i32, name_ptr: usize, name_len: usize, token: i64): i32;
 
-/** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. */
+/** Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS). */
 @external("onebox", "lock")
 export declare function sys_lock(name_ptr: usize, name_len: usize, timeout_ms: i32, token_ptr: usize): i32;
 

@@ -100,6 +100,14 @@ export function record(path: string): i32 {
 }
 
 /**
+ * Narrow limit `kind` (LIMIT_CPU_MS, LIMIT_OPEN_FILES, ...) of the children spawned from
+ * now on to `value`, at most this process's own; 0 restores that. Returns 0, or a negative errno.
+ */
+export function childlimit(kind: i32, value: i32): i32 {
+  return check(abi.sys_childlimit(kind, value));
+}
+
+/**
  * Start `path` as a child ("" runs another copy of this program) on `node` ("" lets the
  * host choose). Returns its pid, or a negative errno.
  */
@@ -109,6 +117,25 @@ export function spawn(path: string, args: string[] = [], env: string[] = [], nod
   const e = joinNul(env);
   const n = utf8(node);
   return check(abi.sys_spawn(ptr(p), p.byteLength, ptr(a), a.byteLength, ptr(e), e.byteLength, ptr(n), n.byteLength));
+}
+
+export class Spawned {
+  constructor(public pid: i32, public ref: i32) {}
+}
+
+/**
+ * spawn with SPAWN_LINK and/or SPAWN_MONITOR `flags`, set before the child runs. The
+ * monitor's reference is `ref` (0 without SPAWN_MONITOR). null on error (see errno()).
+ */
+export function spawnOpt(path: string, args: string[], env: string[], node: string, flags: i32): Spawned | null {
+  const p = utf8(path);
+  const a = joinNul(args);
+  const e = joinNul(env);
+  const n = utf8(node);
+  const ref = new StaticArray<i32>(1);
+  const pid = check(abi.sys_spawn_opt(ptr(p), p.byteLength, ptr(a), a.byteLength, ptr(e), e.byteLength, ptr(n), n.byteLength, flags, changetype<usize>(ref)));
+  if (pid < 0) return null;
+  return new Spawned(pid, ref[0]);
 }
 
 export function exit(status: i32): void {
@@ -149,6 +176,20 @@ export function demonitor(ref: i32): i32 {
   return check(abi.sys_demonitor(ref));
 }
 
+/** Link to `pid` (both ways): an abnormal end of either ends the other, unless it traps exits. */
+export function procLink(pid: i32): i32 {
+  return check(abi.sys_proc_link(pid));
+}
+
+export function procUnlink(pid: i32): i32 {
+  return check(abi.sys_proc_unlink(pid));
+}
+
+/** Get a TAG_EXIT message when a linked process ends, instead of ending. Returns the previous setting. */
+export function trapExit(on: bool): i32 {
+  return check(abi.sys_trap_exit(on ? 1 : 0));
+}
+
 /** Name of an exit reason code, for messages. */
 export function reasonName(reason: i32): string {
   if (reason == abi.REASON_NORMAL) return "normal";
@@ -157,6 +198,7 @@ export function reasonName(reason: i32): string {
   if (reason == abi.REASON_NOCONNECTION) return "noconnection";
   if (reason == abi.REASON_NOPROC) return "noproc";
   if (reason == abi.REASON_ERROR) return "error";
+  if (reason == abi.REASON_LINKED) return "linked";
   return "reason " + reason.toString();
 }
 
@@ -177,7 +219,12 @@ export class Message {
     return this.tag == abi.TAG_DOWN;
   }
 
-  /** The down notice a monitor delivers (only when isDown()). */
+  /** A linked process ended (trap_exit); down() reads it. */
+  isExit(): bool {
+    return this.tag == abi.TAG_EXIT;
+  }
+
+  /** The down notice a monitor delivers, or a linked process's exit (only when isDown() or isExit()). */
   down(): Down {
     const d = this.data;
     const text = String.UTF8.decodeUnsafe(d.dataStart + abi.DOWN_MESSAGE_SIZE, d.length - abi.DOWN_MESSAGE_SIZE, false);

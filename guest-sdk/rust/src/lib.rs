@@ -46,16 +46,20 @@ impl Errno {
     pub const EISDIR: Errno = Errno(31);
     /// a symbolic link where the call does not follow one (O_NOFOLLOW, WASI lookupflags without symlink_follow)
     pub const ELOOP: Errno = Errno(32);
-    /// too many open files in this process
+    /// too many open files in this process (LIMIT_OPEN_FILES)
     pub const EMFILE: Errno = Errno(33);
     /// message larger than MAX_MESSAGE_BYTES
     pub const EMSGSIZE: Errno = Errno(35);
     /// name or path too long
     pub const ENAMETOOLONG: Errno = Errno(37);
+    /// the node holds its limit of open files (descriptors) for all its processes
+    pub const ENFILE: Errno = Errno(41);
     /// no such file, directory, module or name
     pub const ENOENT: Errno = Errno(44);
     /// not a runnable module (malformed, unknown import, other ABI version)
     pub const ENOEXEC: Errno = Errno(45);
+    /// the caller holds its limit of lock names (LIMIT_LOCKS)
+    pub const ENOLCK: Errno = Errno(46);
     /// not a directory
     pub const ENOTDIR: Errno = Errno(54);
     /// no room: a file export remembers at most MAX_FENCED_LOCKS lock names
@@ -101,8 +105,10 @@ impl Errno {
             33 => "EMFILE",
             35 => "EMSGSIZE",
             37 => "ENAMETOOLONG",
+            41 => "ENFILE",
             44 => "ENOENT",
             45 => "ENOEXEC",
+            46 => "ENOLCK",
             54 => "ENOTDIR",
             51 => "ENOSPC",
             55 => "ENOTEMPTY",
@@ -145,10 +151,16 @@ pub const REASON_KILLED: i32 = 1;
 pub const REASON_TRAP: i32 = 2;
 /// its node went down or could not be reached
 pub const REASON_NOCONNECTION: i32 = 3;
-/// no such process when the monitor was set
+/// no such process when the monitor was set, nor one that ended lately (those report how they ended)
 pub const REASON_NOPROC: i32 = 4;
 /// the host could not start it (bad module, ABI version, limits)
 pub const REASON_ERROR: i32 = 5;
+/// a process linked to it ended abnormally and it did not trap exits (the text names that process and its reason)
+pub const REASON_LINKED: i32 = 6;
+/// ran past its CPU-time budget (childlimit LIMIT_CPU_MS, `onebox run --cpu`)
+pub const REASON_LIMIT_CPU: i32 = 7;
+/// grew its memory past what the node's memory budget had left
+pub const REASON_LIMIT_MEMORY: i32 = 8;
 
 /// Name of an exit reason, as wait and down messages report it.
 pub fn reason_name(reason: i32) -> &'static str {
@@ -159,6 +171,9 @@ pub fn reason_name(reason: i32) -> &'static str {
         3 => "noconnection",
         4 => "noproc",
         5 => "error",
+        6 => "linked",
+        7 => "limit_cpu",
+        8 => "limit_memory",
         _ => "unknown reason",
     }
 }
@@ -201,8 +216,30 @@ pub const TIMEOUT_INFINITE: i32 = -1;
 pub const WAIT_ANY: i32 = -1;
 /// tag of a monitor's down message (user tags are >= 0)
 pub const TAG_DOWN: i32 = -1;
+/// tag of the exit message a process that traps exits gets when a linked process ends (down_message layout)
+pub const TAG_EXIT: i32 = -2;
+/// spawn_opt: link the caller and the child before the child runs
+pub const SPAWN_LINK: i32 = 1;
+/// spawn_opt: monitor the child before it runs; the monitor's reference is written at monitor_ref_ptr
+pub const SPAWN_MONITOR: i32 = 2;
+/// linear memory cap in 64 KiB pages, summed over a module's memories (as memlimit)
+pub const LIMIT_MEMORY_PAGES: i32 = 1;
+/// CPU time in ms; past it the process ends with reason LIMIT_CPU
+pub const LIMIT_CPU_MS: i32 = 2;
+/// open files and directories (EMFILE beyond)
+pub const LIMIT_OPEN_FILES: i32 = 3;
+/// live descendants on the process's node (spawn's EAGAIN beyond)
+pub const LIMIT_DESCENDANTS: i32 = 4;
+/// messages queued in its mailbox (senders' EAGAIN beyond)
+pub const LIMIT_MAILBOX_MESSAGES: i32 = 5;
+/// bytes of message data queued in its mailbox (senders' EAGAIN beyond)
+pub const LIMIT_MAILBOX_BYTES: i32 = 6;
+/// lock names held at once (ENOLCK beyond)
+pub const LIMIT_LOCKS: i32 = 7;
 /// largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare
 pub const MAX_MESSAGE_BYTES: i32 = 16777216;
+/// links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN
+pub const MAX_LINKS: i32 = 1000;
 /// lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through)
 pub const MAX_FENCED_LOCKS: i32 = 10000;
 
@@ -328,13 +365,16 @@ pub mod sys {
         /// Set the memory cap (64 KiB pages, summed over a module's memories) of the children the caller spawns from now on, on any node; 0 restores the caller's own cap, which is the most it may be.
         pub fn memlimit(pages: i32) -> i32;
 
+        /// Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default.
+        pub fn childlimit(kind: i32, value: i32) -> i32;
+
         /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
         pub fn exit(status: i32) -> !;
 
-        /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.
+        /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.
         pub fn wait(pid: i32, status_ptr: *mut WaitStatus) -> i32;
 
-        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.
+        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.
         pub fn kill(pid: i32) -> i32;
 
         /// The caller's pid, valid cluster-wide.
@@ -349,7 +389,7 @@ pub mod sys {
         /// Let every other runnable process and the node's own work run once.
         pub fn r#yield() -> i32;
 
-        /// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.
+        /// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.
         pub fn monitor(pid: i32) -> i32;
 
         /// Cancel a monitor; its down message will not be sent.
@@ -357,6 +397,18 @@ pub mod sys {
 
         /// Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN.
         pub fn record(path_ptr: *const u8, path_len: usize) -> i32;
+
+        /// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
+        pub fn spawn_opt(path_ptr: *const u8, path_len: usize, args_ptr: *const u8, args_len: usize, env_ptr: *const u8, env_len: usize, node_ptr: *const u8, node_len: usize, flags: i32, monitor_ref_ptr: *mut i32) -> i32;
+
+        /// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.
+        pub fn proc_link(pid: i32) -> i32;
+
+        /// Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays.
+        pub fn proc_unlink(pid: i32) -> i32;
+
+        /// With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off.
+        pub fn trap_exit(on: i32) -> i32;
 
         /// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued.
         pub fn send(pid: i32, tag: i32, data_ptr: *const u8, data_len: usize) -> i32;
@@ -397,7 +449,7 @@ pub mod sys {
         /// Bind lock `name`'s fencing token (as lock returned it) to an open file: every later write or truncate through `fd` (WASI's too) carries it, and the node holding the file refuses one whose token is older than the newest it has seen for that lock (ESTALE), so a holder that lost the lock cannot overwrite its successor's work. Equal or newer tokens pass and become the newest. A second fence on `fd` replaces the first. Not fenced: open's O_TRUNC (open without it and truncate through the fenced fd) and unfenced descriptors.
         pub fn fence(fd: i32, name_ptr: *const u8, name_len: usize, token: i64) -> i32;
 
-        /// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.
+        /// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS).
         pub fn lock(name_ptr: *const u8, name_len: usize, timeout_ms: i32, token_ptr: *mut u64) -> i32;
 
         /// Acquire `name` only if it is free; writes the fencing token.
@@ -427,17 +479,22 @@ pub fn memlimit(pages: i32) -> Result<(), Errno> {
     check(unsafe { sys::memlimit(pages) }).map(drop)
 }
 
+/// Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default.
+pub fn childlimit(kind: i32, value: i32) -> Result<(), Errno> {
+    check(unsafe { sys::childlimit(kind, value) }).map(drop)
+}
+
 /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
 pub fn exit(status: i32) -> ! {
     unsafe { sys::exit(status) }
 }
 
-/// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status.
+/// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.
 pub fn wait(pid: i32, status: &mut WaitStatus) -> Result<i32, Errno> {
     check(unsafe { sys::wait(pid, status) })
 }
 
-/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point.
+/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.
 pub fn kill(pid: i32) -> Result<(), Errno> {
     check(unsafe { sys::kill(pid) }).map(drop)
 }
@@ -462,7 +519,7 @@ pub fn yield_now() {
     unsafe { sys::r#yield() };
 }
 
-/// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that does not exist yields one at once with reason NOPROC; a node that goes down, with NOCONNECTION.
+/// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.
 pub fn monitor(pid: i32) -> i32 {
     unsafe { sys::monitor(pid) }
 }
@@ -475,6 +532,26 @@ pub fn demonitor(r#ref: i32) -> Result<(), Errno> {
 /// Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN.
 pub fn record(path: &str) -> Result<(), Errno> {
     check(unsafe { sys::record(path.as_ptr(), path.len()) }).map(drop)
+}
+
+/// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
+pub fn spawn_opt(path: &str, args: &[u8], env: &[u8], node: &str, flags: i32, monitor_ref: &mut i32) -> Result<i32, Errno> {
+    check(unsafe { sys::spawn_opt(path.as_ptr(), path.len(), args.as_ptr(), args.len(), env.as_ptr(), env.len(), node.as_ptr(), node.len(), flags, monitor_ref) })
+}
+
+/// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.
+pub fn proc_link(pid: i32) -> Result<(), Errno> {
+    check(unsafe { sys::proc_link(pid) }).map(drop)
+}
+
+/// Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays.
+pub fn proc_unlink(pid: i32) {
+    unsafe { sys::proc_unlink(pid) };
+}
+
+/// With `on` 1, a linked process's end no longer ends the caller: it gets a TAG_EXIT message (down_message layout) instead, for a NORMAL end too. 0 turns it off. Processes start with it off.
+pub fn trap_exit(on: i32) -> Result<i32, Errno> {
+    check(unsafe { sys::trap_exit(on) })
 }
 
 /// Queue `data` for `pid` under `tag` (>= 0). Messages from one sender to one receiver arrive in the order sent. Data over MAX_MESSAGE_BYTES is refused with EMSGSIZE, never queued.
@@ -542,7 +619,7 @@ pub fn fence(fd: i32, name: &str, token: i64) -> Result<(), Errno> {
     check(unsafe { sys::fence(fd, name.as_ptr(), name.len(), token) }).map(drop)
 }
 
-/// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends.
+/// Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS).
 pub fn lock(name: &str, timeout_ms: i32, token: &mut u64) -> Result<(), Errno> {
     check(unsafe { sys::lock(name.as_ptr(), name.len(), timeout_ms, token) }).map(drop)
 }

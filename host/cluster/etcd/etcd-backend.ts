@@ -1,6 +1,8 @@
-import type { Clock } from "../../transport/clock.ts";
+import type { Clock } from "../../clock/clock.ts";
 import type { Membership, Transition } from "../membership.ts";
+import type { LoopDelayFigures } from "../../kernel/loop-delay.ts";
 import { EtcdCoordinator } from "./etcd-coordinator.ts";
+import { EtcdLoads } from "./etcd-loads.ts";
 import { EtcdMembership, type MemberRecord } from "./etcd-membership.ts";
 import { EtcdSession } from "./etcd-session.ts";
 import type { Transport } from "../../transport/transport.ts";
@@ -27,12 +29,14 @@ export class EtcdBackend {
   readonly session: EtcdSession;
   readonly membership: EtcdMembership;
   readonly coordinator: EtcdCoordinator;
+  private readonly loads: EtcdLoads;
   private readonly onResume = () => void this.session.guard();
 
-  private constructor(session: EtcdSession, membership: EtcdMembership) {
+  private constructor(session: EtcdSession, membership: EtcdMembership, members: Membership) {
     this.session = session;
     this.membership = membership;
     this.coordinator = new EtcdCoordinator(session);
+    this.loads = new EtcdLoads(session, members, membership.nodeId);
     // After SIGSTOP/SIGCONT: check the lease at once rather than at the next timer.
     process.on("SIGCONT", this.onResume);
   }
@@ -40,7 +44,7 @@ export class EtcdBackend {
   static async start(options: EtcdBackendOptions): Promise<EtcdBackend> {
     const session = await EtcdSession.open(options);
     try {
-      return new EtcdBackend(session, await EtcdMembership.join(session, options.members, options.self));
+      return new EtcdBackend(session, await EtcdMembership.join(session, options.members, options.self), options.members);
     } catch (error) {
       await session.close();
       throw error;
@@ -64,18 +68,24 @@ export class EtcdBackend {
     return guardedTransport(transport, () => void backend()?.session.guard());
   }
 
-  /** Follow the member list (call once the kernel exists: changes act on it). */
-  watch(now: () => number, onChange: (changes: Transition[]) => void): Promise<void> {
-    return this.membership.watch(now, (changes) => {
+  /** Follow the member list, then the members' loads (call once the kernel exists: changes act on it). */
+  async watch(now: () => number, onChange: (changes: Transition[]) => void): Promise<void> {
+    await this.membership.watch(now, (changes) => {
       this.session.guard(); // a node down wakes its watchers here: not on an untrusted lease
       onChange(changes);
     });
+    await this.loads.follow(now);
+  }
+
+  /** This node's load, for the others' placement (written at most once a second). */
+  reportLoad(load: number, delay: LoopDelayFigures | undefined, now: number): void {
+    this.loads.publish(load, delay, now);
   }
 
   /** Leave: the watch ends and the lease is revoked, so this node's keys go at once. */
   async stop(): Promise<void> {
     process.off("SIGCONT", this.onResume);
-    await this.membership.stop();
+    await Promise.all([this.membership.stop(), this.loads.stop()]);
     await this.session.close();
   }
 }

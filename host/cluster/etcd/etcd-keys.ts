@@ -32,6 +32,19 @@ export class EtcdKeys {
     return Number(key.toString().slice(this.membersPrefix.length));
   }
 
+  /** Node loads (JSON load and loop delay), one per node, on that node's lease (etcd-loads.ts). */
+  get loadsPrefix(): Buffer {
+    return Buffer.from(`${this.root}loads/`);
+  }
+
+  load(id: number): Buffer {
+    return Buffer.from(`${this.root}loads/${id}`);
+  }
+
+  loadId(key: Buffer): number {
+    return Number(key.toString().slice(this.loadsPrefix.length));
+  }
+
   /** One key per holder or waiter of lock `name`, on its node's lease; the lowest create revision holds. */
   lockPrefix(name: string): Buffer {
     return Buffer.from(`${this.root}locks/${encode(name)}/`);

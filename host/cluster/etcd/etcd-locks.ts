@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { invariant } from "../../kernel/invariant.ts";
 import type { IKeyValue } from "etcd3";
 import { fail, SysError } from "../../kernel/errors.ts";
 import { checkLockName } from "../../kernel/lock-table.ts";
@@ -22,7 +22,8 @@ interface Acquiring {
  * revision holds the lock, and that revision is its fencing token (etcd's revision only
  * grows, so each holder's token is larger than every earlier one's). A waiter watches
  * only the claim just before its own, so a release wakes one waiter, not all.
- * No wait-for-cycle detection across nodes: a cycle ends with the waits' timeouts.
+ * No wait-for-cycle detection across nodes: a cycle ends with the waits' timeouts. Within
+ * this node, `waitsFor` gives EtcdCoordinator the local holder a lock call waits for.
  */
 export class EtcdLocks {
   private readonly session: EtcdSession;
@@ -108,11 +109,27 @@ export class EtcdLocks {
     }
   }
 
+  /** The process of this node holding `name`, if one does. */
+  localHolder(name: string): number | undefined {
+    return this.holders.get(name);
+  }
+
+  /** The process of this node that holds the lock `pid` is asking for, if `pid` asks and one does. */
+  waitsFor(pid: number): number | undefined {
+    const call = this.acquiring.get(pid);
+    return call && this.holders.get(call.name);
+  }
+
+  /** Lock calls in progress here: the edges waitsFor can follow. */
+  get waiting(): number {
+    return this.acquiring.size;
+  }
+
   private granted(name: string, pid: number, token: bigint): bigint {
     const holder = this.holders.get(name);
-    assert.ok(holder === undefined, `lock ${name} granted to ${pid} while ${holder} holds it here`);
+    invariant(holder === undefined, `lock ${name} granted to ${pid} while ${holder} holds it here`);
     const newest = this.newestToken.get(name) ?? 0n;
-    assert.ok(token > newest, `lock ${name}: token ${token} after ${newest}`);
+    invariant(token > newest, `lock ${name}: token ${token} after ${newest}`);
     this.newestToken.delete(name);
     this.newestToken.set(name, token);
     if (this.newestToken.size > TOKENS_KEPT) this.newestToken.delete(this.newestToken.keys().next().value!);
@@ -130,7 +147,7 @@ export class EtcdLocks {
   }
 
   private forget(name: string, pid: number): void {
-    assert.equal(this.holders.get(name), pid, `lock ${name} released by ${pid}, held by ${this.holders.get(name)}`);
+    invariant(this.holders.get(name) === pid, () => `lock ${name} released by ${pid}, held by ${this.holders.get(name)}`);
     this.holders.delete(name);
     const names = this.heldBy.get(pid)!;
     names.delete(name);

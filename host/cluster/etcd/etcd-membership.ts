@@ -1,4 +1,4 @@
-import assert from "node:assert/strict";
+import { invariant } from "../../kernel/invariant.ts";
 import type { Watcher } from "etcd3";
 import { MAX_NODE_ID } from "../../kernel/kernel.ts";
 import type { Member } from "../../transport/wire.ts";
@@ -78,7 +78,7 @@ export class EtcdMembership {
    */
   async watch(now: () => number, onChange: (changes: Transition[]) => void): Promise<void> {
     await this.follow(now, onChange);
-    assert.ok(this.members.get(this.nodeId)?.state === "alive", `node ${this.nodeId}'s own record is missing from etcd`);
+    invariant(this.members.get(this.nodeId)?.state === "alive", `node ${this.nodeId}'s own record is missing from etcd`);
   }
 
   /**

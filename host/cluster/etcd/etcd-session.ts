@@ -1,7 +1,7 @@
-import assert from "node:assert/strict";
+import { invariant } from "../../kernel/invariant.ts";
 import { Etcd3 } from "etcd3";
 import { SysError } from "../../kernel/errors.ts";
-import { realClock, type Clock, type ClockTimer } from "../../transport/clock.ts";
+import { realClock, type Clock, type ClockTimer } from "../../clock/clock.ts";
 import { EtcdKeys } from "./etcd-keys.ts";
 import { leaseTiming, type LeaseTiming } from "./lease-timing.ts";
 
@@ -136,7 +136,7 @@ export class EtcdSession {
   }
 
   private setState(next: LeaseState): void {
-    assert.ok(NEXT_STATES[this.lease].includes(next), `lease state ${this.lease} -> ${next}`);
+    invariant(NEXT_STATES[this.lease].includes(next), `lease state ${this.lease} -> ${next}`);
     this.lease = next;
   }
 

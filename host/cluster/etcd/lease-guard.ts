@@ -1,4 +1,4 @@
-import type { Clock } from "../../transport/clock.ts";
+import type { Clock } from "../../clock/clock.ts";
 import type { Conn, Transport } from "../../transport/transport.ts";
 
 /*

@@ -4,6 +4,7 @@ import { reasonCode, type SysError } from "../errors.ts";
 import { after } from "../file-service.ts";
 import type { Message } from "../mailbox.ts";
 import type { Process } from "../process.ts";
+import { SAMPLE_EVERY, syscallIndex } from "../kernel-stats.ts";
 import { traced, sysErrorOf, type Tracer } from "./dispatch.ts";
 import { fileOps } from "./sysfile.ts";
 import { lockOps } from "./syslock.ts";
@@ -32,10 +33,16 @@ const OPS: Ops = {
   getppid: (proc) => proc.ppid,
   memlimit: (proc, pages: number) => void proc.limitChildMemory(pages),
   record: (proc, path: string) => recordOps.record(proc, path),
+  childlimit: (proc, kind: number, value: number) => processOps.childlimit(proc, kind, value),
   sleep: (proc, ms: number) => after(processCalls.sleep(proc, ms), done),
   yield: (proc) => after(processCalls.yield(proc), done),
   monitor: (proc, pid: number) => proc.kernel.monitor(proc, pid),
   demonitor: (proc, ref: number) => proc.kernel.demonitor(proc, ref),
+  "spawn-opt": (proc, path: string, args: string[], env: string[], node: string, flags: number) =>
+    processOps.spawnOpt(proc, { path, args, env, node }, flags, (pid, ref) => ({ pid, ref })),
+  "proc-link": (proc, pid: number) => after(proc.kernel.links.link(proc, pid), done),
+  "proc-unlink": (proc, pid: number) => proc.kernel.links.unlink(proc, pid),
+  "trap-exit": (proc, on: number) => proc.kernel.links.trapExit(proc, on),
   send: (proc, pid: number, tag: number, data: Uint8Array) => messageOps.send(proc, pid, tag, data),
   recv: (proc, tags: Int32Array, timeoutMs: number) =>
     messageOps.recv(proc, [...tags], timeoutMs, (index): Message => takeMessage(proc, index)),
@@ -93,6 +100,7 @@ function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined)
   const def = defs.get(WIT_CALLS[name].abi)!;
   const op = OPS[name] as (proc: Process, ...args: unknown[]) => unknown;
   const run = (args: unknown[]): unknown => {
+    proc.syscalls++;
     try {
       const result = op(proc, ...args);
       // Under proc.block, as a core module's call, so kill interrupts a blocked guest.
@@ -102,7 +110,13 @@ function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined)
     }
   };
   const attempt = proc.calls ? proc.calls.wrapComponent(name, proc, run) : run;
+  const index = syscallIndex(def.name);
+  const stats = proc.kernel.stats;
   return (...args: unknown[]) => {
+    if (--stats.countdown[index] === 0) {
+      stats.countdown[index] = SAMPLE_EVERY;
+      stats.rounds[index]++;
+    }
     const tracer = trace();
     if (tracer === undefined) return after(attempt(args), unwrap);
     const numeric = args.filter((a): a is number | bigint => typeof a === "number" || typeof a === "bigint");

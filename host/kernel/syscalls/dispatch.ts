@@ -1,6 +1,7 @@
 import { findSyscall, MODULE_WASI, type Syscall, type SyscallName } from "../../../abi/abi.ts";
 import { ProcessEnd, SysError } from "../errors.ts";
 import { after } from "../file-service.ts";
+import { SAMPLE_EVERY, syscallIndex } from "../kernel-stats.ts";
 import type { Process } from "../process.ts";
 import { fileCalls } from "./sysfile.ts";
 import { lockCalls } from "./syslock.ts";
@@ -77,6 +78,12 @@ export function traced<T>(tracer: Tracer, def: Syscall, proc: Process, args: Arg
   });
 }
 
+/** A timed call both the tracer and the metrics' sampler see. */
+const bothOf = (a: Tracer, b: Tracer): Tracer => (event) => {
+  a(event);
+  b(event);
+};
+
 type Binder = (proc: Process, trace: () => Tracer | undefined) => (...args: Arg[]) => Result;
 
 /**
@@ -92,6 +99,7 @@ function makeBinder(def: Syscall): Binder {
   const source = `"use strict";
   return (proc, trace) => {
     const run = (${params}) => {
+      proc.syscalls++;
       let result;
       try {
         result = handler(${handlerArgs});
@@ -100,12 +108,21 @@ function makeBinder(def: Syscall): Binder {
       }
       return typeof result === "number" ? result : settle(def, proc, result);
     };
+    // The node's metrics (kernel-stats.ts): a countdown per call, which also counts, and
+    // one call in SAMPLE_EVERY timed.
+    const stats = proc.kernel.stats;
+    const countdown = stats.countdown;
     return (${params}) => {
       const tracer = trace();
-      return tracer === undefined ? run(${params}) : traced(tracer, def, proc, [${params}], () => run(${params}));
+      if (--countdown[index] !== 0) return tracer === undefined ? run(${params}) : traced(tracer, def, proc, [${params}], () => run(${params}));
+      countdown[index] = SAMPLE_EVERY;
+      stats.rounds[index]++;
+      const sampler = stats.sampler;
+      const timer = sampler === undefined ? tracer : tracer === undefined ? sampler : bothOf(tracer, sampler);
+      return timer === undefined ? run(${params}) : traced(timer, def, proc, [${params}], () => run(${params}));
     };
   };`;
-  return new Function("def", "handler", "errorResult", "settle", "traced", source)(def, HANDLERS[def.name], errorResult, settle, traced) as Binder;
+  return new Function("def", "index", "handler", "errorResult", "settle", "traced", "SAMPLE_EVERY", "bothOf", source)(def, syscallIndex(def.name), HANDLERS[def.name], errorResult, settle, traced, SAMPLE_EVERY, bothOf) as Binder;
 }
 
 const binders = new Map<SyscallName, Binder>();

@@ -6,6 +6,7 @@ import { normalize } from "../namespace.ts";
 import type { OpenDir, OpenFile, Process, Rights } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
 import { allDirRights, allFileRights, FDFLAGS } from "./wasi-layout.ts";
+import { invariant } from "../invariant.ts";
 
 const O = FLAGS.open;
 const W = FLAGS.whence;
@@ -37,7 +38,7 @@ function locate(proc: Process, path: string) {
 
 /** EMFILE if the process has its limit of open files and directories (the preopen is not counted: every process has it). */
 function roomForFd(proc: Process): void {
-  const limit = proc.kernel.limits.openFiles;
+  const limit = proc.limits.openFiles;
   let open = proc.files.size;
   for (const dir of proc.dirs.values()) if (!dir.preopen) open++;
   if (open >= limit) fail("EMFILE", `limit ${limit}`);
@@ -47,7 +48,7 @@ function roomForFd(proc: Process): void {
 function allocFd(proc: Process): number {
   roomForFd(proc);
   const fd = proc.nextFd++;
-  if (proc.files.has(fd) || proc.dirs.has(fd)) throw new Error(`invariant: fd ${fd} handed out twice`);
+  invariant(!proc.files.has(fd) && !proc.dirs.has(fd), () => `fd ${fd} handed out twice`);
   return fd;
 }
 

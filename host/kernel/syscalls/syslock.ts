@@ -1,13 +1,21 @@
+import { fail } from "../errors.ts";
 import { after } from "../file-service.ts";
 import type { Process } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
 
 /** The lock calls without guest pointers, for both kinds of guest. */
 export const lockOps = {
-  /** The fencing token of the acquired lock. */
-  lock: (proc: Process, name: string, timeoutMs: number): bigint | Promise<bigint> => proc.kernel.coordinator.lock(name, proc.pid, timeoutMs),
+  /** The fencing token of the acquired lock; ENOLCK while the caller holds its limit of names. */
+  lock(proc: Process, name: string, timeoutMs: number): bigint | Promise<bigint> {
+    const limit = proc.limits.locks;
+    if (proc.locksHeld.size >= limit) fail("ENOLCK", `holds ${proc.locksHeld.size} lock names, its limit of ${limit}`);
+    return after(proc.kernel.coordinator.lock(name, proc.pid, timeoutMs), (token) => {
+      proc.locksHeld.add(name);
+      return token;
+    });
+  },
 
-  unlock: (proc: Process, name: string): void | Promise<void> => proc.kernel.coordinator.unlock(name, proc.pid),
+  unlock: (proc: Process, name: string): void | Promise<void> => after(proc.kernel.coordinator.unlock(name, proc.pid), () => void proc.locksHeld.delete(name)),
 };
 
 function acquire(proc: Process, namePtr: number, nameLen: number, timeoutMs: number, tokenPtr: number): number | Promise<number> {

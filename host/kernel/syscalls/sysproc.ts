@@ -1,9 +1,23 @@
 import { FLAGS } from "../../../abi/abi.ts";
-import { exitInfo, fail, ProcessEnd, reasonCode, type ExitInfo } from "../errors.ts";
+import { exitInfo, fail, ProcessEnd, reasonCode, SysError, type ExitInfo } from "../errors.ts";
+import { after } from "../file-service.ts";
 import type { Process } from "../process.ts";
+import { capOfKind } from "../process-limits.ts";
+import type { SpawnArgs } from "../kernel.ts";
 import type { HandlerTable } from "./dispatch.ts";
 
 const WAIT_ANY = FLAGS.special.WAIT_ANY.value;
+const SPAWN_LINK = FLAGS.spawn.SPAWN_LINK.value;
+const SPAWN_MONITOR = FLAGS.spawn.SPAWN_MONITOR.value;
+
+/**
+ * The child a wait for `pid` waits for in the wait-for graph: WAIT_ANY only while there is
+ * one child to wait for, and none the caller killed (its end is on its way).
+ */
+function waitedChild(proc: Process, pid: number): number | undefined {
+  const child = pid !== WAIT_ANY ? pid : proc.children.size === 1 && proc.zombies.size === 0 ? proc.children.values().next().value : undefined;
+  return child === undefined || proc.killedChildren.has(child) ? undefined : child;
+}
 
 /** NUL-terminated strings back to back, as spawn takes args and env. */
 export function splitStrings(text: string): string[] {
@@ -24,6 +38,12 @@ export interface Reaped {
  * below and the component adapter (component-calls.ts) run.
  */
 export const processOps = {
+  /** childlimit: LIMIT_MEMORY_PAGES is memlimit; every other kind narrows a ProcessCaps field. */
+  childlimit(proc: Process, kind: number, value: number): void {
+    if (kind === FLAGS.limitKind.LIMIT_MEMORY_PAGES.value) return proc.limitChildMemory(value);
+    proc.limitChildren(capOfKind(kind), value);
+  },
+
   exit(status: number): never {
     throw new ProcessEnd(exitInfo("NORMAL", "exit", status));
   },
@@ -46,24 +66,75 @@ export const processOps = {
       if (proc.zombies.has(pid)) return reap(pid);
       if (!proc.children.has(pid)) fail("ECHILD", `${pid} is not a child of ${proc.pid}`);
     }
-    return proc.suspend<R>((resume) => {
-      proc.childWaiter = (child) => {
+    // An edge of the wait-for graph for as long as it waits: EDEADLK at once from this
+    // node's coordinator, or when the coordinator node answers, if it closes a cycle.
+    const coordinator = proc.kernel.coordinator;
+    const waited = waitedChild(proc, pid);
+    const checked = waited === undefined ? undefined : coordinator.waitFor(proc.pid, waited);
+    return proc.suspend<R>((resume, failed) => {
+      const waiter = (child: number): void => {
         if (pid !== WAIT_ANY && child !== pid) return;
-        proc.childWaiter = undefined;
+        stop();
         resume(reap(child));
       };
+      const stop = (): void => {
+        proc.childWaiter = undefined;
+        if (waited !== undefined) coordinator.waitDone(proc.pid);
+      };
+      proc.childWaiter = waiter;
+      // Only EDEADLK ends the wait: a coordinator out of reach leaves it unchecked, not failed.
+      checked?.catch((error: unknown) => {
+        if (!(error instanceof SysError && error.errnoName === "EDEADLK") || proc.childWaiter !== waiter) return;
+        stop();
+        failed(error);
+      });
     });
+  },
+
+  /** spawn_opt: spawn, with a link and a monitor (its ref handed to `monitored`) set before the child runs. */
+  spawnOpt<R>(proc: Process, spawn: SpawnArgs, flags: number, monitored: (pid: number, ref: number) => R): R | Promise<R> {
+    if ((flags & ~(SPAWN_LINK | SPAWN_MONITOR)) !== 0) fail("EINVAL", `unknown spawn flags ${flags}`);
+    const monitorRef = flags & SPAWN_MONITOR ? proc.kernel.newRef() : 0;
+    const observe = { link: (flags & SPAWN_LINK) !== 0, monitorRef };
+    return after(proc.kernel.spawnChild(proc, { ...spawn, observe }), (pid) => monitored(pid, monitorRef));
   },
 };
 
+function spawnArgs(proc: Process, pathPtr: number, pathLen: number, argsPtr: number, argsLen: number, envPtr: number, envLen: number, nodePtr: number, nodeLen: number): SpawnArgs {
+  const m = proc.memory;
+  return {
+    path: m.string(pathPtr, pathLen),
+    args: splitStrings(m.string(argsPtr, argsLen)),
+    env: splitStrings(m.string(envPtr, envLen)),
+    node: m.string(nodePtr, nodeLen),
+  };
+}
+
 export const processCalls = {
   spawn(proc, pathPtr, pathLen, argsPtr, argsLen, envPtr, envLen, nodePtr, nodeLen) {
-    const m = proc.memory;
-    const path = m.string(pathPtr, pathLen);
-    const args = splitStrings(m.string(argsPtr, argsLen));
-    const env = splitStrings(m.string(envPtr, envLen));
-    const node = m.string(nodePtr, nodeLen);
-    return proc.kernel.spawnChild(proc, { path, args, env, node });
+    return proc.kernel.spawnChild(proc, spawnArgs(proc, pathPtr, pathLen, argsPtr, argsLen, envPtr, envLen, nodePtr, nodeLen));
+  },
+
+  spawn_opt(proc, pathPtr, pathLen, argsPtr, argsLen, envPtr, envLen, nodePtr, nodeLen, flags, refPtr) {
+    const spawn = spawnArgs(proc, pathPtr, pathLen, argsPtr, argsLen, envPtr, envLen, nodePtr, nodeLen);
+    if (flags & SPAWN_MONITOR) proc.memory.probe(refPtr, 4);
+    return processOps.spawnOpt(proc, spawn, flags, (pid, ref) => {
+      if (ref !== 0) proc.memory.setI32(refPtr, ref);
+      return pid;
+    });
+  },
+
+  proc_link(proc, pid) {
+    return proc.kernel.links.link(proc, pid);
+  },
+
+  proc_unlink(proc, pid) {
+    proc.kernel.links.unlink(proc, pid);
+    return 0;
+  },
+
+  trap_exit(proc, on) {
+    return proc.kernel.links.trapExit(proc, on);
   },
 
   exit(_proc, status) {
@@ -93,6 +164,11 @@ export const processCalls = {
 
   memlimit(proc, pages) {
     proc.limitChildMemory(pages);
+    return 0;
+  },
+
+  childlimit(proc, kind, value) {
+    processOps.childlimit(proc, kind, value);
     return 0;
   },
 

@@ -10,6 +10,7 @@ import {
   ADVICE_MAX, DIRENT, FDFLAGS, FDSTAT, FILESTAT, FILETYPE, filetypeOf, iovecs, need, PRESTAT, PREOPENTYPE_DIR, RIGHT, timeChanges, writeFilestat,
 } from "./wasi-layout.ts";
 import { envOps } from "./wasi.ts";
+import { invariant } from "../invariant.ts";
 
 /** The most one call with several iovecs moves through a host buffer; a short count says the rest. */
 export const MAX_GATHER = 1 << 20;
@@ -160,7 +161,7 @@ export const wasiFdCalls = {
     proc.files.delete(fd);
     proc.dirs.delete(fd);
     return after(fileOps.close(proc, to), () => {
-      if (proc.files.has(to) || proc.dirs.has(to)) throw new Error(`invariant: fd ${to} still open after its close`);
+      invariant(!proc.files.has(to) && !proc.dirs.has(to), () => `fd ${to} still open after its close`);
       if (file) proc.files.set(to, file);
       if (dir) proc.dirs.set(to, dir);
       return 0;

@@ -44,6 +44,7 @@ export const envOps = {
 
   output(proc: Process, fd: number, data: Uint8Array): void {
     checkOutput(fd);
+    proc.kernel.onOutput?.(proc, fd, data);
     proc.output.write(fd, data);
   },
 };

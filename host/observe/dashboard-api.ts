@@ -1,0 +1,71 @@
+// What the dashboard's page asks a node: the cluster's state, and to kill a process.
+// The node that serves the page gathers the rest from the others over the same HTTP API
+// (GET /api/local on each member, with the same token), so the mesh's wire is unchanged.
+import type { ClusterNode } from "../cluster/node.ts";
+import type { Member, ProcInfo } from "../transport/wire.ts";
+import { httpUrlOf } from "./dashboard-token.ts";
+
+/** Most processes, locks and names one answer lists; `truncated` says when there were more. */
+export const MAX_LISTED = 5000;
+/** How long the serving node waits for another member's local view. */
+export const PEER_TIMEOUT_MS = 3000;
+
+export interface PeerFlow {
+  readonly peer: string;
+  readonly msgsIn: number;
+  readonly msgsOut: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}
+
+/** One node's own view: its traffic per peer, and the locks and names if it serves the coordinator. */
+export interface LocalView {
+  readonly node: string;
+  readonly processes: number;
+  readonly flow: PeerFlow[];
+  readonly locks?: { name: string; holder: number; token: string; waiting: number }[];
+  readonly names?: { name: string; pid: number }[];
+}
+
+export interface ClusterView {
+  readonly servedBy: string;
+  readonly nodes: Member[];
+  readonly processes: ProcInfo[];
+  readonly truncated: boolean;
+  /** Each member's local view; a member that did not answer has `error` instead. */
+  readonly locals: (LocalView | { node: string; error: string })[];
+}
+
+export function localView(node: ClusterNode): LocalView {
+  const flow = [...node.peers.traffic.entries()].map(([peer, t]) => ({ peer, ...t }));
+  const coordinator = node.coordinator?.local;
+  return {
+    node: node.name,
+    processes: node.kernel.procs.size,
+    flow,
+    ...(coordinator && {
+      locks: coordinator.locks.list(MAX_LISTED).map((l) => ({ ...l, token: String(l.token) })),
+      names: [...coordinator.names.entries()].slice(0, MAX_LISTED).map(([name, pid]) => ({ name, pid })),
+    }),
+  };
+}
+
+async function peerView(member: Member, token: string): Promise<LocalView> {
+  const response = await fetch(`${httpUrlOf(member.url)}/api/local`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return (await response.json()) as LocalView;
+}
+
+export async function clusterView(node: ClusterNode, token: string): Promise<ClusterView> {
+  const nodes = node.members.snapshot().members;
+  const [all, locals] = await Promise.all([
+    node.ps(true),
+    Promise.all(nodes.filter((m) => m.state !== "down").map((m) =>
+      m.name === node.name ? localView(node) : peerView(m, token).catch((error: Error) => ({ node: m.name, error: error.message })))),
+  ]);
+  return { servedBy: node.name, nodes, processes: all.slice(0, MAX_LISTED), truncated: all.length > MAX_LISTED, locals };
+}
+

@@ -1,0 +1,100 @@
+// The web dashboard end to end: a real 3-node cluster (node processes on loopback), the
+// URL `onebox dashboard` prints, opened in headless Chromium (Debian's, driven by
+// playwright-core): it lists the nodes and the processes, and kills one.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { chromium, type BrowserContext } from "playwright-core";
+import { onebox } from "./helpers/cli.ts";
+import { startNodeProcess, stopNodeProcess, type NodeProcess } from "./helpers/cluster.ts";
+import { guest, REPO, tempDir } from "./helpers/guests.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const DEADLINE_MS = 60_000;
+const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
+
+const dir = tempDir("onebox-dashboard");
+const secretFile = path.join(dir, "secret");
+const nodes: NodeProcess[] = [];
+let browser: BrowserContext | undefined;
+
+before(async () => {
+  if (skip) return;
+  fs.writeFileSync(secretFile, "dashboard test secret");
+  nodes.push(await startNodeProcess("node1", { secretFile, heartbeatMs: 500, cwd: dir }));
+  for (const name of ["node2", "node3"]) nodes.push(await startNodeProcess(name, { join: nodes[0]!.url, secretFile, heartbeatMs: 500, cwd: dir }));
+  // A fresh profile directory (playwright passes it as --user-data-dir).
+  browser = await chromium.launchPersistentContext(tempDir("onebox-chromium"), {
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all(nodes.map(stopNodeProcess));
+});
+
+test("the dashboard lists the nodes and the processes, and kills one", { skip }, async () => {
+  const wasm = await guest("mesh");
+  // A process that sleeps for ten minutes on node2, run as an operator would.
+  const sleeper = spawn(process.execPath, [path.join(REPO, "host/cli/main.ts"), "run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--on", "node2", wasm, "sleep"], { cwd: dir, stdio: "ignore" });
+  const ended = new Promise<number | null>((resolve) => sleeper.once("exit", resolve));
+  let pid = 0;
+  for (const deadline = performance.now() + DEADLINE_MS; pid === 0 && performance.now() < deadline; ) {
+    const ps = await onebox(["ps", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--json"], dir);
+    pid = (JSON.parse(ps.stdout) as { pid: number; node: string }[]).find((p) => p.node === "node2")?.pid ?? 0;
+  }
+  assert.ok(pid > 0, "the sleeper shows in ps");
+
+  // Served by node3, which is not the coordinator: it gathers the others' views itself.
+  const printed = await onebox(["dashboard", "--cluster", nodes[2]!.url, "--secret-file", secretFile], dir);
+  assert.equal(printed.code, 0, printed.stderr);
+  const url = printed.stdout.trim();
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/dashboard\/#token=[0-9a-f]{64}$/);
+
+  const page = await browser!.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.querySelectorAll("#nodes tbody tr").length === 3, null, { timeout: DEADLINE_MS });
+    assert.deepEqual(await page.locator("#nodes tbody tr td:nth-child(2)").allTextContents(), ["node1", "node2", "node3"]);
+    assert.deepEqual(await page.locator("#nodes tbody tr td:nth-child(3)").allTextContents(), ["alive", "alive", "alive"]);
+    assert.equal(await page.locator("#served-by").textContent(), "served by node3");
+    assert.equal(new URL(page.url()).hash, "", "the token leaves the address bar");
+
+    const row = page.locator("#processes tbody tr", { has: page.locator(`button[data-pid="${pid}"]`) });
+    await row.waitFor({ timeout: DEADLINE_MS });
+    assert.equal(await row.locator("td:nth-child(2)").textContent(), "node2");
+    await page.locator("#filter").fill(`${pid} node2`);
+    assert.equal(await page.locator("#processes tbody tr").count(), 1, "the filter leaves the sleeper alone");
+    await page.locator("#filter").fill("no-such-process");
+    assert.equal(await page.locator("#processes tbody tr").count(), 0);
+    await page.locator("#filter").fill(String(pid));
+    // Flow between the nodes: node3 reports what it exchanged with node1.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll("#flow tbody tr")).some((tr) => tr.textContent?.startsWith("node3node1")), null, { timeout: DEADLINE_MS });
+
+    await page.locator(`button[data-pid="${pid}"]`).click();
+    assert.equal(await ended, 137, "the killed process's run exits with 137");
+    await page.waitForFunction((gone) => !document.querySelector(`button[data-pid="${gone}"]`), pid, { timeout: DEADLINE_MS });
+    assert.match((await page.locator("#status").textContent()) ?? "", new RegExp(`killed ${pid}`));
+  } finally {
+    await page.close();
+    if (sleeper.exitCode === null) sleeper.kill();
+  }
+});
+
+test("the page without the token shows why and gets nothing", { skip }, async () => {
+  const page = await browser!.newPage();
+  try {
+    const base = (await onebox(["dashboard", "--cluster", nodes[0]!.url, "--secret-file", secretFile], dir)).stdout.trim().replace(/#.*$/, "");
+    await page.goto(base);
+    await page.waitForFunction(() => document.querySelector("#status")?.textContent !== "", null, { timeout: DEADLINE_MS });
+    assert.match((await page.locator("#status").textContent()) ?? "", /no token/);
+    assert.equal(await page.locator("#nodes tbody tr").count(), 0);
+  } finally {
+    await page.close();
+  }
+});
