@@ -4,6 +4,7 @@ import type { LoadedModule } from "../module-cache.ts";
 import type { Kernel } from "../kernel.ts";
 import type { Process } from "../process.ts";
 import { Recorder, DEFAULT_RECORD_LIMIT } from "./recorder.ts";
+import { invariant } from "../invariant.ts";
 
 /** The record file each process asked for its next child (the `record` call), by process. */
 const pending = new WeakMap<Process, string>();
@@ -20,7 +21,7 @@ const live = new WeakMap<Kernel, number>();
 
 function countLive(kernel: Kernel, change: 1 | -1): void {
   const now = (live.get(kernel) ?? 0) + change;
-  if (now < 0 || now > MAX_LIVE_RECORDINGS) throw new Error(`live recordings on ${kernel.nodeName} went to ${now}`);
+  invariant(now >= 0 && now <= MAX_LIVE_RECORDINGS, () => `live recordings on ${kernel.nodeName} went to ${now}`);
   live.set(kernel, now);
 }
 

@@ -1,6 +1,7 @@
 import { findSyscall, MODULE_ONEBOX, MODULE_WASI, type ErrnoName, ERRNO, type Syscall } from "../../../abi/abi.ts";
 import { WIT_CALLS, type WitCallName } from "../../../abi/wit.ts";
 import { readValue, writeValue } from "./value-codec.ts";
+import { invariant } from "../invariant.ts";
 
 /**
  * The record file (`onebox run --record`, the `record` call): everything a process got
@@ -143,7 +144,7 @@ export class ByteSink {
 
   /** Drop everything from `length` on (an entry that did not fit). */
   truncate(length: number): void {
-    if (length > this.length) throw new Error(`record truncate to ${length} past its ${this.length} bytes`);
+    invariant(length <= this.length, () => `record truncate to ${length} past its ${this.length} bytes`);
     this.length = length;
   }
 
@@ -153,7 +154,7 @@ export class ByteSink {
 }
 
 export function writeHeader(sink: ByteSink, header: RecordHeader): void {
-  if (sink.length !== 0) throw new Error("a record's header comes first");
+  invariant(sink.length === 0, "a record's header comes first");
   sink.bytes(utf8.encode(RECORD_MAGIC));
   sink.u32(RECORD_VERSION);
   sink.bytes(header.sha256);

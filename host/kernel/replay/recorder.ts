@@ -9,6 +9,7 @@ import {
   ByteSink, CUT_ENTRY_BYTES, encodeValues, MAX_RECORD_BYTES, writeCallResult, writeCallStart, writeComponentCall, writeCut, writeEnd, writeHeader,
   type Arg, type MemoryWrite, type RecordHeader,
 } from "./record-format.ts";
+import { invariant } from "../invariant.ts";
 
 /** Default byte limit of one record (`--record-limit`): the calls past it are not kept. */
 export const DEFAULT_RECORD_LIMIT = 64 * 1024 * 1024;
@@ -59,7 +60,7 @@ export class Recorder implements CallHook {
   wrapComponent(name: WitCallName, proc: Process, call: ComponentCall): ComponentCall {
     return (args) => {
       if (this.closed) return call(args);
-      if (this.openComponent) throw new Error(`recording pid ${proc.pid}: ${name} started while ${this.openComponent.name} is open`);
+      invariant(!this.openComponent, () => `recording pid ${proc.pid}: ${name} started while ${this.openComponent!.name} is open`);
       const open = { name, args: encodeValues(args) };
       this.openComponent = open;
       return after(call(args), (result) => {
@@ -73,7 +74,7 @@ export class Recorder implements CallHook {
 
   private begin(def: Syscall, proc: Process, args: Arg[]): void {
     // A guest has one stack: a call starts only after the one before returned.
-    if (this.open) throw new Error(`recording pid ${proc.pid}: ${def.name} started while ${this.open.name} is open`);
+    invariant(!this.open, () => `recording pid ${proc.pid}: ${def.name} started while ${this.open!.name} is open`);
     this.open = def;
     this.openArgs = args;
     this.ranges.length = 0;
@@ -82,7 +83,7 @@ export class Recorder implements CallHook {
 
   private returned(proc: Process, result: number): number {
     const def = this.open;
-    if (!def) throw new Error(`recording pid ${proc.pid}: a call returned with none open`);
+    invariant(def, () => `recording pid ${proc.pid}: a call returned with none open`);
     this.open = undefined;
     if (this.closed) return result;
     this.append(() => {
