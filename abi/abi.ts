@@ -172,7 +172,7 @@ export const SYSCALLS = [
     params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node")],
     returns: "pid of the new process",
     doc: "Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants.",
-    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN"],
+    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN", "ENOTSUP"],
   },
   {
     name: "memlimit", module: MODULE_ONEBOX, area: "process", blocking: false,
@@ -237,11 +237,17 @@ export const SYSCALLS = [
     params: [p("ref")], returns: "0", doc: "Cancel a monitor; its down message will not be sent.", errors: ["EINVAL"],
   },
   {
+    name: "record", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [...buf("path")], returns: "0",
+    doc: "Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN.",
+    errors: ["EFAULT", "EXDEV", "ENAMETOOLONG"],
+  },
+  {
     name: "spawn_opt", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node"), p("flags"), p("monitor_ref_ptr", "ptr")],
     returns: "pid of the new process",
     doc: "spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.",
-    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN"],
+    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN", "ENOTSUP"],
   },
   {
     name: "proc_link", module: MODULE_ONEBOX, area: "process", blocking: true,

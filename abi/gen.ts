@@ -196,8 +196,11 @@ function componentConstants(): string {
 function witSignature(name: WitCallName): string {
   const c = WIT_CALLS[name];
   const result = c.ok === undefined ? "" : c.fails ? ` -> result<${c.ok === "_" ? "_" : c.ok}, errno>` : c.ok === "_" ? "" : ` -> ${c.ok}`;
-  return `${name}: func(${c.params})${result}`;
+  return `${WIT_KEYWORDS.has(name) ? "%" : ""}${name}: func(${c.params})${result}`;
 }
+
+/** WIT keywords a call is named after, written with WIT's `%` escape (jco names the import without it). */
+const WIT_KEYWORDS = new Set<string>(["record"]);
 
 /** How a JavaScript component calls it: jco's camelCase names, `%` (WIT's keyword escape) dropped. */
 function jsCall(name: WitCallName): string {

@@ -43,6 +43,7 @@ export const WIT_CALLS = {
   getppid: call("getppid", "", "s32", false),
   lamport: call("lamport", "", "u64", false),
   memlimit: call("memlimit", "pages: s32", "_"),
+  record: call("record", "path: string", "_"),
   childlimit: call("childlimit", "kind: s32, value: s32", "_"),
   sleep: call("sleep", "ms: s32", "_"),
   yield: call("yield", "", "_", false),

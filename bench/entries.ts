@@ -82,6 +82,20 @@ export const ENTRIES: readonly Entry[] = [
     target: { of: "ratio", max: 1.2 },
     run: (ctx) => guestTimed(ctx, LOCAL_ROUNDTRIP),
   },
+  // The same two operations recorded (onebox run --record): what keeping every call's
+  // result and memory writes costs. No targets; compare with the two above.
+  {
+    name: "null-syscall-recorded",
+    op: "getpid from a guest that is being recorded",
+    floor: "floor-import-call",
+    run: (ctx) => guestTimed(ctx, { mode: "null", calls: 10_000, batches: { quick: 30, full: 100 }, recorded: true }),
+  },
+  {
+    name: "local-roundtrip-recorded",
+    op: "send 64 bytes + recv the echo between two processes on one node, the sender recorded",
+    floor: "floor-suspend",
+    run: (ctx) => guestTimed(ctx, { mode: "roundtrip", calls: 200, batches: { quick: 30, full: 300 }, recorded: true }),
+  },
   // The same two operations from a JavaScript component: what jco's glue and SpiderMonkey
   // add. No targets; they show what choosing the component path costs.
   {

@@ -1,6 +1,8 @@
 import type { ExitInfo } from "../host/kernel/errors.ts";
 import type { BenchContext } from "./entry.ts";
 import { benchNode, startGuest } from "./local/node.ts";
+import { recorderFor } from "../host/kernel/replay/child-recording.ts";
+import { MAX_RECORD_BYTES } from "../host/kernel/replay/record-format.ts";
 import { fromSamples, type Measurement } from "./stats.ts";
 
 export interface GuestRun {
@@ -18,12 +20,15 @@ export interface GuestRun {
   readonly remote?: boolean;
   /** Records the fresh node's journal keeps (default: the node's default; 0: no journal). */
   readonly journal?: number;
+  /** Record the guest (onebox run --record), with a limit it never reaches, to show what recording costs. */
+  readonly recorded?: boolean;
 }
 
 /** Run the bench guest with `args` on a fresh node in this process. */
 async function runHere(ctx: BenchContext, run: GuestRun, args: readonly string[], line: (text: string) => void): Promise<ExitInfo> {
   const { kernel, guest } = await benchNode(ctx, run.component ? ctx.componentGuest() : ctx.guest(), run.journal);
-  const proc = startGuest(kernel, guest, args, line);
+  const recorder = run.recorded ? recorderFor(guest, args, kernel.limits.memoryPages, MAX_RECORD_BYTES) : undefined;
+  const proc = startGuest(kernel, guest, args, line, recorder);
   const info = await kernel.whenExited(proc.pid);
   kernel.shutdown();
   return info;

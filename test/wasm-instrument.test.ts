@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, instrument, MEMORY_IMPORT_MODULE, ModuleFormatError, type Instrumented } from "../host/kernel/wasm/instrument.ts";
+import { FUEL_GLOBAL_EXPORT, FUEL_TABLE_EXPORT, GLOBAL_EXPORT_PREFIX, instrument, MEMORY_IMPORT_MODULE, ModuleFormatError, type Instrumented } from "../host/kernel/wasm/instrument.ts";
 import { bulkModule, connectYield, fuelOf, instantiate } from "./helpers/fuel.ts";
 import { createMemories, MemoryCapError } from "../host/kernel/process-memory.ts";
 
@@ -198,6 +198,19 @@ test("instrumented functions return the same results, even when fuel runs out co
   assert.equal(fuelled.globals(), 1113);
   assert.equal(fuelled.g1.value, 13);
   assert.ok(yields > 100, `expected many yields, got ${yields}`);
+});
+
+test("exportGlobals exports every global, imported and defined, by index, and leaves them working", () => {
+  const out = instrument(sampleModule(), { fuelPerSlice: 1000, maxMemoryPages: NO_MEMORY_CAP, maxTableElements: 100_000, exportGlobals: true });
+  const instance = instantiate(out, sampleImports());
+  const exports = instance.exports as Exports & Record<string, WebAssembly.Global>;
+  const names = Object.keys(exports).filter((name) => name.startsWith(GLOBAL_EXPORT_PREFIX)).sort();
+  // 1 imported + 3 defined; the fuel global (4) is not one of the module's own.
+  assert.deepEqual(names, [0, 1, 2, 3].map((i) => `${GLOBAL_EXPORT_PREFIX}${i}`));
+  const plain = instantiate(sampleModule(), sampleImports()).exports as Exports;
+  assert.equal(exports.globals(), plain.globals());
+  assert.equal(exports[`${GLOBAL_EXPORT_PREFIX}1`]!.value, exports.g1.value);
+  assert.equal(exports[`${GLOBAL_EXPORT_PREFIX}0`]!.value, 1000);
 });
 
 test("fuel drops by exactly one per function entry and per loop iteration", () => {

@@ -1,6 +1,7 @@
 import { Kernel } from "../../host/kernel/kernel.ts";
 import type { LoadedModule } from "../../host/kernel/module-cache.ts";
 import type { Process } from "../../host/kernel/process.ts";
+import type { CallHook } from "../../host/kernel/replay/call-hook.ts";
 import type { BenchContext } from "../entry.ts";
 import { GUEST_ARGV0, lineSink } from "../guest-output.ts";
 
@@ -13,12 +14,13 @@ export async function benchNode(ctx: BenchContext, guest = ctx.guest(), journal?
   return { kernel, guest: await kernel.modules.load(await guest) };
 }
 
-/** Start the bench guest with `args`, sending its stdout lines to `line`. */
-export function startGuest(kernel: Kernel, guest: LoadedModule, args: readonly string[], line: (text: string) => void): Process {
+/** Start the bench guest with `args`, sending its stdout lines to `line`; `calls` records it. */
+export function startGuest(kernel: Kernel, guest: LoadedModule, args: readonly string[], line: (text: string) => void, calls?: CallHook): Process {
   return kernel.startRoot({
     module: guest,
     argv: [GUEST_ARGV0, ...args],
     env: [],
     output: lineSink(line),
+    calls,
   });
 }

@@ -296,6 +296,13 @@ __attribute__((import_module("onebox"), import_name("demonitor")))
 int32_t onebox_sys_demonitor(int32_t ref);
 #define onebox_demonitor onebox_sys_demonitor
 
+/** Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN. */
+__attribute__((import_module("onebox"), import_name("record")))
+int32_t onebox_sys_record(const char *path_ptr, size_t path_len);
+static inline int32_t onebox_record(const char *path) {
+  return onebox_sys_record(path, strlen(path));
+}
+
 /** spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links. */
 __attribute__((import_module("onebox"), import_name("spawn_opt")))
 int32_t onebox_sys_spawn_opt(const char *path_ptr, size_t path_len, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node_ptr, size_t node_len, int32_t flags, int32_t *monitor_ref_ptr);

@@ -16,6 +16,7 @@ interface CommandEntry {
 const COMMANDS: readonly CommandEntry[] = [
   { name: "build", summary: "compile a guest program to a onebox module", load: async () => (await import("./build-command.ts")).buildCommand },
   { name: "run", summary: "run a module on an embedded single node, or on a cluster", load: async () => (await import("./run-command.ts")).runCommand },
+  { name: "replay", summary: "run a recorded process again, alone, with its recorded inputs", load: async () => (await import("./replay-command.ts")).replayCommand },
   { name: "bench", summary: "measure syscall overhead beside its floor", load: async () => (await import("./bench-command.ts")).benchCommand },
   { name: "node", summary: "run a cluster node (node start ...)", load: async () => (await import("./node-command.ts")).nodeCommand },
   { name: "cluster", summary: "start or stop a local cluster (cluster up | down)", load: async () => (await import("./cluster-command.ts")).clusterCommand },

@@ -12,6 +12,7 @@ import { TraceMerge } from "./trace-merge.ts";
 import { readJournal } from "../kernel/journal/journal-reader.ts";
 import type { Journal } from "../kernel/journal/journal.ts";
 import { JOURNAL_HELP, journalOption } from "./journal-option.ts";
+import { RECORD_HELP, RECORD_VALUES, recordingOf, type RunRecording } from "./record-option.ts";
 
 export const DEFAULT_ROOT = ".onebox/data";
 
@@ -33,6 +34,7 @@ ${CAP_OPTIONS_HELP}
   --trace        print every syscall of the program and its children to stderr,
                  decoded, in causal order (on a cluster too)
   --journal N    ${JOURNAL_HELP.replace(/\n {24}/g, "\n                 ")}
+${RECORD_HELP}
   -h, --help     show this help
 
 on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
@@ -43,7 +45,7 @@ on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
                        'onebox attach PID'
 ${CLUSTER_HELP}`,
   async run(argv) {
-    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", "journal", ...Object.keys(CAP_OPTIONS), ...CLUSTER_VALUES], flags: ["trace", "d", "detach"] }, true);
+    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", "journal", ...Object.keys(CAP_OPTIONS), ...RECORD_VALUES, ...CLUSTER_VALUES], flags: ["trace", "d", "detach"] }, true);
     const memory = option(args, "memory");
     const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
     const caps = capsFromOptions(args);
@@ -61,6 +63,7 @@ ${CLUSTER_HELP}`,
     if (onCluster !== undefined && memoryPages !== undefined) throw new UsageError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
     if (onCluster !== undefined && option(args, "journal") !== undefined) throw new UsageError("--journal is for the embedded node only; a cluster node's is set by 'node start --journal'");
     if (onCluster !== undefined && Object.keys(caps).length > 0) throw new UsageError("--cpu, --files, --descendants, --mailbox-*, --locks are for the embedded node only; a cluster node gives its processes its own defaults");
+    if (onCluster !== undefined && option(args, "record") !== undefined) throw new UsageError("--record is for the embedded node only; on a cluster a process records its child with the record call");
     // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
     const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes, detach);
     if ((option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) || detach) return runOnCluster();
@@ -73,8 +76,10 @@ ${CLUSTER_HELP}`,
     const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT, journal });
     const trace = flag(args, "trace") && kernel.journal ? traceLocally(kernel.journal, kernel.nodeName) : undefined;
     let pid: number;
+    let recording: RunRecording | undefined;
     try {
       const module = await kernel.modules.load(bytes);
+      recording = recordingOf(args, module, [file, ...args.rest], memoryPages ?? kernel.limits.memoryPages);
       pid = kernel.startRoot({
         module,
         argv: [file, ...args.rest],
@@ -83,6 +88,7 @@ ${CLUSTER_HELP}`,
         input: stdinInput(),
         memoryPages,
         caps,
+        calls: recording?.recorder,
       }).pid;
     } catch (error) {
       if (error instanceof ModuleError || error instanceof SysError) throw new CliError(`${file}: ${error.message}`);
@@ -91,6 +97,7 @@ ${CLUSTER_HELP}`,
     const info = await kernel.whenExited(pid);
     trace?.stop();
     kernel.shutdown();
+    recording?.save(info);
     if (info.reason !== "NORMAL") process.stderr.write(`onebox: ${file} (pid ${pid}) ended: ${info.reason.toLowerCase()}: ${info.text}\n`);
     return info.status;
   },

@@ -13,6 +13,12 @@ export class GuestMemory {
   private readonly memory: WebAssembly.Memory;
   private u8: Uint8Array;
   private view: DataView;
+  /**
+   * Told of every range the host may write during a call: each write and each live view
+   * handed out (a view may be filled in place). Recording (kernel/replay/) keeps those
+   * bytes; unset, it costs one check per access.
+   */
+  onWrite: ((start: number, length: number) => void) | undefined;
 
   constructor(memory: WebAssembly.Memory) {
     this.memory = memory;
@@ -49,6 +55,13 @@ export class GuestMemory {
 
   /** A live view into guest memory: valid only until the guest runs again. */
   view8(ptr: number, len: number): Uint8Array {
+    const bytes = this.unwatched8(ptr, len);
+    this.onWrite?.(ptr >>> 0, len >>> 0);
+    return bytes;
+  }
+
+  /** A view the host only reads (a string), so recording need not keep it. */
+  private unwatched8(ptr: number, len: number): Uint8Array {
     const start = ptr >>> 0;
     return this.check(ptr, len).subarray(start, start + (len >>> 0));
   }
@@ -73,7 +86,7 @@ export class GuestMemory {
   }
 
   string(ptr: number, len: number): string {
-    const bytes = this.view8(ptr, len);
+    const bytes = this.unwatched8(ptr, len);
     // Names and paths are short and mostly ASCII: decoding them here skips TextDecoder's
     // native call, which costs more than the rest of a syscall.
     if (bytes.byteLength > SHORT_STRING) return utf8.decode(bytes);
@@ -88,6 +101,7 @@ export class GuestMemory {
 
   write(ptr: number, bytes: Uint8Array): void {
     this.check(ptr, bytes.byteLength).set(bytes, ptr >>> 0);
+    this.onWrite?.(ptr >>> 0, bytes.byteLength);
   }
 
   writeString(ptr: number, text: string): number {
@@ -104,26 +118,31 @@ export class GuestMemory {
   setI32(ptr: number, value: number): void {
     this.check(ptr, 4);
     this.view.setInt32(ptr >>> 0, value, true);
+    this.onWrite?.(ptr >>> 0, 4);
   }
 
   setU32(ptr: number, value: number): void {
     this.check(ptr, 4);
     this.view.setUint32(ptr >>> 0, value, true);
+    this.onWrite?.(ptr >>> 0, 4);
   }
 
   setU64(ptr: number, value: bigint | number): void {
     this.check(ptr, 8);
     this.view.setBigUint64(ptr >>> 0, BigInt(value), true);
+    this.onWrite?.(ptr >>> 0, 8);
   }
 
   setU16(ptr: number, value: number): void {
     this.check(ptr, 2);
     this.view.setUint16(ptr >>> 0, value, true);
+    this.onWrite?.(ptr >>> 0, 2);
   }
 
   setU8(ptr: number, value: number): void {
     this.check(ptr, 1);
     this.u8[ptr >>> 0] = value;
+    this.onWrite?.(ptr >>> 0, 1);
   }
 }
 

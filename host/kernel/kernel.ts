@@ -24,6 +24,7 @@ import type { MailboxLevel } from "./mailbox.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
 import { DEFAULT_JOURNAL_RECORDS, Journal } from "./journal/journal.ts";
 import { LamportClock } from "./journal/lamport.ts";
+import { childRecorder } from "./replay/child-recording.ts";
 import { FuelTrampolines } from "./fuel.ts";
 import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
@@ -104,6 +105,8 @@ export interface KernelOptions {
   readonly journal?: number;
   /** The node's Lamport clock, when the cluster made it first (it stamps the node's frames). */
   readonly lamport?: LamportClock;
+  /** Export every module global (`onebox replay`'s dump reads them); off, a node leaves them private. */
+  readonly exportGlobals?: boolean;
 }
 
 export interface SpawnArgs {
@@ -179,7 +182,7 @@ export class Kernel {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     checkLimits(this.limits);
     this.defaultCaps = defaultCaps(this.limits);
-    this.modules = new ModuleCache(this.limits);
+    this.modules = new ModuleCache({ ...this.limits, exportGlobals: options.exportGlobals });
     this.exportDir = new ExportDir(options.root, this.limits.nodeOpenFiles);
     this.mailboxBudget = new MailboxBudget(this.limits.nodeMailboxBytes);
     this.clock = options.clock ?? realClock;
@@ -266,6 +269,7 @@ export class Kernel {
     const memories = createMemories(proc.module.memories, proc.memoryCap);
     const exports = new WebAssembly.Instance(proc.module.module, { ...importsFor(proc, () => this.tracer, this.journal), ...memories }).exports;
     proc.adoptMemories(memories);
+    proc.calls?.instantiated?.(proc, exports);
     proc.memory = new GuestMemory(exports.memory as WebAssembly.Memory);
     proc.fuel = exports[FUEL_GLOBAL_EXPORT] as WebAssembly.Global;
     (exports[FUEL_TABLE_EXPORT] as WebAssembly.Table).set(0, this.trampolines.take(proc));
@@ -391,12 +395,13 @@ export class Kernel {
       owner: parent.owner,
       monotonicFloorMs: parent.monotonicMs,
     };
+    const recorded = { ...request, calls: childRecorder(parent, module, request.argv, node === this.nodeName) };
     const observe = spawn.observe;
     if (observe?.link) checkRoom(parent);
-    if (node !== this.nodeName) return this.spawnRemote(parent, node, request, observe);
+    if (node !== this.nodeName) return this.spawnRemote(parent, node, recorded, observe);
     let child: Process;
     try {
-      child = this.start(request, parent);
+      child = this.start(recorded, parent);
     } catch (error) {
       if (error instanceof ModuleError) fail("ENOEXEC", error.message);
       throw error;

@@ -27,6 +27,8 @@ export interface ModuleLimits {
   /** The most memory any process on the node may have: what the module declares. */
   readonly maxMemoryPages: number;
   readonly tableElements: number;
+  /** Export every global of each module (wasm/instrument.ts): only a replay asks, for its dump. */
+  readonly exportGlobals?: boolean;
 }
 
 /** Modules at least this big are instrumented and compiled on the loader thread (loader-thread.ts). */
@@ -45,7 +47,7 @@ export async function compileCore(bytes: Uint8Array, limits: ModuleLimits): Prom
 /** `bytes` instrumented for fuel and the caps (wasm/instrument.ts); ModuleError if it cannot be. */
 export function instrumentFor(bytes: Uint8Array, limits: ModuleLimits): Instrumented {
   try {
-    return instrument(bytes, { fuelPerSlice: limits.fuelPerSlice, maxMemoryPages: limits.maxMemoryPages, maxTableElements: limits.tableElements });
+    return instrument(bytes, { fuelPerSlice: limits.fuelPerSlice, maxMemoryPages: limits.maxMemoryPages, maxTableElements: limits.tableElements, exportGlobals: limits.exportGlobals });
   } catch (error) {
     if (error instanceof ModuleFormatError) throw new ModuleError(error.message);
     throw error;
@@ -137,7 +139,8 @@ export class ModuleCache {
   private async compile(hash: string, bytes: Uint8Array): Promise<LoadedModule> {
     // Heavy work (a component's transpile, a big module's instrumentation) runs on the
     // loader thread, so the node's event loop (heartbeats, other processes) never waits on it.
-    const limits = { fuelPerSlice: this.limits.fuelPerSlice, maxMemoryPages: this.limits.maxMemoryPages, tableElements: this.limits.tableElements };
+    const { fuelPerSlice, maxMemoryPages, tableElements, exportGlobals } = this.limits;
+    const limits = { fuelPerSlice, maxMemoryPages, tableElements, exportGlobals };
     if (isComponent(bytes)) {
       const component = await loadComponent(await loaderThread.component(hash, bytes, limits));
       return { hash, bytes, module: component.main, imports: [], memories: component.memories, component };

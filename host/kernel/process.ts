@@ -7,6 +7,7 @@ import { Mailbox } from "./mailbox.ts";
 import { allDirRights } from "./syscalls/wasi-layout.ts";
 import type { LoadedModule } from "./module-cache.ts";
 import type { Kernel } from "./kernel.ts";
+import type { CallHook } from "./replay/call-hook.ts";
 import type { Namespace } from "./namespace.ts";
 import type { ClockTimer } from "../clock/clock.ts";
 import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
@@ -83,6 +84,8 @@ export interface StartRequest {
   readonly memoryPages?: number;
   /** Its parent's monotonic clock reading at the spawn (ms): its own never reads below it. */
   readonly monotonicFloorMs?: number;
+  /** Records or replays its calls (kernel/replay/); a child does not inherit it. */
+  readonly calls?: CallHook;
   /** Narrower limits than the parent's (or, for the operator's process, the node's defaults). */
   readonly caps?: Partial<ProcessCaps>;
   /** The user it runs for, inherited by its children; "" or absent: nobody known. */

@@ -47,6 +47,8 @@ report("spawn_opt.node_len", ob.sys_spawn_opt(S, 0, S, 0, S, 0, S, HUGE, M, S));
 // Checked before the child is made: a bad pointer spawns nothing.
 report("spawn_opt.monitor_ref_ptr", ob.sys_spawn_opt(S, 0, S, 0, S, 0, S, 0, M, BAD));
 report("wait.status_ptr", ob.sys_wait(ob.WAIT_ANY, BAD));
+report("record.path_ptr", ob.sys_record(BAD, 4));
+report("record.path_len", ob.sys_record(F, HUGE));
 
 report("send.data_ptr", ob.sys_send(me, 0, BAD, 4));
 report("send.data_len", ob.sys_send(me, 0, S, HUGE));

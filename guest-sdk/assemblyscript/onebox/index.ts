@@ -98,6 +98,15 @@ export function memlimit(pages: i32): i32 {
 }
 
 /**
+ * Record the next child this process spawns (on its own node) into the file at `path`,
+ * for `onebox replay`; "" cancels. Returns 0, or a negative errno.
+ */
+export function record(path: string): i32 {
+  const p = utf8(path);
+  return check(abi.sys_record(ptr(p), p.byteLength));
+}
+
+/**
  * Narrow limit `kind` (LIMIT_CPU_MS, LIMIT_OPEN_FILES, ...) of the children spawned from
  * now on to `value`, at most this process's own; 0 restores that. Returns 0, or a negative errno.
  */

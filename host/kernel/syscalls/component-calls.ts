@@ -14,6 +14,7 @@ import { messageOps, takeMessage } from "./sysmsg.ts";
 import { processCalls, processOps } from "./sysproc.ts";
 import { registryOps } from "./sysregistry.ts";
 import { envOps } from "./wasi.ts";
+import { recordOps } from "../replay/child-recording.ts";
 
 type Ops = { [K in WitCallName]: (proc: Process, ...args: never[]) => unknown };
 
@@ -34,6 +35,7 @@ const OPS: Ops = {
   getppid: (proc) => proc.ppid,
   lamport: (proc) => BigInt(proc.kernel.lamport.tick()),
   memlimit: (proc, pages: number) => void proc.limitChildMemory(pages),
+  record: (proc, path: string) => recordOps.record(proc, path),
   childlimit: (proc, kind: number, value: number) => processOps.childlimit(proc, kind, value),
   sleep: (proc, ms: number) => after(processCalls.sleep(proc, ms), done),
   yield: (proc) => after(processCalls.yield(proc), done),
@@ -74,8 +76,8 @@ const OPS: Ops = {
   "write-output": (proc, fd: number, data: Uint8Array) => envOps.output(proc, fd, data),
 };
 
-/** A call that failed, carried through tracing to where it is thrown to jco. */
-class Failed {
+/** A call that failed, carried through tracing (and recording) to where it is thrown to jco. */
+export class Failed {
   readonly error: SysError;
   constructor(error: SysError) {
     this.error = error;
@@ -100,7 +102,7 @@ const defs = new Map<string, Syscall>((SYSCALLS as readonly Syscall[]).map((s) =
 function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): Function {
   const def = defs.get(WIT_CALLS[name].abi)!;
   const op = OPS[name] as (proc: Process, ...args: unknown[]) => unknown;
-  const attempt = (args: unknown[]): unknown => {
+  const run = (args: unknown[]): unknown => {
     proc.syscalls++;
     try {
       const result = op(proc, ...args);
@@ -110,6 +112,7 @@ function bind(name: WitCallName, proc: Process, trace: () => Tracer | undefined,
       return new Failed(sysErrorOf(def, proc, error));
     }
   };
+  const attempt = proc.calls ? proc.calls.wrapComponent(name, proc, run) : run;
   const index = syscallIndex(def.name);
   const stats = proc.kernel.stats;
   return (...args: unknown[]) => {

@@ -14,6 +14,7 @@ import { wasiCalls } from "./wasi.ts";
 import { wasiFdCalls } from "./wasi-fd.ts";
 import { wasiPathCalls } from "./wasi-path.ts";
 import { wasiPollCalls } from "./wasi-poll.ts";
+import { recordCalls } from "../replay/record-call.ts";
 
 /** Handler arguments from an ABI parameter list: i64 arrives as bigint, the rest as number. */
 type ArgsOf<P> = P extends readonly [infer H, ...infer T] ? [H extends { kind: "i64" } ? bigint : number, ...ArgsOf<T>] : [];
@@ -31,6 +32,7 @@ export const HANDLERS: HandlerTable = {
   ...wasiFdCalls,
   ...wasiPathCalls,
   ...wasiPollCalls,
+  ...recordCalls,
 };
 
 /** One record per call when tracing is on. */
@@ -140,7 +142,7 @@ const binders = new Map<SyscallName, Binder>();
 function bind(def: Syscall, proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): Function {
   let binder = binders.get(def.name);
   if (!binder) binders.set(def.name, (binder = makeBinder(def)));
-  const call = binder(proc, trace, journal);
+  const call = proc.calls ? proc.calls.wrap(def, proc, binder(proc, trace, journal)) : binder(proc, trace, journal);
   return def.blocking ? (new WebAssembly.Suspending(call) as unknown as Function) : call;
 }
 

@@ -29,6 +29,8 @@ export interface InstrumentOptions {
   maxMemoryPages: number;
   /** Table cap in elements, summed over the module's defined tables (the fuel table aside). */
   maxTableElements: number;
+  /** Also export each of the module's own globals as GLOBAL_EXPORT_PREFIX + its index (replay's dump reads them). */
+  exportGlobals?: boolean;
 }
 
 export interface Instrumented {
@@ -41,6 +43,7 @@ export interface Instrumented {
 
 export const FUEL_GLOBAL_EXPORT = "onebox_fuel";
 export const FUEL_TABLE_EXPORT = "onebox_fuel_table";
+export const GLOBAL_EXPORT_PREFIX = "onebox_global_";
 
 const GLOBAL_NAME = new TextEncoder().encode(FUEL_GLOBAL_EXPORT);
 const TABLE_NAME = new TextEncoder().encode(FUEL_TABLE_EXPORT);
@@ -175,6 +178,9 @@ function rewrite(input: Uint8Array, opts: InstrumentOptions): { bytes: Uint8Arra
   const fuelExports = new ByteWriter(48);
   writeExport(fuelExports, GLOBAL_NAME, 0x03, fuelGlobal);
   writeExport(fuelExports, TABLE_NAME, 0x01, fuelTable);
+  // Imported and defined alike, in index order: every global below the fuel's.
+  const exportedGlobals = opts.exportGlobals ? fuelGlobal : 0;
+  for (let i = 0; i < exportedGlobals; i++) writeExport(fuelExports, new TextEncoder().encode(`${GLOBAL_EXPORT_PREFIX}${i}`), 0x03, i);
 
   const functionEntries = new ByteWriter(8);
   for (const t of functionTypes) functionEntries.uleb(t);
@@ -183,7 +189,7 @@ function rewrite(input: Uint8Array, opts: InstrumentOptions): { bytes: Uint8Arra
   if (functionTypes.length > 0) additions.push({ id: FUNCTION, vec: { count: functionTypes.length, entries: functionEntries.bytes() } });
   additions.push({ id: TABLE, vec: { count: 1, entries: FUEL_TABLE } });
   additions.push({ id: GLOBAL, vec: { count: 1, entries: globalEntry.bytes() } });
-  additions.push({ id: EXPORT, vec: { count: 2, entries: fuelExports.bytes() } });
+  additions.push({ id: EXPORT, vec: { count: 2 + exportedGlobals, entries: fuelExports.bytes() } });
 
   return { bytes: writeModule(bytes, sections, replaced, additions, { section: code, plan, snippets, bodies }), memories: memoryImports };
 }
