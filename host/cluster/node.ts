@@ -187,7 +187,10 @@ export class ClusterNode {
   }
 
   private makeKernel(id: number, coordinator: Kernel["coordinator"], clock = this.clock): void {
-    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this.processes, clock, journal: this.options.journal, lamport: this.lamport });
+    // On etcd a guest's file change asks the lease first (ExportDir): a paused node's guest may be mid-turn when it resumes.
+    const etcd = this.etcd;
+    const mayChangeFiles = etcd ? () => etcd.session.guard() : undefined;
+    this.kernel = new Kernel({ nodeId: id, nodeName: this.name, root: this.options.root, limits: this.options.limits, coordinator, router: this.processes, clock, journal: this.options.journal, lamport: this.lamport, mayChangeFiles });
     this.exports = new ExportServer(this.kernel.exportDir);
     this.console = new OperatorConsole(this.kernel);
     this.kernel.onExit = (proc) => {

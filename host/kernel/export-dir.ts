@@ -108,11 +108,24 @@ export class ExportDir implements FileService {
   private openCount = 0;
   readonly maxOpen: number;
 
-  constructor(root: string, maxOpen = Infinity) {
+  /**
+   * True while this node may still change files (on etcd: its lease is trusted). A node
+   * resumed after a pause checks its lease at its next timer or frame, but a guest in the
+   * middle of a turn when the node was paused goes on until it suspends: each change to
+   * the export asks first, so none lands once the lease may have expired elsewhere.
+   */
+  private readonly mayChange: () => boolean;
+
+  constructor(root: string, maxOpen = Infinity, mayChange: () => boolean = () => true) {
     this.maxOpen = maxOpen;
+    this.mayChange = mayChange;
     fs.mkdirSync(root, { recursive: true });
     this.root = path.resolve(root);
     this.realRoot = fs.realpathSync.native(this.root);
+  }
+
+  private change(): void {
+    if (!this.mayChange()) fail("EHOSTUNREACH", "this node's lease is lost: its export takes no more changes");
   }
 
   private inside(real: string): boolean {
@@ -141,6 +154,7 @@ export class ExportDir implements FileService {
   }
 
   open(rel: string, flags: number): number {
+    if ((flags & (O.O_WRITE.value | O.O_APPEND.value | O.O_CREATE.value | O.O_TRUNC.value)) !== 0) this.change();
     if (this.openCount >= this.maxOpen) fail("ENFILE", `the node's export holds ${this.openCount} files open, its limit`);
     const hostFlags = openFlags(flags);
     const follow = (flags & O.O_NOFOLLOW.value) === 0;
@@ -188,6 +202,7 @@ export class ExportDir implements FileService {
 
   /** The fence check and the write run in one synchronous step: nothing can come between them. */
   write(handle: number, data: Uint8Array, pos: number | null, fence?: Fence): number {
+    this.change();
     if (fence) this.fences.admit(fence);
     return host(() => fs.writeSync(handle, data, 0, data.byteLength, pos));
   }
@@ -207,6 +222,7 @@ export class ExportDir implements FileService {
   }
 
   truncate(handle: number, size: number, fence?: Fence): void {
+    this.change();
     if (fence) this.fences.admit(fence);
     host(() => fs.ftruncateSync(handle, size));
   }
@@ -216,6 +232,7 @@ export class ExportDir implements FileService {
   }
 
   futimes(handle: number, atime: TimeChange, mtime: TimeChange): void {
+    this.change();
     const st = this.fstat(handle);
     host(() => fs.futimesSync(handle, seconds(atime, st.atimeNs), seconds(mtime, st.mtimeNs)));
   }
@@ -226,6 +243,7 @@ export class ExportDir implements FileService {
   }
 
   utimes(rel: string, follow: boolean, atime: TimeChange, mtime: TimeChange): void {
+    this.change();
     const st = this.stat(rel, follow);
     const target = this.resolve(rel, follow);
     const [a, m] = [seconds(atime, st.atimeNs), seconds(mtime, st.mtimeNs)];
@@ -246,10 +264,12 @@ export class ExportDir implements FileService {
   }
 
   mkdir(rel: string): void {
+    this.change();
     host(() => fs.mkdirSync(this.resolve(rel, false)));
   }
 
   unlink(rel: string, only: UnlinkOnly): void {
+    this.change();
     if (rel === "") fail("EACCES", "cannot remove the export's root");
     const target = this.resolve(rel, false);
     const isDir = host(() => fs.lstatSync(target)).isDirectory();
@@ -259,6 +279,7 @@ export class ExportDir implements FileService {
   }
 
   rename(from: string, to: string): void {
+    this.change();
     if (from === "" || to === "") fail("EACCES", "cannot rename the export's root");
     const source = this.resolve(from, false);
     const target = this.resolve(to, false);
@@ -267,6 +288,7 @@ export class ExportDir implements FileService {
 
   /** The link's text is kept as given; following it is checked like any path, so it cannot lead out. */
   symlink(target: string, rel: string): void {
+    this.change();
     if (target.startsWith("/")) fail("ENOTCAPABLE", `absolute link target ${target}`);
     if (target.includes("\0")) fail("EINVAL", "link target contains NUL");
     const where = this.resolve(rel, false);
@@ -279,6 +301,7 @@ export class ExportDir implements FileService {
   }
 
   hardlink(from: string, to: string, follow: boolean): void {
+    this.change();
     const source = this.resolve(from, follow);
     const target = this.resolve(to, false);
     host(() => fs.linkSync(source, target));

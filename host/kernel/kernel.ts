@@ -95,6 +95,8 @@ export interface KernelOptions {
   readonly nodeName: string;
   /** The directory this node exports. */
   readonly root: string;
+  /** Whether the node may still change its export's files (on etcd: while its lease is trusted; see ExportDir). */
+  readonly mayChangeFiles?: () => boolean;
   readonly limits?: Partial<Limits>;
   readonly coordinator?: Coordinator;
   /** Reaches other nodes; absent on a lone node. */
@@ -183,7 +185,7 @@ export class Kernel {
     checkLimits(this.limits);
     this.defaultCaps = defaultCaps(this.limits);
     this.modules = new ModuleCache({ ...this.limits, exportGlobals: options.exportGlobals });
-    this.exportDir = new ExportDir(options.root, this.limits.nodeOpenFiles);
+    this.exportDir = new ExportDir(options.root, this.limits.nodeOpenFiles, options.mayChangeFiles);
     this.mailboxBudget = new MailboxBudget(this.limits.nodeMailboxBytes);
     this.clock = options.clock ?? realClock;
     this.coordinator = options.coordinator ?? new LocalCoordinator(this.clock);

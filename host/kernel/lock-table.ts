@@ -12,12 +12,14 @@ interface Waiter {
 
 interface LockState {
   holder: number;
-  /** Highest token handed out for this name; kept after release so tokens only grow. */
+  /** The holder's token (0 while free). */
   token: bigint;
   readonly waiters: Waiter[];
 }
 
 const MAX_NAME = 1024;
+/** Lock names held or waited for at once, over every process the table serves. */
+export const MAX_LOCK_NAMES = 100_000;
 
 export function checkLockName(name: string): void {
   if (name.length === 0 || name.length > MAX_NAME) fail("EINVAL", `lock name must be 1..${MAX_NAME} bytes`);
@@ -32,7 +34,13 @@ export function checkLockName(name: string): void {
  * `timeoutMs` 0 is a try; negative waits forever.
  */
 export class LockTable {
+  /** Names held or waited for; a name nobody holds or waits for is forgotten. */
   private readonly locks = new Map<string, LockState>();
+  /**
+   * The newest token handed out, for any name: one counter, as etcd's revision, so a
+   * name can be forgotten once free and its next token is still larger than any before.
+   */
+  private lastToken = 0n;
   private readonly waitingOn = new Map<number, string>();
   private readonly held = new Map<number, Set<string>>();
   /** pid -> the child it waits for in `wait`. */
@@ -47,6 +55,7 @@ export class LockTable {
     checkLockName(name);
     let state = this.locks.get(name);
     if (!state) {
+      if (this.locks.size >= MAX_LOCK_NAMES) fail("ENOLCK", `${MAX_LOCK_NAMES} lock names are held or waited for`);
       state = { holder: 0, token: 0n, waiters: [] };
       this.locks.set(name, state);
     }
@@ -121,7 +130,8 @@ export class LockTable {
   private grant(name: string, state: LockState, pid: number): bigint {
     invariant(state.holder === 0, () => `lock ${name} granted to ${pid} while ${state.holder} holds it`);
     state.holder = pid;
-    state.token += 1n;
+    this.lastToken += 1n;
+    state.token = this.lastToken;
     let names = this.held.get(pid);
     if (!names) this.held.set(pid, (names = new Set()));
     names.add(name);
@@ -134,8 +144,9 @@ export class LockTable {
     names.delete(name);
     if (names.size === 0) this.held.delete(state.holder);
     state.holder = 0;
+    state.token = 0n;
     const next = state.waiters.shift();
-    if (!next) return;
+    if (!next) return void this.locks.delete(name);
     if (next.timer) this.clock.clearTimeout(next.timer);
     this.waitingOn.delete(next.pid);
     next.grant(this.grant(name, state, next.pid));
@@ -148,6 +159,7 @@ export class LockTable {
     if (i >= 0) state.waiters.splice(i, 1);
     if (waiter.timer) this.clock.clearTimeout(waiter.timer);
     this.waitingOn.delete(waiter.pid);
+    invariant(state.holder !== 0, () => `lock ${name} is free while ${waiter.pid} waited for it`);
   }
 
   /** Whether `pid` waiting for `next` closes a cycle. */

@@ -41,6 +41,7 @@ if (role == "echo") {
   ob.writeFile("/local/scratch.txt", "scratch of " + ob.getpid().toString());
 } else if (role == "holder") {
   const token = ob.lock(argv.length > 2 ? argv[2] : "L");
+  report("holder.token", token.toString());
   ob.sendText(ob.getppid(), 5, token.toString());
   ob.recv([6]);
 } else if (role == "lockwait") {
