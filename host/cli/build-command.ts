@@ -41,6 +41,7 @@ The output defaults to FILE.wasm (CARGO_DIR.wasm) next to the (first) source.
 options:
   -o, --out FILE   where to write the module
   --component      build a .ts file as a JavaScript component, not AssemblyScript
+  --json           print {"out", "bytes", "ms"} on stdout once built
   -D NAME[=VALUE]  C: define a macro (repeatable)
   -I DIR           C: add an include directory (repeatable)
   -l LIB           C: link a library from wasi-libc's directory (repeatable), e.g.
@@ -50,7 +51,7 @@ options:
   -h, --help       show this help`,
   async run(argv) {
     const c = splitCFlags(argv.map((a) => (a === "-o" ? "--out" : a)));
-    const args = parseArgs(c.rest, { values: ["out"], flags: ["component"] });
+    const args = parseArgs(c.rest, { values: ["out"], flags: ["component", "json"] });
     const [source, ...more] = args.positionals;
     if (source === undefined) throw new UsageError("build needs a source file (see --help)");
     const isC = source.endsWith(".c");
@@ -61,6 +62,7 @@ options:
     try {
       const result = await buildGuest(source, option(args, "out"), { component: flag(args, "component"), c: cFlags });
       process.stderr.write(`onebox: wrote ${result.out} (${(result.bytes / 1024).toFixed(1)} KiB) in ${Math.round(result.ms)} ms\n`);
+      if (flag(args, "json")) console.log(JSON.stringify({ out: result.out, bytes: result.bytes, ms: Math.round(result.ms) }));
       return 0;
     } catch (error) {
       throw new CliError((error as Error).message);

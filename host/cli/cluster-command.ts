@@ -1,4 +1,4 @@
-import { CliError, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
+import { CliError, flag, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { STATE_DIR, stateFile } from "./cluster-options.ts";
 import { clusterCert, clusterInit } from "./credential-commands.ts";
 import { progress, startLocalCluster, stopLocalCluster } from "./local-cluster.ts";
@@ -31,20 +31,21 @@ options:
   --etcd          first start a local 3-member etcd (free ports, data in
                   ${STATE_DIR}/etcd/) and coordinate the nodes on it: no node
                   is special, any one can die (needs etcd-server installed)
+  --json          print {"url", "nodes": [{"name", "url", "pid"}]} instead of the URL
   --limit NAME=N  a limit every node starts with (repeatable; the names are
                   in 'onebox node start --help')
   -h, --help      show this help`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "up") {
-      const args = parseArgs(rest, { values: ["nodes", "base-port", "host", "limit"], flags: ["etcd"] });
+      const args = parseArgs(rest, { values: ["nodes", "base-port", "host", "limit"], flags: ["etcd", "json"] });
       const limits = args.options.get("limit") ?? [];
       parseLimitOptions(limits);
       const nodes = intOption(args, "nodes", 3);
       if (nodes < 1) throw new CliError("--nodes must be at least 1");
       const state = await startLocalCluster({ dir: STATE_DIR, nodes, basePort: intOption(args, "base-port", 7400), host: option(args, "host") ?? "127.0.0.1", etcd: args.options.has("etcd"), limits });
       progress(`cluster of ${nodes} up; stop it with 'onebox cluster down'`);
-      console.log(state.url);
+      console.log(flag(args, "json") ? JSON.stringify({ url: state.url, nodes: state.nodes.map((n) => ({ name: n.name, url: n.url, pid: n.pid })) }) : state.url);
       return 0;
     }
     if (sub === "down") {

@@ -1,3 +1,5 @@
+import { parseArgs as parseUtilArgs, type ParseArgsOptionsConfig } from "node:util";
+
 /** A failure the user can act on: printed as one line, exit status 1. */
 export class CliError extends Error {}
 
@@ -24,34 +26,43 @@ export interface ParsedArgs {
 }
 
 /**
- * Parse `--name value`, `--name=value` and `--flag`. With `stopAtPositional`, the first
- * positional ends option parsing, so a guest's own flags reach the guest.
+ * Parse `--name value`, `--name=value` and `--flag` (a one-letter name also as `-n`), with
+ * node:util.parseArgs. With `stopAtPositional`, the first positional ends option parsing,
+ * so a guest's own flags reach the guest. `--flag=false` turns a flag off (a later one
+ * wins), as `--flag=true` turns it on, which util.parseArgs's strict mode would refuse:
+ * so it reads the tokens leniently and this function is the strict one.
  */
 export function parseArgs(argv: string[], spec: { values: string[]; flags: string[] }, stopAtPositional = false): ParsedArgs {
+  const config: ParseArgsOptionsConfig = {};
+  for (const name of spec.values) config[name] = { type: "string", multiple: true, ...(name.length === 1 ? { short: name } : {}) };
+  for (const name of spec.flags) config[name] = { type: "boolean", multiple: true, ...(name.length === 1 ? { short: name } : {}) };
+  let tokens;
+  try {
+    // Not strict: a flag's inline `=false` stays in its token, and unknown options are refused below, in one line.
+    ({ tokens } = parseUtilArgs({ args: argv, options: config, allowPositionals: true, strict: false, tokens: true }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split(/\.\s/)[0]} (see --help)`);
+  }
   const options = new Map<string, string[]>();
   const positionals: string[] = [];
   const add = (name: string, value: string) => options.set(name, [...(options.get(name) ?? []), value]);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") return { options, positionals, rest: argv.slice(i + 1) };
-    if (!arg.startsWith("-") || arg === "-") {
-      if (stopAtPositional) return { options, positionals: [arg], rest: argv.slice(i + 1) };
-      positionals.push(arg);
+  for (const token of tokens) {
+    if (token.kind === "option-terminator") return { options, positionals, rest: argv.slice(token.index + 1) };
+    if (token.kind === "positional") {
+      if (stopAtPositional) return { options, positionals: [token.value], rest: argv.slice(token.index + 1) };
+      positionals.push(token.value);
       continue;
     }
-    const [rawName, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-    const name = rawName.replace(/^--?/, "");
+    const { name, rawName } = token;
     if (name === "h" || name === "help") throw new HelpRequested();
     if (spec.flags.includes(name)) {
-      // --flag=false turns a flag off (a later one wins), as --flag=true turns it on.
-      if (inline === "false") options.delete(name);
-      else if (inline === undefined || inline === "true") add(name, "true");
+      if (token.value === undefined) add(name, "true");
+      else if (token.value === "false") options.delete(name);
+      else if (token.value === "true") add(name, "true");
       else throw new UsageError(`--${name} is a flag: give it alone, or =true or =false`);
-    }
-    else if (spec.values.includes(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      add(name, value);
+    } else if (spec.values.includes(name)) {
+      if (token.value === undefined) throw new UsageError(`--${name} needs a value`);
+      add(name, token.value);
     } else throw new UsageError(`unknown option ${rawName} (see --help)`);
   }
   return { options, positionals, rest: [] };

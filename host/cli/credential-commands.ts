@@ -2,7 +2,7 @@ import path from "node:path";
 import { credentialsIn, initCa, issue, subjectOf } from "../auth/certificates.ts";
 import { isUserRole, ROLES } from "../auth/roles.ts";
 import { expectReply } from "../cluster/link.ts";
-import { CliError, option, parseArgs, type Command, UsageError } from "./command.ts";
+import { CliError, flag, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, credentialsDir, DEFAULT_CLUSTER_NAME, STATE_DIR, withCluster } from "./cluster-options.ts";
 
 /** Where `cluster up` keeps its CA; the default of every command that issues a credential. */
@@ -82,18 +82,21 @@ started with --insecure), nobody is known and everyone may do everything.
 
 options:
 ${CLUSTER_HELP}
+  --json               print {"name": ..., "role": ...} (both null when anonymous)
   -h, --help           show this help`,
   async run(argv) {
-    const args = parseArgs(argv, { values: CLUSTER_VALUES, flags: [] });
+    const args = parseArgs(argv, { values: CLUSTER_VALUES, flags: ["json"] });
+    const json = flag(args, "json");
     // The member list is readable by every role: a reply means the member accepted the certificate.
     await withCluster(args, (channel) => expectReply(channel.call({ nodes: {} }), "members"));
     const dir = credentialsDir(args);
     if (dir === undefined) {
+      if (json) return console.log(JSON.stringify({ name: null, role: null })), 0;
       console.log("anonymous (no credential: the cluster must be --insecure, where everyone may do everything)");
       return 0;
     }
     const { name, unit } = subjectOf(credentialsIn(dir).certFile);
-    console.log(`${name} ${unit}`);
+    console.log(json ? JSON.stringify({ name, role: unit }) : `${name} ${unit}`);
     return 0;
   },
 };
