@@ -124,9 +124,13 @@ export class ProcessRouting implements Router {
 
   /** The journals (onebox trace): this node's page and, for a cluster query, every other alive node's. */
   serveJournal(query: Bodies["journal"]): Promise<Body> {
+    return this.journalPages(query).then((journalPages) => ({ journalPages }));
+  }
+
+  journalPages(query: Bodies["journal"]): Promise<Bodies["journalPages"]> {
     const { peers } = this.node;
     const ask = this.aliveOthers().map((m) => (q: Bodies["journal"]) => peers.link(m.id).call({ journal: q }, "journalPages"));
-    return serveJournal(this.node.kernel, query, ask).then((journalPages) => ({ journalPages }));
+    return serveJournal(this.node.kernel, query, ask);
   }
 
   serveRun(run: Bodies["run"], { channel }: FrameContext): Promise<Body> {
