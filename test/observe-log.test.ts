@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { prettyLine } from "../host/observe/log.ts";
+import type { LogFields } from "../host/cluster/node.ts";
+import { ProcessWarning } from "../host/kernel/errors.ts";
+import { logWarnings, prettyLine } from "../host/observe/log.ts";
 import { onebox } from "./helpers/cli.ts";
 import { startNodeProcess, stopNodeProcess } from "./helpers/cluster.ts";
 import { guest, tempDir } from "./helpers/guests.ts";
@@ -23,6 +25,16 @@ const DEADLINE_MS = 60_000;
 test("prettyLine shows time, level, node, text and the other fields; a line that is not JSON passes as it is", () => {
   assert.equal(prettyLine('{"level":40,"time":3723004,"node":"n1","msg":"lost it","pid":5}\n'), '01:02:03.004 WARN  [n1] lost it pid=5\n');
   assert.equal(prettyLine("not json"), "not json\n");
+});
+
+test("the kernel's warning about a process reaches the log with its pid; another warning without one", async () => {
+  const warned: [string, LogFields | undefined][] = [];
+  logWarnings({ info: () => assert.fail("warnings are warn lines"), warn: (line, fields) => void warned.push([line, fields]) });
+  const both = new Promise<void>((resolve) => process.on("warning", () => warned.length === 2 && resolve()));
+  process.emitWarning(new ProcessWarning(7, "onebox: getpid from pid 7 failed in the host"));
+  process.emitWarning("onebox: a channel's peer sent nonsense");
+  await both;
+  assert.deepEqual(warned, [["onebox: getpid from pid 7 failed in the host", { pid: 7 }], ["onebox: a channel's peer sent nonsense", undefined]]);
 });
 
 test("a node logs JSON lines naming itself, or readable lines with --pretty", async () => {

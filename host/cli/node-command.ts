@@ -4,7 +4,7 @@ import { readPrivateFile } from "../auth/private-file.ts";
 import { ClusterNode, DEFAULT_HEARTBEAT_TIMEOUT_MS } from "../cluster/node.ts";
 import { parseLabels } from "../cluster/scheduler.ts";
 import { LamportClock } from "../kernel/journal/lamport.ts";
-import { nodeLog } from "../observe/log.ts";
+import { logWarnings, nodeLog } from "../observe/log.ts";
 import { NodeHttp } from "../observe/node-http.ts";
 import { WsTransport } from "../transport/ws-transport.ts";
 import { CliError, flag, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
@@ -80,8 +80,7 @@ ${LIMIT_OPTION_HELP}
     const lamport = new LamportClock();
     const logger = nodeLog(name, flag(args, "pretty"), lamport);
     const log = logger.info;
-    // The kernel's reports of host errors in a call (process.emitWarning) join the log.
-    process.removeAllListeners("warning").on("warning", (warning) => logger.warn(warning.message));
+    logWarnings(logger);
     if (!secretFile) throw new UsageError("node start needs --secret-file (or $ONEBOX_SECRET_FILE)");
     let secret: Uint8Array;
     try {

@@ -3,6 +3,7 @@
 // `--pretty` turns each into one readable line.
 import pino from "pino";
 import type { LogFields } from "../cluster/node.ts";
+import { ProcessWarning } from "../kernel/errors.ts";
 import type { LamportClock } from "../kernel/journal/lamport.ts";
 
 export interface NodeLog {
@@ -47,4 +48,9 @@ export function nodeLog(name: string, pretty: boolean, lamport: LamportClock): N
     info: (line, fields) => logger.info({ ...fields }, line),
     warn: (line, fields) => logger.warn({ ...fields }, line),
   };
+}
+
+/** The kernel's reports of host errors (process.emitWarning) go to `log` instead of Node's default printer; one about a process carries its pid. */
+export function logWarnings(log: NodeLog): void {
+  process.removeAllListeners("warning").on("warning", (warning) => log.warn(warning.message, warning instanceof ProcessWarning ? { pid: warning.pid } : undefined));
 }
