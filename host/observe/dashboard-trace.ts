@@ -62,5 +62,6 @@ export class LiveTrace {
     invariant(last === undefined || records.length === 0 || last.lamport <= records[0]!.lamport, "the merge lets records out in causal order");
     this.kept.push(...records);
     if (this.kept.length > MAX_TRACE_KEPT) this.kept.splice(0, this.kept.length - MAX_TRACE_KEPT);
+    invariant(this.kept.length <= MAX_TRACE_KEPT, () => `${this.kept.length} trace records kept`);
   }
 }
