@@ -81,6 +81,20 @@ export const LIMIT_MAILBOX_MESSAGES = 5;
 export const LIMIT_MAILBOX_BYTES = 6;
 /** lock names held at once (ENOLCK beyond) */
 export const LIMIT_LOCKS = 7;
+/** childcap: the children get the caller's own capability set again (the text is ignored) */
+export const CAP_RESET = 0;
+/** childcap: the children may read the namespace subtree at the text (a path); the first CAP_PATH_* grant replaces the inherited namespace, later ones add to it */
+export const CAP_PATH_RO = 1;
+/** childcap: as CAP_PATH_RO, and they may change it */
+export const CAP_PATH_RW = 2;
+/** childcap: the children may take locks whose names start with the text; the first grant replaces the inherited prefixes */
+export const CAP_LOCK_PREFIX = 3;
+/** childcap: the children may register names that start with the text; the first grant replaces the inherited prefixes */
+export const CAP_NAME_PREFIX = 4;
+/** childcap: the children may not spawn (EPERM) */
+export const CAP_NO_SPAWN = 5;
+/** childcap: the children may kill only their own children (EPERM for any other pid) */
+export const CAP_KILL_CHILDREN = 6;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES = 16777216;
 /** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */

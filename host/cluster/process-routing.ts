@@ -4,6 +4,7 @@ import { nodeIdOfPid, type Kernel } from "../kernel/kernel.ts";
 import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
 import type { Process, StartRequest } from "../kernel/process.ts";
 import { capsOnWire } from "../kernel/process-limits.ts";
+import { capabilitiesOnWire, FULL_CAPABILITIES } from "../kernel/capabilities.ts";
 import { observeSpawned } from "../kernel/links.ts";
 import type { Router, SpawnObserve } from "../kernel/router.ts";
 import { toBytes, toNumber, type Bodies, type Body, type Member, type ProcInfo } from "../transport/wire.ts";
@@ -196,6 +197,7 @@ export class ProcessRouting implements Router {
           link: observe?.link ?? false,
           monitorRef: observe?.monitorRef ?? 0,
           owner: request.owner ?? "",
+          authority: capabilitiesOnWire(request.authority ?? FULL_CAPABILITIES),
         },
       },
       "pid",

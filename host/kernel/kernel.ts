@@ -3,6 +3,7 @@ import type { Coordinator } from "./coordinator.ts";
 import { encodeDown } from "./down-message.ts";
 import { exitInfo, fail, ProcessEnd, SysError, type ExitInfo } from "./errors.ts";
 import { checkMayKill } from "./ownership.ts";
+import { checkKillScope, checkMaySpawn, checkPath, FULL_CAPABILITIES, within } from "./capabilities.ts";
 import { ExportDir } from "./export-dir.ts";
 import { realClock, type Clock } from "../clock/clock.ts";
 import type { FileService } from "./file-service.ts";
@@ -228,6 +229,7 @@ export class Kernel {
     if (this.memoryPagesInUse + needed > this.limits.memoryBudgetPages) {
       fail("EAGAIN", `the node's memory budget is spent: ${this.memoryPagesInUse} of ${this.limits.memoryBudgetPages} pages in use, the process needs ${needed}`);
     }
+    if (parent) invariant(within(request.authority ?? FULL_CAPABILITIES, parent.capabilities), () => `a child of ${parent.pid} would get more than its parent's capabilities`);
     const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), memoryCap, ownCaps });
     let entry: () => Promise<unknown>;
     try {
@@ -376,10 +378,12 @@ export class Kernel {
 
   /** Spawn for a guest: no promise (and no promise hops) when the module is in memory. */
   spawnChild(parent: Process, spawn: SpawnArgs): number | Promise<number> {
+    checkMaySpawn(parent.capabilities);
     // A node name, or "" / k=v labels for the router's scheduler to choose from.
     const named = spawn.node !== "" && !spawn.node.includes("=");
     const node = named || !this.router ? spawn.node || this.nodeName : this.router.place(spawn.node);
     if (node !== this.nodeName && !this.router) fail("EHOSTUNREACH", `no node named ${node}`);
+    if (spawn.path !== "") checkPath(parent.capabilities, this.resolvePath(parent, spawn.path), false, spawn.path);
     const module = spawn.path === "" ? parent.module : this.loadModule(parent.namespace, spawn.path);
     return after(module, (loaded) => this.spawnLoaded(parent, spawn, node, loaded));
   }
@@ -395,6 +399,7 @@ export class Kernel {
       memoryPages: parent.childMemoryCap,
       caps: parent.childLimits,
       owner: parent.owner,
+      authority: parent.childCapabilities,
       monotonicFloorMs: parent.monotonicMs,
     };
     const recorded = { ...request, calls: childRecorder(parent, module, request.argv, node === this.nodeName) };
@@ -481,6 +486,7 @@ export class Kernel {
   }
 
   kill(caller: Process, pid: number): number | Promise<number> {
+    checkKillScope(caller.capabilities, caller.pid, caller.children, pid);
     if (!this.isLocal(pid)) {
       return this.remote(`process ${pid}`)
         .kill(caller.pid, pid, caller.owner)

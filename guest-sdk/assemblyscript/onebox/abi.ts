@@ -4,7 +4,7 @@ export const ABI_VERSION: i32 = 1;
 
 /** buffer too small for the result; nothing was consumed */
 export const E2BIG: i32 = 1;
-/** path leaves its export, or access denied */
+/** path leaves its export, or outside the caller's capability set (a path, lock or name childcap did not grant) */
 export const EACCES: i32 = 2;
 /** would block: a receiver's mailbox is full (in messages or bytes), a poll found nothing, or a node limit is reached */
 export const EAGAIN: i32 = 6;
@@ -54,7 +54,7 @@ export const ENOTEMPTY: i32 = 55;
 export const ENOTSOCK: i32 = 57;
 /** not supported */
 export const ENOTSUP: i32 = 58;
-/** not permitted (e.g. unlocking a lock the caller does not hold) */
+/** not permitted (unlocking a lock the caller does not hold; a spawn or kill its capability set does not allow) */
 export const EPERM: i32 = 63;
 /** seek on a stream */
 export const ESPIPE: i32 = 70;
@@ -146,6 +146,20 @@ export const LIMIT_MAILBOX_MESSAGES: i32 = 5;
 export const LIMIT_MAILBOX_BYTES: i32 = 6;
 /** lock names held at once (ENOLCK beyond) */
 export const LIMIT_LOCKS: i32 = 7;
+/** childcap: the children get the caller's own capability set again (the text is ignored) */
+export const CAP_RESET: i32 = 0;
+/** childcap: the children may read the namespace subtree at the text (a path); the first CAP_PATH_* grant replaces the inherited namespace, later ones add to it */
+export const CAP_PATH_RO: i32 = 1;
+/** childcap: as CAP_PATH_RO, and they may change it */
+export const CAP_PATH_RW: i32 = 2;
+/** childcap: the children may take locks whose names start with the text; the first grant replaces the inherited prefixes */
+export const CAP_LOCK_PREFIX: i32 = 3;
+/** childcap: the children may register names that start with the text; the first grant replaces the inherited prefixes */
+export const CAP_NAME_PREFIX: i32 = 4;
+/** childcap: the children may not spawn (EPERM) */
+export const CAP_NO_SPAWN: i32 = 5;
+/** childcap: the children may kill only their own children (EPERM for any other pid) */
+export const CAP_KILL_CHILDREN: i32 = 6;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES: i32 = 16777216;
 /** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
@@ -169,7 +183,7 @@ export const DOWN_MESSAGE_PID_OFFSET: i32 = 0;
 export const DOWN_MESSAGE_REASON_OFFSET: i32 = 4;
 export const DOWN_MESSAGE_STATUS_OFFSET: i32 = 8;
 
-/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. */
+/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. EPERM: the caller's capability set forbids spawning (CAP_NO_SPAWN); EACCES: `path` is outside its readable namespace. */
 @external("onebox", "spawn")
 export declare function sys_spawn(path_ptr: usize, path_len: usize, args_ptr: usize, args_len: usize, env_ptr: usize, env_len: usize, node_ptr: usize, node_len: usize): i32;
 
@@ -181,6 +195,10 @@ export declare function sys_memlimit(pages: i32): i32;
 @external("onebox", "childlimit")
 export declare function sys_childlimit(kind: i32, value: i32): i32;
 
+/** Narrow the capability set (docs/SECURITY.md) of the children the caller spawns from now on, on any node; their children inherit it. `kind` is a CAP_* value; `text` is its path or prefix (UTF-8), empty for the kinds without one. A grant the caller does not hold itself is EINVAL: a child can only get less. A child denied a path gets EACCES, a lock or name outside its prefixes EACCES, a spawn or kill outside its set EPERM. */
+@external("onebox", "childcap")
+export declare function sys_childcap(kind: i32, text_ptr: usize, text_len: usize): i32;
+
 /** End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL. */
 @external("onebox", "exit")
 export declare function sys_exit(status: i32): void;
@@ -189,7 +207,7 @@ export declare function sys_exit(status: i32): void;
 @external("onebox", "wait")
 export declare function sys_wait(pid: i32, status_ptr: usize): i32;
 
-/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes. */
+/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes; one given CAP_KILL_CHILDREN (childcap) only its own children. */
 @external("onebox", "kill")
 export declare function sys_kill(pid: i32): i32;
 
@@ -305,7 +323,7 @@ export declare function sys_trylock(name_ptr: usize, name_len: usize, token_ptr:
 @external("onebox", "unlock")
 export declare function sys_unlock(name_ptr: usize, name_len: usize): i32;
 
-/** Register the caller under a cluster-wide `name`, removed when it ends. */
+/** Register the caller under a cluster-wide `name`, removed when it ends. EACCES: the name is outside the caller's name prefixes (childcap CAP_NAME_PREFIX). */
 @external("onebox", "register")
 export declare function sys_register(name_ptr: usize, name_len: usize): i32;
 

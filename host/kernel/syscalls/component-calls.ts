@@ -37,6 +37,7 @@ const OPS: Ops = {
   memlimit: (proc, pages: number) => void proc.limitChildMemory(pages),
   record: (proc, path: string) => recordOps.record(proc, path),
   childlimit: (proc, kind: number, value: number) => processOps.childlimit(proc, kind, value),
+  childcap: (proc, kind: number, text: string) => processOps.childcap(proc, kind, text),
   sleep: (proc, ms: number) => after(processCalls.sleep(proc, ms), done),
   yield: (proc) => after(processCalls.yield(proc), done),
   monitor: (proc, pid: number) => proc.kernel.monitor(proc, pid),

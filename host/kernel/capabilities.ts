@@ -1,0 +1,161 @@
+import { FLAGS } from "../../abi/abi.ts";
+import { fail } from "./errors.ts";
+import { MAX_PATH, type ResolvedPath } from "./namespace.ts";
+import type { Authority } from "../transport/wire-types.ts";
+
+/**
+ * What a process may do beside its limits (process-limits.ts): which parts of the
+ * namespace it reaches, whether it spawns, which locks and names it takes, which
+ * processes it kills or monitors. A child gets its parent's set, or a narrower one the
+ * parent asked for with childcap; nothing a process does widens it.
+ */
+export interface Capabilities {
+  /** Namespace subtrees it reaches; undefined: the whole namespace, read-write. */
+  readonly paths: readonly PathGrant[] | undefined;
+  readonly maySpawn: boolean;
+  /** Lock-name prefixes it may take; undefined: any name. */
+  readonly lockPrefixes: readonly string[] | undefined;
+  /** Registry-name prefixes it may register; undefined: any name. */
+  readonly namePrefixes: readonly string[] | undefined;
+  /** "owner": any process of its owner (ownership.ts); "children": only its own children. */
+  readonly killScope: KillScope;
+}
+
+export type KillScope = "owner" | "children";
+
+/** A subtree of the namespace, as the node serving it and a path in that node's export ("" its root). */
+export interface PathGrant {
+  readonly node: string;
+  readonly rel: string;
+  readonly write: boolean;
+}
+
+/** Prefixes one set may list; the childcap call that would pass it is EINVAL. */
+export const MAX_GRANTS = 64;
+
+/** An operator's process (`onebox run`), and any process spawned by an older node: everything. */
+export const FULL_CAPABILITIES: Capabilities = { paths: undefined, maySpawn: true, lockPrefixes: undefined, namePrefixes: undefined, killScope: "owner" };
+
+const KIND = FLAGS.capKind;
+
+/** Whether `rel` is `prefix` or lies under it, component by component. */
+const under = (rel: string, prefix: string): boolean => prefix === "" || rel === prefix || rel.startsWith(prefix + "/");
+
+const grantCovers = (grant: PathGrant, where: ResolvedPath, write: boolean): boolean =>
+  grant.node === where.node && under(where.rel, grant.rel) && (grant.write || !write);
+
+/** Whether `caps` reaches `where` (for writing, when `write`). */
+export const mayReach = (caps: Capabilities, where: ResolvedPath, write: boolean): boolean =>
+  caps.paths === undefined || caps.paths.some((grant) => grantCovers(grant, where, write));
+
+/** EACCES unless the process may reach `where` so; `path` is the guest's spelling, for the message. */
+export function checkPath(caps: Capabilities, where: ResolvedPath, write: boolean, path: string): void {
+  if (!mayReach(caps, where, write)) fail("EACCES", `${path} is outside the caller's ${write ? "writable" : "readable"} namespace`);
+}
+
+const allowed = (prefixes: readonly string[] | undefined, name: string): boolean =>
+  prefixes === undefined || prefixes.some((prefix) => name.startsWith(prefix));
+
+export function checkLockName(caps: Capabilities, name: string): void {
+  if (!allowed(caps.lockPrefixes, name)) fail("EACCES", `lock '${name}' is outside the caller's lock prefixes`);
+}
+
+export function checkRegisterName(caps: Capabilities, name: string): void {
+  if (!allowed(caps.namePrefixes, name)) fail("EACCES", `name '${name}' is outside the caller's name prefixes`);
+}
+
+export function checkMaySpawn(caps: Capabilities): void {
+  if (!caps.maySpawn) fail("EPERM", "the caller may not spawn");
+}
+
+/** EPERM if the scope is its children and `pid` is not one (`children`: the caller's live and unreaped ones). */
+export function checkKillScope(caps: Capabilities, self: number, children: ReadonlySet<number>, pid: number): void {
+  if (caps.killScope === "children" && pid !== self && !children.has(pid)) fail("EPERM", `process ${pid} is not a child of ${self}`);
+}
+
+function addGrant<T>(list: readonly T[] | undefined, grant: T): T[] {
+  const next = [...(list ?? []), grant];
+  if (next.length > MAX_GRANTS) fail("EINVAL", `more than ${MAX_GRANTS} grants of one kind`);
+  return next;
+}
+
+/**
+ * `child` (the set the caller's children get so far) narrowed by one childcap call,
+ * checked against `own` (the caller's own set): a grant `own` does not hold is EINVAL,
+ * so a narrowing never widens. The first grant of a kind replaces "everything" with
+ * that one grant; later ones add to it. `where` is the resolved path of a CAP_PATH_* call.
+ */
+export function narrowCapabilities(own: Capabilities, child: Capabilities, kind: number, text: string, where: () => ResolvedPath): Capabilities {
+  if (text.length > MAX_PATH) fail("ENAMETOOLONG", `a capability text of ${text.length} characters, over ${MAX_PATH}`);
+  switch (kind) {
+    case KIND.CAP_RESET.value:
+      return own;
+    case KIND.CAP_PATH_RO.value:
+    case KIND.CAP_PATH_RW.value: {
+      const write = kind === KIND.CAP_PATH_RW.value;
+      const at = where();
+      if (!mayReach(own, at, write)) fail("EINVAL", `${text} ${write ? "read-write" : "read-only"} is more than the caller holds`);
+      const paths = addGrant(child.paths === own.paths ? undefined : child.paths, { node: at.node, rel: at.rel, write });
+      return { ...child, paths };
+    }
+    case KIND.CAP_LOCK_PREFIX.value:
+      if (!allowed(own.lockPrefixes, text)) fail("EINVAL", `lock prefix '${text}' is more than the caller holds`);
+      return { ...child, lockPrefixes: addGrant(child.lockPrefixes === own.lockPrefixes ? undefined : child.lockPrefixes, text) };
+    case KIND.CAP_NAME_PREFIX.value:
+      if (!allowed(own.namePrefixes, text)) fail("EINVAL", `name prefix '${text}' is more than the caller holds`);
+      return { ...child, namePrefixes: addGrant(child.namePrefixes === own.namePrefixes ? undefined : child.namePrefixes, text) };
+    case KIND.CAP_NO_SPAWN.value:
+      return { ...child, maySpawn: false };
+    case KIND.CAP_KILL_CHILDREN.value:
+      return { ...child, killScope: "children" };
+    default:
+      fail("EINVAL", `no capability kind ${kind}`);
+  }
+}
+
+/** Whether `inner` grants nothing `outer` does not: the invariant of every child's set. */
+export function within(inner: Capabilities, outer: Capabilities): boolean {
+  const paths = inner.paths === undefined ? outer.paths === undefined : inner.paths.every((g) => mayReach(outer, g, g.write));
+  const prefixes = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
+    a === undefined ? b === undefined : a.every((p) => allowed(b, p));
+  return (
+    paths &&
+    (outer.maySpawn || !inner.maySpawn) &&
+    prefixes(inner.lockPrefixes, outer.lockPrefixes) &&
+    prefixes(inner.namePrefixes, outer.namePrefixes) &&
+    (outer.killScope === "owner" || inner.killScope === "children")
+  );
+}
+
+/** A set as a spawn to another node carries it (Authority in abi/wire.proto). */
+export const capabilitiesOnWire = (caps: Capabilities): Authority => ({
+  restrictPaths: caps.paths !== undefined,
+  paths: (caps.paths ?? []).map((g) => ({ ...g })),
+  noSpawn: !caps.maySpawn,
+  restrictLocks: caps.lockPrefixes !== undefined,
+  lockPrefixes: [...(caps.lockPrefixes ?? [])],
+  restrictNames: caps.namePrefixes !== undefined,
+  namePrefixes: [...(caps.namePrefixes ?? [])],
+  killChildren: caps.killScope === "children",
+});
+
+/**
+ * The set a spawn from another node carries. This node holds no set of the remote
+ * parent's, so the child gets exactly the carried one (absent: an older sender, the full
+ * set); over MAX_GRANTS of a kind is EINVAL, as childcap would have refused it.
+ */
+export function capabilitiesFromWire(wire: Partial<Authority> | null | undefined): Capabilities {
+  if (!wire) return FULL_CAPABILITIES;
+  const list = <T>(restrict: boolean | undefined, items: readonly T[] | undefined): T[] | undefined => {
+    if (!restrict) return undefined;
+    if ((items?.length ?? 0) > MAX_GRANTS) fail("EINVAL", `a spawn carried more than ${MAX_GRANTS} grants of one kind`);
+    return [...(items ?? [])];
+  };
+  return {
+    paths: list(wire.restrictPaths, wire.paths)?.map((g) => ({ node: g.node, rel: g.rel, write: g.write === true })),
+    maySpawn: !wire.noSpawn,
+    lockPrefixes: list(wire.restrictLocks, wire.lockPrefixes),
+    namePrefixes: list(wire.restrictNames, wire.namePrefixes),
+    killScope: wire.killChildren ? "children" : "owner",
+  };
+}

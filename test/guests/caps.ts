@@ -1,0 +1,49 @@
+// Capability sets (host/kernel/capabilities.ts) from a guest's side. "confine": make
+// /data/in.txt and /secret.txt, narrow the children to /data read-only, no spawn, locks
+// "job-" and names "svc-", then a "confined" child (on NODE, if given) tries each.
+// "killer": spawn two idle children, then a "scoped" child limited to killing its own
+// children, which fails to kill its sibling; the parent still kills its own.
+import * as ob from "onebox";
+
+const argv = ob.args();
+const role = argv.length > 1 ? argv[1] : "confine";
+
+const str = (n: i64): string => n.toString();
+
+if (role == "confine") {
+  ob.mkdir("/data");
+  ob.writeFile("/data/in.txt", "in");
+  ob.writeFile("/secret.txt", "secret");
+  ob.childcap(ob.CAP_PATH_RO, "/data");
+  ob.childcap(ob.CAP_NO_SPAWN);
+  ob.childcap(ob.CAP_LOCK_PREFIX, "job-");
+  ob.childcap(ob.CAP_NAME_PREFIX, "svc-");
+  const node = argv.length > 2 ? argv[2] : "";
+  const child = ob.spawn("", ["confined"], [], node);
+  ob.print("spawned=" + (child > 0).toString());
+  ob.wait(child);
+} else if (role == "confined") {
+  const fd = ob.open("/data/in.txt", ob.O_READ);
+  ob.print("read=" + (fd >= 0).toString() + " write=" + str(ob.open("/data/in.txt", ob.O_WRITE)) + " create=" + str(ob.open("/data/new.txt", ob.O_CREATE | ob.O_WRITE)) + " mkdir=" + str(ob.mkdir("/data/sub")));
+  ob.print("outside=" + str(ob.open("/secret.txt", ob.O_READ)) + " climb=" + str(ob.open("/data/../secret.txt", ob.O_READ)) + " sibling=" + str(ob.open("/database", ob.O_READ)));
+  ob.print("spawn=" + str(ob.spawn("", ["idle"])));
+  const token = ob.lock("job-1", 0);
+  ob.print("lock=" + (token >= 0).toString() + " other=" + str(ob.lock("other", 0)) + " name=" + str(ob.register("svc-a")) + " othername=" + str(ob.register("api")));
+  ob.print(
+    "widen=" + str(ob.childcap(ob.CAP_PATH_RW, "/data")) + " " + str(ob.childcap(ob.CAP_PATH_RO, "/")) + " " + str(ob.childcap(ob.CAP_LOCK_PREFIX, "o")) +
+      " narrow=" + str(ob.childcap(ob.CAP_PATH_RO, "/data/in.txt")) + " " + str(ob.childcap(ob.CAP_LOCK_PREFIX, "job-a")) + " kind=" + str(ob.childcap(99)),
+  );
+} else if (role == "idle") {
+  ob.recv([99]);
+} else if (role == "killer") {
+  const a = ob.spawn("", ["idle"]);
+  ob.childcap(ob.CAP_KILL_CHILDREN);
+  const scoped = ob.spawn("", ["scoped", a.toString()]);
+  ob.wait(scoped);
+  ob.print("parent-kill=" + str(ob.kill(a)));
+  ob.wait(a);
+} else if (role == "scoped") {
+  const own = ob.spawn("", ["idle"]);
+  ob.print("sibling=" + str(ob.kill(I32.parseInt(argv[2]))) + " own=" + str(ob.kill(own)));
+  ob.wait(own);
+}
