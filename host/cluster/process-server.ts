@@ -5,7 +5,7 @@ import type { Kernel } from "../kernel/kernel.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
 import { capsFromWire } from "../kernel/process-limits.ts";
-import { capabilitiesFromWire } from "../kernel/capabilities.ts";
+import { capabilitiesFromWire } from "./capabilities-wire.ts";
 import type { Channel } from "../transport/channel.ts";
 import { toBytes, type Bodies, type Body, type ExitNote, type ProcInfo } from "../transport/wire.ts";
 import type { Authority, Caps } from "../transport/wire-types.ts";
