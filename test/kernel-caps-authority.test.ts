@@ -1,10 +1,13 @@
 // Process capability sets (host/kernel/capabilities.ts) on one node: a child confined by
 // its parent's childcap cannot leave its namespace subtree, spawn, or take locks and
 // names outside its prefixes, and cannot widen its set for its own children; a child
-// limited to killing its children cannot kill its sibling, while its parent still can.
+// limited to killing its children cannot kill its sibling, while its parent still can;
+// and no sequence of narrowings, over generations, widens a set.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { errno } from "../abi/abi.ts";
+import { errno, FLAGS } from "../abi/abi.ts";
+import { FULL_CAPABILITIES, narrowCapabilities, within, type Capabilities } from "../host/kernel/capabilities.ts";
+import { SysError } from "../host/kernel/errors.ts";
 import { confinedLines } from "./helpers/caps.ts";
 import { guest } from "./helpers/guests.ts";
 import { TestNode } from "./helpers/node.ts";
@@ -32,4 +35,53 @@ test("a child limited to killing its own children gets EPERM for its sibling; it
   } finally {
     node.shutdown();
   }
+});
+
+/** A small deterministic generator (mulberry32), so a failure names its seed and repeats. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test("no sequence of childcap calls gives a child more than its parent holds, over generations", () => {
+  const kinds = Object.values(FLAGS.capKind).map((k) => k.value);
+  const texts = ["", "a", "a/b", "a/b/c", "ab", "job-", "job-1", "j", "/"];
+  const nodes = ["n1", "n2"];
+  let accepted = 0;
+  let refused = 0;
+  for (let seed = 1; seed <= 200; seed++) {
+    const next = random(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    let own: Capabilities = FULL_CAPABILITIES;
+    for (let generation = 0; generation < 4; generation++) {
+      let child = own;
+      for (let call = 0; call < 8; call++) {
+        const kind = pick(kinds);
+        const text = pick(texts);
+        const where = { node: pick(nodes), rel: text.replace(/^\//, "") };
+        try {
+          child = narrowCapabilities(own, child, kind, text, () => where);
+          accepted++;
+        } catch (error) {
+          refused++;
+          assert.ok(error instanceof SysError && error.errnoName === "EINVAL", `seed ${seed}: ${String(error)}`);
+        }
+        assert.ok(within(child, own), `seed ${seed}: ${JSON.stringify(child)} is wider than ${JSON.stringify(own)}`);
+      }
+      own = child;
+    }
+  }
+  assert.ok(accepted > 1000 && refused > 1000, `both narrowings and refused widenings were tried: ${accepted} and ${refused}`);
+  // within itself can say no: read-write under a read-only grant, spawn after no-spawn, a wider prefix.
+  const ro: Capabilities = { ...FULL_CAPABILITIES, paths: [{ node: "n1", rel: "a", write: false }], maySpawn: false, lockPrefixes: ["job-"] };
+  assert.equal(within({ ...ro, paths: [{ node: "n1", rel: "a/b", write: true }] }, ro), false);
+  assert.equal(within({ ...ro, paths: [{ node: "n1", rel: "ab", write: false }] }, ro), false);
+  assert.equal(within({ ...ro, maySpawn: true }, ro), false);
+  assert.equal(within({ ...ro, lockPrefixes: ["j"] }, ro), false);
+  assert.equal(within({ ...ro, lockPrefixes: undefined }, ro), false);
+  assert.equal(within({ ...ro, lockPrefixes: ["job-1"] }, ro), true);
 });
