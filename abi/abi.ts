@@ -115,6 +115,7 @@ export const FLAGS = {
     CAP_NAME_PREFIX: { value: 4, doc: "childcap: the children may register names that start with the text; the first grant replaces the inherited prefixes" },
     CAP_NO_SPAWN: { value: 5, doc: "childcap: the children may not spawn (EPERM)" },
     CAP_KILL_CHILDREN: { value: 6, doc: "childcap: the children may kill only their own children (EPERM for any other pid)" },
+    CAP_SPAWN_LABELS: { value: 7, doc: "childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes" },
   },
   limits: {
     MAX_MESSAGE_BYTES: { value: 16 * 1024 * 1024, doc: "largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare" },
@@ -180,7 +181,7 @@ export const SYSCALLS = [
     name: "spawn", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node")],
     returns: "pid of the new process",
-    doc: "Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. EPERM: the caller's capability set forbids spawning (CAP_NO_SPAWN); EACCES: `path` is outside its readable namespace.",
+    doc: "Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. EPERM: the caller's capability set forbids spawning (CAP_NO_SPAWN), or on that node (CAP_SPAWN_LABELS); EACCES: `path` is outside its readable namespace.",
     errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN", "ENOTSUP", "EPERM"],
   },
   {

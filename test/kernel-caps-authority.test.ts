@@ -49,7 +49,7 @@ function random(seed: number): () => number {
 
 test("no sequence of childcap calls gives a child more than its parent holds, over generations", () => {
   const kinds = Object.values(FLAGS.capKind).map((k) => k.value);
-  const texts = ["", "a", "a/b", "a/b/c", "ab", "job-", "job-1", "j", "/"];
+  const texts = ["", "a", "a/b", "a/b/c", "ab", "job-", "job-1", "j", "/", "zone=a", "zone=b", "zone=b,rack=1"];
   const nodes = ["n1", "n2"];
   let accepted = 0;
   let refused = 0;
@@ -84,4 +84,7 @@ test("no sequence of childcap calls gives a child more than its parent holds, ov
   assert.equal(within({ ...ro, lockPrefixes: ["j"] }, ro), false);
   assert.equal(within({ ...ro, lockPrefixes: undefined }, ro), false);
   assert.equal(within({ ...ro, lockPrefixes: ["job-1"] }, ro), true);
+  const zoned: Capabilities = { ...FULL_CAPABILITIES, spawnLabels: { zone: "b" } };
+  assert.equal(within({ ...zoned, spawnLabels: {} }, zoned), false);
+  assert.equal(within({ ...zoned, spawnLabels: { zone: "b", rack: "1" } }, zoned), true);
 });

@@ -178,6 +178,8 @@
 #define ONEBOX_CAP_NO_SPAWN 5
 /** childcap: the children may kill only their own children (EPERM for any other pid) */
 #define ONEBOX_CAP_KILL_CHILDREN 6
+/** childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes */
+#define ONEBOX_CAP_SPAWN_LABELS 7
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 #define ONEBOX_MAX_MESSAGE_BYTES 16777216
 /** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
@@ -243,7 +245,7 @@ _Static_assert(offsetof(onebox_down_message_t, reason) == ONEBOX_DOWN_MESSAGE_RE
 #define ONEBOX_DOWN_MESSAGE_STATUS_OFFSET 8
 _Static_assert(offsetof(onebox_down_message_t, status) == ONEBOX_DOWN_MESSAGE_STATUS_OFFSET, "down_message.status offset");
 
-/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. EPERM: the caller's capability set forbids spawning (CAP_NO_SPAWN); EACCES: `path` is outside its readable namespace. */
+/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. EPERM: the caller's capability set forbids spawning (CAP_NO_SPAWN), or on that node (CAP_SPAWN_LABELS); EACCES: `path` is outside its readable namespace. */
 __attribute__((import_module("onebox"), import_name("spawn")))
 int32_t onebox_sys_spawn(const char *path_ptr, size_t path_len, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node_ptr, size_t node_len);
 static inline int32_t onebox_spawn(const char *path, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node) {

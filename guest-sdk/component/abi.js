@@ -95,6 +95,8 @@ export const CAP_NAME_PREFIX = 4;
 export const CAP_NO_SPAWN = 5;
 /** childcap: the children may kill only their own children (EPERM for any other pid) */
 export const CAP_KILL_CHILDREN = 6;
+/** childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes */
+export const CAP_SPAWN_LABELS = 7;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES = 16777216;
 /** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */

@@ -7,6 +7,7 @@ export const capabilitiesOnWire = (caps: Capabilities): Authority => ({
   restrictPaths: caps.paths !== undefined,
   paths: (caps.paths ?? []).map((g) => ({ ...g })),
   noSpawn: !caps.maySpawn,
+  spawnLabels: { ...caps.spawnLabels },
   restrictLocks: caps.lockPrefixes !== undefined,
   lockPrefixes: [...(caps.lockPrefixes ?? [])],
   restrictNames: caps.namePrefixes !== undefined,
@@ -21,6 +22,7 @@ export const capabilitiesOnWire = (caps: Capabilities): Authority => ({
  */
 export function capabilitiesFromWire(wire: Partial<Authority> | null | undefined): Capabilities {
   if (!wire) return FULL_CAPABILITIES;
+  if (Object.keys(wire.spawnLabels ?? {}).length > MAX_GRANTS) fail("EINVAL", `a spawn carried more than ${MAX_GRANTS} spawn labels`);
   const list = <T>(restrict: boolean | undefined, items: readonly T[] | undefined): T[] | undefined => {
     if (!restrict) return undefined;
     if ((items?.length ?? 0) > MAX_GRANTS) fail("EINVAL", `a spawn carried more than ${MAX_GRANTS} grants of one kind`);
@@ -29,6 +31,7 @@ export function capabilitiesFromWire(wire: Partial<Authority> | null | undefined
   return {
     paths: list(wire.restrictPaths, wire.paths)?.map((g) => ({ node: g.node, rel: g.rel, write: g.write === true })),
     maySpawn: !wire.noSpawn,
+    spawnLabels: { ...wire.spawnLabels },
     lockPrefixes: list(wire.restrictLocks, wire.lockPrefixes),
     namePrefixes: list(wire.restrictNames, wire.namePrefixes),
     killScope: wire.killChildren ? "children" : "owner",

@@ -181,6 +181,10 @@ export class ProcessRouting implements Router {
     return scheduler.place(list, constraint);
   }
 
+  labelsOf(node: string): Readonly<Record<string, string>> | undefined {
+    return this.node.members.list().find((m) => m.name === node)?.labels;
+  }
+
   async spawn(node: string, request: StartRequest, observe?: SpawnObserve): Promise<number> {
     const reply = await this.node.peers.linkByName(node).call(
       {

@@ -1,6 +1,7 @@
 import { FLAGS } from "../../abi/abi.ts";
 import { fail } from "./errors.ts";
 import { MAX_PATH, type ResolvedPath } from "./namespace.ts";
+import { hasLabels, labelText, parseLabels } from "./labels.ts";
 
 /**
  * What a process may do beside its limits (process-limits.ts): which parts of the
@@ -12,6 +13,8 @@ export interface Capabilities {
   /** Namespace subtrees it reaches; undefined: the whole namespace, read-write. */
   readonly paths: readonly PathGrant[] | undefined;
   readonly maySpawn: boolean;
+  /** Labels a node must carry for it to spawn there; empty: any node. */
+  readonly spawnLabels: Readonly<Record<string, string>>;
   /** Lock-name prefixes it may take; undefined: any name. */
   readonly lockPrefixes: readonly string[] | undefined;
   /** Registry-name prefixes it may register; undefined: any name. */
@@ -33,7 +36,7 @@ export interface PathGrant {
 export const MAX_GRANTS = 64;
 
 /** An operator's process (`onebox run`), and any process spawned by an older node: everything. */
-export const FULL_CAPABILITIES: Capabilities = { paths: undefined, maySpawn: true, lockPrefixes: undefined, namePrefixes: undefined, killScope: "owner" };
+export const FULL_CAPABILITIES: Capabilities = { paths: undefined, maySpawn: true, spawnLabels: {}, lockPrefixes: undefined, namePrefixes: undefined, killScope: "owner" };
 
 const KIND = FLAGS.capKind;
 
@@ -65,6 +68,24 @@ export function checkRegisterName(caps: Capabilities, name: string): void {
 
 export function checkMaySpawn(caps: Capabilities): void {
   if (!caps.maySpawn) fail("EPERM", "the caller may not spawn");
+}
+
+/**
+ * The placement constraint of a spawn that names no node: the labels it asked for and
+ * those the caller may spawn on; EPERM if they ask for another value of one of those.
+ */
+export function spawnConstraint(caps: Capabilities, asked: string): string {
+  if (Object.keys(caps.spawnLabels).length === 0) return asked;
+  const labels = parseLabels(asked);
+  for (const [k, v] of Object.entries(caps.spawnLabels)) {
+    if (labels[k] !== undefined && labels[k] !== v) fail("EPERM", `the caller may spawn only on nodes with ${k}=${v}`);
+  }
+  return labelText({ ...labels, ...caps.spawnLabels });
+}
+
+/** EPERM unless node `node`, carrying `labels()` (undefined: unknown, none), may run the caller's children. */
+export function checkSpawnNode(caps: Capabilities, node: string, labels: () => Readonly<Record<string, string>> | undefined): void {
+  if (Object.keys(caps.spawnLabels).length > 0 && !hasLabels(labels() ?? {}, caps.spawnLabels)) fail("EPERM", `node ${node} lacks the labels ${labelText(caps.spawnLabels)} the caller may spawn on`);
 }
 
 /** EPERM if the scope is its children and `pid` is not one (`children`: the caller's live and unreaped ones). */
@@ -103,6 +124,12 @@ export function narrowCapabilities(own: Capabilities, child: Capabilities, kind:
     case KIND.CAP_NAME_PREFIX.value:
       if (!allowed(own.namePrefixes, text)) fail("EINVAL", `name prefix '${text}' is more than the caller holds`);
       return { ...child, namePrefixes: addGrant(child.namePrefixes === own.namePrefixes ? undefined : child.namePrefixes, text) };
+    case KIND.CAP_SPAWN_LABELS.value: {
+      const spawnLabels = { ...child.spawnLabels, ...parseLabels(text) };
+      if (Object.keys(spawnLabels).length > MAX_GRANTS) fail("EINVAL", `more than ${MAX_GRANTS} spawn labels`);
+      if (!hasLabels(spawnLabels, own.spawnLabels)) fail("EINVAL", `spawn labels ${text} drop one of the caller's own, ${labelText(own.spawnLabels)}`);
+      return { ...child, spawnLabels };
+    }
     case KIND.CAP_NO_SPAWN.value:
       return { ...child, maySpawn: false };
     case KIND.CAP_KILL_CHILDREN.value:
@@ -120,6 +147,7 @@ export function within(inner: Capabilities, outer: Capabilities): boolean {
   return (
     paths &&
     (outer.maySpawn || !inner.maySpawn) &&
+    hasLabels(inner.spawnLabels, outer.spawnLabels) &&
     prefixes(inner.lockPrefixes, outer.lockPrefixes) &&
     prefixes(inner.namePrefixes, outer.namePrefixes) &&
     (outer.killScope === "owner" || inner.killScope === "children")

@@ -3,7 +3,7 @@ import type { Coordinator } from "./coordinator.ts";
 import { encodeDown } from "./down-message.ts";
 import { exitInfo, fail, ProcessEnd, SysError, type ExitInfo } from "./errors.ts";
 import { checkMayKill } from "./ownership.ts";
-import { checkKillScope, checkMaySpawn, checkPath, FULL_CAPABILITIES, within } from "./capabilities.ts";
+import { checkKillScope, checkMaySpawn, checkPath, checkSpawnNode, spawnConstraint, FULL_CAPABILITIES, within } from "./capabilities.ts";
 import { ExportDir } from "./export-dir.ts";
 import { realClock, type Clock } from "../clock/clock.ts";
 import type { FileService } from "./file-service.ts";
@@ -381,7 +381,10 @@ export class Kernel {
     checkMaySpawn(parent.capabilities);
     // A node name, or "" / k=v labels for the router's scheduler to choose from.
     const named = spawn.node !== "" && !spawn.node.includes("=");
-    const node = named || !this.router ? spawn.node || this.nodeName : this.router.place(spawn.node);
+    // A placement is made among the nodes the caller may spawn on; a node asked for is checked.
+    const caps = parent.capabilities;
+    const node = named || !this.router ? spawn.node || this.nodeName : this.router.place(spawnConstraint(caps, spawn.node));
+    checkSpawnNode(caps, node, () => this.router?.labelsOf(node));
     if (node !== this.nodeName && !this.router) fail("EHOSTUNREACH", `no node named ${node}`);
     if (spawn.path !== "") checkPath(parent.capabilities, this.resolvePath(parent, spawn.path), false, spawn.path);
     const module = spawn.path === "" ? parent.module : this.loadModule(parent.namespace, spawn.path);

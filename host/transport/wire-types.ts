@@ -137,6 +137,8 @@ export interface Authority {
   restrictNames: boolean;
   namePrefixes: string[];
   killChildren: boolean;
+  /** Labels a node must carry for the process to spawn there. */
+  spawnLabels: Record<string, string>;
 }
 
 /** A namespace subtree: `rel` in node `node`'s export ("" its root). */

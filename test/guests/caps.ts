@@ -3,6 +3,8 @@
 // "job-" and names "svc-", then a "confined" child (on NODE, if given) tries each.
 // "killer": spawn two idle children, then a "scoped" child limited to killing its own
 // children, which fails to kill its sibling; the parent still kills its own.
+// "labels A B": a "placer" child allowed to spawn only on nodes labelled zone=b (node B)
+// spawns on A, on zone=a, on B and anywhere; the last marks /local/where.txt where it ran.
 import * as ob from "onebox";
 
 const argv = ob.args();
@@ -46,4 +48,18 @@ if (role == "confine") {
   const own = ob.spawn("", ["idle"]);
   ob.print("sibling=" + str(ob.kill(I32.parseInt(argv[2]))) + " own=" + str(ob.kill(own)));
   ob.wait(own);
+}
+else if (role == "labels") {
+  ob.childcap(ob.CAP_SPAWN_LABELS, "zone=b");
+  ob.wait(ob.spawn("", ["placer", argv[2], argv[3]]));
+} else if (role == "placer") {
+  const onB = ob.spawn("", ["idle"], [], argv[3]);
+  ob.print("on-a=" + str(ob.spawn("", ["idle"], [], argv[2])) + " zone-a=" + str(ob.spawn("", ["idle"], [], "zone=a")) + " on-b=" + (onB > 0).toString());
+  ob.kill(onB);
+  ob.wait(onB);
+  ob.wait(ob.spawn("", ["where"]));
+  ob.print("placed-on-b=" + (ob.open("/n/" + argv[3] + "/where.txt", ob.O_READ) >= 0).toString() + " on-a=" + str(ob.open("/n/" + argv[2] + "/where.txt", ob.O_READ)));
+  ob.print("widen=" + str(ob.childcap(ob.CAP_SPAWN_LABELS, "zone=a")) + " narrow=" + str(ob.childcap(ob.CAP_SPAWN_LABELS, "rack=1")));
+} else if (role == "where") {
+  ob.writeFile("/local/where.txt", "here");
 }
