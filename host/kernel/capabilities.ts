@@ -88,7 +88,7 @@ export function checkSpawnNode(caps: Capabilities, node: string, labels: () => R
   if (Object.keys(caps.spawnLabels).length > 0 && !hasLabels(labels() ?? {}, caps.spawnLabels)) fail("EPERM", `node ${node} lacks the labels ${labelText(caps.spawnLabels)} the caller may spawn on`);
 }
 
-/** EPERM if the scope is its children and `pid` is not one (`children`: the caller's live and unreaped ones). */
+/** EPERM if the scope is its children and `pid` is not one of `children` (the caller's live ones) nor itself. */
 export function checkKillScope(caps: Capabilities, self: number, children: ReadonlySet<number>, pid: number): void {
   if (caps.killScope === "children" && pid !== self && !children.has(pid)) fail("EPERM", `process ${pid} is not a child of ${self}`);
 }
