@@ -6,7 +6,7 @@ import { hasLabels, labelText, parseLabels } from "./labels.ts";
 /**
  * What a process may do beside its limits (process-limits.ts): which parts of the
  * namespace it reaches, whether it spawns, which locks and names it takes, which
- * processes it kills or monitors. A child gets its parent's set, or a narrower one the
+ * processes it kills. A child gets its parent's set, or a narrower one the
  * parent asked for with childcap; nothing a process does widens it.
  */
 export interface Capabilities {
@@ -58,11 +58,11 @@ export function checkPath(caps: Capabilities, where: ResolvedPath, write: boolea
 const allowed = (prefixes: readonly string[] | undefined, name: string): boolean =>
   prefixes === undefined || prefixes.some((prefix) => name.startsWith(prefix));
 
-export function checkLockName(caps: Capabilities, name: string): void {
+export function checkLockPrefix(caps: Capabilities, name: string): void {
   if (!allowed(caps.lockPrefixes, name)) fail("EACCES", `lock '${name}' is outside the caller's lock prefixes`);
 }
 
-export function checkRegisterName(caps: Capabilities, name: string): void {
+export function checkNamePrefix(caps: Capabilities, name: string): void {
   if (!allowed(caps.namePrefixes, name)) fail("EACCES", `name '${name}' is outside the caller's name prefixes`);
 }
 

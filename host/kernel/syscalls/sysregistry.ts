@@ -1,4 +1,4 @@
-import { checkRegisterName } from "../capabilities.ts";
+import { checkNamePrefix } from "../capabilities.ts";
 import { after } from "../file-service.ts";
 import type { Process } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
@@ -6,7 +6,7 @@ import type { HandlerTable } from "./dispatch.ts";
 /** The registry calls without guest pointers, for both kinds of guest. */
 export const registryOps = {
   register(proc: Process, name: string): void | Promise<void> {
-    checkRegisterName(proc.capabilities, name);
+    checkNamePrefix(proc.capabilities, name);
     return proc.kernel.coordinator.register(name, proc.pid);
   },
   unregister: (proc: Process, name: string): void | Promise<void> => proc.kernel.coordinator.unregister(name, proc.pid),
