@@ -92,6 +92,7 @@ export const FLAGS = {
     TIMEOUT_INFINITE: { value: -1, doc: "timeout_ms that never expires" },
     WAIT_ANY: { value: -1, doc: "wait's pid: any child" },
     TAG_DOWN: { value: -1, doc: "tag of a monitor's down message (user tags are >= 0)" },
+    TAG_CAP: { value: -3, doc: "tag of the message capgive sends: the data is the capability's kind (i32) and its text (UTF-8), a path as /n/<node>/<path>; it is in the receiver's set from when it is queued" },
     TAG_EXIT: { value: -2, doc: "tag of the exit message a process that traps exits gets when a linked process ends (down_message layout)" },
   },
   spawn: {
@@ -201,6 +202,12 @@ export const SYSCALLS = [
     params: [p("kind"), ...buf("text")], returns: "0",
     doc: "Narrow the capability set (docs/SECURITY.md) of the children the caller spawns from now on, on any node; their children inherit it. `kind` is a CAP_* value; `text` is its path or prefix (UTF-8), empty for the kinds without one. A grant the caller does not hold itself is EINVAL: a child can only get less. A child denied a path gets EACCES, a lock or name outside its prefixes EACCES, a spawn or kill outside its set EPERM.",
     errors: ["EFAULT", "EINVAL", "ENAMETOOLONG"],
+  },
+  {
+    name: "capgive", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("pid"), p("kind"), ...buf("text")], returns: "0",
+    doc: "Hand process `pid`, on any node, one capability the caller holds itself: CAP_PATH_RO or CAP_PATH_RW with a path, CAP_LOCK_PREFIX or CAP_NAME_PREFIX with a prefix (as childcap's). The kernel adds it to pid's capability set and tells pid with a TAG_CAP message; no guest holds anything that names it, so none can forge one. A capability the caller does not hold is EINVAL; a full mailbox or send credit, EAGAIN, and nothing is given. A process whose set already holds MAX_GRANTS of that kind keeps its set (the TAG_CAP message still comes).",
+    errors: ["EFAULT", "EINVAL", "ENAMETOOLONG", "ESRCH", "EAGAIN", "EHOSTUNREACH"],
   },
   {
     name: "exit", module: MODULE_ONEBOX, area: "process", blocking: false,

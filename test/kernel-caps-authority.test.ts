@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { errno, FLAGS } from "../abi/abi.ts";
-import { FULL_CAPABILITIES, narrowCapabilities, within, type Capabilities } from "../host/kernel/capabilities.ts";
+import { FULL_CAPABILITIES, MAX_GRANTS, narrowCapabilities, withGift, within, type Capabilities } from "../host/kernel/capabilities.ts";
 import { SysError } from "../host/kernel/errors.ts";
-import { confinedLines } from "./helpers/caps.ts";
+import { confinedLines, givenLines } from "./helpers/caps.ts";
 import { guest } from "./helpers/guests.ts";
 import { TestNode } from "./helpers/node.ts";
 
@@ -32,6 +32,17 @@ test("a child limited to killing its own children gets EPERM for its sibling; it
     const { info, lines, stderr } = await node.run(await guest("caps"), ["killer"]);
     assert.equal(info.reason, "NORMAL", stderr);
     assert.deepEqual(lines, [`sibling=${E("EPERM")} own=0`, "parent-kill=0"]);
+  } finally {
+    node.shutdown();
+  }
+});
+
+test("capgive hands a confined process a subtree read-only, which it reads after the TAG_CAP message and cannot pass on widened", async () => {
+  const node = new TestNode();
+  try {
+    const { info, lines, stderr } = await node.run(await guest("caps"), ["give"]);
+    assert.equal(info.reason, "NORMAL", stderr);
+    assert.deepEqual(lines.sort(), givenLines("local").sort());
   } finally {
     node.shutdown();
   }
@@ -87,4 +98,23 @@ test("no sequence of childcap calls gives a child more than its parent holds, ov
   const zoned: Capabilities = { ...FULL_CAPABILITIES, spawnLabels: { zone: "b" } };
   assert.equal(within({ ...zoned, spawnLabels: {} }, zoned), false);
   assert.equal(within({ ...zoned, spawnLabels: { zone: "b", rack: "1" } }, zoned), true);
+});
+
+test("a malformed capability message from a peer is refused with EINVAL, and a full set stays as it is", () => {
+  const resolve = (p: string) => ({ node: "n1", rel: p.replace(/^\/n\/n1\/?/, "") });
+  const confined: Capabilities = { ...FULL_CAPABILITIES, paths: [{ node: "n1", rel: "a", write: false }] };
+  const gift = (kind: number, text: string) => {
+    const body = new TextEncoder().encode(text);
+    const data = new Uint8Array(4 + body.byteLength);
+    new DataView(data.buffer).setInt32(0, kind, true);
+    data.set(body, 4);
+    return data;
+  };
+  for (const bad of [new Uint8Array(0), new Uint8Array(3), gift(FLAGS.capKind.CAP_NO_SPAWN.value, ""), gift(99, "x")]) {
+    assert.throws(() => withGift(confined, bad, resolve), (e: unknown) => e instanceof SysError && e.errnoName === "EINVAL");
+  }
+  assert.deepEqual(withGift(confined, gift(FLAGS.capKind.CAP_PATH_RW.value, "/n/n1/b"), resolve).paths, [...confined.paths!, { node: "n1", rel: "b", write: true }]);
+  const full: Capabilities = { ...confined, paths: Array.from({ length: MAX_GRANTS }, (_, i) => ({ node: "n1", rel: `p${i}`, write: false })) };
+  assert.equal(withGift(full, gift(FLAGS.capKind.CAP_PATH_RO.value, "/n/n1/b"), resolve).paths!.length, MAX_GRANTS);
+  assert.equal(withGift(FULL_CAPABILITIES, gift(FLAGS.capKind.CAP_PATH_RO.value, "/n/n1/b"), resolve).paths, undefined, "all of the namespace stays all of it");
 });

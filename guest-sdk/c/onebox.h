@@ -144,6 +144,8 @@
 #define ONEBOX_WAIT_ANY (-1)
 /** tag of a monitor's down message (user tags are >= 0) */
 #define ONEBOX_TAG_DOWN (-1)
+/** tag of the message capgive sends: the data is the capability's kind (i32) and its text (UTF-8), a path as /n/<node>/<path>; it is in the receiver's set from when it is queued */
+#define ONEBOX_TAG_CAP (-3)
 /** tag of the exit message a process that traps exits gets when a linked process ends (down_message layout) */
 #define ONEBOX_TAG_EXIT (-2)
 /** spawn_opt: link the caller and the child before the child runs */
@@ -266,6 +268,11 @@ int32_t onebox_sys_childlimit(int32_t kind, int32_t value);
 __attribute__((import_module("onebox"), import_name("childcap")))
 int32_t onebox_sys_childcap(int32_t kind, const void *text_ptr, size_t text_len);
 #define onebox_childcap onebox_sys_childcap
+
+/** Hand process `pid`, on any node, one capability the caller holds itself: CAP_PATH_RO or CAP_PATH_RW with a path, CAP_LOCK_PREFIX or CAP_NAME_PREFIX with a prefix (as childcap's). The kernel adds it to pid's capability set and tells pid with a TAG_CAP message; no guest holds anything that names it, so none can forge one. A capability the caller does not hold is EINVAL; a full mailbox or send credit, EAGAIN, and nothing is given. A process whose set already holds MAX_GRANTS of that kind keeps its set (the TAG_CAP message still comes). */
+__attribute__((import_module("onebox"), import_name("capgive")))
+int32_t onebox_sys_capgive(int32_t pid, int32_t kind, const void *text_ptr, size_t text_len);
+#define onebox_capgive onebox_sys_capgive
 
 /** End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL. */
 __attribute__((import_module("onebox"), import_name("exit"), noreturn))

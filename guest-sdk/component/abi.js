@@ -61,6 +61,8 @@ export const TIMEOUT_INFINITE = -1;
 export const WAIT_ANY = -1;
 /** tag of a monitor's down message (user tags are >= 0) */
 export const TAG_DOWN = -1;
+/** tag of the message capgive sends: the data is the capability's kind (i32) and its text (UTF-8), a path as /n/<node>/<path>; it is in the receiver's set from when it is queued */
+export const TAG_CAP = -3;
 /** tag of the exit message a process that traps exits gets when a linked process ends (down_message layout) */
 export const TAG_EXIT = -2;
 /** spawn_opt: link the caller and the child before the child runs */

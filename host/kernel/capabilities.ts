@@ -153,3 +153,48 @@ export function within(inner: Capabilities, outer: Capabilities): boolean {
     (outer.killScope === "owner" || inner.killScope === "children")
   );
 }
+
+/** The kinds capgive hands over: those that name a subtree or a prefix. */
+const GIFT_KINDS: ReadonlySet<number> = new Set([KIND.CAP_PATH_RO.value, KIND.CAP_PATH_RW.value, KIND.CAP_LOCK_PREFIX.value, KIND.CAP_NAME_PREFIX.value]);
+
+/**
+ * capgive: the TAG_CAP message data handing one capability of `own` (the giver's set):
+ * kind (i32) and text, a path spelled /n/<node>/<path> so it means the same on the
+ * receiver's node. EINVAL for another kind or a capability `own` does not hold.
+ */
+export function encodeGift(own: Capabilities, kind: number, text: string, where: () => ResolvedPath): Uint8Array {
+  if (!GIFT_KINDS.has(kind)) fail("EINVAL", `capgive hands paths and prefixes, not capability kind ${kind}`);
+  // A set of the giver's own narrowed by the one grant: EINVAL if the giver lacks it.
+  const granted = narrowCapabilities(own, own, kind, text, where);
+  const path = granted.paths?.at(-1);
+  const spelled = kind === KIND.CAP_PATH_RO.value || kind === KIND.CAP_PATH_RW.value ? `/n/${path!.node}/${path!.rel}` : text;
+  const body = new TextEncoder().encode(spelled);
+  const data = new Uint8Array(4 + body.byteLength);
+  new DataView(data.buffer).setInt32(0, kind, true);
+  data.set(body, 4);
+  return data;
+}
+
+/**
+ * `caps` with the capability a TAG_CAP message's `data` hands over (from another node,
+ * maybe malformed: EINVAL). `resolve` turns its /n/<node>/<path> into a ResolvedPath. A
+ * set holding MAX_GRANTS of the kind, or all of the namespace or names, stays as it is.
+ */
+export function withGift(caps: Capabilities, data: Uint8Array, resolve: (path: string) => ResolvedPath): Capabilities {
+  if (data.byteLength < 4 || data.byteLength > 4 + 4 * MAX_PATH) fail("EINVAL", `a capability message of ${data.byteLength} bytes`);
+  const kind = new DataView(data.buffer, data.byteOffset, data.byteLength).getInt32(0, true);
+  const text = new TextDecoder().decode(data.subarray(4));
+  if (!GIFT_KINDS.has(kind)) fail("EINVAL", `a capability message of kind ${kind}`);
+  const add = <T>(list: readonly T[] | undefined, item: T): readonly T[] | undefined =>
+    list === undefined || list.length >= MAX_GRANTS ? list : [...list, item];
+  switch (kind) {
+    case KIND.CAP_LOCK_PREFIX.value:
+      return { ...caps, lockPrefixes: add(caps.lockPrefixes, text) };
+    case KIND.CAP_NAME_PREFIX.value:
+      return { ...caps, namePrefixes: add(caps.namePrefixes, text) };
+    default: {
+      const where = resolve(text);
+      return { ...caps, paths: add(caps.paths, { node: where.node, rel: where.rel, write: kind === KIND.CAP_PATH_RW.value }) };
+    }
+  }
+}

@@ -3,7 +3,7 @@ import type { Coordinator } from "./coordinator.ts";
 import { encodeDown } from "./down-message.ts";
 import { exitInfo, fail, ProcessEnd, SysError, type ExitInfo } from "./errors.ts";
 import { checkMayKill } from "./ownership.ts";
-import { checkKillScope, checkMaySpawn, checkPath, checkSpawnNode, spawnConstraint, FULL_CAPABILITIES, within } from "./capabilities.ts";
+import { checkKillScope, checkMaySpawn, checkPath, checkSpawnNode, encodeGift, spawnConstraint, withGift, FULL_CAPABILITIES, within } from "./capabilities.ts";
 import { ExportDir } from "./export-dir.ts";
 import { realClock, type Clock } from "../clock/clock.ts";
 import type { FileService } from "./file-service.ts";
@@ -126,6 +126,7 @@ export const MAX_NODE_ID = 2047;
 export { nodeIdOfPid };
 
 const TAG_DOWN = FLAGS.special.TAG_DOWN.value;
+const TAG_CAP = FLAGS.special.TAG_CAP.value;
 
 /** Why a guest's run ended, from what unwound it. */
 function endOf(error: unknown): ExitInfo {
@@ -533,6 +534,18 @@ export class Kernel {
     if (!target.mailbox.put({ sender: from, tag, data, lamport: this.lamport.now })) {
       fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.fullness(data.byteLength)}`);
     }
+    if (tag === TAG_CAP) this.acceptGift(target, data);
+  }
+
+  /** capgive: hand process `pid` one capability `giver` holds, as a TAG_CAP message the kernel alone sends. */
+  giveCapability(giver: Process, pid: number, kind: number, text: string): void {
+    const data = encodeGift(giver.capabilities, kind, text, () => this.resolvePath(giver, text));
+    this.send(giver.pid, pid, TAG_CAP, data);
+  }
+
+  /** A TAG_CAP message was queued for `target`: the capability is in its set from now on. */
+  private acceptGift(target: Process, data: Uint8Array): void {
+    target.capabilities = withGift(target.capabilities, data, (path) => resolvePath(target.namespace, this.nodeName, path));
   }
 
   monitor(watcher: Process, pid: number): number {
@@ -585,7 +598,18 @@ export class Kernel {
    */
   deliverRemote(from: number, to: number, tag: number, data: Uint8Array, lamport: number): void {
     invariant(this.isLocal(to), () => `remote delivery to ${to}, which is not on node ${this.nodeId}`);
-    this.procs.get(to)?.mailbox.putSystem({ sender: from, tag, data, lamport });
+    const target = this.procs.get(to);
+    if (!target) return;
+    if (tag === TAG_CAP) {
+      // Only a node's kernel sends one; a malformed one from a peer is dropped, not applied.
+      try {
+        this.acceptGift(target, data);
+      } catch (error) {
+        if (error instanceof SysError) return;
+        throw error;
+      }
+    }
+    target.mailbox.putSystem({ sender: from, tag, data, lamport });
   }
 
   /** How full local `pid`'s mailbox is (flow control); undefined for a process that is gone. */

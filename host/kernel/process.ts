@@ -123,8 +123,11 @@ export class Process {
   /** Its other limits (process-limits.ts), and those its children get (childlimit): at most its own. */
   readonly limits: ProcessCaps;
   childLimits: ProcessCaps;
-  /** What it may do (capabilities.ts), and what its children get (childcap): never more than its own. */
-  readonly capabilities: Capabilities;
+  /**
+   * What it may do (capabilities.ts), and what its children get (childcap): never more
+   * than its own. It grows only by what another process hands it (capgive, kernel.ts).
+   */
+  capabilities: Capabilities;
   childCapabilities: Capabilities;
   /** Lock names it holds now, counted against limits.locks. */
   readonly locksHeld = new Set<string>();

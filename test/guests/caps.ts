@@ -5,6 +5,9 @@
 // children, which fails to kill its sibling; the parent still kills its own.
 // "labels A B": a "placer" child allowed to spawn only on nodes labelled zone=b (node B)
 // spawns on A, on zone=a, on B and anywhere; the last marks /local/where.txt where it ran.
+// "give [NODE]": a "taker" child confined to /other is handed /data read-only by capgive
+// once it is ready; it reads there after the TAG_CAP message, cannot write, and cannot
+// hand on more than it holds.
 import * as ob from "onebox";
 
 const argv = ob.args();
@@ -62,4 +65,24 @@ else if (role == "labels") {
   ob.print("widen=" + str(ob.childcap(ob.CAP_SPAWN_LABELS, "zone=a")) + " narrow=" + str(ob.childcap(ob.CAP_SPAWN_LABELS, "rack=1")));
 } else if (role == "where") {
   ob.writeFile("/local/where.txt", "here");
+}
+else if (role == "give") {
+  ob.mkdir("/data");
+  ob.mkdir("/other");
+  ob.writeFile("/data/in.txt", "in");
+  ob.childcap(ob.CAP_PATH_RO, "/other");
+  const taker = ob.spawn("", ["taker"], [], argv.length > 2 ? argv[2] : "");
+  ob.recv([1]);
+  ob.print("kind=" + str(ob.capgive(taker, ob.CAP_NO_SPAWN, "")) + " give=" + str(ob.capgive(taker, ob.CAP_PATH_RO, "/data")));
+  ob.wait(taker);
+} else if (role == "taker") {
+  const before = ob.open("/data/in.txt", ob.O_READ);
+  ob.sendText(ob.getppid(), 1, "ready");
+  const gift = ob.recv([ob.TAG_CAP])!;
+  const text = String.UTF8.decode(gift.data.buffer.slice(4));
+  const kind = gift.data[0];
+  ob.print("before=" + str(before) + " gift=" + kind.toString() + " " + text + " from-parent=" + (gift.sender == ob.getppid()).toString());
+  ob.print("after=" + (ob.open("/data/in.txt", ob.O_READ) >= 0).toString() + " write=" + str(ob.open("/data/in.txt", ob.O_WRITE)) + " sibling=" + str(ob.open("/database", ob.O_READ)));
+  const parent = ob.getppid();
+  ob.print("pass-rw=" + str(ob.capgive(parent, ob.CAP_PATH_RW, "/data")) + " pass-lock=" + str(ob.capgive(parent, ob.CAP_LOCK_PREFIX, "x")) + " pass-narrower=" + str(ob.capgive(parent, ob.CAP_PATH_RO, "/data/in.txt")));
 }

@@ -120,6 +120,12 @@ export function childcap(kind: i32, text: string = ""): i32 {
   return check(abi.sys_childcap(kind, ptr(t), t.byteLength));
 }
 
+/** Hand process `pid` one capability this process holds (CAP_PATH_RO/RW with a path, CAP_LOCK_PREFIX/CAP_NAME_PREFIX with a prefix). */
+export function capgive(pid: i32, kind: i32, text: string): i32 {
+  const t = utf8(text);
+  return check(abi.sys_capgive(pid, kind, ptr(t), t.byteLength));
+}
+
 /**
  * Start `path` as a child ("" runs another copy of this program) on `node` ("" lets the
  * host choose). Returns its pid, or a negative errno.

@@ -216,6 +216,8 @@ pub const TIMEOUT_INFINITE: i32 = -1;
 pub const WAIT_ANY: i32 = -1;
 /// tag of a monitor's down message (user tags are >= 0)
 pub const TAG_DOWN: i32 = -1;
+/// tag of the message capgive sends: the data is the capability's kind (i32) and its text (UTF-8), a path as /n/<node>/<path>; it is in the receiver's set from when it is queued
+pub const TAG_CAP: i32 = -3;
 /// tag of the exit message a process that traps exits gets when a linked process ends (down_message layout)
 pub const TAG_EXIT: i32 = -2;
 /// spawn_opt: link the caller and the child before the child runs
@@ -387,6 +389,9 @@ pub mod sys {
         /// Narrow the capability set (docs/SECURITY.md) of the children the caller spawns from now on, on any node; their children inherit it. `kind` is a CAP_* value; `text` is its path or prefix (UTF-8), empty for the kinds without one. A grant the caller does not hold itself is EINVAL: a child can only get less. A child denied a path gets EACCES, a lock or name outside its prefixes EACCES, a spawn or kill outside its set EPERM.
         pub fn childcap(kind: i32, text_ptr: *const u8, text_len: usize) -> i32;
 
+        /// Hand process `pid`, on any node, one capability the caller holds itself: CAP_PATH_RO or CAP_PATH_RW with a path, CAP_LOCK_PREFIX or CAP_NAME_PREFIX with a prefix (as childcap's). The kernel adds it to pid's capability set and tells pid with a TAG_CAP message; no guest holds anything that names it, so none can forge one. A capability the caller does not hold is EINVAL; a full mailbox or send credit, EAGAIN, and nothing is given. A process whose set already holds MAX_GRANTS of that kind keeps its set (the TAG_CAP message still comes).
+        pub fn capgive(pid: i32, kind: i32, text_ptr: *const u8, text_len: usize) -> i32;
+
         /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
         pub fn exit(status: i32) -> !;
 
@@ -509,6 +514,11 @@ pub fn childlimit(kind: i32, value: i32) -> Result<(), Errno> {
 /// Narrow the capability set (docs/SECURITY.md) of the children the caller spawns from now on, on any node; their children inherit it. `kind` is a CAP_* value; `text` is its path or prefix (UTF-8), empty for the kinds without one. A grant the caller does not hold itself is EINVAL: a child can only get less. A child denied a path gets EACCES, a lock or name outside its prefixes EACCES, a spawn or kill outside its set EPERM.
 pub fn childcap(kind: i32, text: &[u8]) -> Result<(), Errno> {
     check(unsafe { sys::childcap(kind, text.as_ptr(), text.len()) }).map(drop)
+}
+
+/// Hand process `pid`, on any node, one capability the caller holds itself: CAP_PATH_RO or CAP_PATH_RW with a path, CAP_LOCK_PREFIX or CAP_NAME_PREFIX with a prefix (as childcap's). The kernel adds it to pid's capability set and tells pid with a TAG_CAP message; no guest holds anything that names it, so none can forge one. A capability the caller does not hold is EINVAL; a full mailbox or send credit, EAGAIN, and nothing is given. A process whose set already holds MAX_GRANTS of that kind keeps its set (the TAG_CAP message still comes).
+pub fn capgive(pid: i32, kind: i32, text: &[u8]) -> Result<(), Errno> {
+    check(unsafe { sys::capgive(pid, kind, text.as_ptr(), text.len()) }).map(drop)
 }
 
 /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.

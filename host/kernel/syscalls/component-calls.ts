@@ -38,6 +38,7 @@ const OPS: Ops = {
   record: (proc, path: string) => recordOps.record(proc, path),
   childlimit: (proc, kind: number, value: number) => processOps.childlimit(proc, kind, value),
   childcap: (proc, kind: number, text: string) => processOps.childcap(proc, kind, text),
+  capgive: (proc, pid: number, kind: number, text: string) => proc.kernel.giveCapability(proc, pid, kind, text),
   sleep: (proc, ms: number) => after(processCalls.sleep(proc, ms), done),
   yield: (proc) => after(processCalls.yield(proc), done),
   monitor: (proc, pid: number) => proc.kernel.monitor(proc, pid),

@@ -178,6 +178,11 @@ export const processCalls = {
     return 0;
   },
 
+  capgive(proc, pid, kind, textPtr, textLen) {
+    proc.kernel.giveCapability(proc, pid, kind, proc.memory.string(textPtr, textLen));
+    return 0;
+  },
+
   childcap(proc, kind, textPtr, textLen) {
     processOps.childcap(proc, kind, proc.memory.string(textPtr, textLen));
     return 0;
