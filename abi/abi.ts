@@ -16,7 +16,7 @@ export const MODULE_WASI = "wasi_snapshot_preview1";
  */
 export const ERRNO = {
   E2BIG: { code: 1, doc: "buffer too small for the result; nothing was consumed" },
-  EACCES: { code: 2, doc: "path leaves its export, or access denied" },
+  EACCES: { code: 2, doc: "path leaves its export, or outside the caller's capability set (a path, lock or name childcap did not grant)" },
   EAGAIN: { code: 6, doc: "would block: a receiver's mailbox is full (in messages or bytes), a poll found nothing, or a node limit is reached" },
   EBADF: { code: 8, doc: "not an open file descriptor" },
   EBUSY: { code: 10, doc: "lock held by another process" },
@@ -41,7 +41,7 @@ export const ERRNO = {
   ENOTEMPTY: { code: 55, doc: "directory not empty" },
   ENOTSOCK: { code: 57, doc: "not a socket (no process is given sockets yet)" },
   ENOTSUP: { code: 58, doc: "not supported" },
-  EPERM: { code: 63, doc: "not permitted (e.g. unlocking a lock the caller does not hold)" },
+  EPERM: { code: 63, doc: "not permitted (unlocking a lock the caller does not hold; a spawn or kill its capability set does not allow)" },
   ESPIPE: { code: 70, doc: "seek on a stream" },
   ESRCH: { code: 71, doc: "no such process" },
   ESTALE: { code: 72, doc: "a fenced write or truncate carried a lock token older than the newest the file's export has seen for that lock" },
@@ -92,6 +92,7 @@ export const FLAGS = {
     TIMEOUT_INFINITE: { value: -1, doc: "timeout_ms that never expires" },
     WAIT_ANY: { value: -1, doc: "wait's pid: any child" },
     TAG_DOWN: { value: -1, doc: "tag of a monitor's down message (user tags are >= 0)" },
+    TAG_CAP: { value: -3, doc: "tag of the message capgive sends: the data is the capability's kind (i32) and its text (UTF-8), a path as /n/<node>/<path>; it is in the receiver's set from when it is queued" },
     TAG_EXIT: { value: -2, doc: "tag of the exit message a process that traps exits gets when a linked process ends (down_message layout)" },
   },
   spawn: {
@@ -106,6 +107,16 @@ export const FLAGS = {
     LIMIT_MAILBOX_MESSAGES: { value: 5, doc: "messages queued in its mailbox (senders' EAGAIN beyond)" },
     LIMIT_MAILBOX_BYTES: { value: 6, doc: "bytes of message data queued in its mailbox (senders' EAGAIN beyond)" },
     LIMIT_LOCKS: { value: 7, doc: "lock names held at once (ENOLCK beyond)" },
+  },
+  capKind: {
+    CAP_RESET: { value: 0, doc: "childcap: the children get the caller's own capability set again (the text is ignored)" },
+    CAP_PATH_RO: { value: 1, doc: "childcap: the children may read the namespace subtree at the text (a path); the first CAP_PATH_* grant replaces the inherited namespace, later ones add to it" },
+    CAP_PATH_RW: { value: 2, doc: "childcap: as CAP_PATH_RO, and they may change it" },
+    CAP_LOCK_PREFIX: { value: 3, doc: "childcap: the children may take locks whose names start with the text; the first grant replaces the inherited prefixes" },
+    CAP_NAME_PREFIX: { value: 4, doc: "childcap: the children may register names that start with the text; the first grant replaces the inherited prefixes" },
+    CAP_NO_SPAWN: { value: 5, doc: "childcap: the children may not spawn (EPERM)" },
+    CAP_KILL_CHILDREN: { value: 6, doc: "childcap: the children may kill only their own children (EPERM for any other pid)" },
+    CAP_SPAWN_LABELS: { value: 7, doc: "childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes" },
   },
   limits: {
     MAX_MESSAGE_BYTES: { value: 16 * 1024 * 1024, doc: "largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare" },
@@ -171,8 +182,8 @@ export const SYSCALLS = [
     name: "spawn", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node")],
     returns: "pid of the new process",
-    doc: "Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants.",
-    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN", "ENOTSUP"],
+    doc: "Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. EPERM: the caller's capability set forbids spawning (CAP_NO_SPAWN), or on that node (CAP_SPAWN_LABELS); EACCES: `path` is outside its readable namespace.",
+    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN", "ENOTSUP", "EPERM"],
   },
   {
     name: "memlimit", module: MODULE_ONEBOX, area: "process", blocking: false,
@@ -185,6 +196,18 @@ export const SYSCALLS = [
     params: [p("kind"), p("value")], returns: "0",
     doc: "Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default.",
     errors: ["EINVAL"],
+  },
+  {
+    name: "childcap", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("kind"), ...buf("text")], returns: "0",
+    doc: "Narrow the capability set (docs/SECURITY.md) of the children the caller spawns from now on, on any node; their children inherit it. `kind` is a CAP_* value; `text` is its path or prefix (UTF-8), empty for the kinds without one. A grant the caller does not hold itself is EINVAL: a child can only get less. A child denied a path gets EACCES, a lock or name outside its prefixes EACCES, a spawn or kill outside its set EPERM.",
+    errors: ["EFAULT", "EINVAL", "ENAMETOOLONG"],
+  },
+  {
+    name: "capgive", module: MODULE_ONEBOX, area: "process", blocking: false,
+    params: [p("pid"), p("kind"), ...buf("text")], returns: "0",
+    doc: "Hand process `pid`, on any node, one capability the caller holds itself: CAP_PATH_RO or CAP_PATH_RW with a path, CAP_LOCK_PREFIX or CAP_NAME_PREFIX with a prefix (as childcap's). The kernel adds it to pid's capability set and tells pid with a TAG_CAP message; no guest holds anything that names it, so none can forge one. A capability the caller does not hold is EINVAL; a full mailbox or send credit, EAGAIN, and nothing is given. A process whose set already holds MAX_GRANTS of that kind keeps its set (the TAG_CAP message still comes).",
+    errors: ["EFAULT", "EINVAL", "ENAMETOOLONG", "ESRCH", "EAGAIN", "EHOSTUNREACH"],
   },
   {
     name: "exit", module: MODULE_ONEBOX, area: "process", blocking: false,
@@ -201,7 +224,7 @@ export const SYSCALLS = [
   {
     name: "kill", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("pid")], returns: "0",
-    doc: "End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.",
+    doc: "End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes; one given CAP_KILL_CHILDREN (childcap) only its own children.",
     errors: ["ESRCH", "EPERM", "EHOSTUNREACH"],
   },
   {
@@ -240,14 +263,14 @@ export const SYSCALLS = [
     name: "record", module: MODULE_ONEBOX, area: "process", blocking: false,
     params: [...buf("path")], returns: "0",
     doc: "Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN.",
-    errors: ["EFAULT", "EXDEV", "ENAMETOOLONG"],
+    errors: ["EFAULT", "EXDEV", "ENAMETOOLONG", "EACCES"],
   },
   {
     name: "spawn_opt", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [...buf("path"), ...buf("args"), ...buf("env"), ...buf("node"), p("flags"), p("monitor_ref_ptr", "ptr")],
     returns: "pid of the new process",
     doc: "spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.",
-    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN", "ENOTSUP"],
+    errors: ["EFAULT", "ENOENT", "ENOEXEC", "EHOSTUNREACH", "EACCES", "EINVAL", "EAGAIN", "ENOTSUP", "EPERM"],
   },
   {
     name: "proc_link", module: MODULE_ONEBOX, area: "process", blocking: true,
@@ -343,12 +366,12 @@ export const SYSCALLS = [
     name: "lock", module: MODULE_ONEBOX, area: "lock", blocking: true,
     params: [...buf("name"), p("timeout_ms"), p("token_ptr", "ptr")], returns: "0",
     doc: "Acquire the cluster lock `name`, waiting up to `timeout_ms` (TIMEOUT_INFINITE: forever; 0: same as trylock). Writes its fencing token (u64, larger for every new holder of that name). Released by unlock or when the holder ends. ENOLCK: the caller holds its limit of lock names (LIMIT_LOCKS).",
-    errors: ["EFAULT", "ETIMEDOUT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH", "ENOLCK"],
+    errors: ["EFAULT", "ETIMEDOUT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH", "ENOLCK", "EACCES"],
   },
   {
     name: "trylock", module: MODULE_ONEBOX, area: "lock", blocking: true,
     params: [...buf("name"), p("token_ptr", "ptr")], returns: "0",
-    doc: "Acquire `name` only if it is free; writes the fencing token.", errors: ["EFAULT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH", "ENOLCK"],
+    doc: "Acquire `name` only if it is free; writes the fencing token.", errors: ["EFAULT", "EBUSY", "EDEADLK", "EINVAL", "EHOSTUNREACH", "ENOLCK", "EACCES"],
   },
   {
     name: "unlock", module: MODULE_ONEBOX, area: "lock", blocking: true,
@@ -357,8 +380,8 @@ export const SYSCALLS = [
   // registry
   {
     name: "register", module: MODULE_ONEBOX, area: "registry", blocking: true,
-    params: [...buf("name")], returns: "0", doc: "Register the caller under a cluster-wide `name`, removed when it ends.",
-    errors: ["EFAULT", "EEXIST", "EINVAL", "EHOSTUNREACH"],
+    params: [...buf("name")], returns: "0", doc: "Register the caller under a cluster-wide `name`, removed when it ends. EACCES: the name is outside the caller's name prefixes (childcap CAP_NAME_PREFIX).",
+    errors: ["EFAULT", "EEXIST", "EINVAL", "EHOSTUNREACH", "EACCES"],
   },
   {
     name: "unregister", module: MODULE_ONEBOX, area: "registry", blocking: true,

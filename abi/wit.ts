@@ -45,6 +45,8 @@ export const WIT_CALLS = {
   memlimit: call("memlimit", "pages: s32", "_"),
   record: call("record", "path: string", "_"),
   childlimit: call("childlimit", "kind: s32, value: s32", "_"),
+  childcap: call("childcap", "kind: s32, text: string", "_"),
+  capgive: call("capgive", "pid: s32, kind: s32, text: string", "_"),
   sleep: call("sleep", "ms: s32", "_"),
   yield: call("yield", "", "_", false),
   monitor: call("monitor", "pid: s32", "s32", false),

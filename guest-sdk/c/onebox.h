@@ -22,7 +22,7 @@
 
 /** buffer too small for the result; nothing was consumed */
 #define ONEBOX_E2BIG 1
-/** path leaves its export, or access denied */
+/** path leaves its export, or outside the caller's capability set (a path, lock or name childcap did not grant) */
 #define ONEBOX_EACCES 2
 /** would block: a receiver's mailbox is full (in messages or bytes), a poll found nothing, or a node limit is reached */
 #define ONEBOX_EAGAIN 6
@@ -72,7 +72,7 @@
 #define ONEBOX_ENOTSOCK 57
 /** not supported */
 #define ONEBOX_ENOTSUP 58
-/** not permitted (e.g. unlocking a lock the caller does not hold) */
+/** not permitted (unlocking a lock the caller does not hold; a spawn or kill its capability set does not allow) */
 #define ONEBOX_EPERM 63
 /** seek on a stream */
 #define ONEBOX_ESPIPE 70
@@ -144,6 +144,8 @@
 #define ONEBOX_WAIT_ANY (-1)
 /** tag of a monitor's down message (user tags are >= 0) */
 #define ONEBOX_TAG_DOWN (-1)
+/** tag of the message capgive sends: the data is the capability's kind (i32) and its text (UTF-8), a path as /n/<node>/<path>; it is in the receiver's set from when it is queued */
+#define ONEBOX_TAG_CAP (-3)
 /** tag of the exit message a process that traps exits gets when a linked process ends (down_message layout) */
 #define ONEBOX_TAG_EXIT (-2)
 /** spawn_opt: link the caller and the child before the child runs */
@@ -164,6 +166,22 @@
 #define ONEBOX_LIMIT_MAILBOX_BYTES 6
 /** lock names held at once (ENOLCK beyond) */
 #define ONEBOX_LIMIT_LOCKS 7
+/** childcap: the children get the caller's own capability set again (the text is ignored) */
+#define ONEBOX_CAP_RESET 0
+/** childcap: the children may read the namespace subtree at the text (a path); the first CAP_PATH_* grant replaces the inherited namespace, later ones add to it */
+#define ONEBOX_CAP_PATH_RO 1
+/** childcap: as CAP_PATH_RO, and they may change it */
+#define ONEBOX_CAP_PATH_RW 2
+/** childcap: the children may take locks whose names start with the text; the first grant replaces the inherited prefixes */
+#define ONEBOX_CAP_LOCK_PREFIX 3
+/** childcap: the children may register names that start with the text; the first grant replaces the inherited prefixes */
+#define ONEBOX_CAP_NAME_PREFIX 4
+/** childcap: the children may not spawn (EPERM) */
+#define ONEBOX_CAP_NO_SPAWN 5
+/** childcap: the children may kill only their own children (EPERM for any other pid) */
+#define ONEBOX_CAP_KILL_CHILDREN 6
+/** childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes */
+#define ONEBOX_CAP_SPAWN_LABELS 7
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 #define ONEBOX_MAX_MESSAGE_BYTES 16777216
 /** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
@@ -229,7 +247,7 @@ _Static_assert(offsetof(onebox_down_message_t, reason) == ONEBOX_DOWN_MESSAGE_RE
 #define ONEBOX_DOWN_MESSAGE_STATUS_OFFSET 8
 _Static_assert(offsetof(onebox_down_message_t, status) == ONEBOX_DOWN_MESSAGE_STATUS_OFFSET, "down_message.status offset");
 
-/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. */
+/** Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. EPERM: the caller's capability set forbids spawning (CAP_NO_SPAWN), or on that node (CAP_SPAWN_LABELS); EACCES: `path` is outside its readable namespace. */
 __attribute__((import_module("onebox"), import_name("spawn")))
 int32_t onebox_sys_spawn(const char *path_ptr, size_t path_len, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node_ptr, size_t node_len);
 static inline int32_t onebox_spawn(const char *path, const char *args_ptr, size_t args_len, const char *env_ptr, size_t env_len, const char *node) {
@@ -246,6 +264,16 @@ __attribute__((import_module("onebox"), import_name("childlimit")))
 int32_t onebox_sys_childlimit(int32_t kind, int32_t value);
 #define onebox_childlimit onebox_sys_childlimit
 
+/** Narrow the capability set (docs/SECURITY.md) of the children the caller spawns from now on, on any node; their children inherit it. `kind` is a CAP_* value; `text` is its path or prefix (UTF-8), empty for the kinds without one. A grant the caller does not hold itself is EINVAL: a child can only get less. A child denied a path gets EACCES, a lock or name outside its prefixes EACCES, a spawn or kill outside its set EPERM. */
+__attribute__((import_module("onebox"), import_name("childcap")))
+int32_t onebox_sys_childcap(int32_t kind, const void *text_ptr, size_t text_len);
+#define onebox_childcap onebox_sys_childcap
+
+/** Hand process `pid`, on any node, one capability the caller holds itself: CAP_PATH_RO or CAP_PATH_RW with a path, CAP_LOCK_PREFIX or CAP_NAME_PREFIX with a prefix (as childcap's). The kernel adds it to pid's capability set and tells pid with a TAG_CAP message; no guest holds anything that names it, so none can forge one. A capability the caller does not hold is EINVAL; a full mailbox or send credit, EAGAIN, and nothing is given. A process whose set already holds MAX_GRANTS of that kind keeps its set (the TAG_CAP message still comes). */
+__attribute__((import_module("onebox"), import_name("capgive")))
+int32_t onebox_sys_capgive(int32_t pid, int32_t kind, const void *text_ptr, size_t text_len);
+#define onebox_capgive onebox_sys_capgive
+
 /** End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL. */
 __attribute__((import_module("onebox"), import_name("exit"), noreturn))
 void onebox_sys_exit(int32_t status);
@@ -256,7 +284,7 @@ __attribute__((import_module("onebox"), import_name("wait")))
 int32_t onebox_sys_wait(int32_t pid, onebox_wait_status_t *status_ptr);
 #define onebox_wait onebox_sys_wait
 
-/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes. */
+/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes; one given CAP_KILL_CHILDREN (childcap) only its own children. */
 __attribute__((import_module("onebox"), import_name("kill")))
 int32_t onebox_sys_kill(int32_t pid);
 #define onebox_kill onebox_sys_kill
@@ -425,7 +453,7 @@ static inline int32_t onebox_unlock(const char *name) {
   return onebox_sys_unlock(name, strlen(name));
 }
 
-/** Register the caller under a cluster-wide `name`, removed when it ends. */
+/** Register the caller under a cluster-wide `name`, removed when it ends. EACCES: the name is outside the caller's name prefixes (childcap CAP_NAME_PREFIX). */
 __attribute__((import_module("onebox"), import_name("register")))
 int32_t onebox_sys_register(const char *name_ptr, size_t name_len);
 static inline int32_t onebox_register(const char *name) {

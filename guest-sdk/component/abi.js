@@ -61,6 +61,8 @@ export const TIMEOUT_INFINITE = -1;
 export const WAIT_ANY = -1;
 /** tag of a monitor's down message (user tags are >= 0) */
 export const TAG_DOWN = -1;
+/** tag of the message capgive sends: the data is the capability's kind (i32) and its text (UTF-8), a path as /n/<node>/<path>; it is in the receiver's set from when it is queued */
+export const TAG_CAP = -3;
 /** tag of the exit message a process that traps exits gets when a linked process ends (down_message layout) */
 export const TAG_EXIT = -2;
 /** spawn_opt: link the caller and the child before the child runs */
@@ -81,6 +83,22 @@ export const LIMIT_MAILBOX_MESSAGES = 5;
 export const LIMIT_MAILBOX_BYTES = 6;
 /** lock names held at once (ENOLCK beyond) */
 export const LIMIT_LOCKS = 7;
+/** childcap: the children get the caller's own capability set again (the text is ignored) */
+export const CAP_RESET = 0;
+/** childcap: the children may read the namespace subtree at the text (a path); the first CAP_PATH_* grant replaces the inherited namespace, later ones add to it */
+export const CAP_PATH_RO = 1;
+/** childcap: as CAP_PATH_RO, and they may change it */
+export const CAP_PATH_RW = 2;
+/** childcap: the children may take locks whose names start with the text; the first grant replaces the inherited prefixes */
+export const CAP_LOCK_PREFIX = 3;
+/** childcap: the children may register names that start with the text; the first grant replaces the inherited prefixes */
+export const CAP_NAME_PREFIX = 4;
+/** childcap: the children may not spawn (EPERM) */
+export const CAP_NO_SPAWN = 5;
+/** childcap: the children may kill only their own children (EPERM for any other pid) */
+export const CAP_KILL_CHILDREN = 6;
+/** childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes */
+export const CAP_SPAWN_LABELS = 7;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES = 16777216;
 /** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */

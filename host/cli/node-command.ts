@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { readPrivateFile } from "../auth/private-file.ts";
 import { ClusterNode, DEFAULT_HEARTBEAT_TIMEOUT_MS } from "../cluster/node.ts";
-import { parseLabels } from "../cluster/scheduler.ts";
+import { parseLabels } from "../kernel/labels.ts";
 import { LamportClock } from "../kernel/journal/lamport.ts";
 import { logWarnings, nodeLog } from "../observe/log.ts";
 import { NodeHttp } from "../observe/node-http.ts";

@@ -4,6 +4,8 @@ import { nodeIdOfPid, type Kernel } from "../kernel/kernel.ts";
 import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
 import type { Process, StartRequest } from "../kernel/process.ts";
 import { capsOnWire } from "../kernel/process-limits.ts";
+import { FULL_CAPABILITIES } from "../kernel/capabilities.ts";
+import { capabilitiesOnWire } from "./capabilities-wire.ts";
 import { observeSpawned } from "../kernel/links.ts";
 import type { Router, SpawnObserve } from "../kernel/router.ts";
 import { toBytes, toNumber, type Bodies, type Body, type Member, type ProcInfo } from "../transport/wire.ts";
@@ -190,6 +192,10 @@ export class ProcessRouting implements Router {
     return scheduler.place(list, constraint);
   }
 
+  labelsOf(node: string): Readonly<Record<string, string>> | undefined {
+    return this.node.members.list().find((m) => m.name === node)?.labels;
+  }
+
   async spawn(node: string, request: StartRequest, observe?: SpawnObserve): Promise<number> {
     const reply = await this.node.peers.linkByName(node).call(
       {
@@ -207,6 +213,7 @@ export class ProcessRouting implements Router {
           link: observe?.link ?? false,
           monitorRef: observe?.monitorRef ?? 0,
           owner: request.owner ?? "",
+          authority: capabilitiesOnWire(request.authority ?? FULL_CAPABILITIES),
         },
       },
       "pid",

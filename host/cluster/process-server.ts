@@ -5,9 +5,10 @@ import type { Kernel } from "../kernel/kernel.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
 import { capsFromWire } from "../kernel/process-limits.ts";
+import { capabilitiesFromWire } from "./capabilities-wire.ts";
 import type { Channel } from "../transport/channel.ts";
 import { toBytes, type Bodies, type Body, type ExitNote, type ProcInfo } from "../transport/wire.ts";
-import type { Caps } from "../transport/wire-types.ts";
+import type { Authority, Caps } from "../transport/wire-types.ts";
 
 export function toExitNote(to: number, pid: number, info: ExitInfo, ref = 0): ExitNote {
   return { to, pid, reason: info.reason, status: info.status, text: info.text, ref };
@@ -37,13 +38,14 @@ export function procInfo(node: string, proc: Process): ProcInfo {
 
 /** Start a process here; a module that cannot run is ENOEXEC for the caller. */
 export function startHere(
-  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null; owner?: string | null; monotonicFloorMs?: number | null }, output: OutputSink, input?: InputBuffer,
+  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null; authority?: Authority | null; owner?: string | null; monotonicFloorMs?: number | null }, output: OutputSink, input?: InputBuffer,
 ): Process {
   try {
     // A cap of 0 (or none) is this node's default; one over this node's maximum is EINVAL.
     const memoryPages = spawn.memoryPages || undefined;
     const caps = capsFromWire(kernel.defaultCaps, spawn.caps);
-    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps, owner: spawn.owner || undefined, monotonicFloorMs: spawn.monotonicFloorMs ?? undefined });
+    const authority = capabilitiesFromWire(spawn.authority);
+    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps, authority, owner: spawn.owner || undefined, monotonicFloorMs: spawn.monotonicFloorMs ?? undefined });
   } catch (error) {
     if (error instanceof ModuleError) throw new SysError("ENOEXEC", error.message);
     throw error;

@@ -1,17 +1,6 @@
 import { fail } from "../kernel/errors.ts";
 import type { Member } from "../transport/wire.ts";
-
-/** "k=v,k2=v2" as required labels. */
-export function parseLabels(text: string): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const pair of text.split(",")) {
-    if (pair === "") continue;
-    const eq = pair.indexOf("=");
-    if (eq <= 0) fail("EINVAL", `label '${pair}' is not k=v`);
-    labels[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return labels;
-}
+import { hasLabels, parseLabels } from "../kernel/labels.ts";
 
 /**
  * Places a spawn that names no node: the alive member with the fewest processes among
@@ -39,11 +28,11 @@ export class Scheduler {
   }
 
   place(members: readonly Member[], constraint: string): string {
-    const want = Object.entries(parseLabels(constraint));
+    const want = parseLabels(constraint);
     let best: Member | undefined;
     let bestLoad = Infinity;
     for (const m of members) {
-      if (m.state !== "alive" || !want.every(([k, v]) => m.labels[k] === v)) continue;
+      if (m.state !== "alive" || !hasLabels(m.labels, want)) continue;
       const load = m.load + this.placements.filter((p) => p.id === m.id).length;
       if (load < bestLoad) [best, bestLoad] = [m, load];
     }

@@ -3,6 +3,7 @@ import type { Coordinator } from "./coordinator.ts";
 import { encodeDown } from "./down-message.ts";
 import { exitInfo, fail, ProcessEnd, SysError, type ExitInfo } from "./errors.ts";
 import { checkMayKill } from "./ownership.ts";
+import { checkKillScope, checkMaySpawn, checkPath, checkSpawnNode, encodeGift, spawnConstraint, withGift, FULL_CAPABILITIES, within } from "./capabilities.ts";
 import { ExportDir } from "./export-dir.ts";
 import { realClock, type Clock } from "../clock/clock.ts";
 import type { FileService } from "./file-service.ts";
@@ -125,6 +126,7 @@ export const MAX_NODE_ID = 2047;
 export { nodeIdOfPid };
 
 const TAG_DOWN = FLAGS.special.TAG_DOWN.value;
+const TAG_CAP = FLAGS.special.TAG_CAP.value;
 
 /** Why a guest's run ended, from what unwound it. */
 function endOf(error: unknown): ExitInfo {
@@ -228,6 +230,7 @@ export class Kernel {
     if (this.memoryPagesInUse + needed > this.limits.memoryBudgetPages) {
       fail("EAGAIN", `the node's memory budget is spent: ${this.memoryPagesInUse} of ${this.limits.memoryBudgetPages} pages in use, the process needs ${needed}`);
     }
+    if (parent) invariant(within(request.authority ?? FULL_CAPABILITIES, parent.capabilities), () => `a child of ${parent.pid} would get more than its parent's capabilities`);
     const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), memoryCap, ownCaps });
     let entry: () => Promise<unknown>;
     try {
@@ -376,10 +379,15 @@ export class Kernel {
 
   /** Spawn for a guest: no promise (and no promise hops) when the module is in memory. */
   spawnChild(parent: Process, spawn: SpawnArgs): number | Promise<number> {
+    checkMaySpawn(parent.capabilities);
     // A node name, or "" / k=v labels for the router's scheduler to choose from.
     const named = spawn.node !== "" && !spawn.node.includes("=");
-    const node = named || !this.router ? spawn.node || this.nodeName : this.router.place(spawn.node);
+    // A placement is made among the nodes the caller may spawn on; a node asked for is checked.
+    const caps = parent.capabilities;
+    const node = named || !this.router ? spawn.node || this.nodeName : this.router.place(spawnConstraint(caps, spawn.node));
+    checkSpawnNode(caps, node, () => this.router?.labelsOf(node));
     if (node !== this.nodeName && !this.router) fail("EHOSTUNREACH", `no node named ${node}`);
+    if (spawn.path !== "") checkPath(parent.capabilities, this.resolvePath(parent, spawn.path), false, spawn.path);
     const module = spawn.path === "" ? parent.module : this.loadModule(parent.namespace, spawn.path);
     return after(module, (loaded) => this.spawnLoaded(parent, spawn, node, loaded));
   }
@@ -395,6 +403,7 @@ export class Kernel {
       memoryPages: parent.childMemoryCap,
       caps: parent.childLimits,
       owner: parent.owner,
+      authority: parent.childCapabilities,
       monotonicFloorMs: parent.monotonicMs,
     };
     const recorded = { ...request, calls: childRecorder(parent, module, request.argv, node === this.nodeName) };
@@ -481,6 +490,7 @@ export class Kernel {
   }
 
   kill(caller: Process, pid: number): number | Promise<number> {
+    checkKillScope(caller.capabilities, caller.pid, caller.children, pid);
     if (!this.isLocal(pid)) {
       return this.remote(`process ${pid}`)
         .kill(caller.pid, pid, caller.owner)
@@ -524,6 +534,18 @@ export class Kernel {
     if (!target.mailbox.put({ sender: from, tag, data, lamport: this.lamport.now })) {
       fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.fullness(data.byteLength)}`);
     }
+    if (tag === TAG_CAP) this.acceptGift(target, data);
+  }
+
+  /** capgive: hand process `pid` one capability `giver` holds, as a TAG_CAP message the kernel alone sends. */
+  giveCapability(giver: Process, pid: number, kind: number, text: string): void {
+    const data = encodeGift(giver.capabilities, kind, text, () => this.resolvePath(giver, text));
+    this.send(giver.pid, pid, TAG_CAP, data);
+  }
+
+  /** A TAG_CAP message was queued for `target`: the capability is in its set from now on. */
+  private acceptGift(target: Process, data: Uint8Array): void {
+    target.capabilities = withGift(target.capabilities, data, (path) => resolvePath(target.namespace, this.nodeName, path));
   }
 
   monitor(watcher: Process, pid: number): number {
@@ -576,7 +598,18 @@ export class Kernel {
    */
   deliverRemote(from: number, to: number, tag: number, data: Uint8Array, lamport: number): void {
     invariant(this.isLocal(to), () => `remote delivery to ${to}, which is not on node ${this.nodeId}`);
-    this.procs.get(to)?.mailbox.putSystem({ sender: from, tag, data, lamport });
+    const target = this.procs.get(to);
+    if (!target) return;
+    if (tag === TAG_CAP) {
+      // Only a node's kernel sends one; a malformed one from a peer is dropped, not applied.
+      try {
+        this.acceptGift(target, data);
+      } catch (error) {
+        if (error instanceof SysError) return;
+        throw error;
+      }
+    }
+    target.mailbox.putSystem({ sender: from, tag, data, lamport });
   }
 
   /** How full local `pid`'s mailbox is (flow control); undefined for a process that is gone. */

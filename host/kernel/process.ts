@@ -8,13 +8,14 @@ import { allDirRights } from "./syscalls/wasi-layout.ts";
 import type { LoadedModule } from "./module-cache.ts";
 import type { Kernel } from "./kernel.ts";
 import type { CallHook } from "./replay/call-hook.ts";
-import type { Namespace } from "./namespace.ts";
+import type { Namespace, ResolvedPath } from "./namespace.ts";
 import type { ClockTimer } from "../clock/clock.ts";
 import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
 import { MEMORY_IMPORT_MODULE } from "./wasm/instrument.ts";
 import type { PendingCall } from "./journal/pending-call.ts";
 import { narrowCaps, type ProcessCaps } from "./process-limits.ts";
 import { checkCpuBudget } from "./cpu-budget.ts";
+import { FULL_CAPABILITIES, narrowCapabilities, type Capabilities } from "./capabilities.ts";
 
 /** Where a process's stdout (1) and stderr (2) go. Children inherit their parent's. */
 export interface OutputSink {
@@ -90,6 +91,8 @@ export interface StartRequest {
   readonly caps?: Partial<ProcessCaps>;
   /** The user it runs for, inherited by its children; "" or absent: nobody known. */
   readonly owner?: string;
+  /** What it may do (capabilities.ts): its parent's set or a narrower one; absent, the full set. */
+  readonly authority?: Capabilities;
 }
 
 export interface ProcessSpec extends StartRequest {
@@ -120,6 +123,12 @@ export class Process {
   /** Its other limits (process-limits.ts), and those its children get (childlimit): at most its own. */
   readonly limits: ProcessCaps;
   childLimits: ProcessCaps;
+  /**
+   * What it may do (capabilities.ts), and what its children get (childcap): never more
+   * than its own. It grows only by what another process hands it (capgive, kernel.ts).
+   */
+  capabilities: Capabilities;
+  childCapabilities: Capabilities;
   /** Lock names it holds now, counted against limits.locks. */
   readonly locksHeld = new Set<string>();
   /** Its linear memories, created by the kernel under memoryCap. */
@@ -176,8 +185,10 @@ export class Process {
   private spawned: (() => void)[] | undefined;
 
   constructor(spec: ProcessSpec) {
-    const { memoryCap, ownCaps, caps: _asked, ...identity } = spec;
+    const { memoryCap, ownCaps, caps: _asked, authority, ...identity } = spec;
     Object.assign(this, identity);
+    this.capabilities = authority ?? FULL_CAPABILITIES;
+    this.childCapabilities = this.capabilities;
     this.memoryCap = memoryCap;
     this.childMemoryCap = memoryCap;
     this.limits = ownCaps;
@@ -321,6 +332,11 @@ export class Process {
   limitChildren(name: keyof ProcessCaps, value: number): void {
     const narrowed = value === 0 ? this.limits : narrowCaps(this.limits, { [name]: value }, "caller's own");
     this.childLimits = { ...this.childLimits, [name]: narrowed[name] };
+  }
+
+  /** childcap: narrow the capability set of the children it spawns from now on; `where` resolves a CAP_PATH_* text. */
+  narrowChildren(kind: number, text: string, where: () => ResolvedPath): void {
+    this.childCapabilities = narrowCapabilities(this.capabilities, this.childCapabilities, kind, text, where);
   }
 
   /** memlimit: the cap of the children it spawns from now on; 0 is its own. */

@@ -16,6 +16,8 @@ export interface SpawnObserve {
 export interface Router {
   /** The node a spawn with no node named should run on; `constraint` is "" or k=v[,k=v]. */
   place(constraint: string): string;
+  /** The labels of member `node`; undefined for a node it does not know. */
+  labelsOf(node: string): Readonly<Record<string, string>> | undefined;
   /**
    * Start a child on `node` (which fetches the module by hash if it lacks it); its pid.
    * `observe`: link it to its parent and set the parent's monitor there before it runs (spawn_opt).

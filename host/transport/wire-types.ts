@@ -123,6 +123,29 @@ export interface Spawn {
   owner?: string | null;
   /** The parent's monotonic clock at the spawn (ms): the child's never reads below it. */
   monotonicFloorMs?: number | null;
+  /** The child's capability set (host/kernel/capabilities.ts): its parent's, or narrower ones childcap set. */
+  authority?: Authority | null;
+}
+
+/** A process's capability set. The receiving node gives the child exactly this set: it holds nothing of the remote parent's to widen it with. Absent: the full set (an older sender). */
+export interface Authority {
+  restrictPaths: boolean;
+  paths: PathGrant[];
+  noSpawn: boolean;
+  restrictLocks: boolean;
+  lockPrefixes: string[];
+  restrictNames: boolean;
+  namePrefixes: string[];
+  killChildren: boolean;
+  /** Labels a node must carry for the process to spawn there. */
+  spawnLabels: Record<string, string>;
+}
+
+/** A namespace subtree: `rel` in node `node`'s export ("" its root). */
+export interface PathGrant {
+  node: string;
+  rel: string;
+  write: boolean;
 }
 
 /** A process's limits beside memory (host/kernel/process-limits.ts). The receiving node lowers each to its own default; 0 (or absent) is that default, and cpu_ms 0 asks for no budget. */

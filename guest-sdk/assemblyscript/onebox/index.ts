@@ -114,6 +114,18 @@ export function childlimit(kind: i32, value: i32): i32 {
   return check(abi.sys_childlimit(kind, value));
 }
 
+/** Narrow the capability set of the children spawned from now on (kind: a CAP_* value; text: its path or prefix). */
+export function childcap(kind: i32, text: string = ""): i32 {
+  const t = utf8(text);
+  return check(abi.sys_childcap(kind, ptr(t), t.byteLength));
+}
+
+/** Hand process `pid` one capability this process holds (CAP_PATH_RO/RW with a path, CAP_LOCK_PREFIX/CAP_NAME_PREFIX with a prefix). */
+export function capgive(pid: i32, kind: i32, text: string): i32 {
+  const t = utf8(text);
+  return check(abi.sys_capgive(pid, kind, ptr(t), t.byteLength));
+}
+
 /**
  * Start `path` as a child ("" runs another copy of this program) on `node` ("" lets the
  * host choose). Returns its pid, or a negative errno.

@@ -20,7 +20,7 @@ pub struct Errno(pub i32);
 impl Errno {
     /// buffer too small for the result; nothing was consumed
     pub const E2BIG: Errno = Errno(1);
-    /// path leaves its export, or access denied
+    /// path leaves its export, or outside the caller's capability set (a path, lock or name childcap did not grant)
     pub const EACCES: Errno = Errno(2);
     /// would block: a receiver's mailbox is full (in messages or bytes), a poll found nothing, or a node limit is reached
     pub const EAGAIN: Errno = Errno(6);
@@ -70,7 +70,7 @@ impl Errno {
     pub const ENOTSOCK: Errno = Errno(57);
     /// not supported
     pub const ENOTSUP: Errno = Errno(58);
-    /// not permitted (e.g. unlocking a lock the caller does not hold)
+    /// not permitted (unlocking a lock the caller does not hold; a spawn or kill its capability set does not allow)
     pub const EPERM: Errno = Errno(63);
     /// seek on a stream
     pub const ESPIPE: Errno = Errno(70);
@@ -216,6 +216,8 @@ pub const TIMEOUT_INFINITE: i32 = -1;
 pub const WAIT_ANY: i32 = -1;
 /// tag of a monitor's down message (user tags are >= 0)
 pub const TAG_DOWN: i32 = -1;
+/// tag of the message capgive sends: the data is the capability's kind (i32) and its text (UTF-8), a path as /n/<node>/<path>; it is in the receiver's set from when it is queued
+pub const TAG_CAP: i32 = -3;
 /// tag of the exit message a process that traps exits gets when a linked process ends (down_message layout)
 pub const TAG_EXIT: i32 = -2;
 /// spawn_opt: link the caller and the child before the child runs
@@ -236,6 +238,22 @@ pub const LIMIT_MAILBOX_MESSAGES: i32 = 5;
 pub const LIMIT_MAILBOX_BYTES: i32 = 6;
 /// lock names held at once (ENOLCK beyond)
 pub const LIMIT_LOCKS: i32 = 7;
+/// childcap: the children get the caller's own capability set again (the text is ignored)
+pub const CAP_RESET: i32 = 0;
+/// childcap: the children may read the namespace subtree at the text (a path); the first CAP_PATH_* grant replaces the inherited namespace, later ones add to it
+pub const CAP_PATH_RO: i32 = 1;
+/// childcap: as CAP_PATH_RO, and they may change it
+pub const CAP_PATH_RW: i32 = 2;
+/// childcap: the children may take locks whose names start with the text; the first grant replaces the inherited prefixes
+pub const CAP_LOCK_PREFIX: i32 = 3;
+/// childcap: the children may register names that start with the text; the first grant replaces the inherited prefixes
+pub const CAP_NAME_PREFIX: i32 = 4;
+/// childcap: the children may not spawn (EPERM)
+pub const CAP_NO_SPAWN: i32 = 5;
+/// childcap: the children may kill only their own children (EPERM for any other pid)
+pub const CAP_KILL_CHILDREN: i32 = 6;
+/// childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes
+pub const CAP_SPAWN_LABELS: i32 = 7;
 /// largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare
 pub const MAX_MESSAGE_BYTES: i32 = 16777216;
 /// links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN
@@ -359,7 +377,7 @@ pub mod sys {
 
     #[link(wasm_import_module = "onebox")]
     extern "C" {
-        /// Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants.
+        /// Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. EPERM: the caller's capability set forbids spawning (CAP_NO_SPAWN), or on that node (CAP_SPAWN_LABELS); EACCES: `path` is outside its readable namespace.
         pub fn spawn(path_ptr: *const u8, path_len: usize, args_ptr: *const u8, args_len: usize, env_ptr: *const u8, env_len: usize, node_ptr: *const u8, node_len: usize) -> i32;
 
         /// Set the memory cap (64 KiB pages, summed over a module's memories) of the children the caller spawns from now on, on any node; 0 restores the caller's own cap, which is the most it may be.
@@ -368,13 +386,19 @@ pub mod sys {
         /// Narrow limit `kind` (a LIMIT_* value) of the children the caller spawns from now on, on any node; their children inherit it. `value` may not pass the caller's own limit of that kind (EINVAL: a child can only get less); 0 restores the caller's own. A child on another node gets the smaller of this and that node's default.
         pub fn childlimit(kind: i32, value: i32) -> i32;
 
+        /// Narrow the capability set (docs/SECURITY.md) of the children the caller spawns from now on, on any node; their children inherit it. `kind` is a CAP_* value; `text` is its path or prefix (UTF-8), empty for the kinds without one. A grant the caller does not hold itself is EINVAL: a child can only get less. A child denied a path gets EACCES, a lock or name outside its prefixes EACCES, a spawn or kill outside its set EPERM.
+        pub fn childcap(kind: i32, text_ptr: *const u8, text_len: usize) -> i32;
+
+        /// Hand process `pid`, on any node, one capability the caller holds itself: CAP_PATH_RO or CAP_PATH_RW with a path, CAP_LOCK_PREFIX or CAP_NAME_PREFIX with a prefix (as childcap's). The kernel adds it to pid's capability set and tells pid with a TAG_CAP message; no guest holds anything that names it, so none can forge one. A capability the caller does not hold is EINVAL; a full mailbox or send credit, EAGAIN, and nothing is given. A process whose set already holds MAX_GRANTS of that kind keeps its set (the TAG_CAP message still comes).
+        pub fn capgive(pid: i32, kind: i32, text_ptr: *const u8, text_len: usize) -> i32;
+
         /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
         pub fn exit(status: i32) -> !;
 
         /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.
         pub fn wait(pid: i32, status_ptr: *mut WaitStatus) -> i32;
 
-        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.
+        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes; one given CAP_KILL_CHILDREN (childcap) only its own children.
         pub fn kill(pid: i32) -> i32;
 
         /// The caller's pid, valid cluster-wide.
@@ -461,7 +485,7 @@ pub mod sys {
         /// Release a lock the caller holds.
         pub fn unlock(name_ptr: *const u8, name_len: usize) -> i32;
 
-        /// Register the caller under a cluster-wide `name`, removed when it ends.
+        /// Register the caller under a cluster-wide `name`, removed when it ends. EACCES: the name is outside the caller's name prefixes (childcap CAP_NAME_PREFIX).
         pub fn register(name_ptr: *const u8, name_len: usize) -> i32;
 
         /// Remove a name the caller registered.
@@ -472,7 +496,7 @@ pub mod sys {
     }
 }
 
-/// Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants.
+/// Start the module at `path` (a namespace path) as a child. `args` and `env` are NUL-terminated strings back to back (env entries are KEY=VALUE); the child's argv[0] is the path. `node` names the node to run on; empty lets the host choose. The child inherits the caller's namespace, output and memory cap (see memlimit; over the target node's maximum, EINVAL). EAGAIN: the node's memory budget is spent, the node runs its most live processes, or the caller or an ancestor on its node has its most live descendants. EPERM: the caller's capability set forbids spawning (CAP_NO_SPAWN), or on that node (CAP_SPAWN_LABELS); EACCES: `path` is outside its readable namespace.
 pub fn spawn(path: &str, args: &[u8], env: &[u8], node: &str) -> Result<i32, Errno> {
     check(unsafe { sys::spawn(path.as_ptr(), path.len(), args.as_ptr(), args.len(), env.as_ptr(), env.len(), node.as_ptr(), node.len()) })
 }
@@ -487,6 +511,16 @@ pub fn childlimit(kind: i32, value: i32) -> Result<(), Errno> {
     check(unsafe { sys::childlimit(kind, value) }).map(drop)
 }
 
+/// Narrow the capability set (docs/SECURITY.md) of the children the caller spawns from now on, on any node; their children inherit it. `kind` is a CAP_* value; `text` is its path or prefix (UTF-8), empty for the kinds without one. A grant the caller does not hold itself is EINVAL: a child can only get less. A child denied a path gets EACCES, a lock or name outside its prefixes EACCES, a spawn or kill outside its set EPERM.
+pub fn childcap(kind: i32, text: &[u8]) -> Result<(), Errno> {
+    check(unsafe { sys::childcap(kind, text.as_ptr(), text.len()) }).map(drop)
+}
+
+/// Hand process `pid`, on any node, one capability the caller holds itself: CAP_PATH_RO or CAP_PATH_RW with a path, CAP_LOCK_PREFIX or CAP_NAME_PREFIX with a prefix (as childcap's). The kernel adds it to pid's capability set and tells pid with a TAG_CAP message; no guest holds anything that names it, so none can forge one. A capability the caller does not hold is EINVAL; a full mailbox or send credit, EAGAIN, and nothing is given. A process whose set already holds MAX_GRANTS of that kind keeps its set (the TAG_CAP message still comes).
+pub fn capgive(pid: i32, kind: i32, text: &[u8]) -> Result<(), Errno> {
+    check(unsafe { sys::capgive(pid, kind, text.as_ptr(), text.len()) }).map(drop)
+}
+
 /// End the caller with `status`. Its locks, names and files are released; monitors fire with reason NORMAL.
 pub fn exit(status: i32) -> ! {
     unsafe { sys::exit(status) }
@@ -497,7 +531,7 @@ pub fn wait(pid: i32, status: &mut WaitStatus) -> Result<i32, Errno> {
     check(unsafe { sys::wait(pid, status) })
 }
 
-/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes.
+/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes; one given CAP_KILL_CHILDREN (childcap) only its own children.
 pub fn kill(pid: i32) -> Result<(), Errno> {
     check(unsafe { sys::kill(pid) }).map(drop)
 }
@@ -642,7 +676,7 @@ pub fn unlock(name: &str) -> Result<(), Errno> {
     check(unsafe { sys::unlock(name.as_ptr(), name.len()) }).map(drop)
 }
 
-/// Register the caller under a cluster-wide `name`, removed when it ends.
+/// Register the caller under a cluster-wide `name`, removed when it ends. EACCES: the name is outside the caller's name prefixes (childcap CAP_NAME_PREFIX).
 pub fn register(name: &str) -> Result<(), Errno> {
     check(unsafe { sys::register(name.as_ptr(), name.len()) }).map(drop)
 }

@@ -1,4 +1,5 @@
 import { FLAGS } from "../../../abi/abi.ts";
+import { checkPath } from "../capabilities.ts";
 import { fail, ProcessWarning } from "../errors.ts";
 import type { LoadedModule } from "../module-cache.ts";
 import type { Kernel } from "../kernel.ts";
@@ -40,6 +41,7 @@ export const recordOps = {
     }
     if (path.length > MAX_RECORD_PATH) fail("ENAMETOOLONG", `a record path of ${path.length} characters, over ${MAX_RECORD_PATH}`);
     const where = proc.kernel.resolvePath(proc, path);
+    checkPath(proc.capabilities, where, true, path);
     if (where.node !== proc.kernel.nodeName) fail("EXDEV", `${path} is on node ${where.node}: a record is written on the node its process runs on, ${proc.kernel.nodeName}`);
     pending.set(proc, where.rel);
   },

@@ -2,6 +2,7 @@ import { FLAGS, LAYOUTS } from "../../../abi/abi.ts";
 import { fail, SysError } from "../errors.ts";
 import { after, recover, type DirEntry, type FileStat, type TimeChange, type UnlinkOnly } from "../file-service.ts";
 import { checkLockName } from "../lock-table.ts";
+import { checkPath } from "../capabilities.ts";
 import { normalize } from "../namespace.ts";
 import type { OpenDir, OpenFile, Process, Rights } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
@@ -30,9 +31,13 @@ export function openDir(proc: Process, fd: number): OpenDir {
 /** The absolute namespace path of `path`, or of `path` under directory `dir`: `..` stops at `/`, as everywhere. */
 export const absolute = (path: string, dir = "/"): string => "/" + normalize(`${dir}/${path}`).join("/");
 
-/** The node serving a namespace path, and the path inside that node's export. */
-function locate(proc: Process, path: string) {
+/**
+ * The node serving a namespace path, and the path inside that node's export: EACCES if
+ * the process's capability set does not reach it (for changing it, when `write`).
+ */
+function locate(proc: Process, path: string, write: boolean) {
   const where = proc.kernel.resolvePath(proc, path);
+  checkPath(proc.capabilities, where, write, path);
   return { files: proc.kernel.fileService(where.node), node: where.node, rel: where.rel };
 }
 
@@ -72,7 +77,7 @@ const positionOf = (pos: bigint): number => {
 export const fileOps = {
   open(proc: Process, path: string, flags: number, how?: OpenHow): number | Promise<number> {
     roomForFd(proc);
-    const { files, node, rel } = locate(proc, path);
+    const { files, node, rel } = locate(proc, path, (flags & CHANGES) !== 0);
     const follow = (flags & O.O_NOFOLLOW.value) === 0;
     const asDir = () =>
       after(files.stat(rel, follow), (st) => {
@@ -189,29 +194,29 @@ export const fileOps = {
   },
 
   stat(proc: Process, path: string, follow = true): FileStat | Promise<FileStat> {
-    const { files, rel } = locate(proc, path);
+    const { files, rel } = locate(proc, path, false);
     return files.stat(rel, follow);
   },
 
   utimes(proc: Process, path: string, follow: boolean, atime: TimeChange, mtime: TimeChange): void | Promise<void> {
-    const { files, rel } = locate(proc, path);
+    const { files, rel } = locate(proc, path, true);
     return files.utimes(rel, follow, atime, mtime);
   },
 
   readdir(proc: Process, path: string): DirEntry[] | Promise<DirEntry[]> {
-    const { files, rel } = locate(proc, path);
+    const { files, rel } = locate(proc, path, false);
     return files.readdir(rel);
   },
 
   names: (proc: Process, path: string): string[] | Promise<string[]> => after(fileOps.readdir(proc, path), (entries) => entries.map((e) => e.name)),
 
   mkdir(proc: Process, path: string): void | Promise<void> {
-    const { files, rel } = locate(proc, path);
+    const { files, rel } = locate(proc, path, true);
     return files.mkdir(rel);
   },
 
   unlink(proc: Process, path: string, only: UnlinkOnly = "any"): void | Promise<void> {
-    const { files, rel } = locate(proc, path);
+    const { files, rel } = locate(proc, path, true);
     return files.unlink(rel, only);
   },
 
@@ -221,12 +226,15 @@ export const fileOps = {
   },
 
   symlink(proc: Process, target: string, path: string): void | Promise<void> {
-    const { files, rel } = locate(proc, path);
+    // A link's target is followed inside the export, past the caller's subtrees: a
+    // process confined to some of the namespace could reach the rest through one.
+    if (proc.capabilities.paths !== undefined) fail("EACCES", `${path}: a process confined to part of the namespace may not make symbolic links`);
+    const { files, rel } = locate(proc, path, true);
     return files.symlink(target, rel);
   },
 
   readlink(proc: Process, path: string): string | Promise<string> {
-    const { files, rel } = locate(proc, path);
+    const { files, rel } = locate(proc, path, false);
     return files.readlink(rel);
   },
 
@@ -236,10 +244,10 @@ export const fileOps = {
   },
 };
 
-/** Both paths of a rename or link, which one node's export must hold. */
+/** Both paths of a rename or link, which one node's export must hold; both change (a link shares the file's data). */
 function sameNode(proc: Process, fromPath: string, toPath: string, op: string) {
-  const from = locate(proc, fromPath);
-  const to = locate(proc, toPath);
+  const from = locate(proc, fromPath, true);
+  const to = locate(proc, toPath, true);
   if (from.node !== to.node) fail("EXDEV", `${op} across nodes`);
   return { from, to };
 }

@@ -1,3 +1,4 @@
+import { checkLockPrefix } from "../capabilities.ts";
 import { fail } from "../errors.ts";
 import { after } from "../file-service.ts";
 import type { Process } from "../process.ts";
@@ -7,6 +8,7 @@ import type { HandlerTable } from "./dispatch.ts";
 export const lockOps = {
   /** The fencing token of the acquired lock; ENOLCK while the caller holds its limit of names. */
   lock(proc: Process, name: string, timeoutMs: number): bigint | Promise<bigint> {
+    checkLockPrefix(proc.capabilities, name);
     const limit = proc.limits.locks;
     if (proc.locksHeld.size >= limit) fail("ENOLCK", `holds ${proc.locksHeld.size} lock names, its limit of ${limit}`);
     return after(proc.kernel.coordinator.lock(name, proc.pid, timeoutMs), (token) => {

@@ -44,6 +44,11 @@ export const processOps = {
     proc.limitChildren(capOfKind(kind), value);
   },
 
+  /** childcap: narrow the capability set of the caller's children; a CAP_PATH_* text is a namespace path. */
+  childcap(proc: Process, kind: number, text: string): void {
+    proc.narrowChildren(kind, text, () => proc.kernel.resolvePath(proc, text));
+  },
+
   exit(status: number): never {
     throw new ProcessEnd(exitInfo("NORMAL", "exit", status));
   },
@@ -170,6 +175,16 @@ export const processCalls = {
 
   memlimit(proc, pages) {
     proc.limitChildMemory(pages);
+    return 0;
+  },
+
+  capgive(proc, pid, kind, textPtr, textLen) {
+    proc.kernel.giveCapability(proc, pid, kind, proc.memory.string(textPtr, textLen));
+    return 0;
+  },
+
+  childcap(proc, kind, textPtr, textLen) {
+    processOps.childcap(proc, kind, proc.memory.string(textPtr, textLen));
     return 0;
   },
 
