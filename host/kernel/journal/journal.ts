@@ -83,6 +83,8 @@ export class Journal {
   private nextRow = 0;
   readonly rows: Float64Array;
   readonly prefix: Uint8Array;
+  /** `prefix` as a DataView, which GuestMemory.peek copies into four bytes at a time. */
+  private readonly prefixView: DataView;
   /** performance.now() as time() last read it, and whether it is older than a tick. */
   private lastTime = 0;
   private stale = true;
@@ -106,6 +108,7 @@ export class Journal {
     this.clock = clock;
     this.rows = new Float64Array(capacity * ROW);
     this.prefix = new Uint8Array(capacity * JOURNAL_PREFIX);
+    this.prefixView = new DataView(this.prefix.buffer);
   }
 
   /** The oldest record still kept. */
@@ -205,7 +208,7 @@ export class Journal {
 
   /** Keep the first bytes of the buffer a record's call named (or read into). */
   capture(proc: Process, at: number, ptr: number, len: number): void {
-    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefix, this.prefixAt(at));
+    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefixView, this.prefixAt(at));
   }
 
   /** Record a call that waited and has now returned `result` (see PendingCall). */
