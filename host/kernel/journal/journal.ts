@@ -81,6 +81,8 @@ export class Journal {
   written = 0;
   /** The row the next record goes to: `written` % capacity, kept without a division per record. */
   private nextRow = 0;
+  /** rows.length, kept as a number: reading it from the array costs a map and a detach check per record. */
+  private readonly end: number;
   readonly rows: Float64Array;
   readonly prefix: Uint8Array;
   /** `prefix` as a DataView, which GuestMemory.peek copies into four bytes at a time. */
@@ -107,6 +109,7 @@ export class Journal {
     this.capacity = capacity;
     this.clock = clock;
     this.rows = new Float64Array(capacity * ROW);
+    this.end = this.rows.length;
     this.prefix = new Uint8Array(capacity * JOURNAL_PREFIX);
     this.prefixView = new DataView(this.prefix.buffer);
   }
@@ -165,7 +168,7 @@ export class Journal {
   private take(): number {
     const at = this.nextRow;
     this.written++;
-    this.nextRow = at + ROW === this.rows.length ? 0 : at + ROW;
+    this.nextRow = at + ROW === this.end ? 0 : at + ROW;
     return at;
   }
 
