@@ -1,8 +1,9 @@
-// The onebox dashboard: polls the node that served it (GET /api/cluster) and kills
-// through it (POST /api/kill). The token comes in the URL's fragment, which the browser
+// The onebox dashboard: polls the node that served it (GET /api/cluster, and GET
+// /api/trace for the live trace) and kills through it (POST /api/kill). The token comes in the URL's fragment, which the browser
 // never sends to a server, and travels only in the Authorization header. Everything a
 // node reports is shown as text (textContent), never parsed as HTML.
 const REFRESH_MS = 2000;
+const TRACE_REFRESH_MS = 1000;
 
 const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
 if (fromHash) {
@@ -92,9 +93,34 @@ async function refresh() {
   }
 }
 
+/** The live trace: the newest calls the node lets through the pid and call filters, in causal order. */
+let traceAsked = 0;
+async function refreshTrace() {
+  const asked = ++traceAsked;
+  const query = new URLSearchParams();
+  const pid = $("#trace-pid").value.trim();
+  const calls = $("#trace-call").value.trim();
+  if (pid) query.set("pid", pid);
+  if (calls) query.set("call", calls.replace(/\s+/g, ","));
+  try {
+    const trace = await api(`/api/trace?${query}`);
+    if (asked !== traceAsked) return; // a later request (the filter changed) answers instead
+    fill("#trace", trace.records.map((r) => ({
+      item: r,
+      cells: [r.lamport, r.node, r.pid, r.call, r.args, r.errno ? `${r.result} ${r.errno}` : r.result, r.msg],
+    })));
+    $("#trace-lost").textContent = trace.lost > 0 ? `${trace.lost} calls were overwritten in their node's journal before they were read.` : "";
+    document.body.dataset.traced = "true";
+  } catch (error) {
+    status(`trace: ${error.message}`, true);
+  }
+}
+
 $("#filter").addEventListener("input", () => latest && render(latest));
+for (const input of ["#trace-pid", "#trace-call"]) $(input).addEventListener("input", refreshTrace);
 if (!token) status("no token: open the URL 'onebox dashboard' prints", true);
 else {
-  await refresh();
+  await Promise.all([refresh(), refreshTrace()]);
   setInterval(refresh, REFRESH_MS);
+  setInterval(refreshTrace, TRACE_REFRESH_MS);
 }

@@ -1,6 +1,7 @@
 // The web dashboard end to end: a real 3-node cluster (node processes on loopback), the
 // URL `onebox dashboard` prints, opened in headless Chromium (Debian's, driven by
-// playwright-core): it lists the nodes and the processes, and kills one.
+// playwright-core): it lists the nodes and the processes, kills one, and shows the live
+// trace of a guest's messages across the nodes in causal order.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -84,6 +85,60 @@ test("the dashboard lists the nodes and the processes, and kills one", { skip },
     await page.close();
     if (sleeper.exitCode === null) sleeper.kill();
   }
+});
+
+test("the live trace shows a guest's sends and the recvs of them, across nodes, in causal order", { skip }, async () => {
+  const rounds = 2;
+  const run = await onebox(["run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--on", "node1", await guest("causal"), "main", "node2", "node3", String(rounds)], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const out = new Map(run.stdout.split("\n").filter((l) => l.includes("=")).map((l) => l.split("=") as [string, string]));
+  const [main, relay1, relay2] = ["main.pid", "relay1.pid", "relay2.pid"].map((k) => Number(out.get(k)));
+  assert.ok(main! > 0 && relay1! > 0 && relay2! > 0, run.stdout);
+
+  const url = (await onebox(["dashboard", "--cluster", nodes[1]!.url, "--secret-file", secretFile], dir)).stdout.trim();
+  const page = await browser!.newPage();
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => document.body.dataset.traced === "true", null, { timeout: DEADLINE_MS });
+    // The chain's tree (main spawned both relays), its messages only.
+    await page.locator("#trace-pid").fill(String(main));
+    await page.locator("#trace-call").fill("send recv");
+    // Round by round (and the empty message that ends it): main sends, relay1 takes it and sends on, relay2 too, main takes it.
+    const hops = 6 * (rounds + 1);
+    await page.waitForFunction((n) => document.querySelectorAll("#trace tbody tr").length === n, hops, { timeout: DEADLINE_MS });
+    const rows = await page.locator("#trace tbody tr").evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent ?? "")));
+    const expected: [number, string][] = [];
+    for (let i = 0; i <= rounds; i++) expected.push([main!, "send"], [relay1!, "recv"], [relay1!, "send"], [relay2!, "recv"], [relay2!, "send"], [main!, "recv"]);
+    assert.deepEqual(rows.map((r) => [Number(r[2]), r[3]]), expected, "the panel lists the chain in the order of its messages");
+    for (let i = 1; i < rows.length; i++) assert.ok(Number(rows[i]![0]) >= Number(rows[i - 1]![0]), `row ${i} is in Lamport order`);
+    for (let i = 1; i < rows.length; i += 2) {
+      assert.equal(rows[i]![6], rows[i - 1]![6], `recv ${i} names the message of the send before it`);
+      assert.match(rows[i]![6]!, /^\d+@\d+$/);
+      assert.ok(Number(rows[i]![0]) > Number(rows[i - 1]![0]), "a recv's Lamport time is above its send's");
+      assert.notEqual(rows[i]![1], rows[i - 1]![1], "every hop crosses nodes");
+    }
+    // Another filter: only relay2's calls (it spawned nothing), only its recvs.
+    await page.locator("#trace-pid").fill(String(relay2));
+    await page.locator("#trace-call").fill("recv");
+    await page.waitForFunction((n) => document.querySelectorAll("#trace tbody tr").length === n, rounds + 1, { timeout: DEADLINE_MS });
+    const recvs = await page.locator("#trace tbody tr").evaluateAll((trs) => trs.map((tr) => `${tr.children[1]!.textContent} ${tr.children[2]!.textContent} ${tr.children[3]!.textContent}`));
+    assert.deepEqual(recvs, Array(rounds + 1).fill(`node3 ${relay2} recv`));
+  } finally {
+    await page.close();
+  }
+});
+
+test("the trace API needs the token and refuses a bad filter", { skip }, async () => {
+  const base = new URL(nodes[0]!.url.replace(/^ws/, "http"));
+  const token = (await onebox(["dashboard", "--cluster", nodes[0]!.url, "--secret-file", secretFile], dir)).stdout.trim().replace(/^.*#token=/, "");
+  assert.equal((await fetch(new URL("/api/trace", base))).status, 401);
+  const auth = { headers: { authorization: `Bearer ${token}` } };
+  const bad = await fetch(new URL("/api/trace?pid=-1", base), auth);
+  assert.equal(bad.status, 400);
+  assert.match(((await bad.json()) as { error: string }).error, /pid must be an integer/);
+  const good = await fetch(new URL("/api/trace?limit=3", base), auth);
+  assert.equal(good.status, 200);
+  assert.ok(((await good.json()) as { records: unknown[] }).records.length <= 3);
 });
 
 test("the page without the token shows why and gets nothing", { skip }, async () => {

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import { Kernel } from "../host/kernel/kernel.ts";
 import { MAX_PAGE_RECORDS, readJournal, type JournalRecord } from "../host/kernel/journal/journal-reader.ts";
 import { JOURNAL_ARGS } from "../host/kernel/journal/journal.ts";
-import { causalOrder } from "../host/cli/trace-merge.ts";
+import { causalOrder } from "../host/trace/trace-merge.ts";
 import { onebox } from "./helpers/cli.ts";
 import { startNodeProcess, stopNodeProcess, waitFor, type NodeProcess } from "./helpers/cluster.ts";
 import { buildOnce, guest, REPO, tempDir } from "./helpers/guests.ts";

@@ -3,7 +3,7 @@ import { Scheduler } from "../cluster/scheduler.ts";
 import { toBytes, toNumber, type Bodies, type Msg } from "../transport/wire.ts";
 import { CliError, flag, option, type ParsedArgs } from "./command.ts";
 import { formatTrace } from "./trace-format.ts";
-import { TraceMerge } from "./trace-merge.ts";
+import { TraceMerge } from "../trace/trace-merge.ts";
 import { clusterUrl, connectCluster, withCluster } from "./cluster-options.ts";
 import { sendStdin } from "./stdin-input.ts";
 

@@ -8,9 +8,11 @@ export const dashboardCommand: Command = {
 
 Print the URL of the web dashboard served by a cluster node: nodes with their
 state and load, processes (filter, kill), message flow between nodes, locks and
-names. The URL carries a token made from the cluster's secret (after '#', so the
-browser never sends it to a server); anyone with the URL can read the cluster's
-state and kill processes, so treat it as the secret itself.
+names, and the live trace: every node's newest syscalls in causal order, as
+'onebox trace' shows them (filter by pid and call). The URL carries a token made
+from the cluster's secret (after '#', so the browser never sends it to a server);
+anyone with the URL can read the cluster's state and kill processes, so treat it
+as the secret itself.
 
 options:
 ${CLUSTER_HELP}

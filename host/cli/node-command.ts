@@ -3,7 +3,8 @@ import path from "node:path";
 import { readPrivateFile } from "../auth/private-file.ts";
 import { ClusterNode, DEFAULT_HEARTBEAT_TIMEOUT_MS } from "../cluster/node.ts";
 import { parseLabels } from "../cluster/scheduler.ts";
-import { nodeLog } from "../observe/log.ts";
+import { LamportClock } from "../kernel/journal/lamport.ts";
+import { logWarnings, nodeLog } from "../observe/log.ts";
 import { NodeHttp } from "../observe/node-http.ts";
 import { WsTransport } from "../transport/ws-transport.ts";
 import { CliError, flag, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
@@ -19,9 +20,10 @@ Run one node in the foreground until interrupted. Without --join it founds a new
 cluster and serves its coordinator (locks, names, membership); with --join it
 joins the cluster through any member. The same port answers HTTP: /metrics
 (Prometheus), /healthz, /readyz and the dashboard ('onebox dashboard'). The log
-goes to stderr as JSON lines. With --etcd, locks, names, membership and
-node ids live in etcd instead: every node starts the same way, none is special,
-and a node that cannot renew its etcd lease stops with exit status 3.
+goes to stderr as JSON lines, each with the node's Lamport time. With --etcd,
+locks, names, membership and node ids live in etcd instead: every node starts
+the same way, none is special, and a node that cannot renew its etcd lease
+stops with exit status 3.
 
 options:
   --name NAME           this node's name, unique in the cluster (required)
@@ -75,10 +77,10 @@ ${LIMIT_OPTION_HELP}
       throw new CliError((error as Error).message);
     }
     const secretFile = option(args, "secret-file") ?? process.env.ONEBOX_SECRET_FILE;
-    const logger = nodeLog(name, flag(args, "pretty"));
+    const lamport = new LamportClock();
+    const logger = nodeLog(name, flag(args, "pretty"), lamport);
     const log = logger.info;
-    // The kernel's reports of host errors in a call (process.emitWarning) join the log.
-    process.removeAllListeners("warning").on("warning", (warning) => logger.warn(warning.message));
+    logWarnings(logger);
     if (!secretFile) throw new UsageError("node start needs --secret-file (or $ONEBOX_SECRET_FILE)");
     let secret: Uint8Array;
     try {
@@ -109,6 +111,7 @@ ${LIMIT_OPTION_HELP}
         limits,
         journal,
         log,
+        lamport,
         onFenced: () => process.exit(3),
       });
     } catch (error) {

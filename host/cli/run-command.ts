@@ -8,7 +8,7 @@ import { CliError, flag, option, parseArgs, type Command, UsageError } from "./c
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
 import { stdinInput } from "./stdin-input.ts";
 import { formatTrace } from "./trace-format.ts";
-import { TraceMerge } from "./trace-merge.ts";
+import { TraceMerge } from "../trace/trace-merge.ts";
 import { readJournal } from "../kernel/journal/journal-reader.ts";
 import type { Journal } from "../kernel/journal/journal.ts";
 import { JOURNAL_HELP, journalOption } from "./journal-option.ts";

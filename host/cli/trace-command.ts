@@ -1,12 +1,12 @@
 import { expectReply } from "../cluster/link.ts";
 import { LamportClock } from "../kernel/journal/lamport.ts";
-import { MAX_PAGE_RECORDS, type JournalPage, type JournalRecord } from "../kernel/journal/journal-reader.ts";
-import { toNumber, type WireJournalPage } from "../transport/wire.ts";
+import type { JournalRecord } from "../kernel/journal/journal-reader.ts";
 import type { Channel } from "../transport/channel.ts";
 import { CliError, flag, option, parseArgs, UsageError, type Command } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, connectCluster } from "./cluster-options.ts";
 import { formatTrace } from "./trace-format.ts";
-import { TraceMerge, type TraceFilter } from "./trace-merge.ts";
+import { mergeRound } from "../trace/journal-round.ts";
+import { TraceMerge, type TraceFilter } from "../trace/trace-merge.ts";
 
 /** How often --follow asks the nodes for new records. */
 const FOLLOW_POLL_MS = 200;
@@ -73,24 +73,6 @@ function sinceMs(text: string): number {
   return at;
 }
 
-/** A JournalPage off the wire: 64-bit fields as numbers, absent (default) fields filled in. */
-function pageFromWire(page: WireJournalPage): JournalPage {
-  const records = (page.records ?? []).map((r): JournalRecord => ({
-    node: r.node,
-    seq: toNumber(r.seq ?? 0),
-    pid: r.pid,
-    call: r.call,
-    args: r.args ?? "",
-    result: r.result ?? 0,
-    errno: r.errno ?? "",
-    startMs: r.startMs ?? 0,
-    durationUs: r.durationUs ?? 0,
-    lamport: toNumber(r.lamport ?? 0),
-    msg: r.msg ?? "",
-  }));
-  return { node: page.node, records, next: toNumber(page.next ?? 0), lost: toNumber(page.lost ?? 0), horizon: toNumber(page.horizon ?? 0) };
-}
-
 /** Resolves on Ctrl-C or SIGTERM: --follow's end. */
 function stopSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -117,9 +99,9 @@ export async function followJournals(channel: Channel, merge: TraceMerge, print:
     } catch (error) {
       throw new CliError(`cannot read the journals: ${(error as Error).message}`);
     }
-    const decoded = (pages ?? []).map(pageFromWire);
-    for (const r of merge.round(decoded)) print(r);
-    return decoded.some((page) => page.records.length >= MAX_PAGE_RECORDS);
+    const { records, more } = mergeRound(merge, pages);
+    for (const r of records) print(r);
+    return more;
   };
   while (!stopped) {
     if (await round()) continue;

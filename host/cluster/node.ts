@@ -7,7 +7,7 @@ import { LamportClock } from "../kernel/journal/lamport.ts";
 import type { LoopDelayFigures } from "../kernel/loop-delay.ts";
 import type { Identity } from "../transport/handshake.ts";
 import type { Transport } from "../transport/transport.ts";
-import { bodyName, type Member, type Msg, type ProcInfo } from "../transport/wire.ts";
+import { bodyName, type Member, type Msg, type ProcInfo, type WireJournalPage } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
 import type { EtcdBackend } from "./etcd/etcd-backend.ts";
 import { ExportServer } from "./file-server.ts";
@@ -45,6 +45,8 @@ export interface NodeOptions {
   /** Records the node's journal keeps (`node start --journal N`); 0: none. */
   readonly journal?: number;
   readonly log?: (line: string, fields?: LogFields) => void;
+  /** The node's Lamport clock, given when the caller reads it too (the log stamps each line with it); else its own. */
+  readonly lamport?: LamportClock;
   /** This node was declared down while it still ran (a partition): it has stopped itself. */
   readonly onFenced?: () => void;
   /** Where clients' requests are recorded (auth/audit-log.ts); absent: not recorded. */
@@ -84,7 +86,7 @@ export class ClusterNode {
 
   private readonly options: NodeOptions;
   /** The node's Lamport clock, its kernel's, which stamps every frame of every channel. */
-  readonly lamport = new LamportClock();
+  readonly lamport: LamportClock;
   private readonly membership: MembershipService;
   private readonly processes: ProcessRouting;
   private readonly frames: FrameTable;
@@ -99,6 +101,7 @@ export class ClusterNode {
     this.options = options;
     this.name = options.name;
     this.clock = options.clock ?? realClock;
+    this.lamport = options.lamport ?? new LamportClock();
     this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
     this.members = new Membership(options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
     this.scheduler = new Scheduler(() => this.members.timeoutMs / 2, () => this.clock.now());
@@ -180,6 +183,11 @@ export class ClusterNode {
   /** End process `pid` wherever it runs, as the operator's kill (the dashboard). */
   kill(pid: number): Promise<void> | void {
     return this.processes.serveKill({ caller: 0, pid });
+  }
+
+  /** Every alive member's journal past `since` (node name -> sequence number): one trace round, as `onebox trace` asks (the dashboard). */
+  journals(since: Record<string, number>): Promise<WireJournalPage[] | undefined> {
+    return this.processes.journalPages({ cluster: true, since }).then((answer) => answer.pages);
   }
 
   self(id: number): Member {

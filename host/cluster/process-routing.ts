@@ -10,6 +10,7 @@ import { toBytes, toNumber, type Bodies, type Body, type Member, type ProcInfo }
 import { serveJournal } from "./journal-server.ts";
 import type { FrameContext } from "./frame-table.ts";
 import type { Membership } from "./membership.ts";
+import type { LogFields } from "./node.ts";
 import { OutputSinks } from "./output-sinks.ts";
 import type { Peers } from "./peers.ts";
 import { feedInput, fromExitNote, killHere, procInfo, remoteOutput, runForClient, startHere, toExitNote } from "./process-server.ts";
@@ -26,6 +27,7 @@ export interface RoutingContext {
   readonly peers: Peers;
   readonly kernel: Kernel;
   readonly scheduler: Scheduler;
+  readonly log: (line: string, fields?: LogFields) => void;
 }
 
 /**
@@ -82,7 +84,12 @@ export class ProcessRouting implements Router {
 
   /** A kill for a process here, or (from the CLI) passed on to the node of `pid`. */
   serveKill({ caller, pid, owner }: Bodies["kill"]): Promise<void> | void {
-    if (nodeIdOfPid(pid) === this.node.kernel.nodeId) return killHere(this.node.kernel, caller, pid, owner ?? undefined);
+    if (nodeIdOfPid(pid) === this.node.kernel.nodeId) {
+      killHere(this.node.kernel, caller, pid, owner ?? undefined);
+      // An operator's kill (onebox kill, the dashboard) is worth a line; a guest's kill of another is its own business.
+      if (caller === 0) this.node.log(`process ${pid} killed by the operator`, { pid });
+      return;
+    }
     return this.node.peers.linkForPid(pid).call({ kill: { caller, pid, owner } }, "empty").then(() => undefined);
   }
 
@@ -124,9 +131,13 @@ export class ProcessRouting implements Router {
 
   /** The journals (onebox trace): this node's page and, for a cluster query, every other alive node's. */
   serveJournal(query: Bodies["journal"]): Promise<Body> {
+    return this.journalPages(query).then((journalPages) => ({ journalPages }));
+  }
+
+  journalPages(query: Bodies["journal"]): Promise<Bodies["journalPages"]> {
     const { peers } = this.node;
     const ask = this.aliveOthers().map((m) => (q: Bodies["journal"]) => peers.link(m.id).call({ journal: q }, "journalPages"));
-    return serveJournal(this.node.kernel, query, ask).then((journalPages) => ({ journalPages }));
+    return serveJournal(this.node.kernel, query, ask);
   }
 
   serveRun(run: Bodies["run"], { channel }: FrameContext): Promise<Body> {

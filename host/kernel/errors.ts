@@ -11,6 +11,19 @@ export class SysError extends Error {
   }
 }
 
+/**
+ * A host-side problem about one process, reported with process.emitWarning so the kernel
+ * needs no logger: the node's log turns it into a line with the pid as a field.
+ */
+export class ProcessWarning extends Error {
+  readonly pid: number;
+  constructor(pid: number, message: string) {
+    super(message);
+    this.name = "ProcessWarning";
+    this.pid = pid;
+  }
+}
+
 export function fail(name: ErrnoName, detail?: string): never {
   throw new SysError(name, detail);
 }

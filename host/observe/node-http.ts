@@ -9,6 +9,7 @@ import { invariant } from "../kernel/invariant.ts";
 import { packagePath } from "../package-root.ts";
 import { clusterView, localView } from "./dashboard-api.ts";
 import { dashboardToken, tokenMatches } from "./dashboard-token.ts";
+import { LiveTrace, MAX_TRACE_LISTED } from "./dashboard-trace.ts";
 import { NodeMetrics } from "./metrics.ts";
 
 /** Requests served at once; more get 503 at once (a scrape or a page load takes one each). */
@@ -58,6 +59,20 @@ async function jsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** /api/trace's query: `pid` (that process and its descendants), `call` (names, comma-separated), `limit`. */
+function traceQuery(params: URLSearchParams): { pid?: number; calls?: Set<string>; limit: number } {
+  const number = (name: string, max: number): number | undefined => {
+    const text = params.get(name);
+    if (text === null || text === "") return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value <= 0 || value > max) throw new HttpError(400, `${name} must be an integer from 1 to ${max}, got '${text}'`);
+    return value;
+  };
+  const call = params.get("call");
+  const calls = call ? new Set(call.split(",").map((c) => c.trim()).filter((c) => c !== "")) : undefined;
+  return { pid: number("pid", 0xffff_ffff), calls: calls?.size ? calls : undefined, limit: number("limit", MAX_TRACE_LISTED) ?? MAX_TRACE_LISTED };
+}
+
 /**
  * The HTTP side of one node. The transport's server calls `handle` for every request that
  * is not a WebSocket upgrade; before `attach` (the node still joining) only /healthz is up.
@@ -66,6 +81,7 @@ export class NodeHttp {
   private readonly token: string;
   private node: ClusterNode | undefined;
   private metrics: NodeMetrics | undefined;
+  private trace: LiveTrace | undefined;
   private inFlight = 0;
 
   constructor(secret: Uint8Array) {
@@ -76,6 +92,7 @@ export class NodeHttp {
     invariant(this.node === undefined, "NodeHttp serves one node");
     this.node = node;
     this.metrics = new NodeMetrics(node);
+    this.trace = new LiveTrace(node);
   }
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -96,7 +113,8 @@ export class NodeHttp {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rawUrl = req.url ?? "/";
     if (rawUrl.length > MAX_URL_BYTES) throw new HttpError(414, `URL over ${MAX_URL_BYTES} bytes`);
-    const path = new URL(rawUrl, "http://node").pathname;
+    const url = new URL(rawUrl, "http://node");
+    const path = url.pathname;
     const method = req.method ?? "GET";
     const only = (allowed: string): void => {
       if (method !== allowed && !(allowed === "GET" && method === "HEAD")) throw new HttpError(405, `${path} takes ${allowed}`);
@@ -137,6 +155,11 @@ export class NodeHttp {
       case "/api/cluster":
         only("GET");
         return sendJson(res, 200, await clusterView(node, this.token));
+      case "/api/trace": {
+        only("GET");
+        const { pid, calls, limit } = traceQuery(url.searchParams);
+        return sendJson(res, 200, await this.trace!.view({ pid, calls }, limit));
+      }
       case "/api/kill": {
         only("POST");
         const pid = (await jsonBody(req) as { pid?: unknown } | null)?.pid;

@@ -1,5 +1,5 @@
 import { FLAGS } from "../../../abi/abi.ts";
-import { fail } from "../errors.ts";
+import { fail, ProcessWarning } from "../errors.ts";
 import type { LoadedModule } from "../module-cache.ts";
 import type { Kernel } from "../kernel.ts";
 import type { Process } from "../process.ts";
@@ -81,6 +81,6 @@ function saveRecord(proc: Process, rel: string, bytes: Uint8Array): void {
       files.close(handle);
     }
   } catch (error) {
-    process.emitWarning(`onebox: the record of pid ${proc.pid} could not be written to ${rel}: ${(error as Error).message}`);
+    process.emitWarning(new ProcessWarning(proc.pid, `onebox: the record of pid ${proc.pid} could not be written to ${rel}: ${(error as Error).message}`));
   }
 }

@@ -1,5 +1,5 @@
 import { findSyscall, MODULE_WASI, type Syscall, type SyscallName } from "../../../abi/abi.ts";
-import { ProcessEnd, SysError } from "../errors.ts";
+import { ProcessEnd, ProcessWarning, SysError } from "../errors.ts";
 import { after } from "../file-service.ts";
 import { SAMPLE_EVERY, syscallIndex } from "../kernel-stats.ts";
 import type { Journal } from "../journal/journal.ts";
@@ -50,7 +50,7 @@ export type Tracer = (event: TraceEvent) => void;
 export function sysErrorOf(def: Syscall, proc: Process, error: unknown): SysError {
   if (error instanceof ProcessEnd) throw error;
   if (error instanceof SysError) return error;
-  process.emitWarning(`onebox: ${def.name} from pid ${proc.pid} failed in the host: ${(error as Error)?.stack ?? error}`);
+  process.emitWarning(new ProcessWarning(proc.pid, `onebox: ${def.name} from pid ${proc.pid} failed in the host: ${(error as Error)?.stack ?? error}`));
   return new SysError("EIO", "host error");
 }
 

@@ -1,3 +1,5 @@
+// The causal merge of every node's journal, and the filter on it: what `onebox trace`,
+// `run --trace` and the dashboard's live trace all show.
 import type { JournalPage, JournalRecord } from "../kernel/journal/journal-reader.ts";
 
 /** Which records a trace shows; every field is optional. */
@@ -16,6 +18,33 @@ export function causalOrder(a: JournalRecord, b: JournalRecord): number {
 }
 
 /**
+ * Which records of a stream in causal order a filter lets through. Stateful: a spawn by a
+ * selected process selects its child, so records must be offered in order.
+ */
+export class TraceSelection {
+  private readonly filter: TraceFilter;
+  private readonly tree = new Set<number>();
+
+  constructor(filter: TraceFilter = {}) {
+    this.filter = filter;
+    if (filter.pid !== undefined) this.tree.add(filter.pid);
+  }
+
+  /** Whether the filter lets `r` through; a spawn by a traced process adds its child. */
+  shows(r: JournalRecord): boolean {
+    const f = this.filter;
+    if (f.pid !== undefined) {
+      if (!this.tree.has(r.pid)) return false;
+      if (r.call === "spawn" && !r.errno && r.result > 0) this.tree.add(r.result);
+    }
+    if (f.node !== undefined && r.node !== f.node) return false;
+    if (f.calls !== undefined && !f.calls.has(r.call)) return false;
+    if (f.sinceMs !== undefined && r.startMs < f.sinceMs) return false;
+    return true;
+  }
+}
+
+/**
  * Merges pages of every node's journal into one stream in Lamport order, which puts each
  * recv after its send and each child's first call after its spawn. Pages come in rounds
  * (one query of every node); a record is let out only once every node's horizon in the
@@ -28,12 +57,10 @@ export class TraceMerge {
   /** Records lost to a node's ring before they were read. */
   lost = 0;
   private held: JournalRecord[] = [];
-  private readonly filter: TraceFilter;
-  private readonly tree = new Set<number>();
+  private readonly selection: TraceSelection;
 
   constructor(filter: TraceFilter = {}) {
-    this.filter = filter;
-    if (filter.pid !== undefined) this.tree.add(filter.pid);
+    this.selection = new TraceSelection(filter);
   }
 
   /**
@@ -53,19 +80,6 @@ export class TraceMerge {
     const cut = final ? this.held.length : this.held.findIndex((r) => r.lamport >= horizon);
     const out = cut < 0 ? this.held : this.held.slice(0, cut);
     this.held = cut < 0 ? [] : this.held.slice(cut);
-    return out.filter((r) => this.shows(r));
-  }
-
-  /** Whether the filter lets `r` through; a spawn by a traced process adds its child. */
-  private shows(r: JournalRecord): boolean {
-    const f = this.filter;
-    if (f.pid !== undefined) {
-      if (!this.tree.has(r.pid)) return false;
-      if (r.call === "spawn" && !r.errno && r.result > 0) this.tree.add(r.result);
-    }
-    if (f.node !== undefined && r.node !== f.node) return false;
-    if (f.calls !== undefined && !f.calls.has(r.call)) return false;
-    if (f.sinceMs !== undefined && r.startMs < f.sinceMs) return false;
-    return true;
+    return out.filter((r) => this.selection.shows(r));
   }
 }
