@@ -81,8 +81,12 @@ export class Journal {
   written = 0;
   /** The row the next record goes to: `written` % capacity, kept without a division per record. */
   private nextRow = 0;
+  /** rows.length, kept as a number: reading it from the array costs a map and a detach check per record. */
+  private readonly end: number;
   readonly rows: Float64Array;
   readonly prefix: Uint8Array;
+  /** `prefix` as a DataView, which GuestMemory.peek copies into four bytes at a time. */
+  private readonly prefixView: DataView;
   /** performance.now() as time() last read it, and whether it is older than a tick. */
   private lastTime = 0;
   private stale = true;
@@ -105,7 +109,9 @@ export class Journal {
     this.capacity = capacity;
     this.clock = clock;
     this.rows = new Float64Array(capacity * ROW);
+    this.end = this.rows.length;
     this.prefix = new Uint8Array(capacity * JOURNAL_PREFIX);
+    this.prefixView = new DataView(this.prefix.buffer);
   }
 
   /** The oldest record still kept. */
@@ -162,7 +168,7 @@ export class Journal {
   private take(): number {
     const at = this.nextRow;
     this.written++;
-    this.nextRow = at + ROW === this.rows.length ? 0 : at + ROW;
+    this.nextRow = at + ROW === this.end ? 0 : at + ROW;
     return at;
   }
 
@@ -205,7 +211,7 @@ export class Journal {
 
   /** Keep the first bytes of the buffer a record's call named (or read into). */
   capture(proc: Process, at: number, ptr: number, len: number): void {
-    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefix, this.prefixAt(at));
+    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefixView, this.prefixAt(at));
   }
 
   /** Record a call that waited and has now returned `result` (see PendingCall). */

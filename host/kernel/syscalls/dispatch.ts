@@ -125,10 +125,26 @@ function makeBinder(def: Syscall): Binder {
     };
     // The node's journal (kernel/journal/), fixed for the node: journaled entries record every call.
     if (journal === undefined) return entry;
-    return (${params}) => {
+    // A call the tracer or the sampler times: the journal around the entry above.
+    const timedEntry = (${params}) => {
       let result;
       ${journaledSource(def, `result = entry(${params});`)}
     };
+    // Every other call: counting, journaling and the handler in one function, as nesting
+    // the journal's wrapper around the metrics' and the handler's cost a call per layer.
+    const journaledEntry = (${params}) => {
+      if (countdown[index] === 1 || trace() !== undefined) return timedEntry(${params});
+      countdown[index]--;
+      let result;
+      ${journaledSource(def, `proc.syscalls++;
+      try {
+        result = handler(${handlerArgs});
+      } catch (error) {
+        result = errorResult(def, proc, error);
+      }
+      if (typeof result !== "number") result = settle(def, proc, result);`)}
+    };
+    return journaledEntry;
   };`;
   return new Function("def", "index", "handler", "errorResult", "settle", "traced", "SAMPLE_EVERY", "bothOf", ...Object.keys(JOURNAL_SCOPE), source)(def, syscallIndex(def.name), HANDLERS[def.name], errorResult, settle, traced, SAMPLE_EVERY, bothOf, ...Object.values(JOURNAL_SCOPE)) as Binder;
 }

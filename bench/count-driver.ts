@@ -1,0 +1,43 @@
+// Runs one mode of the bench guest on one fresh node in this process, with nothing else
+// (no floors, no cluster), so an instruction counter sees only that:
+//   valgrind --tool=callgrind node bench/count-driver.ts JOURNAL MODE BATCHES CALLS
+// JOURNAL is the node's --journal (a number, or "default"); run it twice with different
+// BATCHES and divide the difference of the totals by the extra calls (docs/BENCHMARKS.md).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Kernel } from "../host/kernel/kernel.ts";
+import { buildGuest } from "../host/toolchain/build.ts";
+import { packagePath } from "../host/package-root.ts";
+import { GUEST_ARGV0, lineSink } from "./guest-output.ts";
+
+const USAGE = "usage: node bench/count-driver.ts JOURNAL|default MODE BATCHES CALLS";
+const [journalArg, mode, batches, calls] = process.argv.slice(2);
+if (process.argv.includes("--help")) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const journal = journalArg === "default" ? undefined : Number(journalArg);
+if (mode === undefined || !(journal === undefined || Number.isInteger(journal)) || !(Number(batches) >= 1) || !(Number(calls) >= 1)) {
+  console.error(`count-driver: ${USAGE}`);
+  process.exit(2);
+}
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "onebox-count-"));
+try {
+  const wasm = path.join(dir, "syscalls.wasm");
+  await buildGuest(packagePath("bench", "guests", "syscalls.ts"), wasm);
+  const kernel = new Kernel({ nodeId: 1, nodeName: "bench", root: dir, journal });
+  const guest = await kernel.modules.load(fs.readFileSync(wasm));
+  const lines: string[] = [];
+  const proc = kernel.startRoot({ module: guest, argv: [GUEST_ARGV0, mode, batches!, calls!], env: [], output: lineSink((l) => void lines.push(l)) });
+  const info = await kernel.whenExited(proc.pid);
+  kernel.shutdown();
+  if (info.reason !== "NORMAL" || info.status !== 0) throw new Error(`the bench guest ended ${info.reason.toLowerCase()} (${info.text})`);
+  const perCall = lines.map(Number).filter((n) => n > 0).map((n) => n / Number(calls)).sort((a, b) => a - b);
+  console.log(`${mode}: ${perCall.length} batches, median ${perCall[perCall.length >> 1]?.toFixed(1)} ns a call`);
+} catch (error) {
+  console.error(`count-driver: ${(error as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
