@@ -49,6 +49,10 @@ report("spawn_opt.monitor_ref_ptr", ob.sys_spawn_opt(S, 0, S, 0, S, 0, S, 0, M, 
 report("wait.status_ptr", ob.sys_wait(ob.WAIT_ANY, BAD));
 report("record.path_ptr", ob.sys_record(BAD, 4));
 report("record.path_len", ob.sys_record(F, HUGE));
+report("childcap.text_ptr", ob.sys_childcap(ob.CAP_LOCK_PREFIX, BAD, 4));
+report("childcap.text_len", ob.sys_childcap(ob.CAP_LOCK_PREFIX, S, HUGE));
+report("capgive.text_ptr", ob.sys_capgive(me, ob.CAP_LOCK_PREFIX, BAD, 4));
+report("capgive.text_len", ob.sys_capgive(me, ob.CAP_LOCK_PREFIX, S, HUGE));
 
 report("send.data_ptr", ob.sys_send(me, 0, BAD, 4));
 report("send.data_len", ob.sys_send(me, 0, S, HUGE));
