@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { Kernel } from "../host/kernel/kernel.ts";
 import { MAX_PAGE_RECORDS, readJournal, type JournalRecord } from "../host/kernel/journal/journal-reader.ts";
-import { JOURNAL_ARGS } from "../host/kernel/journal/journal.ts";
+import { HEAD, ROW } from "../host/kernel/journal/journal.ts";
 import { causalOrder } from "../host/trace/trace-merge.ts";
 import { onebox } from "./helpers/cli.ts";
 import { startNodeProcess, stopNodeProcess, waitFor, type NodeProcess } from "./helpers/cluster.ts";
@@ -147,7 +147,7 @@ test("the journal is a ring: it keeps its last N records, and says how many a re
   assert.equal((await started.exited).reason, "NORMAL");
   const journal = kernel.journal!;
   assert.ok(journal.written > 200, `pingpong made ${journal.written} calls`);
-  assert.equal(journal.rows.length, 32 * (9 + JOURNAL_ARGS), "the ring never grows");
+  assert.equal(journal.rows.length, HEAD + 32 * ROW, "the ring never grows");
   const page = readJournal(journal, "local", 0);
   assert.equal(page.records.length, 32);
   assert.equal(page.lost, journal.written - 32);

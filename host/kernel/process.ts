@@ -156,6 +156,8 @@ export class Process {
   syscalls = 0;
   /** When its current turn began (performance.now()), or -1 between turns. */
   private turnStartedAt = -1;
+  /** When it last suspended (performance.now(), the end of a turn): a waited call's start in the journal. */
+  suspendedAt = 0;
   memory!: GuestMemory;
   /** The instrumented module's fuel counter: refilled at every preemption. */
   fuel!: WebAssembly.Global;
@@ -220,7 +222,7 @@ export class Process {
    * promise passed to block costs a promise and a microtask more per wake.
    */
   suspend<T>(wait: (resume: (value: T) => void, failed: (error: unknown) => void) => void, recover?: (error: unknown) => T): Promise<T> {
-    this.endTurn();
+    this.suspendedAt = this.endTurn();
     this.state = "blocked";
     this.recover = recover;
     this.startSpawned();
@@ -282,17 +284,29 @@ export class Process {
     return true;
   }
 
-  /** Its guest code starts to run: at its start and at each wake-up (the kernel and wakes call it). */
+  /**
+   * Its guest code starts to run: at its start and at each wake-up (the kernel and wakes
+   * call it). The same clock read is the start of the journal's records of the turn's
+   * calls, and the end of a call that waited (Journal.turn, PendingCall).
+   */
   beginTurn(): void {
     if (this.turnStartedAt !== -1) throw new Error(`pid ${this.pid} began a turn inside another`);
     this.turnStartedAt = performance.now();
+    this.kernel.journal?.turn(this.turnStartedAt);
   }
 
-  /** Its guest code stops running (it suspends or ends): the turn's time joins cpuTimeNs. */
-  endTurn(): void {
-    if (this.turnStartedAt === -1) return;
-    this.cpuTimeNs += Math.round((performance.now() - this.turnStartedAt) * 1e6);
+  /** When its current turn began (performance.now()), or -1 between turns. */
+  get turnBegan(): number {
+    return this.turnStartedAt;
+  }
+
+  /** Its guest code stops running (it suspends or ends): the turn's time joins cpuTimeNs. When, in performance.now() time. */
+  endTurn(): number {
+    const now = performance.now();
+    if (this.turnStartedAt === -1) return now;
+    this.cpuTimeNs += Math.round((now - this.turnStartedAt) * 1e6);
     this.turnStartedAt = -1;
+    return now;
   }
 
   /**

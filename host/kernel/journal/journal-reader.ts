@@ -1,5 +1,5 @@
 import { ERRNO, MODULE_WASI, SYSCALLS, type ErrnoName } from "../../../abi/abi.ts";
-import { BUFFER_ARG, COL, FILLS_BUFFER, FLAG_COMPONENT, FLAG_SHIFT, FLAG_SUSPENDED, isBuffer, type Journal } from "./journal.ts";
+import { BUFFER_ARG, callOf, COL, FILLS_BUFFER, FLAG_COMPONENT, FLAG_NONE, FLAG_PENDING, FLAG_SUSPENDED, flagsOf, isBuffer, pidOf, type Journal } from "./journal.ts";
 
 /** One journal record, decoded: what `onebox trace` shows and merges. */
 export interface JournalRecord {
@@ -84,22 +84,35 @@ function decodeArgs(journal: Journal, at: number, callIndex: number, flags: numb
   return parts.join(", ");
 }
 
-/** Decode up to `max` records from sequence number `since` on. */
+/**
+ * Decode up to `max` records from sequence number `since` on. A spawn's row whose reply
+ * has not come (FLAG_PENDING) ends the page there: the next read starts at it, and the
+ * horizon, at most its Lamport time, promises nothing past it.
+ */
 export function readJournal(journal: Journal, node: string, since: number, max = MAX_PAGE_RECORDS): JournalPage {
   const from = Math.max(since, journal.oldest);
-  const to = Math.min(journal.written, from + Math.min(max, MAX_PAGE_RECORDS));
+  let to = Math.min(journal.written, from + Math.min(max, MAX_PAGE_RECORDS));
+  /** Whether the page ends at `max`, with records after it. */
+  let cut = to < journal.written;
   const records: JournalRecord[] = [];
   const rows = journal.rows;
   for (let seq = from; seq < to; seq++) {
     const at = journal.rowOf(seq);
-    journal.check(at);
-    const callIndex = rows[at + COL.call]! % FLAG_SHIFT;
-    const flags = Math.floor(rows[at + COL.call]! / FLAG_SHIFT);
+    journal.check(seq, at);
+    const who = rows[at + COL.who]!;
+    const flags = flagsOf(who);
+    if (flags & FLAG_PENDING) {
+      to = seq;
+      cut = false;
+      break;
+    }
+    if (flags & FLAG_NONE) continue;
+    const callIndex = callOf(who);
     const def = SYSCALLS[callIndex]!;
     const result = rows[at + COL.result]!;
     const failed = def.module === MODULE_WASI ? result > 0 : result < 0;
-    const pid = rows[at + COL.pid]!;
-    const lamport = rows[at + COL.lamport]!;
+    const pid = pidOf(who);
+    const lamport = journal.lamportOf(seq);
     let msg = "";
     if (def.name === SEND && result === 0) msg = `${pid}@${lamport}`;
     else if (def.name === RECV && !failed && rows[at + COL.peerLamport]! > 0) msg = `${rows[at + COL.peer]}@${rows[at + COL.peerLamport]}`;
@@ -111,12 +124,12 @@ export function readJournal(journal: Journal, node: string, since: number, max =
       args: decodeArgs(journal, at, callIndex, flags, result),
       result,
       errno: failed ? (ERRNO_NAMES.get(Math.abs(result)) ?? `errno ${Math.abs(result)}`) : "",
-      startMs: performance.timeOrigin + rows[at + COL.start]!,
+      startMs: performance.timeOrigin + journal.startOf(seq, at),
       durationUs: flags & FLAG_SUSPENDED ? rows[at + COL.duration]! * 1000 : 0,
       lamport,
       msg,
     });
   }
   // Records left for the next page may sit below the horizon: promise nothing until they are read.
-  return { node, records, next: Math.max(from, to), lost: from - since, horizon: to < journal.written ? 0 : journal.horizon };
+  return { node, records, next: Math.max(from, to), lost: from - since, horizon: cut ? 0 : journal.horizon };
 }

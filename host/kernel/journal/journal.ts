@@ -1,48 +1,61 @@
 import { SYSCALLS, type Syscall } from "../../../abi/abi.ts";
 import type { Process } from "../process.ts";
-import type { LamportClock } from "./lamport.ts";
+import { CLOCK_BASE, CLOCK_COUNT, CLOCK_SLOTS, type LamportClock } from "./lamport.ts";
 import type { PendingCall } from "./pending-call.ts";
+import { SeqLog } from "./seq-log.ts";
 
-/** Records a node keeps by default (`--journal N`); at 200 bytes each (152 + a 48-byte prefix), 3.1 MiB. */
+/** Records a node keeps by default (`--journal N`); at 168 bytes each (120 + a 48-byte prefix), 2.6 MiB. */
 export const DEFAULT_JOURNAL_RECORDS = 16384;
-/** The most records `--journal` may ask for: 200 MiB. */
+/** The most records `--journal` may ask for: 168 MiB. */
 export const MAX_JOURNAL_RECORDS = 1 << 20;
 /** Arguments kept per record: the most any ABI call has. */
 export const JOURNAL_ARGS = Math.max(...SYSCALLS.map((s) => s.params.length));
 /** Bytes kept of a call's first buffer (a path, a name, a message): what the trace shows of it. */
 export const JOURNAL_PREFIX = 48;
 
-/** How often the journal reads the clock at most, while calls are being recorded. */
-export const TIME_TICK_MS = 1;
+/**
+ * The ring's head, before its rows in `Journal.rows`: the Lamport clock's count (records
+ * written) and base (LamportClock.state, adopted), and the offset of the next record's row.
+ */
+export const NEXT_ROW = CLOCK_SLOTS;
+export const HEAD = NEXT_ROW + 1;
 
 /** A record's fields: offsets in its row of `Journal.rows`. */
 export const COL = {
-  lamport: 0,
-  pid: 1,
-  /** The call's index in SYSCALLS, plus FLAG_* << 16. */
-  call: 2,
-  result: 3,
-  /** Journal.time() at its start. */
-  start: 4,
-  /** ms; only for a call that suspended (FLAG_SUSPENDED). */
-  duration: 5,
+  /** pid, call and flags in one number (whoOf). */
+  who: 0,
+  result: 1,
+  /** performance.now() at its start and ms it waited: only for a call that suspended (FLAG_SUSPENDED). */
+  start: 2,
+  duration: 3,
   /** recv: the sender and the send's Lamport time of the message taken (its id). */
-  peer: 6,
-  peerLamport: 7,
+  peer: 4,
+  peerLamport: 5,
   /** Bytes of its first buffer kept in `prefix` (calls with a buffer only). */
-  prefixLen: 8,
-  args: 9,
+  prefixLen: 6,
+  args: 7,
 } as const;
-const ROW = COL.args + JOURNAL_ARGS;
+export const ROW = COL.args + JOURNAL_ARGS;
 
 /** Set on a record whose arguments are not the ABI's (a component's call: strings and lists). */
 export const FLAG_COMPONENT = 1;
-/** Set on a record of a call that suspended: it has a duration. */
+/** Set on a record of a call that suspended: it has a start and a duration of its own. */
 export const FLAG_SUSPENDED = 2;
-export const FLAG_SHIFT = 65536;
+/** A spawn's row, taken at its start, whose result has not come yet: readers stop there. */
+export const FLAG_PENDING = 4;
+/** A spawn's row whose caller ended before the reply: no record, readers pass over it. */
+export const FLAG_NONE = 8;
+/** `who` = pid * WHO_PID + flags * WHO_FLAG + call: pids are below 2^31, so it stays below 2^43. */
+const WHO_FLAG = 256;
+const WHO_PID = 16 * WHO_FLAG;
+export const whoOf = (pid: number, call: number, flags = 0): number => pid * WHO_PID + flags * WHO_FLAG + call;
+export const pidOf = (who: number): number => Math.floor(who / WHO_PID);
+export const callOf = (who: number): number => who % WHO_FLAG;
+export const flagsOf = (who: number): number => Math.floor(who / WHO_FLAG) % 16;
 
 const CALL_INDEX = new Map<string, number>(SYSCALLS.map((s, i) => [s.name, i]));
 export const callIndexOf = (name: Syscall["name"]): number => CALL_INDEX.get(name)!;
+if (SYSCALLS.length > WHO_FLAG) throw new Error(`journal: ${SYSCALLS.length} calls do not fit a record's call field`);
 const SPAWN = callIndexOf("spawn");
 const RECV = callIndexOf("recv");
 /** Calls whose result is how many bytes of their first buffer are data (what they read in). */
@@ -68,38 +81,33 @@ const FILLS = Uint8Array.from(SYSCALLS, (_, i) => (FILLS_BUFFER.has(i) ? 1 : 0))
 /**
  * A node's journal: one record per syscall of any of its processes, in a ring of
  * `capacity` rows of one preallocated Float64Array, the oldest overwritten first.
- * Recording a call stores a handful of numbers and reads the clock at most once per
- * TIME_TICK_MS (time()); journal-reader.ts decodes
- * records when they are read. A record is written when its call returns, under the Lamport
- * time of its outcome: the tick at its return for a call that suspended, at its start
- * otherwise, and for spawn, whose child may run before its reply comes back, at its start.
+ * A record stores only what cannot be derived: pid and call (one number), result,
+ * arguments. Its sequence number is its position, its Lamport time is its sequence
+ * number plus the clock's base then (kept in a side ring at each move of the base), its
+ * start the time its process's turn began (a side ring noted at each turn), except for a
+ * call that waited, which keeps its own start and duration from the suspension and the
+ * wake-up's clock reads. journal-reader.ts decodes records when they are read.
+ *
+ * A record sits at the Lamport time of its outcome: a call that returns at once takes
+ * its row (the clock's tick) at its start if it cannot wait, at its return otherwise; a
+ * call that waited at its wake-up; a spawn, whose child may run before its reply comes
+ * back, at its start: its row is reserved then and filled at the reply.
  */
 export class Journal {
   readonly capacity: number;
   readonly clock: LamportClock;
-  /** Records ever written: the next record's sequence number. */
-  written = 0;
-  /** The row the next record goes to: `written` % capacity, kept without a division per record. */
-  private nextRow = 0;
-  /** rows.length, kept as a number: reading it from the array costs a map and a detach check per record. */
-  private readonly end: number;
+  /** The head (HEAD slots), then `capacity` rows of ROW numbers. */
   readonly rows: Float64Array;
+  /** rows.length, kept as a number: reading it from the array costs a map and a detach check per record. */
+  readonly end: number;
   readonly prefix: Uint8Array;
   /** `prefix` as a DataView, which GuestMemory.peek copies into four bytes at a time. */
   private readonly prefixView: DataView;
-  /** performance.now() as time() last read it, and whether it is older than a tick. */
-  private lastTime = 0;
-  private stale = true;
-  /** Marks the time stale every TIME_TICK_MS while records are being written; stops when none are. */
-  private ticker: ReturnType<typeof setInterval> | undefined;
-  private readonly expire = (): void => {
-    if (this.stale) {
-      clearInterval(this.ticker);
-      this.ticker = undefined;
-    }
-    this.stale = true;
-  };
-  /** Lamport start times of spawns not yet returned: their records will sit there. */
+  /** The clock's base from each sequence number on at which it moved. */
+  private readonly bases: SeqLog;
+  /** performance.now() at each guest turn's start, from the sequence number it began at. */
+  private readonly times: SeqLog;
+  /** Sequence numbers of spawns' rows not yet filled (FLAG_PENDING): they hold the horizon. */
   private readonly held: number[] = [];
 
   constructor(capacity: number, clock: LamportClock) {
@@ -108,10 +116,21 @@ export class Journal {
     }
     this.capacity = capacity;
     this.clock = clock;
-    this.rows = new Float64Array(capacity * ROW);
+    this.rows = new Float64Array(HEAD + capacity * ROW);
     this.end = this.rows.length;
+    this.rows.set(clock.state);
+    clock.state = this.rows;
+    this.rows[NEXT_ROW] = this.rowOf(this.written);
+    this.bases = new SeqLog(capacity + 2, this.written, this.rows[CLOCK_BASE]!);
+    this.times = new SeqLog(capacity + 2, this.written, performance.now());
+    clock.moved = (count, base) => this.bases.note(count, base);
     this.prefix = new Uint8Array(capacity * JOURNAL_PREFIX);
     this.prefixView = new DataView(this.prefix.buffer);
+  }
+
+  /** Records ever written (or reserved): the next record's sequence number. */
+  get written(): number {
+    return this.rows[CLOCK_COUNT]!;
   }
 
   /** The oldest record still kept. */
@@ -121,7 +140,17 @@ export class Journal {
 
   /** Row offset of record `seq` in `rows`. */
   rowOf(seq: number): number {
-    return (seq % this.capacity) * ROW;
+    return HEAD + (seq % this.capacity) * ROW;
+  }
+
+  /** Record `seq`'s Lamport time: its tick of the clock's count, over the base then. */
+  lamportOf(seq: number): number {
+    return seq + 1 + this.bases.at(seq);
+  }
+
+  /** When record `seq` (at row `at`) started: its own start if it waited, else its turn's. */
+  startOf(seq: number, at: number): number {
+    return flagsOf(this.rows[at + COL.who]!) & FLAG_SUSPENDED ? this.rows[at + COL.start]! : this.times.at(seq);
   }
 
   /**
@@ -130,83 +159,87 @@ export class Journal {
    */
   get horizon(): number {
     let low = this.clock.now + 1;
-    for (const held of this.held) if (held < low) low = held;
+    const oldest = this.oldest;
+    for (const seq of this.held) if (seq >= oldest) low = Math.min(low, this.lamportOf(seq));
     return low;
   }
 
+  /** A guest's turn began at `time` (performance.now(), read for its CPU time): the start of its calls that do not wait. */
+  turn(time: number): void {
+    this.times.note(this.written, time);
+  }
+
+  /** The next record's row: the clock ticks and the ring moves on (dispatch.ts inlines the same). */
+  take(): number {
+    const rows = this.rows;
+    rows[CLOCK_COUNT]++;
+    const at = rows[NEXT_ROW]!;
+    rows[NEXT_ROW] = at + ROW === this.end ? HEAD : at + ROW;
+    return at;
+  }
+
+  /** Record a call of `who` (whoOf) that returned `result` without waiting; its row, for the caller to add the arguments. */
+  returned(who: number, result: number): number {
+    const at = this.take();
+    this.rows[at + COL.who] = who;
+    this.rows[at + COL.result] = result;
+    return at;
+  }
+
+  /** Record a call of `who` that suspended at `t0` and returned `result` at `t1`; its row. */
+  resumed(who: number, result: number, t0: number, t1: number): number {
+    const at = this.take();
+    this.fillWaited(at, who, result, t0, t1);
+    return at;
+  }
+
+  private fillWaited(at: number, who: number, result: number, t0: number, t1: number): void {
+    const rows = this.rows;
+    rows[at + COL.who] = who + FLAG_SUSPENDED * WHO_FLAG;
+    rows[at + COL.result] = result;
+    rows[at + COL.start] = t0;
+    rows[at + COL.duration] = t1 - t0;
+  }
+
+  /** A spawn of `who` starts: its row is taken now, at its start's Lamport time, and holds the horizon there; its sequence number. */
+  reserve(who: number): number {
+    const seq = this.written;
+    this.rows[this.take() + COL.who] = who + FLAG_PENDING * WHO_FLAG;
+    this.held.push(seq);
+    return seq;
+  }
+
   /**
-   * The time (performance.now()), read at most once per TIME_TICK_MS: a clock read costs
-   * more than a call (150-200 ns on a VM whose clock has no vDSO; read at every wait it
-   * made a local round trip 1.6 times slower), so records have a resolution of a tick
-   * and a call that waited less than that may show a duration of 0.
+   * The spawn reserved at `seq` returned `result` (waited from `t0` to `t1`, or at once
+   * when t0 < 0): its row, or -1 when the ring has lapped it meanwhile (the late record is dropped).
    */
-  time(): number {
-    if (this.stale) {
-      this.stale = false;
-      this.lastTime = performance.now();
-      if (this.ticker === undefined) {
-        this.ticker = setInterval(this.expire, TIME_TICK_MS);
-        this.ticker.unref();
-      }
-    }
-    return this.lastTime;
+  settle(seq: number, result: number, t0 = -1, t1 = -1): number {
+    this.release(seq);
+    if (seq < this.oldest) return -1;
+    const at = this.rowOf(seq);
+    const who = this.rows[at + COL.who]! - FLAG_PENDING * WHO_FLAG;
+    if (t0 < 0) {
+      this.rows[at + COL.who] = who;
+      this.rows[at + COL.result] = result;
+    } else this.fillWaited(at, who, result, t0, t1);
+    return at;
   }
 
-  /** A spawn started at Lamport time `l0`: hold the horizon there until it returns. */
-  hold(l0: number): void {
-    this.held.push(l0);
+  /** The spawn reserved at `seq` ended without a reply (its caller was killed, or it threw): no record. */
+  drop(seq: number): void {
+    this.release(seq);
+    if (seq >= this.oldest) this.rows[this.rowOf(seq) + COL.who] += (FLAG_NONE - FLAG_PENDING) * WHO_FLAG;
   }
 
-  /** A held spawn returned, or ended without a record (its process was killed meanwhile). */
-  release(l0: number): void {
-    const at = this.held.indexOf(l0);
-    if (at < 0) throw new Error(`journal: no spawn held at ${l0}`);
+  private release(seq: number): void {
+    const at = this.held.indexOf(seq);
+    if (at < 0) throw new Error(`journal: no spawn reserved at ${seq}`);
     this.held.splice(at, 1);
-  }
-
-  /** The next record's row; the ring moves on. */
-  private take(): number {
-    const at = this.nextRow;
-    this.written++;
-    this.nextRow = at + ROW === this.end ? 0 : at + ROW;
-    return at;
-  }
-
-  /**
-   * Record a call that returned `result` at once; its row, for the caller to add the
-   * arguments (a spawn's caller also releases its hold: kept out of here, the hot path).
-   */
-  returned(pid: number, call: number, l0: number, result: number): number {
-    const at = this.take();
-    const rows = this.rows;
-    rows[at] = l0;
-    rows[at + 1] = pid;
-    rows[at + 2] = call;
-    rows[at + 3] = result;
-    rows[at + 4] = this.time();
-    return at;
-  }
-
-  /** Record a call that suspended at `t0` (Lamport `l0`) and returned `result` now; its row. */
-  resumedWith(pid: number, call: number, l0: number, t0: number, result: number): number {
-    const now = this.time();
-    const at = this.take();
-    let lamport = l0;
-    if (call === SPAWN) this.release(l0);
-    else lamport = this.clock.tick();
-    const rows = this.rows;
-    rows[at] = lamport;
-    rows[at + 1] = pid;
-    rows[at + 2] = call + FLAG_SUSPENDED * FLAG_SHIFT;
-    rows[at + 3] = result;
-    rows[at + 4] = t0;
-    rows[at + 5] = now - t0;
-    return at;
   }
 
   /** Where the record at row `at` keeps its buffer's first bytes in `prefix`. */
   prefixAt(at: number): number {
-    return (at / ROW) * JOURNAL_PREFIX;
+    return ((at - HEAD) / ROW) * JOURNAL_PREFIX;
   }
 
   /** Keep the first bytes of the buffer a record's call named (or read into). */
@@ -214,10 +247,14 @@ export class Journal {
     this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefixView, this.prefixAt(at));
   }
 
-  /** Record a call that waited and has now returned `result` (see PendingCall). */
+  /**
+   * Record a call that waited and has now returned `result` (see PendingCall): it
+   * suspended when its process's turn ended and returns as the next one begins.
+   */
   resumedCall(pending: PendingCall, result: number): void {
     const { proc, call } = pending;
-    const at = this.resumedWith(proc.pid, call, pending.l0, pending.t0, result);
+    const at = call === SPAWN ? this.settle(pending.seq, result, proc.suspendedAt, proc.turnBegan) : this.resumed(whoOf(proc.pid, call), result, proc.suspendedAt, proc.turnBegan);
+    if (at < 0) return;
     const argc = ARGC[call]!;
     const rows = this.rows;
     const args = pending.args;
@@ -233,17 +270,22 @@ export class Journal {
     this.rows[at + COL.peerLamport] = proc.recvLamport;
   }
 
-  /** A component's call: its arguments are WIT values, so only the call and result are kept. */
-  component(at: number): void {
-    this.rows[at + COL.call] += FLAG_COMPONENT * FLAG_SHIFT;
-    this.rows[at + COL.prefixLen] = 0;
-  }
-
-  /** Asserted as a record is read: a Lamport time in range, a known call, the ring's cursor where its count says. */
-  check(at: number): void {
-    if (this.nextRow !== this.rowOf(this.written)) throw new Error(`journal: next row ${this.nextRow} after ${this.written} records of ${this.capacity}`);
-    const lamport = this.rows[at]!;
+  /**
+   * Asserted as a record is read (the hot path asserts nothing): the ring's cursor where
+   * its count says, a Lamport time in range, a known call and flags.
+   */
+  check(seq: number, at: number): void {
+    const written = this.written;
+    if (!(Number.isSafeInteger(written) && this.rows[NEXT_ROW] === this.rowOf(written))) throw new Error(`journal: next row ${this.rows[NEXT_ROW]} after ${written} records of ${this.capacity}`);
+    if (!(seq >= this.oldest && seq < written && at === this.rowOf(seq))) throw new Error(`journal: record ${seq} at row ${at} is not kept (${this.oldest}..${written})`);
+    const lamport = this.lamportOf(seq);
     if (!(lamport >= 1 && lamport <= this.clock.now)) throw new Error(`journal: a record at Lamport time ${lamport}, the clock at ${this.clock.now}`);
-    if (SYSCALLS[this.rows[at + COL.call]! % FLAG_SHIFT] === undefined) throw new Error(`journal: a record of unknown call ${this.rows[at + COL.call]}`);
+    const who = this.rows[at + COL.who]!;
+    const flags = flagsOf(who);
+    if (SYSCALLS[callOf(who)] === undefined) throw new Error(`journal: record ${seq} of unknown call ${callOf(who)}`);
+    const reserved = flags & (FLAG_PENDING | FLAG_NONE);
+    if (reserved !== 0 && (callOf(who) !== SPAWN || reserved === (FLAG_PENDING | FLAG_NONE) || (flags & FLAG_PENDING) !== 0 !== this.held.includes(seq))) {
+      throw new Error(`journal: record ${seq} has flags ${flags} (${this.held.includes(seq) ? "" : "not "}held)`);
+    }
   }
 }

@@ -6,16 +6,16 @@ const SPAWN = callIndexOf("spawn");
 /**
  * The journaled call a process waits in, kept on the process (one per process, reused)
  * and recorded by the wake-up that resumes it (Process.suspend), so a journaled wait
- * costs no promise and no microtask more than an unjournaled one.
+ * costs no promise, no microtask and no clock read more than an unjournaled one: its
+ * start and duration are the suspension's and the wake-up's reads for the process's CPU time.
  */
 export class PendingCall {
   readonly journal: Journal;
   readonly proc: Process;
   active = false;
   call = 0;
-  /** Lamport tick and performance.now() at the call's start. */
-  l0 = 0;
-  t0 = 0;
+  /** A spawn's reserved record (Journal.reserve), else -1. */
+  seq = -1;
   readonly args = new Float64Array(JOURNAL_ARGS);
 
   constructor(journal: Journal, proc: Process) {
@@ -24,11 +24,11 @@ export class PendingCall {
   }
 
   /** The call now waits: record it when it wakes (its arguments are in `args`). */
-  wait(call: number, l0: number, t0: number): void {
+  wait(call: number, seq: number): void {
     if (this.active) throw new Error(`journal: process ${this.proc.pid} waits in two calls at once`);
+    if ((call === SPAWN) !== seq >= 0) throw new Error(`journal: call ${call} waits with reserved record ${seq}`);
     this.call = call;
-    this.l0 = l0;
-    this.t0 = t0;
+    this.seq = seq;
     this.active = true;
   }
 
@@ -43,6 +43,6 @@ export class PendingCall {
   dropped(): void {
     if (!this.active) return;
     this.active = false;
-    if (this.call === SPAWN) this.journal.release(this.l0);
+    if (this.call === SPAWN) this.journal.drop(this.seq);
   }
 }

@@ -125,6 +125,7 @@ function makeBinder(def: Syscall): Binder {
     };
     // The node's journal (kernel/journal/), fixed for the node: journaled entries record every call.
     if (journal === undefined) return entry;
+    const { rows, end, who } = journalClosure(journal, proc, def);
     // A call the tracer or the sampler times: the journal around the entry above.
     const timedEntry = (${params}) => {
       let result;

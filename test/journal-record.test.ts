@@ -1,0 +1,82 @@
+// The journal's record as written by the hot path and decoded at read time: Lamport times
+// and starts from the side rings, a spawn's reserved row, the ring lapping it.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { readJournal } from "../host/kernel/journal/journal-reader.ts";
+import { callIndexOf, Journal, whoOf } from "../host/kernel/journal/journal.ts";
+import { LamportClock } from "../host/kernel/journal/lamport.ts";
+import { SeqLog } from "../host/kernel/journal/seq-log.ts";
+
+const GETPID = callIndexOf("getpid");
+const SPAWN = callIndexOf("spawn");
+
+test("a side ring gives each sequence number the last value noted at or before it, over a lap", () => {
+  const log = new SeqLog(4, 0, 10);
+  log.note(0, 11); // the same sequence number: overwritten, not a new entry
+  log.note(3, 20);
+  log.note(5, 30);
+  log.note(9, 40);
+  assert.equal(log.at(3), 20);
+  assert.equal(log.at(4), 20);
+  assert.equal(log.at(8), 30);
+  assert.equal(log.at(100), 40);
+  log.note(12, 50); // the entry at 0 is gone: 0..2 are older than the ring
+  assert.throws(() => log.at(2), /older than its side ring/);
+  assert.throws(() => log.note(11, 0), /after one at 12/);
+});
+
+test("records' Lamport times follow the clock's ticks and moves without being stored", () => {
+  const clock = new LamportClock();
+  clock.observe(6); // before the journal: the journal adopts the clock at 7
+  const journal = new Journal(8, clock);
+  const pid = 1 << 20 | 3;
+  journal.returned(whoOf(pid, GETPID), pid); // 8
+  journal.returned(whoOf(pid, GETPID), pid); // 9
+  assert.equal(clock.tick(), 10); // a guest's lamport read
+  journal.returned(whoOf(pid, GETPID), pid); // 11
+  clock.observe(50); // a peer's stamp: 51
+  clock.observe(20); // below the clock: no move
+  journal.returned(whoOf(pid, GETPID), pid); // 52
+  const page = readJournal(journal, "n", 0);
+  assert.deepEqual(page.records.map((r) => [r.seq, r.lamport, r.pid, r.call, r.result]), [
+    [0, 8, pid, "getpid", pid],
+    [1, 9, pid, "getpid", pid],
+    [2, 11, pid, "getpid", pid],
+    [3, 52, pid, "getpid", pid],
+  ]);
+  assert.equal(clock.now, 52);
+  assert.equal(page.horizon, 53);
+  for (let i = 0; i < 20; i++) journal.returned(whoOf(pid, GETPID), pid);
+  const lapped = readJournal(journal, "n", 4);
+  assert.equal(lapped.lost, 16 - 4);
+  assert.deepEqual(lapped.records.map((r) => r.lamport), Array.from({ length: 8 }, (_, i) => 65 + i));
+});
+
+test("a spawn's row is reserved at its start: readers stop there until it is filled, dropped or lapped", () => {
+  const clock = new LamportClock();
+  const journal = new Journal(4, clock);
+  const pid = 2 << 20 | 1;
+  journal.returned(whoOf(pid, GETPID), pid); // 1
+  const spawn = journal.reserve(whoOf(pid, SPAWN)); // 2
+  journal.returned(whoOf(pid, GETPID), pid); // 3
+  const held = readJournal(journal, "n", 0);
+  assert.deepEqual(held.records.map((r) => r.lamport), [1]);
+  assert.equal(held.next, spawn, "the next read starts at the reserved row");
+  assert.equal(held.horizon, 2, "nothing later can come below the spawn's start");
+  const at = journal.settle(spawn, 77, 5, 9);
+  assert.ok(at >= 0);
+  const filled = readJournal(journal, "n", held.next);
+  assert.deepEqual(filled.records.map((r) => [r.call, r.lamport, r.result, r.durationUs]), [["spawn", 2, 77, 4000], ["getpid", 3, pid, 0]]);
+  assert.equal(filled.horizon, 4);
+
+  const dropped = journal.reserve(whoOf(pid, SPAWN)); // 4
+  journal.drop(dropped);
+  journal.returned(whoOf(pid, GETPID), pid); // 5
+  assert.deepEqual(readJournal(journal, "n", filled.next).records.map((r) => r.lamport), [5], "a dropped spawn leaves no record");
+
+  const lapped = journal.reserve(whoOf(pid, SPAWN)); // 6
+  for (let i = 0; i < 4; i++) journal.returned(whoOf(pid, GETPID), pid);
+  assert.equal(journal.settle(lapped, 78), -1, "the ring lapped its row: the late record is dropped");
+  assert.equal(journal.horizon, clock.now + 1);
+  assert.throws(() => journal.settle(lapped, 78), /no spawn reserved/);
+});
