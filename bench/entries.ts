@@ -1,3 +1,4 @@
+import { alternated } from "./alternated.ts";
 import type { Entry } from "./entry.ts";
 import { floorFsRead, floorImportCall, floorImportCallJspi, floorInstantiate, floorSuspend } from "./floors/local.ts";
 import { cliRunHello, floorNodeWasiHello } from "./floors/process.ts";
@@ -12,6 +13,9 @@ const REMOTE = { calls: 20, batches: { quick: 30, full: 300 }, warmupCalls: 2_00
 
 const NULL_SYSCALL: GuestRun = { mode: "null", calls: 10_000, batches: { quick: 30, full: 300 } };
 const LOCAL_ROUNDTRIP: GuestRun = { mode: "roundtrip", calls: 200, batches: { quick: 30, full: 300 } };
+/** The journal's entries: each operation without and with a journal, measured alternately. */
+const NULL_SYSCALL_JOURNAL = alternated(NULL_SYSCALL);
+const LOCAL_ROUNDTRIP_JOURNAL = alternated(LOCAL_ROUNDTRIP);
 
 /**
  * The suite, in run order: floors first, then every entry naming its floor. Names are
@@ -35,19 +39,20 @@ export const ENTRIES: readonly Entry[] = [
     run: (ctx) => guestTimed(ctx, NULL_SYSCALL),
   },
   // What the journal costs: the same calls on a node with none (--journal 0), which the
-  // journaled entries (the node's default) are divided by.
+  // journaled entries (the node's default) are divided by; the two are measured
+  // alternately, in one measurement both entries read (alternated.ts).
   {
     name: "null-syscall-unjournaled",
     op: "getpid from a guest, on a node without a journal",
     floor: "floor-import-call",
-    run: (ctx) => guestTimed(ctx, { ...NULL_SYSCALL, journal: 0 }),
+    run: NULL_SYSCALL_JOURNAL.off,
   },
   {
     name: "journal-null-syscall",
     op: "getpid from a guest, journaled, against the same unjournaled",
     floor: "null-syscall-unjournaled",
     target: { of: "ratio", max: 1.2 },
-    run: (ctx) => guestTimed(ctx, NULL_SYSCALL),
+    run: NULL_SYSCALL_JOURNAL.on,
   },
   {
     name: "clock",
@@ -73,14 +78,14 @@ export const ENTRIES: readonly Entry[] = [
     name: "local-roundtrip-unjournaled",
     op: "send 64 bytes + recv the echo, between two processes on one node without a journal",
     floor: "floor-suspend",
-    run: (ctx) => guestTimed(ctx, { ...LOCAL_ROUNDTRIP, journal: 0 }),
+    run: LOCAL_ROUNDTRIP_JOURNAL.off,
   },
   {
     name: "journal-local-roundtrip",
     op: "send 64 bytes + recv the echo on one node, journaled, against the same unjournaled",
     floor: "local-roundtrip-unjournaled",
     target: { of: "ratio", max: 1.2 },
-    run: (ctx) => guestTimed(ctx, LOCAL_ROUNDTRIP),
+    run: LOCAL_ROUNDTRIP_JOURNAL.on,
   },
   // The same two operations recorded (onebox run --record): what keeping every call's
   // result and memory writes costs. No targets; compare with the two above.

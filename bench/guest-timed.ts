@@ -35,10 +35,10 @@ async function runHere(ctx: BenchContext, run: GuestRun, args: readonly string[]
 }
 
 /**
- * Run the bench guest in one mode and turn its batch timings into per-call samples.
+ * Run the bench guest in one mode and turn its batch timings into per-call samples (ns).
  * Batches that warm the JIT are run first and dropped.
  */
-export async function guestTimed(ctx: BenchContext, run: GuestRun): Promise<Measurement> {
+export async function guestSamples(ctx: BenchContext, run: GuestRun): Promise<number[]> {
   const batches = ctx.quick ? run.batches.quick : run.batches.full;
   const warm = Math.max(2, Math.ceil((run.warmupCalls ?? 20_000) / run.calls));
   const lines: string[] = [];
@@ -49,5 +49,10 @@ export async function guestTimed(ctx: BenchContext, run: GuestRun): Promise<Meas
   if (info.reason !== "NORMAL" || info.status !== 0 || failed) {
     throw new Error(`bench guest ${run.mode} ended ${info.reason.toLowerCase()} (${failed ?? info.text})`);
   }
-  return fromSamples(lines.slice(warm).map((l) => Number(l) / run.calls));
+  return lines.slice(warm).map((l) => Number(l) / run.calls);
+}
+
+/** guestSamples' median and p99. */
+export async function guestTimed(ctx: BenchContext, run: GuestRun): Promise<Measurement> {
+  return fromSamples(await guestSamples(ctx, run));
 }
