@@ -13,6 +13,7 @@ export class GuestMemory {
   private readonly memory: WebAssembly.Memory;
   private u8: Uint8Array;
   private view: DataView;
+  private words: Int32Array;
   /**
    * Told of every range the host may write during a call: each write and each live view
    * handed out (a view may be filled in place). Recording (kernel/replay/) keeps those
@@ -24,6 +25,7 @@ export class GuestMemory {
     this.memory = memory;
     this.u8 = new Uint8Array(memory.buffer);
     this.view = new DataView(memory.buffer);
+    this.words = new Int32Array(memory.buffer);
   }
 
   get byteLength(): number {
@@ -36,6 +38,7 @@ export class GuestMemory {
     if (this.u8.byteLength === 0) {
       this.u8 = new Uint8Array(this.memory.buffer);
       this.view = new DataView(this.memory.buffer);
+      this.words = new Int32Array(this.memory.buffer);
     }
     return this.u8;
   }
@@ -67,20 +70,27 @@ export class GuestMemory {
   }
 
   /**
-   * Copy up to `len` bytes at `ptr` into `target` at `at`, without allocating (the
-   * journal's prefix of a buffer); 0 when the range is outside memory: never EFAULT.
+   * Copy up to `len` bytes at `ptr` into `target` at `at` (a multiple of 4; `words` is
+   * `target` as an Int32Array), without allocating (the journal's prefix of a buffer); 0
+   * when the range is outside memory: never EFAULT. From an aligned pointer it copies a
+   * word a step between Int32Arrays: a DataView read of guest memory cost more there than
+   * all the rest of recording a recv (a local round trip copies four prefixes).
    */
-  peek(ptr: number, len: number, target: DataView, at: number): number {
+  peek(ptr: number, len: number, target: Uint8Array, words: Int32Array, at: number): number {
     const u8 = this.refresh();
-    const view = this.view;
     const start = ptr >>> 0;
     const size = len >>> 0;
     if (start + size > u8.byteLength) return 0;
-    // Four bytes a step, DataView to DataView: half the time of a byte loop (48 bytes took
-    // 60-80 ns, and a local round trip copies four prefixes).
     let i = 0;
-    for (; i + 4 <= size; i += 4) target.setUint32(at + i, view.getUint32(start + i, true), true);
-    for (; i < size; i++) target.setUint8(at + i, u8[start + i]!);
+    if ((start & 3) === 0) {
+      const from = this.words;
+      const source = start >>> 2;
+      const dest = at >>> 2;
+      const count = size >>> 2;
+      for (let k = 0; k < count; k++) words[dest + k] = from[source + k]!;
+      i = count << 2;
+    }
+    for (; i < size; i++) target[at + i] = u8[start + i]!;
     return size;
   }
 

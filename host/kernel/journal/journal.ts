@@ -101,8 +101,8 @@ export class Journal {
   /** rows.length, kept as a number: reading it from the array costs a map and a detach check per record. */
   readonly end: number;
   readonly prefix: Uint8Array;
-  /** `prefix` as a DataView, which GuestMemory.peek copies into four bytes at a time. */
-  private readonly prefixView: DataView;
+  /** `prefix` as an Int32Array, which GuestMemory.peek copies into a word at a time. */
+  private readonly prefixWords: Int32Array;
   /** The clock's base from each sequence number on at which it moved. */
   private readonly bases: SeqLog;
   /** performance.now() at each guest turn's start, from the sequence number it began at. */
@@ -125,7 +125,7 @@ export class Journal {
     this.times = new SeqLog(capacity + 2, this.written, performance.now());
     clock.moved = (count, base) => this.bases.note(count, base);
     this.prefix = new Uint8Array(capacity * JOURNAL_PREFIX);
-    this.prefixView = new DataView(this.prefix.buffer);
+    this.prefixWords = new Int32Array(this.prefix.buffer);
   }
 
   /** Records ever written (or reserved): the next record's sequence number. */
@@ -173,7 +173,8 @@ export class Journal {
   take(): number {
     const rows = this.rows;
     rows[CLOCK_COUNT]++;
-    const at = rows[NEXT_ROW]!;
+    // An int32 from here on: every index computed from it stays integer arithmetic.
+    const at = rows[NEXT_ROW]! | 0;
     rows[NEXT_ROW] = at + ROW === this.end ? HEAD : at + ROW;
     return at;
   }
@@ -239,12 +240,12 @@ export class Journal {
 
   /** Where the record at row `at` keeps its buffer's first bytes in `prefix`. */
   prefixAt(at: number): number {
-    return ((at - HEAD) / ROW) * JOURNAL_PREFIX;
+    return (((at - HEAD) / ROW) | 0) * JOURNAL_PREFIX;
   }
 
   /** Keep the first bytes of the buffer a record's call named (or read into). */
   capture(proc: Process, at: number, ptr: number, len: number): void {
-    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefixView, this.prefixAt(at));
+    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefix, this.prefixWords, this.prefixAt(at));
   }
 
   /**

@@ -35,7 +35,7 @@ export function journaledSource(def: Syscall, callSource: string): string {
     def.name === "recv" ? `if (${result} >= 0) journal.took(proc, at);` : "",
   ].join("\n      ");
   const take = `rows[${CLOCK_COUNT}]++;
-    const at = rows[${NEXT_ROW}];
+    const at = rows[${NEXT_ROW}] | 0;
     rows[${NEXT_ROW}] = at + ${ROW} === end ? ${HEAD} : at + ${ROW};`;
   const record = (result: string) => `rows[at + ${COL.who}] = who;
       rows[at + ${COL.result}] = ${result};`;
