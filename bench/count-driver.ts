@@ -3,6 +3,10 @@
 //   valgrind --tool=callgrind node bench/count-driver.ts JOURNAL MODE BATCHES CALLS
 // JOURNAL is the node's --journal (a number, or "default"); run it twice with different
 // BATCHES and divide the difference of the totals by the extra calls (docs/BENCHMARKS.md).
+// The guest's run is marked by an fsync before and after it: under callgrind's
+// --dump-before=fsync its counts are a part file of their own (the second), without
+// the node's start and the guest's build, whose counts move by hundreds of millions
+// of instructions between runs.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -29,8 +33,12 @@ try {
   const kernel = new Kernel({ nodeId: 1, nodeName: "bench", root: dir, journal });
   const guest = await kernel.modules.load(fs.readFileSync(wasm));
   const lines: string[] = [];
+  const mark = fs.openSync(path.join(dir, "mark"), "w");
+  fs.fsyncSync(mark);
   const proc = kernel.startRoot({ module: guest, argv: [GUEST_ARGV0, mode, batches!, calls!], env: [], output: lineSink((l) => void lines.push(l)) });
   const info = await kernel.whenExited(proc.pid);
+  fs.fsyncSync(mark);
+  fs.closeSync(mark);
   kernel.shutdown();
   if (info.reason !== "NORMAL" || info.status !== 0) throw new Error(`the bench guest ended ${info.reason.toLowerCase()} (${info.text})`);
   const perCall = lines.map(Number).filter((n) => n > 0).map((n) => n / Number(calls)).sort((a, b) => a - b);

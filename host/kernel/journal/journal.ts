@@ -114,6 +114,7 @@ export class Journal {
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_JOURNAL_RECORDS) {
       throw new RangeError(`journal size must be 1..${MAX_JOURNAL_RECORDS} records, got ${capacity}`);
     }
+    if (clock.moved !== undefined) throw new Error("journal: the Lamport clock already counts another journal's records");
     this.capacity = capacity;
     this.clock = clock;
     this.rows = new Float64Array(HEAD + capacity * ROW);
