@@ -4,9 +4,12 @@ import { CLOCK_BASE, CLOCK_COUNT, CLOCK_SLOTS, type LamportClock } from "./lampo
 import type { PendingCall } from "./pending-call.ts";
 import { SeqLog } from "./seq-log.ts";
 
-/** Records a node keeps by default (`--journal N`); at 168 bytes each (120 + a 48-byte prefix), 2.6 MiB. */
+/**
+ * Records a node keeps by default (`--journal N`); at 216 bytes each (a 184-byte row with
+ * its 48-byte prefix, 32 bytes of the two side rings), 3.4 MiB.
+ */
 export const DEFAULT_JOURNAL_RECORDS = 16384;
-/** The most records `--journal` may ask for: 168 MiB. */
+/** The most records `--journal` may ask for: 216 MiB. */
 export const MAX_JOURNAL_RECORDS = 1 << 20;
 /** Arguments kept per record: the most any ABI call has. */
 export const JOURNAL_ARGS = Math.max(...SYSCALLS.map((s) => s.params.length));
@@ -35,7 +38,9 @@ export const COL = {
   prefixLen: 6,
   args: 7,
 } as const;
-export const ROW = COL.args + JOURNAL_ARGS;
+/** Where a row keeps its buffer's first bytes: JOURNAL_PREFIX bytes in the row itself, so finding them is a multiplication. */
+const PREFIX_COL = COL.args + JOURNAL_ARGS;
+export const ROW = PREFIX_COL + JOURNAL_PREFIX / Float64Array.BYTES_PER_ELEMENT;
 
 /** Set on a record whose arguments are not the ABI's (a component's call: strings and lists). */
 export const FLAG_COMPONENT = 1;
@@ -100,8 +105,9 @@ export class Journal {
   readonly rows: Float64Array;
   /** rows.length, kept as a number: reading it from the array costs a map and a detach check per record. */
   readonly end: number;
+  /** `rows`' bytes, where each row keeps its buffer's prefix (prefixAt). */
   readonly prefix: Uint8Array;
-  /** `prefix` as an Int32Array, which GuestMemory.peek copies into a word at a time. */
+  /** The same as an Int32Array, which GuestMemory.peek copies into a word at a time. */
   private readonly prefixWords: Int32Array;
   /** The clock's base from each sequence number on at which it moved. */
   private readonly bases: SeqLog;
@@ -125,8 +131,8 @@ export class Journal {
     this.bases = new SeqLog(capacity + 2, this.written, this.rows[CLOCK_BASE]!);
     this.times = new SeqLog(capacity + 2, this.written, performance.now());
     clock.moved = (count, base) => this.bases.note(count, base);
-    this.prefix = new Uint8Array(capacity * JOURNAL_PREFIX);
-    this.prefixWords = new Int32Array(this.prefix.buffer);
+    this.prefix = new Uint8Array(this.rows.buffer);
+    this.prefixWords = new Int32Array(this.rows.buffer);
   }
 
   /** Records ever written (or reserved): the next record's sequence number. */
@@ -241,7 +247,7 @@ export class Journal {
 
   /** Where the record at row `at` keeps its buffer's first bytes in `prefix`. */
   prefixAt(at: number): number {
-    return (((at - HEAD) / ROW) | 0) * JOURNAL_PREFIX;
+    return (at + PREFIX_COL) * Float64Array.BYTES_PER_ELEMENT;
   }
 
   /** Keep the first bytes of the buffer a record's call named (or read into). */
