@@ -1,7 +1,8 @@
 import { expectReply } from "../cluster/link.ts";
 import { Scheduler } from "../cluster/scheduler.ts";
 import { toBytes, toNumber, type Bodies, type Msg } from "../transport/wire.ts";
-import { CliError, flag, option, type ParsedArgs } from "./command.ts";
+import { CliError } from "./command.ts";
+import { flag, option, options, type ParsedArgs } from "./options.ts";
 import { formatTrace } from "./trace-format.ts";
 import { TraceMerge } from "../trace/trace-merge.ts";
 import { clusterUrl, connectCluster, withCluster } from "./cluster-options.ts";
@@ -31,7 +32,7 @@ async function chooseNode(args: ParsedArgs, on: string): Promise<{ name: string;
 export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8Array, detached = false): Promise<number> {
   clusterUrl(args);
   const node = await chooseNode(args, option(args, "on") ?? "");
-  const run = { module: bytes, argv: [file, ...args.rest], env: args.options.get("env") ?? [], node: "", detached };
+  const run = { module: bytes, argv: [file, ...args.rest], env: options(args, "env"), node: "", detached };
   if (detached) {
     const pid = await withCluster(args, (channel) => expectReply(channel.call({ run }), "pid"), node.url).catch((error: Error) => {
       throw new CliError(`${file}: ${error.message}`);

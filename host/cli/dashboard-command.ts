@@ -1,10 +1,11 @@
 import fs from "node:fs";
 import { dashboardToken, httpUrlOf } from "../observe/dashboard-token.ts";
-import { CliError, flag, option, parseArgs, type Command } from "./command.ts";
-import { CLUSTER_HELP, CLUSTER_VALUES, clusterUrl, credentialsDir, readSecret } from "./cluster-options.ts";
+import { CliError, defineCommand, type Command } from "./command.ts";
+import { CLUSTER_OPTIONS, clusterUrl, credentialsDir, readSecret } from "./cluster-options.ts";
+import { flag, option } from "./options.ts";
 
-export const dashboardCommand: Command = {
-  help: `usage: onebox dashboard [options]
+export const dashboardCommand: Command = defineCommand({
+  usage: `usage: onebox dashboard [options]
 
 Print the URL of the web dashboard served by a cluster node: nodes with their
 state and load, processes (filter, kill), message flow between nodes, locks and
@@ -12,14 +13,9 @@ names, and the live trace: every node's newest syscalls in causal order, as
 'onebox trace' shows them (filter by pid and call). The URL carries a token made
 from the cluster's secret (after '#', so the browser never sends it to a server);
 anyone with the URL can read the cluster's state and kill processes, so treat it
-as the secret itself.
-
-options:
-${CLUSTER_HELP}
-  --json               print {"url": ...}
-  -h, --help           show this help`,
-  async run(argv) {
-    const args = parseArgs(argv, { values: CLUSTER_VALUES, flags: ["json"] });
+as the secret itself.`,
+  options: [...CLUSTER_OPTIONS, { name: "json", help: 'print {"url": ...}' }],
+  async run(args) {
     const base = httpUrlOf(clusterUrl(args));
     if (!/^https?:\/\//.test(base)) throw new CliError(`the cluster URL must be ws:// or wss://, got '${base}'`);
     const url = `${base}/dashboard/#token=${dashboardToken(readSecret(option(args, "secret-file")))}`;
@@ -33,7 +29,7 @@ ${CLUSTER_HELP}
     console.log(flag(args, "json") ? JSON.stringify({ url }) : url);
     return 0;
   },
-};
+});
 
 /**
  * The status of a GET of `url`. Over https the node's certificate is the cluster CA's,

@@ -4,16 +4,14 @@ import type { LoadedModule } from "../kernel/module-cache.ts";
 import { recorderFor } from "../kernel/replay/child-recording.ts";
 import { MAX_RECORD_BYTES } from "../kernel/replay/record-format.ts";
 import { DEFAULT_RECORD_LIMIT, type Recorder } from "../kernel/replay/recorder.ts";
-import { CliError, option, type ParsedArgs, UsageError } from "./command.ts";
+import { CliError, UsageError } from "./command.ts";
+import { option, type OptionSpec, type ParsedArgs } from "./options.ts";
 import { parseByteSize } from "./memory-size.ts";
 
-export const RECORD_HELP = `  --record FILE  record everything the program receives (call results, messages,
-                 clock and random values) into FILE, for 'onebox replay FILE'
-  --record-limit SIZE
-                 stop recording once the record would pass SIZE (default 64M,
-                 at most 1G); its replay stops there`;
-
-export const RECORD_VALUES = ["record", "record-limit"];
+export const RECORD_OPTIONS: readonly OptionSpec[] = [
+  { name: "record", value: "FILE", help: "record everything the program receives (call results, messages, clock and random values) into FILE, for 'onebox replay FILE'" },
+  { name: "record-limit", value: "SIZE", help: "stop recording once the record would pass SIZE (default 64M, at most 1G); its replay stops there" },
+];
 
 /** `run --record FILE`: the recorder for the program, and how to save its record at the end. */
 export interface RunRecording {
