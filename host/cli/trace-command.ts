@@ -6,6 +6,7 @@ import { CliError, defineCommand, UsageError, type Command } from "./command.ts"
 import { CLUSTER_OPTIONS, connectCluster } from "./cluster-options.ts";
 import { flag, given, option, options } from "./options.ts";
 import { formatTrace } from "./trace-format.ts";
+import { OTLP_OPTION, otlpSink } from "./otlp-option.ts";
 import { mergeRound } from "../trace/journal-round.ts";
 import { TraceMerge, type TraceFilter } from "../trace/trace-merge.ts";
 
@@ -29,19 +30,22 @@ recv (SENDERPID@LAMPORT), duration. Each node keeps its last N calls
     { name: "since", value: "T", help: "only calls that started at most T ago (30s, 5m, 2h, 500ms) or after T (an ISO date and time)" },
     { name: "follow", help: "keep going: show new calls as they happen, until interrupted" },
     { name: "json", help: "one JSON object per call and line" },
+    OTLP_OPTION,
     ...CLUSTER_OPTIONS,
   ],
   async run(args) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' (see --help)`);
     const filter = traceFilter(option(args, "pid"), option(args, "node"), given(args, "call") ? options(args, "call") : undefined, option(args, "since"));
     const json = flag(args, "json");
-    const print = (r: JournalRecord) => process.stdout.write((json ? JSON.stringify(r) : formatTrace(r)) + "\n");
+    const otlp = otlpSink(args);
+    const print = otlp?.print ?? ((r: JournalRecord) => process.stdout.write((json ? JSON.stringify(r) : formatTrace(r)) + "\n"));
     const channel = await connectCluster(args);
     try {
       await followJournals(channel, new TraceMerge(filter), print, flag(args, "follow") ? stopSignal() : undefined);
     } finally {
       channel.close("done");
     }
+    otlp?.write();
     return 0;
   },
 });
