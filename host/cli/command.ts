@@ -28,16 +28,15 @@ export interface CommandForm {
   run(args: ParsedArgs): Promise<number>;
 }
 
-/** What --help says around the options: the usage lines and what the command does, and what follows the options. */
+/** What --help says before the options: the usage lines and what the command does. */
 export interface CommandText {
   readonly usage: string;
-  readonly notes?: string;
 }
 
 /** A command with one form. */
 export function defineCommand(command: CommandText & CommandForm): Command {
   return {
-    help: helpText(command.usage, command.options, command.notes),
+    help: helpText(command.usage, command.options),
     options: { "": command.options },
     run: async (argv) => command.run(parseOptions(argv, command.options, command.program)),
   };
@@ -47,11 +46,11 @@ export function defineCommand(command: CommandText & CommandForm): Command {
  * A command whose first word picks its form (`cluster up`, `user add`): each form's options
  * are listed under its own heading, unless there is only one.
  */
-export function defineSubcommands(command: string, { usage, notes }: CommandText, forms: Readonly<Record<string, CommandForm>>): Command {
+export function defineSubcommands(command: string, { usage }: CommandText, forms: Readonly<Record<string, CommandForm>>): Command {
   const names = Object.keys(forms);
   const listed = names.flatMap((name) => forms[name]!.options.map((o) => (names.length > 1 ? { ...o, section: `options of '${command} ${name}'` } : o)));
   return {
-    help: helpText(usage, listed, notes),
+    help: helpText(usage, listed),
     options: Object.fromEntries(names.map((name) => [name, forms[name]!.options])),
     async run(argv) {
       const [sub, ...rest] = argv;

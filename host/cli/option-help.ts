@@ -8,7 +8,7 @@ const MAX_COLUMN = 24;
 const HELP_OPTION: OptionSpec = { name: "help", short: "h", help: "show this help" };
 
 /** `text` broken at spaces into lines of at most `width` characters, each indented by `indent`. */
-export function wrap(text: string, indent: number, width = WIDTH): string {
+function wrap(text: string, indent: number, width = WIDTH): string {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/).filter((w) => w !== "")) {
@@ -31,7 +31,7 @@ function description(o: OptionSpec): string {
  * beside it (or below it, for a label too long for the column), and -h, --help last in
  * the first section.
  */
-export function optionsHelp(spec: readonly OptionSpec[]): string {
+function optionsHelp(spec: readonly OptionSpec[]): string {
   const sections = new Map<string, OptionSpec[]>();
   for (const o of spec) {
     const title = o.section ?? "options";
@@ -48,7 +48,7 @@ export function optionsHelp(spec: readonly OptionSpec[]): string {
   return [...sections].map(([title, list]) => `${wrap(title, 0)}:\n${list.map(entry).join("\n")}`).join("\n\n");
 }
 
-/** A command's whole --help: its usage and what it does, its options, and what follows them. */
-export function helpText(usage: string, spec: readonly OptionSpec[], notes?: string): string {
-  return [usage.trimEnd(), optionsHelp(spec), notes?.trim()].filter((s) => s !== undefined && s !== "").join("\n\n");
+/** A command's whole --help: its usage and what it does, then its options. */
+export function helpText(usage: string, spec: readonly OptionSpec[]): string {
+  return `${usage.trimEnd()}\n\n${optionsHelp(spec)}`;
 }

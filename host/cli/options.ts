@@ -54,6 +54,7 @@ export function parseOptions(argv: readonly string[], spec: readonly OptionSpec[
   for (const o of spec) {
     if (o.name.length === 1 ? o.short !== undefined : o.short !== undefined && o.short.length !== 1) throw new Error(`option spec ${o.name}: a bad short name`);
     if (config[o.name]) throw new Error(`option spec ${o.name}: declared twice`);
+    if (o.name === "help" || o.name === "h" || o.short === "h") throw new Error(`option spec ${o.name}: -h and --help are every command's own`);
     const short = o.name.length === 1 ? o.name : o.short;
     config[o.name] = { type: o.value === undefined ? "boolean" : "string", multiple: true, ...(short ? { short } : {}) };
   }
