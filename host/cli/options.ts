@@ -45,7 +45,7 @@ const isHelp = (arg: string) => arg === "-h" || arg === "--help";
  * Parse `--name value`, `--name=value`, `--flag`, and a one-letter alias (`-f`, `-o FILE`,
  * `-DNAME`) against `spec`. An unknown option or a missing value is a usage error, in one
  * line naming it. `--flag=false` turns a flag off (a later one wins), as `--flag=true` turns
- * it on. `--` ends the options: what follows is positional (or, with `program`, the rest).
+ * it on. `--` ends the options: what follows is positional (with `program`, the first is the program).
  * With `program` (run's), the first positional ends option parsing, so the program's own
  * flags reach the program. -h or --help anywhere among the options asks for the help.
  */
@@ -78,7 +78,11 @@ export function parseOptions(argv: readonly string[], spec: readonly OptionSpec[
   for (const token of tokens) {
     if (token.kind === "option-terminator") {
       const after = argv.slice(token.index + 1);
-      if (program) return done(after);
+      // run -- -odd-name.wasm ARGS: the program is still the first word, whatever it looks like.
+      if (program) {
+        positionals.push(...after.slice(0, 1));
+        return done(after.slice(1));
+      }
       positionals.push(...after);
       return done([]);
     }
