@@ -1,6 +1,6 @@
 import { CliError, flag, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { STATE_DIR, stateFile } from "./cluster-options.ts";
-import { clusterCert, clusterInit } from "./credential-commands.ts";
+import { clusterCert, clusterInit, clusterRevoke } from "./credential-commands.ts";
 import { progress, startLocalCluster, stopLocalCluster } from "./local-cluster.ts";
 import { parseLimitOptions } from "./limit-options.ts";
 
@@ -9,6 +9,7 @@ export const clusterCommand: Command = {
        onebox cluster down
        onebox cluster init DIR [--cluster-name NAME]
        onebox cluster cert NODE [--ca-dir DIR] [--out DIR]
+       onebox cluster revoke NODE [--cluster URL --credentials DIR ...]
 
 up     start N node processes on this machine (node1 founds the cluster, the
        others join it), wait until all are members, and print the URL that
@@ -23,6 +24,9 @@ init   make a cluster CA in DIR (ca.pem, and ca.key: keep it private).
 cert   issue NODE's key and certificate (signed by the CA in --ca-dir, default
        ${STATE_DIR}/ca) into --out (default ${STATE_DIR}/certs/NODE), for
        'onebox node start --ca DIR/ca.pem --cert DIR/cert.pem --key DIR/key.pem'.
+revoke (admin only) refuse every certificate of NODE issued until now, on every
+       member: it is cut off and cannot rejoin (a new 'cluster cert' can).
+       Takes the options of 'onebox user revoke' (see its --help).
 
 options:
   --nodes N       how many nodes (default 3)
@@ -56,6 +60,7 @@ options:
     }
     if (sub === "init") return clusterInit(rest);
     if (sub === "cert") return clusterCert(rest);
+    if (sub === "revoke") return clusterRevoke(rest);
     if (sub === "-h" || sub === "--help") return this.run(["up", "--help"]);
     throw new UsageError(`unknown cluster subcommand '${sub ?? ""}' (see onebox cluster --help)`);
   },

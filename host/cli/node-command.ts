@@ -47,6 +47,10 @@ options:
                         under any name and do anything (warned at start)
   --audit-file FILE     where client requests are recorded (default
                         ${STATE_DIR}/audit/NAME.log)
+  --revocation-file FILE
+                        where this node keeps the cluster's revocation list
+                        ('user revoke', 'cluster revoke'; default
+                        ${STATE_DIR}/revoked/NAME.json)
   --heartbeat-ms MS     silence before a member is suspect (default ${DEFAULT_HEARTBEAT_TIMEOUT_MS})
   --journal N           ${JOURNAL_HELP}
 ${LIMIT_OPTION_HELP}
@@ -56,7 +60,7 @@ ${LIMIT_OPTION_HELP}
     const [sub, ...rest] = argv;
     if (sub === "-h" || sub === "--help") return this.run(["start", "--help"]);
     if (sub !== "start") throw new UsageError(`unknown node subcommand '${sub ?? ""}' (see onebox node --help)`);
-    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "ca", "cert", "key", "heartbeat-ms", "audit-file", "limit", "journal"], flags: ["insecure", "pretty"] });
+    const args = parseArgs(rest, { values: ["name", "listen", "advertise", "join", "etcd", "root", "secret-file", "cluster-name", "label", "ca", "cert", "key", "heartbeat-ms", "audit-file", "revocation-file", "limit", "journal"], flags: ["insecure", "pretty"] });
     const limits = parseLimitOptions(args.options.get("limit") ?? []);
     const name = option(args, "name");
     const listen = option(args, "listen");
@@ -92,7 +96,12 @@ ${LIMIT_OPTION_HELP}
     if (insecure) logger.warn("--insecure: plain ws without certificates; anyone who has the secret can join under any name and do anything");
     const root = option(args, "root") ?? DEFAULT_ROOT;
     fs.mkdirSync(root, { recursive: true });
-    const web = new NodeHttp(secret);
+    let web: NodeHttp;
+    try {
+      web = new NodeHttp(secret, tls.caFile);
+    } catch (error) {
+      throw new CliError(`node ${name}: CA certificate ${tls.caFile}: ${(error as Error).message}`);
+    }
     let node: ClusterNode;
     try {
       node = await ClusterNode.start({
@@ -107,6 +116,7 @@ ${LIMIT_OPTION_HELP}
         labels,
         transport: new WsTransport(tls.certFile && tls.keyFile ? { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile } : undefined, web.handle),
         auditFile: option(args, "audit-file") ?? path.join(STATE_DIR, "audit", `${name}.log`),
+        revocationFile: option(args, "revocation-file") ?? path.join(STATE_DIR, "revoked", `${name}.json`),
         heartbeatTimeoutMs: intOption(args, "heartbeat-ms", DEFAULT_HEARTBEAT_TIMEOUT_MS),
         limits,
         journal,

@@ -4,6 +4,7 @@
 import type { ClusterNode } from "../cluster/node.ts";
 import type { Member, ProcInfo } from "../transport/wire.ts";
 import { httpUrlOf } from "./dashboard-token.ts";
+import { httpGet } from "./http-get.ts";
 
 /** Most processes, locks and names one answer lists; `truncated` says when there were more. */
 export const MAX_LISTED = 5000;
@@ -50,21 +51,22 @@ export function localView(node: ClusterNode): LocalView {
   };
 }
 
-async function peerView(member: Member, token: string): Promise<LocalView> {
-  const response = await fetch(`${httpUrlOf(member.url)}/api/local`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
-  });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return (await response.json()) as LocalView;
+async function peerView(member: Member, token: string, ca: Buffer | undefined): Promise<LocalView> {
+  const answer = await httpGet(`${httpUrlOf(member.url)}/api/local`, { ca, headers: { authorization: `Bearer ${token}` }, timeoutMs: PEER_TIMEOUT_MS });
+  if (answer.status !== 200) throw new Error(`HTTP ${answer.status}`);
+  return JSON.parse(answer.body) as LocalView;
 }
 
-export async function clusterView(node: ClusterNode, token: string): Promise<ClusterView> {
+/**
+ * The cluster as the asker of `processes` sees it (the listing their role allows); `token`
+ * is theirs, for the other members, reached over https with the cluster's CA `ca`.
+ */
+export async function clusterView(node: ClusterNode, token: string, ca: Buffer | undefined, processes: Promise<ProcInfo[]>): Promise<ClusterView> {
   const nodes = node.members.snapshot().members;
   const [all, locals] = await Promise.all([
-    node.ps(true),
+    processes,
     Promise.all(nodes.filter((m) => m.state !== "down").map((m) =>
-      m.name === node.name ? localView(node) : peerView(m, token).catch((error: Error) => ({ node: m.name, error: error.message })))),
+      m.name === node.name ? localView(node) : peerView(m, token, ca).catch((error: Error) => ({ node: m.name, error: error.message })))),
   ]);
   return { servedBy: node.name, nodes, processes: all.slice(0, MAX_LISTED), truncated: all.length > MAX_LISTED, locals };
 }
