@@ -129,9 +129,13 @@ test("a token acts with its user's role: own processes only for a user, no kill 
   const seen = await api("node2", "/api/cluster", token("alice"));
   assert.equal(seen.status, 200, JSON.stringify(seen.body));
   assert.deepEqual((seen.body.processes as Listed[]).map((p) => p.pid), [alice], "alice sees only her own process");
-  assert.deepEqual((seen.body.locals as { node: string; error?: string }[]).map((l) => `${l.node}:${l.error ?? "ok"}`).sort(), ["node1:ok", "node2:ok"]);
+  type Local = { node: string; error?: string; locks?: unknown[] };
+  const locals = seen.body.locals as Local[];
+  assert.deepEqual(locals.map((l) => `${l.node}:${l.error ?? "ok"}`).sort(), ["node1:ok", "node2:ok"]);
+  assert.ok(locals.every((l) => l.locks === undefined), "a user sees no locks: they name others' processes");
   const vicSees = await api("node1", "/api/cluster", token("vic"));
   assert.deepEqual((vicSees.body.processes as Listed[]).map((p) => p.pid).sort(), [alice, bob].sort(), "a viewer sees every process");
+  assert.ok((vicSees.body.locals as Local[]).some((l) => l.node === "node1" && Array.isArray(l.locks)), "a viewer sees the coordinator's locks");
 
   const aliceKillsBob = await api("node2", "/api/kill", token("alice"), { pid: bob });
   assert.equal(aliceKillsBob.status, 403);

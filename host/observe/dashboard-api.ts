@@ -37,9 +37,13 @@ export interface ClusterView {
   readonly locals: (LocalView | { node: string; error: string })[];
 }
 
-export function localView(node: ClusterNode): LocalView {
+/**
+ * `node`'s own view. `seesAll`: the asker may see every process, so also the locks and
+ * names the coordinator keeps (they name other users' processes: not for a `user`).
+ */
+export function localView(node: ClusterNode, seesAll: boolean): LocalView {
   const flow = [...node.peers.traffic.entries()].map(([peer, t]) => ({ peer, ...t }));
-  const coordinator = node.coordinator?.local;
+  const coordinator = seesAll ? node.coordinator?.local : undefined;
   return {
     node: node.name,
     processes: node.kernel.procs.size,
@@ -61,12 +65,12 @@ async function peerView(member: Member, token: string, ca: Buffer | undefined): 
  * The cluster as the asker of `processes` sees it (the listing their role allows); `token`
  * is theirs, for the other members, reached over https with the cluster's CA `ca`.
  */
-export async function clusterView(node: ClusterNode, token: string, ca: Buffer | undefined, processes: Promise<ProcInfo[]>): Promise<ClusterView> {
+export async function clusterView(node: ClusterNode, token: string, ca: Buffer | undefined, processes: Promise<ProcInfo[]>, seesAll: boolean): Promise<ClusterView> {
   const nodes = node.members.snapshot().members;
   const [all, locals] = await Promise.all([
     processes,
     Promise.all(nodes.filter((m) => m.state !== "down").map((m) =>
-      m.name === node.name ? localView(node) : peerView(m, token, ca).catch((error: Error) => ({ node: m.name, error: error.message })))),
+      m.name === node.name ? localView(node, seesAll) : peerView(m, token, ca).catch((error: Error) => ({ node: m.name, error: error.message })))),
   ]);
   return { servedBy: node.name, nodes, processes: all.slice(0, MAX_LISTED), truncated: all.length > MAX_LISTED, locals };
 }

@@ -169,11 +169,11 @@ export class NodeHttp {
       case "/api/local":
         only("GET");
         await this.asClient(node, who, { nodes: {} });
-        return sendJson(res, 200, localView(node));
+        return sendJson(res, 200, localView(node, seesAll(who)));
       case "/api/cluster": {
         only("GET");
         const listed = this.asClient(node, who, { ps: { cluster: true, ended: false } }).then((reply) => (reply as Partial<Bodies> | undefined)?.procs?.procs ?? []);
-        return sendJson(res, 200, await clusterView(node, bearer!, this.ca, listed));
+        return sendJson(res, 200, await clusterView(node, bearer!, this.ca, listed, seesAll(who)));
       }
       case "/api/trace": {
         only("GET");
@@ -223,12 +223,15 @@ export class NodeHttp {
 
   /** Which processes' trace records `who` may see: all for a role that sees every process, else their own (ended ones too). */
   private async visiblePids(node: ClusterNode, who: Asker): Promise<((pid: number) => boolean) | undefined> {
-    if (who === undefined || mayDo(who, "every-process")) return undefined;
+    if (seesAll(who)) return undefined;
     const reply = await this.asClient(node, who, { ps: { cluster: true, ended: true } });
     const own = new Set(((reply as Partial<Bodies> | undefined)?.procs?.procs ?? []).map((p) => p.pid));
     return (pid) => own.has(pid);
   }
 }
+
+/** Whether `who` may see every process (and so the locks and names, and every trace record). */
+const seesAll = (who: Asker): boolean => who === undefined || mayDo(who, "every-process");
 
 /** The requests of the API, as the node serves them for a client (after the Authority's check). */
 function serveApiRequest(node: ClusterNode, msg: Msg): Body | void | Promise<Body | void> {
