@@ -85,19 +85,22 @@ revoke  (admin only) refuse every credential of NAME issued until now, its
         its open connections are closed. To change a role: revoke, then add.
 
 roles:
-  admin      everything
+  admin      everything, revoke included
   operator   run; ps and kill every user's processes
   user       run; ps and kill their own processes
   viewer     read only: nodes, ps of every process
 
-options:
+options of add:
   --role ROLE     one of ${ROLES.join(", ")} (required)
   --ca-dir DIR    the CA's directory (default ${DEFAULT_CA_DIR}, made by 'cluster up'
                   or 'cluster init')
   --out DIR       where the credential goes (default ${STATE_DIR}/users/NAME)
-  --token-days N  how long the token is valid (default ${LEAF_DAYS}, as the certificate)
+  --token-days N  how long the token is valid (default and at most ${LEAF_DAYS}, as
+                  the certificate)
+
+options of revoke (the admin's connection):
 ${CLUSTER_HELP}
-  -h, --help      show this help`,
+  -h, --help           show this help`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "-h" || sub === "--help") return this.run(["add", "--help"]);
@@ -110,7 +113,7 @@ ${CLUSTER_HELP}
     if (!role || !isUserRole(role)) throw new UsageError(`user add needs --role, one of ${ROLES.join(", ")}`);
     const out = option(args, "out") ?? path.join(STATE_DIR, "users", name);
     const days = intOption(args, "token-days", LEAF_DAYS);
-    if (days < 1) throw new UsageError("--token-days must be at least 1");
+    if (days < 1 || days > LEAF_DAYS) throw new UsageError(`--token-days must be from 1 to ${LEAF_DAYS}`);
     const caDir = option(args, "ca-dir") ?? DEFAULT_CA_DIR;
     issuing(`user add ${name}`, () => {
       issue(caDir, out, name, role);
