@@ -37,6 +37,7 @@ before(async () => {
   fs.writeFileSync(secretFile, "dashboard test secret");
   await issue(["cluster", "init", caDir]);
   await issue(["user", "add", "ada", "--role", "admin", "--ca-dir", caDir, "--out", cred("ada")]);
+  await issue(["user", "add", "vic", "--role", "viewer", "--ca-dir", caDir, "--out", cred("vic")]);
   for (const name of ["node1", "node2", "node3"]) {
     await issue(["cluster", "cert", name, "--ca-dir", caDir, "--out", cred(name)]);
     const { caFile, certFile, keyFile } = credentialsIn(cred(name));
@@ -82,11 +83,24 @@ test("the dashboard lists the nodes and the processes, and kills one", { skip },
     assert.deepEqual(await page.locator("#nodes tbody tr td:nth-child(2)").allTextContents(), ["node1", "node2", "node3"]);
     assert.deepEqual(await page.locator("#nodes tbody tr td:nth-child(3)").allTextContents(), ["alive", "alive", "alive"]);
     assert.equal(await page.locator("#served-by").textContent(), "served by node3");
+    assert.equal(await page.locator("#asking").textContent(), "as ada (admin)");
     assert.equal(new URL(page.url()).hash, "", "the token leaves the address bar");
 
     const row = page.locator("#processes tbody tr", { has: page.locator(`button[data-pid="${pid}"]`) });
     await row.waitFor({ timeout: DEADLINE_MS });
     assert.equal(await row.locator("td:nth-child(2)").textContent(), "node2");
+    assert.equal(await row.locator("td:nth-child(6)").textContent(), "ada", "the owner column");
+
+    // A viewer's page (vic's token) lists the sleeper too, names vic, and offers no kill.
+    const viewer = await browser!.newPage();
+    try {
+      await viewer.goto((await onebox(["dashboard", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--credentials", cred("vic")], dir)).stdout.trim());
+      await viewer.locator("#processes tbody tr td:first-child", { hasText: new RegExp(`^${pid}$`) }).waitFor({ timeout: DEADLINE_MS });
+      assert.equal(await viewer.locator("#asking").textContent(), "as vic (viewer)");
+      assert.equal(await viewer.locator("#processes button.kill").count(), 0);
+    } finally {
+      await viewer.close();
+    }
     await page.locator("#filter").fill(`${pid} node2`);
     assert.equal(await page.locator("#processes tbody tr").count(), 1, "the filter leaves the sleeper alone");
     await page.locator("#filter").fill("no-such-process");

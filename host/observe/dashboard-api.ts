@@ -28,8 +28,23 @@ export interface LocalView {
   readonly names?: { name: string; pid: number }[];
 }
 
+/** Who asks, as the page shows it: their name and role, and whether it may kill (null: nobody known, --insecure). */
+export type Asking = { readonly name: string; readonly role: string; readonly mayKill: boolean } | null;
+
+/** What the cluster view is made for: the asker, their listing and their token (for the other members, over https with the cluster's CA). */
+export interface ViewRequest {
+  readonly asking: Asking;
+  /** The processes the asker's role lets them list. */
+  readonly processes: Promise<ProcInfo[]>;
+  /** Whether the asker sees every process (and so the locks and names). */
+  readonly seesAll: boolean;
+  readonly token: string;
+  readonly ca: Buffer | undefined;
+}
+
 export interface ClusterView {
   readonly servedBy: string;
+  readonly asking: Asking;
   readonly nodes: Member[];
   readonly processes: ProcInfo[];
   readonly truncated: boolean;
@@ -61,17 +76,14 @@ async function peerView(member: Member, token: string, ca: Buffer | undefined): 
   return JSON.parse(answer.body) as LocalView;
 }
 
-/**
- * The cluster as the asker of `processes` sees it (the listing their role allows); `token`
- * is theirs, for the other members, reached over https with the cluster's CA `ca`.
- */
-export async function clusterView(node: ClusterNode, token: string, ca: Buffer | undefined, processes: Promise<ProcInfo[]>, seesAll: boolean): Promise<ClusterView> {
+/** The cluster as the asker sees it. */
+export async function clusterView(node: ClusterNode, request: ViewRequest): Promise<ClusterView> {
   const nodes = node.members.snapshot().members;
   const [all, locals] = await Promise.all([
-    processes,
+    request.processes,
     Promise.all(nodes.filter((m) => m.state !== "down").map((m) =>
-      m.name === node.name ? localView(node, seesAll) : peerView(m, token, ca).catch((error: Error) => ({ node: m.name, error: error.message })))),
+      m.name === node.name ? localView(node, request.seesAll) : peerView(m, request.token, request.ca).catch((error: Error) => ({ node: m.name, error: error.message })))),
   ]);
-  return { servedBy: node.name, nodes, processes: all.slice(0, MAX_LISTED), truncated: all.length > MAX_LISTED, locals };
+  return { servedBy: node.name, asking: request.asking, nodes, processes: all.slice(0, MAX_LISTED), truncated: all.length > MAX_LISTED, locals };
 }
 

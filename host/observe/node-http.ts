@@ -172,8 +172,9 @@ export class NodeHttp {
         return sendJson(res, 200, localView(node, seesAll(who)));
       case "/api/cluster": {
         only("GET");
-        const listed = this.asClient(node, who, { ps: { cluster: true, ended: false } }).then((reply) => (reply as Partial<Bodies> | undefined)?.procs?.procs ?? []);
-        return sendJson(res, 200, await clusterView(node, bearer!, this.ca, listed, seesAll(who)));
+        const processes = this.asClient(node, who, { ps: { cluster: true, ended: false } }).then((reply) => (reply as Partial<Bodies> | undefined)?.procs?.procs ?? []);
+        const asking = who === undefined ? null : { name: who.name, role: who.role, mayKill: mayDo(who, "kill") };
+        return sendJson(res, 200, await clusterView(node, { asking, processes, seesAll: seesAll(who), token: bearer!, ca: this.ca }));
       }
       case "/api/trace": {
         only("GET");
