@@ -9,7 +9,7 @@ import { mayDo, principalOf, type Principal, type Right } from "./roles.ts";
 type Next = (msg: Msg) => Body | void | Promise<Body | void>;
 
 /** The right each client request needs; any kind not here is for member nodes only. */
-export const CLIENT_REQUESTS: Partial<Record<string, Right>> = { nodes: "read", ps: "read", logs: "read", journal: "read", run: "run", input: "run", attach: "run", kill: "kill", revoke: "revoke" };
+const CLIENT_REQUESTS: Partial<Record<string, Right>> = { nodes: "read", ps: "read", logs: "read", journal: "read", run: "run", input: "run", attach: "run", kill: "kill", revoke: "revoke" };
 
 /** A principal as one credential (a certificate, a token) proves it, with when that was issued (Unix seconds). */
 export interface Credential extends Principal {
