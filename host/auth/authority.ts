@@ -38,6 +38,16 @@ export class Authority {
     if (revoked !== undefined) fail("EACCES", revoked);
   }
 
+  /** EACCES if `who`'s credential (a certificate, a token) was revoked; a user's refusal is recorded as a `connect`. */
+  admitCredential(who: Credential): void {
+    try {
+      this.checkRevoked(who);
+    } catch (error) {
+      if (who.role !== "node") this.audit?.record(who, "connect", "", verdict(error));
+      throw error;
+    }
+  }
+
   /**
    * The principal of a connection past its handshake, or a one-line reason to refuse it.
    * `memberName` gives the name of a member by id: a node may claim only its own id.
@@ -48,12 +58,7 @@ export class Authority {
     const role = principalOf(certificate);
     if (!role) fail("EACCES", `certificate of '${certificate.name}' names no role (OU '${certificate.unit}')`);
     const principal = { ...role, issuedAt: certificate.issuedAt };
-    try {
-      this.checkRevoked(principal);
-    } catch (error) {
-      if (principal.role !== "node") this.audit?.record(principal, "connect", "", verdict(error));
-      throw error;
-    }
+    this.admitCredential(principal);
     if (principal.role !== "node" && peer.nodeId !== 0) fail("EACCES", `${principal.role} '${principal.name}' claims to be node ${peer.nodeId}`);
     const claimed = peer.nodeId === 0 ? undefined : memberName(peer.nodeId);
     if (claimed !== undefined && claimed !== principal.name) fail("EACCES", `'${principal.name}' claims node id ${peer.nodeId}, which is '${claimed}'`);

@@ -202,7 +202,7 @@ export class NodeHttp {
     if (bearer === undefined) throw new HttpError(401, "the API needs a user's token: Authorization: Bearer TOKEN (the URL 'onebox dashboard' prints has yours)");
     try {
       const who = this.verifier!.verify(bearer);
-      node.authority.checkRevoked(who);
+      node.authority.admitCredential(who);
       return who;
     } catch (error) {
       throw new HttpError(401, (error as Error).message);
