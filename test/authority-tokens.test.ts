@@ -9,6 +9,11 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { credentialsIn } from "../host/auth/certificates.ts";
 import { issueToken } from "../host/auth/user-token.ts";
+import { DEFAULT_CLUSTER_NAME } from "../host/cli/cluster-options.ts";
+import { realClock } from "../host/clock/clock.ts";
+import { Channel } from "../host/transport/channel.ts";
+import { clientHandshake } from "../host/transport/handshake.ts";
+import { WsTransport } from "../host/transport/ws-transport.ts";
 import { onebox } from "./helpers/cli.ts";
 import { startNodeProcess, stopNodeProcess, type NodeProcess } from "./helpers/cluster.ts";
 import { guest, REPO, tempDir } from "./helpers/guests.ts";
@@ -242,4 +247,23 @@ test("a revoked node is cut off and cannot rejoin", async () => {
   await until("node3 to be declared down", down);
   await stopNodeProcess(nodes.get("node3")!);
   await assert.rejects(startNode("node3"), /the credentials of node 'node3' were revoked/);
+});
+
+test("nobody but a node sends a revocation list, and an admin's revocation dated ahead or malformed is refused", async () => {
+  const connectAs = async (who: string): Promise<Channel> => {
+    const conn = await new WsTransport(credentialsIn(cred(who))).connect(url("node1"));
+    const identity = { cluster: DEFAULT_CLUSTER_NAME, name: who, secret: fs.readFileSync(secretFile), log: () => {}, clock: realClock };
+    return new Channel(conn, await clientHandshake(identity, conn), () => {});
+  };
+  const now = Math.floor(Date.now() / 1000);
+  const ada = await connectAs("ada");
+  try {
+    // As a node would send it: an admin is a user, and users may not.
+    await assert.rejects(ada.call({ revoked: { revoked: [{ name: "alice", node: false, before: now }] } }), /EACCES: admin 'ada' may not send 'revoked': only member nodes do/);
+    await assert.rejects(ada.call({ revoke: { revoked: [{ name: "alice", node: false, before: now + 3600 }] } }), /EINVAL: the revocation of 'alice' is dated .* more than 300 s ahead/);
+    await assert.rejects(ada.call({ revoke: { revoked: [{ name: "../alice", node: false, before: now }] } }), /EINVAL: name '\.\.\/alice'/);
+  } finally {
+    ada.close("done");
+  }
+  assert.equal((await api("node1", "/api/cluster", token("alice"))).status, 200, "alice was revoked by none of these");
 });
