@@ -1,6 +1,6 @@
 import { CliError, defineSubcommands, type Command } from "./command.ts";
 import { STATE_DIR, stateFile } from "./cluster-options.ts";
-import { clusterCert, clusterInit } from "./credential-commands.ts";
+import { clusterCert, clusterInit, clusterRevoke } from "./credential-commands.ts";
 import { progress, startLocalCluster, stopLocalCluster } from "./local-cluster.ts";
 import { LIMIT_OPTION, parseLimitOptions } from "./limit-options.ts";
 import { flag, intOption, option, options } from "./options.ts";
@@ -12,6 +12,7 @@ export const clusterCommand: Command = defineSubcommands(
        onebox cluster down
        onebox cluster init DIR [--cluster-name NAME]
        onebox cluster cert NODE [--ca-dir DIR] [--out DIR]
+       onebox cluster revoke NODE [cluster options]
 
 up     start N node processes on this machine (node1 founds the cluster, the
        others join it), wait until all are members, and print the URL that
@@ -24,7 +25,9 @@ up     start N node processes on this machine (node1 founds the cluster, the
 down   stop the nodes (and the etcd) 'cluster up' started here.
 init   make a cluster CA in DIR (ca.pem, and ca.key: keep it private).
 cert   issue NODE's key and certificate (signed by the CA in --ca-dir) into --out,
-       for 'onebox node start --ca DIR/ca.pem --cert DIR/cert.pem --key DIR/key.pem'.`,
+       for 'onebox node start --ca DIR/ca.pem --cert DIR/cert.pem --key DIR/key.pem'.
+revoke (admin only) refuse every certificate of NODE issued until now, on every
+       member: it is cut off and cannot rejoin (a new 'cluster cert' can).`,
   },
   {
     up: {
@@ -57,5 +60,6 @@ cert   issue NODE's key and certificate (signed by the CA in --ca-dir) into --ou
     },
     init: clusterInit,
     cert: clusterCert,
+    revoke: clusterRevoke,
   },
 );

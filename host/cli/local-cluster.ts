@@ -84,6 +84,7 @@ export async function startLocalCluster(spec: LocalClusterSpec): Promise<Cluster
       process.execPath,
       [MAIN, "node", "start", "--name", name, "--listen", `${spec.host}:${port}`, "--root", path.join(spec.dir, "nodes", name), "--secret-file", secretFile,
         "--ca", tls.caFile, "--cert", tls.certFile, "--key", tls.keyFile, "--audit-file", path.join(spec.dir, "audit", `${name}.log`),
+        "--revocation-file", path.join(spec.dir, "revoked", `${name}.json`),
         ...(etcd ? ["--etcd", etcd.endpoints.join(",")] : i > 1 ? ["--join", nodes[0]!.url] : []), ...(spec.limits ?? []).flatMap((limit) => ["--limit", limit])],
       { detached: true, stdio: ["ignore", out, out] },
     );

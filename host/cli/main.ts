@@ -56,7 +56,9 @@ function exitAfterFlush(status: number): void {
 }
 
 main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
-  const message = error instanceof CliError ? error.message : ((error as Error)?.stack ?? String(error));
+  // An error with an errno is the cluster's answer (a refusal, a lost connection), not a bug here: one line too.
+  const answered = error instanceof CliError || typeof (error as { errnoName?: unknown })?.errnoName === "string";
+  const message = answered ? (error as Error).message : ((error as Error)?.stack ?? String(error));
   process.stderr.write(`onebox: ${message}\n`);
   exitAfterFlush(error instanceof UsageError ? 2 : 1);
 });

@@ -29,6 +29,7 @@ const NODE_OPTIONS: readonly OptionSpec[] = [
   { name: "key", value: "FILE", help: "mutual TLS: this node's key, beside --cert" },
   { name: "insecure", help: "plain ws, no certificates: anyone with the secret can join under any name and do anything (warned at start)" },
   { name: "audit-file", value: "FILE", help: `where client requests are recorded (default ${STATE_DIR}/audit/NAME.log)` },
+  { name: "revocation-file", value: "FILE", help: `where this node keeps the cluster's revocation list ('user revoke', 'cluster revoke'; default ${STATE_DIR}/revoked/NAME.json)` },
   { name: "heartbeat-ms", value: "MS", help: "silence before a member is suspect", default: String(DEFAULT_HEARTBEAT_TIMEOUT_MS) },
   JOURNAL_OPTION,
   LIMIT_OPTION,
@@ -88,7 +89,12 @@ async function startNode(args: ParsedArgs): Promise<number> {
   if (insecure) logger.warn("--insecure: plain ws without certificates; anyone who has the secret can join under any name and do anything");
   const root = option(args, "root")!;
   fs.mkdirSync(root, { recursive: true });
-  const web = new NodeHttp(secret);
+  let web: NodeHttp;
+  try {
+    web = new NodeHttp(secret, tls.caFile);
+  } catch (error) {
+    throw new CliError(`node ${name}: CA certificate ${tls.caFile}: ${(error as Error).message}`);
+  }
   let node: ClusterNode;
   try {
     node = await ClusterNode.start({
@@ -103,6 +109,7 @@ async function startNode(args: ParsedArgs): Promise<number> {
       labels,
       transport: new WsTransport(tls.certFile && tls.keyFile ? { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile } : undefined, web.handle),
       auditFile: option(args, "audit-file") ?? path.join(STATE_DIR, "audit", `${name}.log`),
+      revocationFile: option(args, "revocation-file") ?? path.join(STATE_DIR, "revoked", `${name}.json`),
       heartbeatTimeoutMs: intOption(args, "heartbeat-ms"),
       limits,
       journal,

@@ -32,12 +32,13 @@ export class LiveTrace {
     this.node = node;
   }
 
-  async view(filter: TraceFilter, limit: number): Promise<TraceView> {
+  /** The newest `limit` records that pass `filter`, of processes `visible` lets the asker see (all, without it). */
+  async view(filter: TraceFilter, limit: number, visible?: (pid: number) => boolean): Promise<TraceView> {
     invariant(Number.isInteger(limit) && limit > 0 && limit <= MAX_TRACE_LISTED, () => `trace limit ${limit}`);
     this.polling ??= this.poll().finally(() => (this.polling = undefined));
     await this.polling;
     const selection = new TraceSelection(filter);
-    return { records: this.kept.filter((r) => selection.shows(r)).slice(-limit), lost: this.merge.lost };
+    return { records: this.kept.filter((r) => selection.shows(r) && (visible === undefined || visible(r.pid))).slice(-limit), lost: this.merge.lost };
   }
 
   private async poll(): Promise<void> {

@@ -384,6 +384,17 @@ export interface Entries {
   entries: Entry[];
 }
 
+/** Every credential of `name` (a node's certificate when `node`, else a user's certificate and tokens) issued at or before `before` (Unix seconds) is refused. */
+export interface Revocation {
+  name: string;
+  node: boolean;
+  before: number;
+}
+
+export interface Revocations {
+  revoked: Revocation[];
+}
+
 export interface Names {
   names: string[];
 }
@@ -488,6 +499,8 @@ export interface Bodies {
   waitDone: Pid;
   journal: JournalQuery;
   journalPages: JournalPages;
+  revoke: Revocations;
+  revoked: Revocations;
 }
 
 export type BodyName = keyof Bodies;
