@@ -7,9 +7,9 @@ import { COMMANDS } from "../host/cli/commands.ts";
 import { given, option, optionLabel, options, parseOptions, type OptionSpec } from "../host/cli/options.ts";
 import { onebox } from "./helpers/cli.ts";
 
-/** The option names --help lists: each line that starts, two spaces in, with an option. */
+/** The option names --help lists (each line that starts, two spaces in, with an option), each once: two subcommands may share one. */
 function listedOptions(help: string): string[] {
-  return [...help.matchAll(/^  (?:-([A-Za-z]), )?(--[a-z][\w-]*|-[A-Za-z])\b/gm)].map((m) => m[2]!.replace(/^--?/, "")).sort();
+  return [...new Set([...help.matchAll(/^  (?:-([A-Za-z]), )?(--[a-z][\w-]*|-[A-Za-z])\b/gm)].map((m) => m[2]!.replace(/^--?/, "")))].sort();
 }
 
 test("every command's --help lists exactly the options it parses, and refuses an unknown one in one line", async () => {
