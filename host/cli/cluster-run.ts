@@ -73,10 +73,10 @@ export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8A
 
 /** `run --trace` on a cluster: the process's and its descendants' calls on stderr until it ends. */
 async function traceRun(args: ParsedArgs, url: string, pid: number, ended: Promise<unknown>): Promise<void> {
-  const { followJournals } = await import("./trace-command.ts");
+  const { followJournals, warnLine } = await import("./trace-command.ts");
   const channel = await connectCluster(args, url);
   try {
-    await followJournals(channel, new TraceMerge({ pid }), (r) => process.stderr.write(formatTrace(r) + "\n"), ended);
+    await followJournals(channel, new TraceMerge({ pid }, { warn: warnLine }), (r) => process.stderr.write(formatTrace(r) + "\n"), ended);
   } finally {
     channel.close("done");
   }

@@ -40,7 +40,7 @@ ${CLUSTER_HELP}
     const print = (r: JournalRecord) => process.stdout.write((json ? JSON.stringify(r) : formatTrace(r)) + "\n");
     const channel = await connectCluster(args);
     try {
-      await followJournals(channel, new TraceMerge(filter), print, flag(args, "follow") ? stopSignal() : undefined);
+      await followJournals(channel, new TraceMerge(filter, { warn: warnLine }), print, flag(args, "follow") ? stopSignal() : undefined);
     } finally {
       channel.close("done");
     }
@@ -72,6 +72,9 @@ function sinceMs(text: string): number {
   if (Number.isNaN(at)) throw new UsageError(`--since needs a duration (30s, 5m) or a date and time, got '${text}'`);
   return at;
 }
+
+/** A merge's warning, on stderr: the trace itself may be on stdout. */
+export const warnLine = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** Resolves on Ctrl-C or SIGTERM: --follow's end. */
 function stopSignal(): Promise<void> {
