@@ -1,27 +1,64 @@
 import fs from "node:fs";
-import type { ExitInfo } from "../kernel/errors.ts";
-import type { LoadedModule } from "../kernel/module-cache.ts";
-import { recorderFor } from "../kernel/replay/child-recording.ts";
+import type { RecordTarget } from "../kernel/replay/child-recording.ts";
 import { MAX_RECORD_BYTES } from "../kernel/replay/record-format.ts";
-import { DEFAULT_RECORD_LIMIT, type Recorder } from "../kernel/replay/recorder.ts";
+import { DEFAULT_RECORD_LIMIT } from "../kernel/replay/recorder.ts";
 import { CliError, option, type ParsedArgs, UsageError } from "./command.ts";
 import { parseByteSize } from "./memory-size.ts";
 
 export const RECORD_HELP = `  --record FILE  record everything the program receives (call results, messages,
-                 clock and random values) into FILE, for 'onebox replay FILE'
+                 clock and random values) into FILE, for 'onebox replay FILE'; on a
+                 cluster, the node that runs it records it and sends the record here
   --record-limit SIZE
                  stop recording once the record would pass SIZE (default 64M,
                  at most 1G); its replay stops there`;
 
 export const RECORD_VALUES = ["record", "record-limit"];
 
-/** `run --record FILE`: the recorder for the program, and how to save its record at the end. */
-export interface RunRecording {
-  readonly recorder: Recorder;
-  save(info: ExitInfo): void;
+/**
+ * `run --record FILE`: the record comes whole from an embedded node (`target`), or in
+ * pieces from the cluster node that ran the program (`take`), and is written at the end.
+ */
+export class RunRecording {
+  readonly limit: number;
+  private readonly file: string;
+  private readonly pieces: Uint8Array[] = [];
+  private size = 0;
+  /** Set when a node sent more than the limit: its record is not written. */
+  private overflowed = false;
+  /** The program's record target on an embedded node. */
+  readonly target: RecordTarget;
+
+  constructor(file: string, limit: number) {
+    this.file = file;
+    this.limit = limit;
+    this.target = { limit, deliver: (record) => this.take(record) };
+  }
+
+  /** The next piece of the record, in order. */
+  take(piece: Uint8Array): void {
+    if (this.overflowed) return;
+    if (this.size + piece.byteLength > this.limit) {
+      this.overflowed = true;
+      this.pieces.length = 0;
+      return;
+    }
+    this.pieces.push(piece);
+    this.size += piece.byteLength;
+  }
+
+  /** Write the record to FILE once the program ended. */
+  save(): void {
+    if (this.overflowed) throw new CliError(`the record sent for ${this.file} passed its limit of ${this.limit} bytes: not written`);
+    if (this.size === 0) throw new CliError(`no record came back for ${this.file} (see the node's log)`);
+    try {
+      fs.writeFileSync(this.file, Buffer.concat(this.pieces));
+    } catch (error) {
+      throw new CliError(`cannot write the record ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
 }
 
-export function recordingOf(args: ParsedArgs, module: LoadedModule, argv: readonly string[], memoryPages: number): RunRecording | undefined {
+export function recordingOf(args: ParsedArgs): RunRecording | undefined {
   const file = option(args, "record");
   const limitText = option(args, "record-limit");
   if (file === undefined) {
@@ -30,21 +67,5 @@ export function recordingOf(args: ParsedArgs, module: LoadedModule, argv: readon
   }
   const limit = limitText === undefined ? DEFAULT_RECORD_LIMIT : parseByteSize(limitText, "--record-limit");
   if (limit < 1 || limit > MAX_RECORD_BYTES) throw new CliError(`--record-limit ${limitText}: give 1 byte to 1G`);
-  let recorder: Recorder;
-  try {
-    recorder = recorderFor(module, argv, memoryPages, limit);
-  } catch (error) {
-    throw new CliError(`--record: ${(error as Error).message}`);
-  }
-  return {
-    recorder,
-    save(info) {
-      recorder.ended(info);
-      try {
-        fs.writeFileSync(file, recorder.contents());
-      } catch (error) {
-        throw new CliError(`cannot write the record ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
-    },
-  };
+  return new RunRecording(file, limit);
 }

@@ -12,7 +12,7 @@ import { TraceMerge } from "../trace/trace-merge.ts";
 import { readJournal } from "../kernel/journal/journal-reader.ts";
 import type { Journal } from "../kernel/journal/journal.ts";
 import { JOURNAL_HELP, journalOption } from "./journal-option.ts";
-import { RECORD_HELP, RECORD_VALUES, recordingOf, type RunRecording } from "./record-option.ts";
+import { RECORD_HELP, RECORD_VALUES, recordingOf } from "./record-option.ts";
 
 export const DEFAULT_ROOT = ".onebox/data";
 
@@ -63,9 +63,10 @@ ${CLUSTER_HELP}`,
     if (onCluster !== undefined && memoryPages !== undefined) throw new UsageError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
     if (onCluster !== undefined && option(args, "journal") !== undefined) throw new UsageError("--journal is for the embedded node only; a cluster node's is set by 'node start --journal'");
     if (onCluster !== undefined && Object.keys(caps).length > 0) throw new UsageError("--cpu, --files, --descendants, --mailbox-*, --locks are for the embedded node only; a cluster node gives its processes its own defaults");
-    if (onCluster !== undefined && option(args, "record") !== undefined) throw new UsageError("--record is for the embedded node only; on a cluster a process records its child with the record call");
+    const recording = recordingOf(args);
+    if (detach && recording) throw new UsageError("--record needs the run to stay attached: the record comes back when the program ends");
     // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
-    const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes, detach);
+    const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes, detach, recording);
     if ((option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) || detach) return runOnCluster();
     // Naming a node only means something on a cluster: use the local one, or say there is none.
     if (option(args, "on") !== undefined) {
@@ -76,10 +77,8 @@ ${CLUSTER_HELP}`,
     const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root") ?? DEFAULT_ROOT, journal });
     const trace = flag(args, "trace") && kernel.journal ? traceLocally(kernel.journal, kernel.nodeName) : undefined;
     let pid: number;
-    let recording: RunRecording | undefined;
     try {
       const module = await kernel.modules.load(bytes);
-      recording = recordingOf(args, module, [file, ...args.rest], memoryPages ?? kernel.limits.memoryPages);
       pid = kernel.startRoot({
         module,
         argv: [file, ...args.rest],
@@ -88,7 +87,7 @@ ${CLUSTER_HELP}`,
         input: stdinInput(),
         memoryPages,
         caps,
-        calls: recording?.recorder,
+        record: recording?.target,
       }).pid;
     } catch (error) {
       if (error instanceof ModuleError || error instanceof SysError) throw new CliError(`${file}: ${error.message}`);
@@ -97,7 +96,7 @@ ${CLUSTER_HELP}`,
     const info = await kernel.whenExited(pid);
     trace?.stop();
     kernel.shutdown();
-    recording?.save(info);
+    recording?.save();
     if (info.reason !== "NORMAL") process.stderr.write(`onebox: ${file} (pid ${pid}) ended: ${info.reason.toLowerCase()}: ${info.text}\n`);
     return info.status;
   },
