@@ -55,3 +55,19 @@ test("a final round lets everything out, past the bound or not", () => {
   assert.equal(merge.early, 0);
   assert.throws(() => new TraceMerge({}, { maxHeld: 0 }), /positive integer/);
 });
+
+test("a page from another journal of a node (it restarted under its name) starts its cursor over, with one warning", () => {
+  const warnings: string[] = [];
+  const merge = new TraceMerge({}, { warn: (line) => warnings.push(line) });
+  merge.round([{ ...page("b", 0, 50, 1, 100), journal: "first" }]);
+  assert.equal(merge.cursors.b, 50);
+  assert.equal(merge.journals.b, "first");
+  // The new journal starts at 0: without its identity this would be a journal going back.
+  assert.throws(() => new TraceMerge().round([page("b", 0, 5, 1, 10), page("b", 0, 2, 1, 10)]), /went back/);
+  const again = merge.round([{ ...page("b", 0, 3, 200, 300), journal: "second" }]);
+  assert.deepEqual(again.map((r) => r.seq), [0, 1, 2]);
+  assert.equal(merge.cursors.b, 3);
+  assert.equal(merge.journals.b, "second");
+  assert.equal(merge.restarts, 1);
+  assert.deepEqual(warnings, ["onebox: trace: b restarted (a new journal): following it from its start"]);
+});

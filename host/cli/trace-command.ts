@@ -5,7 +5,7 @@ import type { Channel } from "../transport/channel.ts";
 import { CliError, flag, option, parseArgs, UsageError, type Command } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, connectCluster } from "./cluster-options.ts";
 import { formatTrace } from "./trace-format.ts";
-import { mergeRound } from "../trace/journal-round.ts";
+import { mergeRound, nextQuery } from "../trace/journal-round.ts";
 import { TraceMerge, type TraceFilter } from "../trace/trace-merge.ts";
 
 /** How often --follow asks the nodes for new records. */
@@ -98,7 +98,7 @@ export async function followJournals(channel: Channel, merge: TraceMerge, print:
   const round = async (): Promise<boolean> => {
     let pages;
     try {
-      ({ pages } = await expectReply(channel.call({ journal: { cluster: true, since: { ...merge.cursors } } }), "journalPages"));
+      ({ pages } = await expectReply(channel.call({ journal: nextQuery(merge) }), "journalPages"));
     } catch (error) {
       throw new CliError(`cannot read the journals: ${(error as Error).message}`);
     }

@@ -54,10 +54,13 @@ export class TraceSelection {
  */
 export const MAX_HELD_RECORDS = 100_000;
 
+/** A node's page as the merge takes it: with the identity of the journal it was read from, if known. */
+export type MergePage = JournalPage & { readonly journal?: string };
+
 export interface MergeOptions {
   /** Held records past which the oldest are let out early (MAX_HELD_RECORDS). */
   readonly maxHeld?: number;
-  /** Told in one line when records are let out early, once until the horizons catch up. */
+  /** Told in one line when records are let out early (once until the horizons catch up), and when a node restarted. */
   readonly warn?: (line: string) => void;
 }
 
@@ -71,6 +74,10 @@ export interface MergeOptions {
 export class TraceMerge {
   /** The next sequence number to ask each node for. */
   readonly cursors: Record<string, number> = {};
+  /** The journal each node's cursor belongs to (JournalPage.journal): a new one is a restart. */
+  readonly journals: Record<string, string> = {};
+  /** Nodes seen to restart under their name: each time, their cursor started over. */
+  restarts = 0;
   /** Records lost to a node's ring before they were read. */
   lost = 0;
   /** Records let out before every horizon passed them (the held records passed maxHeld). */
@@ -93,11 +100,12 @@ export class TraceMerge {
    * Take one round of pages; returns what may now be shown, in order. `final`: no round
    * follows, so everything held is let out.
    */
-  round(pages: readonly JournalPage[], final = false): JournalRecord[] {
+  round(pages: readonly MergePage[], final = false): JournalRecord[] {
     let horizon = pages.length === 0 ? -Infinity : Infinity;
     let lowest = "";
     for (const page of pages) {
       this.held.push(...page.records);
+      this.follow(page);
       if (page.next < (this.cursors[page.node] ?? 0)) throw new Error(`trace: ${page.node}'s journal went back from ${this.cursors[page.node]} to ${page.next}`);
       this.cursors[page.node] = page.next;
       this.lost += page.lost;
@@ -119,5 +127,22 @@ export class TraceMerge {
     this.held = this.held.slice(cut);
     invariant(this.held.length <= this.maxHeld, () => `the merge holds ${this.held.length} records, over its ${this.maxHeld}`);
     return out.filter((r) => this.selection.shows(r));
+  }
+
+  /**
+   * A page from another journal than the one a node's cursor was read from: the node
+   * restarted under its name, and the page (the node answered from its new journal's
+   * start) begins a new cursor. Its records' sequence numbers start again too: causal
+   * order among a node's records falls back on Lamport time, which its clock, moved past
+   * every stamp it receives, keeps above what it causally follows.
+   */
+  private follow(page: MergePage): void {
+    if (page.journal === undefined || page.journal === "") return;
+    const known = this.journals[page.node];
+    this.journals[page.node] = page.journal;
+    if (known === undefined || known === page.journal) return;
+    this.restarts++;
+    delete this.cursors[page.node];
+    this.warn(`onebox: trace: ${page.node} restarted (a new journal): following it from its start`);
   }
 }

@@ -404,6 +404,8 @@ export interface Names {
 export interface JournalQuery {
   cluster: boolean;
   since: Record<string, U64>;
+  /** The journal (JournalPage.journal) each cursor in since was read from: a node whose journal is another one (it restarted under its name) answers from its start. */
+  journals: Record<string, string>;
 }
 
 /** One syscall, decoded (host/kernel/journal/journal-reader.ts). */
@@ -427,6 +429,8 @@ export interface JournalPage {
   next: U64;
   lost: U64;
   horizon: U64;
+  /** This journal's identity: random, made when its node starts, so a restart under the same name (whose journal starts again from 0) is seen by a follower. */
+  journal: string;
 }
 
 export interface JournalPages {
