@@ -232,9 +232,11 @@ export class Kernel {
     }
     if (parent) invariant(within(request.authority ?? FULL_CAPABILITIES, parent.capabilities), () => `a child of ${parent.pid} would get more than its parent's capabilities`);
     invariant(!(request.record && request.calls), "a process is recorded by its record target or by its own hook, not both");
+    const pid = this.allocPid();
+    // Its room in the node's budget is taken last before the instance: cancelled if that fails.
     const recording = request.record && beginRecording(this, request.module, request.argv, memoryCap, request.record);
     const calls = recording ? recording.recorder : request.calls;
-    const proc = new Process({ ...request, calls, kernel: this, pid: this.allocPid(), memoryCap, ownCaps });
+    const proc = new Process({ ...request, calls, kernel: this, pid, memoryCap, ownCaps });
     let entry: () => Promise<unknown>;
     try {
       const { component } = request.module;
