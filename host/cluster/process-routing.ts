@@ -69,10 +69,11 @@ export class ProcessRouting implements Router {
   // ---- frames: another node's (or the CLI's) process work, done here ------------------
 
   async serveSpawn(spawn: Bodies["spawn"]): Promise<Body> {
+    const record = recordTargetFromWire(spawn.record);
     const module = await this.moduleByHash(spawn.moduleHash, spawn.moduleNode);
     const origin = this.node.peers.linkByName(spawn.moduleNode);
     const output = remoteOutput((body) => origin.cast(body), spawn.outputSink);
-    const child = startHere(this.node.kernel, module, spawn, output, undefined, recordTargetFromWire(spawn.record));
+    const child = startHere(this.node.kernel, module, spawn, output, undefined, record);
     // spawn_opt: set before the child runs (it runs on a later turn).
     observeSpawned(child, spawn.ppid, spawn.link ?? false, spawn.monitorRef ?? 0);
     return { pid: { pid: child.pid } };

@@ -132,11 +132,11 @@ export async function loadForRun(kernel: Kernel, bytes: Uint8Array): Promise<Loa
  * over the CLI's connection. If the CLI goes away, so does its process.
  */
 export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: Channel): Promise<number> {
+  const recordLimit = recordLimitFromWire(run.recordLimit);
   const module = await loadForRun(kernel, run.module);
   const output = remoteOutput((body) => channel.cast(body), 0);
   // What the process reads is credited back, so the CLI never has more than the buffer in flight.
   const input = new InputBuffer((n) => channel.cast({ inputTaken: { n } }));
-  const recordLimit = recordLimitFromWire(run.recordLimit);
   const record = recordLimit === undefined ? undefined : { limit: recordLimit, deliver: recordToClient(channel) };
   const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName, owner: run.owner }, output, input, record);
   runInputs.set(channel, input);
