@@ -16,43 +16,54 @@ export const RECORD_VALUES = ["record", "record-limit"];
 
 /**
  * `run --record FILE`: the record comes whole from an embedded node (`target`), or in
- * pieces from the cluster node that ran the program (`take`), and is written at the end.
+ * pieces from the cluster node that ran the program (`take`). Pieces go straight into
+ * FILE.part (nothing is held here), renamed to FILE once the program ended.
  */
 export class RunRecording {
   readonly limit: number;
   private readonly file: string;
-  private readonly pieces: Uint8Array[] = [];
+  private readonly partial: string;
+  private fd: number | undefined;
   private size = 0;
-  /** Set when a node sent more than the limit: its record is not written. */
-  private overflowed = false;
+  /** Why the record cannot be written (the node sent more than the limit, or a write failed). */
+  private failure: string | undefined;
   /** The program's record target on an embedded node. */
   readonly target: RecordTarget;
 
   constructor(file: string, limit: number) {
     this.file = file;
+    this.partial = `${file}.part`;
     this.limit = limit;
     this.target = { limit, deliver: (record) => this.take(record) };
   }
 
   /** The next piece of the record, in order. */
   take(piece: Uint8Array): void {
-    if (this.overflowed) return;
+    if (this.failure !== undefined) return;
     if (this.size + piece.byteLength > this.limit) {
-      this.overflowed = true;
-      this.pieces.length = 0;
+      this.failure = `the record sent passed its limit of ${this.limit} bytes`;
       return;
     }
-    this.pieces.push(piece);
-    this.size += piece.byteLength;
+    try {
+      this.fd ??= fs.openSync(this.partial, "w");
+      fs.writeSync(this.fd, piece);
+      this.size += piece.byteLength;
+    } catch (error) {
+      this.failure = `cannot write ${this.partial}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    }
   }
 
-  /** Write the record to FILE once the program ended. */
+  /** Write the record to FILE once the program ended; a failure leaves no file. */
   save(): void {
-    if (this.overflowed) throw new CliError(`the record sent for ${this.file} passed its limit of ${this.limit} bytes: not written`);
-    if (this.size === 0) throw new CliError(`no record came back for ${this.file} (see the node's log)`);
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+    if (this.failure === undefined && this.size === 0) this.failure = "no record came back (see the node's log)";
     try {
-      fs.writeFileSync(this.file, Buffer.concat(this.pieces));
+      if (this.failure !== undefined) throw new CliError(`${this.file}: ${this.failure}; not written`);
+      fs.renameSync(this.partial, this.file);
     } catch (error) {
+      fs.rmSync(this.partial, { force: true });
+      if (error instanceof CliError) throw error;
       throw new CliError(`cannot write the record ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   }
