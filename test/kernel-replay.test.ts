@@ -13,14 +13,7 @@ import { DEFAULT_RECORD_LIMIT } from "../host/kernel/replay/recorder.ts";
 import { replayRecord } from "../host/kernel/replay/replay-run.ts";
 import { waitFor } from "./helpers/cluster.ts";
 import { guest, REPO } from "./helpers/guests.ts";
-import { TestNode } from "./helpers/node.ts";
-
-/** Output written to a sink, as text. */
-function captured() {
-  let text = "";
-  const decoder = new TextDecoder();
-  return { sink: { write: (_fd: 1 | 2, bytes: Uint8Array) => void (text += decoder.decode(bytes)) }, text: () => text };
-}
+import { capturedOutput, TestNode } from "./helpers/node.ts";
 
 /** Record `wasm` (a path or the bytes) with `args` on a fresh node; `during` runs once it started. */
 async function record(wasm: string | Uint8Array, args: string[], during: (node: TestNode, pid: number) => Promise<void> = async () => {}) {
@@ -28,7 +21,7 @@ async function record(wasm: string | Uint8Array, args: string[], during: (node: 
   const module = await node.kernel.modules.load(typeof wasm === "string" ? fs.readFileSync(wasm) : wasm);
   const argv = ["guest.wasm", ...args];
   let bytes: Uint8Array = new Uint8Array();
-  const output = captured();
+  const output = capturedOutput();
   const proc = node.kernel.startRoot({ module, argv, env: [], output: output.sink, record: { limit: DEFAULT_RECORD_LIMIT, deliver: (record) => void (bytes = record) } });
   await during(node, proc.pid);
   const info = await node.kernel.whenExited(proc.pid);
@@ -47,7 +40,7 @@ test("a JS component records and replays through the component calls: the same o
   const parsed = parseRecord(bytes);
   assert.equal(parsed.calls.length, 0);
   assert.deepEqual(parsed.componentCalls.filter((c) => c.name !== "write-output").map((c) => c.name), ["args", "spawn", "recv", "clock-time", "random-bytes", "stat", "wait"]);
-  const replayOutput = captured();
+  const replayOutput = capturedOutput();
   const printed: string[] = [];
   const replay = await replayRecord({ record: parsed, output: replayOutput.sink, print: (line) => void printed.push(line) });
   assert.equal(replay.outcome, undefined, JSON.stringify(replay.outcome));
