@@ -69,5 +69,5 @@ test("a page from another journal of a node (it restarted under its name) starts
   assert.equal(merge.cursors.b, 3);
   assert.equal(merge.journals.b, "second");
   assert.equal(merge.restarts, 1);
-  assert.deepEqual(warnings, ["onebox: trace: b restarted (a new journal): following it from its start"]);
+  assert.deepEqual(warnings, ["trace: b restarted (a new journal): following it from its start"]);
 });

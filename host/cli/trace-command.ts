@@ -74,7 +74,7 @@ function sinceMs(text: string): number {
 }
 
 /** A merge's warning, on stderr: the trace itself may be on stdout. */
-export const warnLine = (line: string): void => void process.stderr.write(`${line}\n`);
+export const warnLine = (line: string): void => void process.stderr.write(`onebox: ${line}\n`);
 
 /** Resolves on Ctrl-C or SIGTERM: --follow's end. */
 function stopSignal(): Promise<void> {

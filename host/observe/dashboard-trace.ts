@@ -22,7 +22,7 @@ export interface TraceView {
 }
 
 export class LiveTrace {
-  private merge = new TraceMerge();
+  private merge: TraceMerge;
   private kept: JournalRecord[] = [];
   /** The poll in flight: requests that come meanwhile wait for it rather than asking again. */
   private polling: Promise<void> | undefined;
@@ -30,6 +30,12 @@ export class LiveTrace {
 
   constructor(node: ClusterNode) {
     this.node = node;
+    this.merge = this.freshMerge();
+  }
+
+  /** A merge whose warnings (records let out early, a node restarted) go to the node's log. */
+  private freshMerge(): TraceMerge {
+    return new TraceMerge({}, { warn: (line) => this.node.log(`dashboard ${line}`) });
   }
 
   async view(filter: TraceFilter, limit: number): Promise<TraceView> {
@@ -48,7 +54,7 @@ export class LiveTrace {
         taken = mergeRound(this.merge, pages);
       } catch (error) {
         // A node's journal went back within one journal (a node's bug): follow afresh.
-        this.merge = new TraceMerge();
+        this.merge = this.freshMerge();
         this.kept = [];
         throw error;
       }

@@ -116,7 +116,7 @@ export class TraceMerge {
     if (cut < 0) cut = this.held.length;
     const over = this.held.length - cut - this.maxHeld;
     if (over > 0) {
-      if (!this.overflowing) this.warn(`onebox: trace: over ${this.maxHeld} records wait for ${lowest}'s journal (its horizon stays at ${horizon}): letting the oldest out, so their order against ${lowest}'s is no longer guaranteed`);
+      if (!this.overflowing) this.warn(`trace: over ${this.maxHeld} records wait for ${lowest}'s journal (its horizon stays at ${horizon}): letting the oldest out, so their order against ${lowest}'s is no longer guaranteed`);
       this.early += over;
       cut += over;
     }
@@ -143,6 +143,6 @@ export class TraceMerge {
     if (known === undefined || known === page.journal) return;
     this.restarts++;
     delete this.cursors[page.node];
-    this.warn(`onebox: trace: ${page.node} restarted (a new journal): following it from its start`);
+    this.warn(`trace: ${page.node} restarted (a new journal): following it from its start`);
   }
 }
