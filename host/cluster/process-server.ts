@@ -73,11 +73,21 @@ export function recordTargetFromWire(to: RecordTo | null | undefined): RecordTar
   return { limit, node: to.node, rel: to.rel };
 }
 
-/** `run --record` on a cluster: the whole record back to the CLI in pieces, before the exited note. */
-function recordToClient(channel: Channel): (record: Uint8Array) => void {
-  return (record) => {
-    for (let at = 0; at < record.byteLength; at += OUTPUT_CHUNK_BYTES) channel.cast({ recordData: { data: record.subarray(at, at + OUTPUT_CHUNK_BYTES) } });
-  };
+/** Pieces of a record on their way to run's CLI at once: the CLI answers each once it is written. */
+const RECORD_PIECES_IN_FLIGHT = 4;
+
+/**
+ * `run --record` on a cluster: the whole record back to the CLI, in pieces it acknowledges
+ * (each a call, answered once written), at most RECORD_PIECES_IN_FLIGHT unanswered.
+ * Rejects if the connection goes.
+ */
+async function sendRecord(channel: Channel, record: Uint8Array): Promise<void> {
+  const inFlight: Promise<unknown>[] = [];
+  for (let at = 0; at < record.byteLength; at += OUTPUT_CHUNK_BYTES) {
+    if (inFlight.length >= RECORD_PIECES_IN_FLIGHT) await inFlight.shift();
+    inFlight.push(channel.call({ recordData: { data: record.subarray(at, at + OUTPUT_CHUNK_BYTES) } }));
+  }
+  await Promise.all(inFlight);
 }
 
 /** A process's output sent to sink `sink` of another node (or the CLI) through `cast`, in pieces. */
@@ -137,10 +147,16 @@ export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: 
   const output = remoteOutput((body) => channel.cast(body), 0);
   // What the process reads is credited back, so the CLI never has more than the buffer in flight.
   const input = new InputBuffer((n) => channel.cast({ inputTaken: { n } }));
-  const record = recordLimit === undefined ? undefined : { limit: recordLimit, deliver: recordToClient(channel) };
+  // The record is sent when the process ends (Kernel.finish), before its exit listeners run.
+  let recordSent: Promise<void> | undefined;
+  const record = recordLimit === undefined ? undefined : { limit: recordLimit, deliver: (bytes: Uint8Array) => (recordSent = sendRecord(channel, bytes)) };
   const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName, owner: run.owner }, output, input, record);
   runInputs.set(channel, input);
-  void kernel.whenExited(proc.pid).then((info) => channel.cast({ exited: toExitNote(0, proc.pid, info) }));
+  // The exited note comes after the whole record: the CLI writes the record when it sees it.
+  void kernel.whenExited(proc.pid).then(async (info) => {
+    await recordSent?.catch(() => {});
+    channel.cast({ exited: toExitNote(0, proc.pid, info) });
+  });
   channel.onClose(() => kernel.terminate(proc, exitInfo("KILLED", "its client disconnected")));
   return proc.pid;
 }
