@@ -262,8 +262,8 @@ export const SYSCALLS = [
   {
     name: "record", module: MODULE_ONEBOX, area: "process", blocking: false,
     params: [...buf("path")], returns: "0",
-    doc: "Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN.",
-    errors: ["EFAULT", "EXDEV", "ENAMETOOLONG", "EACCES"],
+    doc: "Record the next child the caller spawns, on any node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. The child's node records it (up to 64 MiB, then the record is cut) and at the child's end writes the record to `path`, a path in the caller's namespace on any node's export (created or replaced; the caller must be able to write there), before the caller's `wait` for the child returns. An empty path cancels. A spawn fails with EAGAIN while the child's node already holds 1 GiB of records' limits.",
+    errors: ["EFAULT", "ENAMETOOLONG", "EACCES"],
   },
   {
     name: "spawn_opt", module: MODULE_ONEBOX, area: "process", blocking: true,

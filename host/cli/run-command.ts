@@ -13,7 +13,7 @@ import { TraceMerge } from "../trace/trace-merge.ts";
 import { readJournal } from "../kernel/journal/journal-reader.ts";
 import type { Journal } from "../kernel/journal/journal.ts";
 import { JOURNAL_OPTION, journalOption } from "./journal-option.ts";
-import { RECORD_OPTIONS, recordingOf, type RunRecording } from "./record-option.ts";
+import { RECORD_OPTIONS, recordingOf } from "./record-option.ts";
 
 export const DEFAULT_ROOT = ".onebox/data";
 
@@ -61,9 +61,10 @@ preopen: the program's namespace "/" (this node's export, with /n/NODE/ and /loc
     if (onCluster !== undefined && memoryPages !== undefined) throw new UsageError("--memory is for the embedded node only; a cluster node gives its processes its own default cap");
     if (onCluster !== undefined && given(args, "journal")) throw new UsageError("--journal is for the embedded node only; a cluster node's is set by 'node start --journal'");
     if (onCluster !== undefined && Object.keys(caps).length > 0) throw new UsageError("--cpu, --files, --descendants, --mailbox-*, --locks are for the embedded node only; a cluster node gives its processes its own defaults");
-    if (onCluster !== undefined && option(args, "record") !== undefined) throw new UsageError("--record is for the embedded node only; on a cluster a process records its child with the record call");
+    const recording = recordingOf(args);
+    if (detach && recording) throw new UsageError("--record needs the run to stay attached: the record comes back when the program ends");
     // The cluster client (ws, protobufjs) is loaded only for a cluster: an embedded run starts without it.
-    const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes, detach);
+    const runOnCluster = async () => (await import("./cluster-run.ts")).runOnCluster(args, file, bytes, detach, recording);
     if ((option(args, "cluster") ?? process.env.ONEBOX_CLUSTER) || detach) return runOnCluster();
     // Naming a node only means something on a cluster: use the local one, or say there is none.
     if (option(args, "on") !== undefined) {
@@ -74,10 +75,8 @@ preopen: the program's namespace "/" (this node's export, with /n/NODE/ and /loc
     const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: option(args, "root")!, journal });
     const trace = flag(args, "trace") && kernel.journal ? traceLocally(kernel.journal, kernel.nodeName) : undefined;
     let pid: number;
-    let recording: RunRecording | undefined;
     try {
       const module = await kernel.modules.load(bytes);
-      recording = recordingOf(args, module, [file, ...args.rest], memoryPages ?? kernel.limits.memoryPages);
       pid = kernel.startRoot({
         module,
         argv: [file, ...args.rest],
@@ -86,7 +85,7 @@ preopen: the program's namespace "/" (this node's export, with /n/NODE/ and /loc
         input: stdinInput(),
         memoryPages,
         caps,
-        calls: recording?.recorder,
+        record: recording?.target,
       }).pid;
     } catch (error) {
       if (error instanceof ModuleError || error instanceof SysError) throw new CliError(`${file}: ${error.message}`);
@@ -95,7 +94,7 @@ preopen: the program's namespace "/" (this node's export, with /n/NODE/ and /loc
     const info = await kernel.whenExited(pid);
     trace?.stop();
     kernel.shutdown();
-    recording?.save(info);
+    recording?.save();
     if (info.reason !== "NORMAL") process.stderr.write(`onebox: ${file} (pid ${pid}) ended: ${info.reason.toLowerCase()}: ${info.text}\n`);
     return info.status;
   },

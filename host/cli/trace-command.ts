@@ -7,7 +7,7 @@ import { CLUSTER_OPTIONS, connectCluster } from "./cluster-options.ts";
 import { flag, given, option, options } from "./options.ts";
 import { formatTrace } from "./trace-format.ts";
 import { OTLP_OPTION, otlpSink } from "./otlp-option.ts";
-import { mergeRound } from "../trace/journal-round.ts";
+import { mergeRound, nextQuery } from "../trace/journal-round.ts";
 import { TraceMerge, type TraceFilter } from "../trace/trace-merge.ts";
 
 /** How often --follow asks the nodes for new records. */
@@ -41,7 +41,7 @@ recv (SENDERPID@LAMPORT), duration. Each node keeps its last N calls
     const print = otlp?.print ?? ((r: JournalRecord) => process.stdout.write((json ? JSON.stringify(r) : formatTrace(r)) + "\n"));
     const channel = await connectCluster(args);
     try {
-      await followJournals(channel, new TraceMerge(filter), print, flag(args, "follow") ? stopSignal() : undefined);
+      await followJournals(channel, new TraceMerge(filter, { warn: warnLine }), print, flag(args, "follow") ? stopSignal() : undefined);
     } finally {
       channel.close("done");
     }
@@ -75,6 +75,9 @@ function sinceMs(text: string): number {
   return at;
 }
 
+/** A merge's warning, on stderr: the trace itself may be on stdout. */
+export const warnLine = (line: string): void => void process.stderr.write(`onebox: ${line}\n`);
+
 /** Resolves on Ctrl-C or SIGTERM: --follow's end. */
 function stopSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -97,7 +100,7 @@ export async function followJournals(channel: Channel, merge: TraceMerge, print:
   const round = async (): Promise<boolean> => {
     let pages;
     try {
-      ({ pages } = await expectReply(channel.call({ journal: { cluster: true, since: { ...merge.cursors } } }), "journalPages"));
+      ({ pages } = await expectReply(channel.call({ journal: nextQuery(merge) }), "journalPages"));
     } catch (error) {
       throw new CliError(`cannot read the journals: ${(error as Error).message}`);
     }

@@ -8,7 +8,7 @@ import { LamportClock } from "../kernel/journal/lamport.ts";
 import type { LoopDelayFigures } from "../kernel/loop-delay.ts";
 import type { Identity } from "../transport/handshake.ts";
 import type { Transport } from "../transport/transport.ts";
-import { bodyName, type Member, type Msg, type ProcInfo, type WireJournalPage } from "../transport/wire.ts";
+import { bodyName, type Bodies, type Member, type Msg, type ProcInfo, type WireJournalPage } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
 import type { EtcdBackend } from "./etcd/etcd-backend.ts";
 import { ExportServer } from "./file-server.ts";
@@ -195,9 +195,9 @@ export class ClusterNode {
     return this.processes.serveKill({ caller: 0, pid });
   }
 
-  /** Every alive member's journal past `since` (node name -> sequence number): one trace round, as `onebox trace` asks (the dashboard). */
-  journals(since: Record<string, number>): Promise<WireJournalPage[] | undefined> {
-    return this.processes.journalPages({ cluster: true, since }).then((answer) => answer.pages);
+  /** Every alive member's journal past the query's cursors: one trace round, as `onebox trace` asks (the dashboard). */
+  journals(query: Bodies["journal"]): Promise<WireJournalPage[] | undefined> {
+    return this.processes.journalPages(query).then((answer) => answer.pages);
   }
 
   self(id: number): Member {

@@ -10,14 +10,24 @@ import { observeSpawned } from "../kernel/links.ts";
 import type { Router, SpawnObserve } from "../kernel/router.ts";
 import { toBytes, toNumber, type Bodies, type Body, type Member, type ProcInfo } from "../transport/wire.ts";
 import { serveJournal } from "./journal-server.ts";
+import { invariant } from "../kernel/invariant.ts";
+import type { RecordTarget } from "../kernel/replay/child-recording.ts";
+import type { RecordTo } from "../transport/wire-types.ts";
 import type { FrameContext } from "./frame-table.ts";
 import type { Membership } from "./membership.ts";
 import type { LogFields } from "./node.ts";
 import { OutputSinks } from "./output-sinks.ts";
 import type { Peers } from "./peers.ts";
-import { feedInput, fromExitNote, killHere, procInfo, remoteOutput, runForClient, startHere, toExitNote } from "./process-server.ts";
+import { feedInput, fromExitNote, killHere, procInfo, recordTargetFromWire, remoteOutput, runForClient, startHere, toExitNote } from "./process-server.ts";
 import { RemoteFiles } from "./remote-files.ts";
 import type { Scheduler } from "./scheduler.ts";
+
+/** Where a remote child's record goes, for its node: only a file can be named across nodes (the record call's). */
+function recordTargetOnWire(target: RecordTarget | undefined): RecordTo | undefined {
+  if (target === undefined) return undefined;
+  invariant("node" in target, "a remote spawn's record goes to a file: a deliver function stays on its node");
+  return { node: target.node, rel: target.rel, limit: target.limit };
+}
 
 /** Ended processes kept for `ps --all`. */
 const ENDED_KEPT = 1000;
@@ -59,10 +69,11 @@ export class ProcessRouting implements Router {
   // ---- frames: another node's (or the CLI's) process work, done here ------------------
 
   async serveSpawn(spawn: Bodies["spawn"]): Promise<Body> {
+    const record = recordTargetFromWire(spawn.record);
     const module = await this.moduleByHash(spawn.moduleHash, spawn.moduleNode);
     const origin = this.node.peers.linkByName(spawn.moduleNode);
     const output = remoteOutput((body) => origin.cast(body), spawn.outputSink);
-    const child = startHere(this.node.kernel, module, spawn, output);
+    const child = startHere(this.node.kernel, module, spawn, output, undefined, record);
     // spawn_opt: set before the child runs (it runs on a later turn).
     observeSpawned(child, spawn.ppid, spawn.link ?? false, spawn.monitorRef ?? 0);
     return { pid: { pid: child.pid } };
@@ -214,6 +225,7 @@ export class ProcessRouting implements Router {
           monitorRef: observe?.monitorRef ?? 0,
           owner: request.owner ?? "",
           authority: capabilitiesOnWire(request.authority ?? FULL_CAPABILITIES),
+          record: recordTargetOnWire(request.record),
         },
       },
       "pid",

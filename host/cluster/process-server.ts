@@ -7,8 +7,10 @@ import type { OutputSink, Process } from "../kernel/process.ts";
 import { capsFromWire } from "../kernel/process-limits.ts";
 import { capabilitiesFromWire } from "./capabilities-wire.ts";
 import type { Channel } from "../transport/channel.ts";
-import { toBytes, type Bodies, type Body, type ExitNote, type ProcInfo } from "../transport/wire.ts";
-import type { Authority, Caps } from "../transport/wire-types.ts";
+import { toBytes, toNumber, type Bodies, type Body, type ExitNote, type ProcInfo } from "../transport/wire.ts";
+import type { Authority, Caps, RecordTo, U64 } from "../transport/wire-types.ts";
+import type { RecordTarget } from "../kernel/replay/child-recording.ts";
+import { MAX_RECORD_BYTES } from "../kernel/replay/record-format.ts";
 
 export function toExitNote(to: number, pid: number, info: ExitInfo, ref = 0): ExitNote {
   return { to, pid, reason: info.reason, status: info.status, text: info.text, ref };
@@ -38,22 +40,55 @@ export function procInfo(node: string, proc: Process): ProcInfo {
 
 /** Start a process here; a module that cannot run is ENOEXEC for the caller. */
 export function startHere(
-  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null; authority?: Authority | null; owner?: string | null; monotonicFloorMs?: number | null }, output: OutputSink, input?: InputBuffer,
+  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null; authority?: Authority | null; owner?: string | null; monotonicFloorMs?: number | null }, output: OutputSink, input?: InputBuffer, record?: RecordTarget,
 ): Process {
   try {
     // A cap of 0 (or none) is this node's default; one over this node's maximum is EINVAL.
     const memoryPages = spawn.memoryPages || undefined;
     const caps = capsFromWire(kernel.defaultCaps, spawn.caps);
     const authority = capabilitiesFromWire(spawn.authority);
-    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps, authority, owner: spawn.owner || undefined, monotonicFloorMs: spawn.monotonicFloorMs ?? undefined });
+    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps, authority, owner: spawn.owner || undefined, monotonicFloorMs: spawn.monotonicFloorMs ?? undefined, record });
   } catch (error) {
     if (error instanceof ModuleError) throw new SysError("ENOEXEC", error.message);
     throw error;
   }
 }
 
-/** Output travels in pieces of at most this: a guest's one huge write makes no huge frame. */
+/** Output (and a record sent back to run's CLI) travels in pieces of at most this: no huge frame. */
 const OUTPUT_CHUNK_BYTES = 1024 * 1024;
+
+/** A record's limit off the wire (Run.record_limit, RecordTo.limit): 0 or absent is none; past 1 GiB is EINVAL. */
+export function recordLimitFromWire(limit: U64 | null | undefined): number | undefined {
+  const bytes = toNumber(limit ?? 0);
+  if (bytes === 0) return undefined;
+  if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_RECORD_BYTES) fail("EINVAL", `a record limit of ${bytes} bytes: give 1 byte to ${MAX_RECORD_BYTES}`);
+  return bytes;
+}
+
+/** A Spawn's record target off the wire: a file on a node's export. */
+export function recordTargetFromWire(to: RecordTo | null | undefined): RecordTarget | undefined {
+  if (!to) return undefined;
+  const limit = recordLimitFromWire(to.limit);
+  if (limit === undefined) fail("EINVAL", "a record target with no limit");
+  return { limit, node: to.node, rel: to.rel };
+}
+
+/** Pieces of a record on their way to run's CLI at once: the CLI answers each once it is written. */
+const RECORD_PIECES_IN_FLIGHT = 4;
+
+/**
+ * `run --record` on a cluster: the whole record back to the CLI, in pieces it acknowledges
+ * (each a call, answered once written), at most RECORD_PIECES_IN_FLIGHT unanswered.
+ * Rejects if the connection goes.
+ */
+async function sendRecord(channel: Channel, record: Uint8Array): Promise<void> {
+  const inFlight: Promise<unknown>[] = [];
+  for (let at = 0; at < record.byteLength; at += OUTPUT_CHUNK_BYTES) {
+    if (inFlight.length >= RECORD_PIECES_IN_FLIGHT) await inFlight.shift();
+    inFlight.push(channel.call({ recordData: { data: record.subarray(at, at + OUTPUT_CHUNK_BYTES) } }));
+  }
+  await Promise.all(inFlight);
+}
 
 /** A process's output sent to sink `sink` of another node (or the CLI) through `cast`, in pieces. */
 export function remoteOutput(cast: (body: Body) => void, sink: number): OutputSink {
@@ -107,13 +142,21 @@ export async function loadForRun(kernel: Kernel, bytes: Uint8Array): Promise<Loa
  * over the CLI's connection. If the CLI goes away, so does its process.
  */
 export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: Channel): Promise<number> {
+  const recordLimit = recordLimitFromWire(run.recordLimit);
   const module = await loadForRun(kernel, run.module);
   const output = remoteOutput((body) => channel.cast(body), 0);
   // What the process reads is credited back, so the CLI never has more than the buffer in flight.
   const input = new InputBuffer((n) => channel.cast({ inputTaken: { n } }));
-  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName, owner: run.owner }, output, input);
+  // The record is sent when the process ends (Kernel.finish), before its exit listeners run.
+  let recordSent: Promise<void> | undefined;
+  const record = recordLimit === undefined ? undefined : { limit: recordLimit, deliver: (bytes: Uint8Array) => (recordSent = sendRecord(channel, bytes)) };
+  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName, owner: run.owner }, output, input, record);
   runInputs.set(channel, input);
-  void kernel.whenExited(proc.pid).then((info) => channel.cast({ exited: toExitNote(0, proc.pid, info) }));
+  // The exited note comes after the whole record: the CLI writes the record when it sees it.
+  void kernel.whenExited(proc.pid).then(async (info) => {
+    await recordSent?.catch(() => {});
+    channel.cast({ exited: toExitNote(0, proc.pid, info) });
+  });
   channel.onClose(() => kernel.terminate(proc, exitInfo("KILLED", "its client disconnected")));
   return proc.pid;
 }

@@ -25,7 +25,7 @@ import type { MailboxLevel } from "./mailbox.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
 import { DEFAULT_JOURNAL_RECORDS, Journal } from "./journal/journal.ts";
 import { LamportClock } from "./journal/lamport.ts";
-import { childRecorder } from "./replay/child-recording.ts";
+import { beginRecording, endRecording, takeRecordTarget } from "./replay/child-recording.ts";
 import { FuelTrampolines } from "./fuel.ts";
 import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
@@ -231,18 +231,25 @@ export class Kernel {
       fail("EAGAIN", `the node's memory budget is spent: ${this.memoryPagesInUse} of ${this.limits.memoryBudgetPages} pages in use, the process needs ${needed}`);
     }
     if (parent) invariant(within(request.authority ?? FULL_CAPABILITIES, parent.capabilities), () => `a child of ${parent.pid} would get more than its parent's capabilities`);
-    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), memoryCap, ownCaps });
+    invariant(!(request.record && request.calls), "a process is recorded by its record target or by its own hook, not both");
+    const pid = this.allocPid();
+    // Its room in the node's budget is taken last before the instance: cancelled if that fails.
+    const recording = request.record && beginRecording(this, request.module, request.argv, memoryCap, request.record);
+    const calls = recording ? recording.recorder : request.calls;
+    const proc = new Process({ ...request, calls, kernel: this, pid, memoryCap, ownCaps });
     let entry: () => Promise<unknown>;
     try {
       const { component } = request.module;
       entry = component ? instantiateComponent(proc, component, this.trampolines, () => this.tracer, this.journal) : this.instantiateCore(proc);
     } catch (error) {
+      recording?.cancel();
       this.trampolines.release(proc);
       proc.releaseMemory();
       if (error instanceof MemoryCapError) throw new ModuleError(error.message);
       throw new ModuleError(`cannot instantiate: ${(error as Error).message}`);
     }
     this.procs.set(proc.pid, proc);
+    recording?.started(proc);
     this.recentExits.started(proc.pid);
     this.stats.processStarted();
     if (parent) this.lineage.added(proc.pid, parent.pid);
@@ -329,8 +336,14 @@ export class Kernel {
       else if (target !== 0) this.router?.demonitor(proc.pid, target, ref);
     }
     this.links.ended(proc, info);
-    if (this.isLocal(proc.ppid)) this.childExited(proc.ppid, proc.pid, info);
-    else if (proc.ppid !== 0) this.router?.childExited(proc.ppid, proc.pid, info);
+    const tellParent = (): void => {
+      if (this.isLocal(proc.ppid)) this.childExited(proc.ppid, proc.pid, info);
+      else if (proc.ppid !== 0) this.router?.childExited(proc.ppid, proc.pid, info);
+    };
+    // A recorded child's parent hears of its end once the record is written: wait's return means it is there.
+    const recorded = endRecording(proc, info);
+    if (recorded) void recorded.then(tellParent);
+    else tellParent();
     this.onExit?.(proc);
     const listeners = this.exitListeners.get(proc.pid);
     this.exitListeners.delete(proc.pid);
@@ -406,7 +419,7 @@ export class Kernel {
       authority: parent.childCapabilities,
       monotonicFloorMs: parent.monotonicMs,
     };
-    const recorded = { ...request, calls: childRecorder(parent, module, request.argv, node === this.nodeName) };
+    const recorded = { ...request, record: takeRecordTarget(parent) };
     const observe = spawn.observe;
     if (observe?.link) checkRoom(parent);
     if (node !== this.nodeName) return this.spawnRemote(parent, node, recorded, observe);

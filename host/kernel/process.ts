@@ -8,6 +8,7 @@ import { allDirRights } from "./syscalls/wasi-layout.ts";
 import type { LoadedModule } from "./module-cache.ts";
 import type { Kernel } from "./kernel.ts";
 import type { CallHook } from "./replay/call-hook.ts";
+import type { RecordTarget } from "./replay/child-recording.ts";
 import type { Namespace, ResolvedPath } from "./namespace.ts";
 import type { ClockTimer } from "../clock/clock.ts";
 import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
@@ -87,6 +88,8 @@ export interface StartRequest {
   readonly monotonicFloorMs?: number;
   /** Records or replays its calls (kernel/replay/); a child does not inherit it. */
   readonly calls?: CallHook;
+  /** Record it (the node it runs on does) and deliver its record there at its end (replay/child-recording.ts). */
+  readonly record?: RecordTarget;
   /** Narrower limits than the parent's (or, for the operator's process, the node's defaults). */
   readonly caps?: Partial<ProcessCaps>;
   /** The user it runs for, inherited by its children; "" or absent: nobody known. */

@@ -125,6 +125,16 @@ export interface Spawn {
   monotonicFloorMs?: number | null;
   /** The child's capability set (host/kernel/capabilities.ts): its parent's, or narrower ones childcap set. */
   authority?: Authority | null;
+  /** The record call: the receiver records the child (its calls happen there) and writes the record at its end into a file of some node's export (the path the parent named). */
+  record?: RecordTo | null;
+}
+
+export interface RecordTo {
+  /** The node whose export gets the record, and the path in that export. */
+  node: string;
+  rel: string;
+  /** The record's byte limit (a cut entry past it), 1 to 1 GiB. */
+  limit: U64;
 }
 
 /** A process's capability set. The receiving node gives the child exactly this set: it holds nothing of the remote parent's to widen it with. Absent: the full set (an older sender). */
@@ -261,6 +271,8 @@ export interface Run {
   detached?: boolean | null;
   /** Set by the node from the client's certificate, whatever the client sent. */
   owner?: string | null;
+  /** run --record: record the process with this byte limit (1 to 1 GiB; absent or 0: not recorded) and send the record back as record_data casts before exited. */
+  recordLimit?: U64 | null;
 }
 
 export interface Logs {
@@ -403,6 +415,8 @@ export interface Names {
 export interface JournalQuery {
   cluster: boolean;
   since: Record<string, U64>;
+  /** The journal (JournalPage.journal) each cursor in since was read from: a node whose journal is another one (it restarted under its name) answers from its start. */
+  journals: Record<string, string>;
 }
 
 /** One syscall, decoded (host/kernel/journal/journal-reader.ts). */
@@ -426,6 +440,8 @@ export interface JournalPage {
   next: U64;
   lost: U64;
   horizon: U64;
+  /** This journal's identity: random, made when its node starts, so a restart under the same name (whose journal starts again from 0) is seen by a follower. */
+  journal: string;
 }
 
 export interface JournalPages {
@@ -501,6 +517,7 @@ export interface Bodies {
   journalPages: JournalPages;
   revoke: Revocations;
   revoked: Revocations;
+  recordData: Bytes;
 }
 
 export type BodyName = keyof Bodies;

@@ -19,6 +19,13 @@ export interface Finished {
   readonly stderr: string;
 }
 
+/** Output written to a sink, as text (stdout and stderr together). */
+export function capturedOutput() {
+  let text = "";
+  const decoder = new TextDecoder();
+  return { sink: { write: (_fd: 1 | 2, bytes: Uint8Array) => void (text += decoder.decode(bytes)) }, text: () => text };
+}
+
 /** Start a module on `kernel` as the operator would, capturing its (and its children's) output. */
 export async function startCaptured(kernel: Kernel, wasm: string, args: readonly string[] = [], env: readonly string[] = []): Promise<Started> {
   const module = await kernel.modules.load(fs.readFileSync(wasm));
