@@ -5,6 +5,8 @@ import { EtcdCoordinator } from "../host/cluster/etcd/etcd-coordinator.ts";
 import { EtcdCluster } from "../host/cluster/etcd/etcd-launcher.ts";
 import { EtcdSession } from "../host/cluster/etcd/etcd-session.ts";
 import { SysError } from "../host/kernel/errors.ts";
+import { LamportClock } from "../host/kernel/journal/lamport.ts";
+import { PID_SERIAL_BITS } from "../host/kernel/pid.ts";
 import { tempDir } from "./helpers/guests.ts";
 
 let etcd: EtcdCluster;
@@ -24,14 +26,21 @@ interface TestNode {
   readonly session: EtcdSession;
   readonly coordinator: EtcdCoordinator;
   readonly fenced: string[];
+  readonly lamport: LamportClock;
+  /** The pid of this node's process number `serial`. */
+  readonly pid: (serial: number) => number;
 }
+
+let nodeIds = 0;
 
 /** A node's coordination without the rest of the node: a session on its own lease. */
 async function node(cluster: string, heartbeatTimeoutMs = 2000): Promise<TestNode> {
   const fenced: string[] = [];
   const session = await EtcdSession.open({ endpoints: etcd.endpoints, cluster, heartbeatTimeoutMs, log: () => {}, onFence: (reason) => fenced.push(reason) });
   sessions.push(session);
-  return { session, coordinator: new EtcdCoordinator(session), fenced };
+  const id = ++nodeIds;
+  const lamport = new LamportClock();
+  return { session, coordinator: new EtcdCoordinator(session, id, lamport), fenced, lamport, pid: (serial) => id * 2 ** PID_SERIAL_BITS + serial };
 }
 
 const freshCluster = () => `coordinator-test-${process.pid}-${++clusters}`;
@@ -60,7 +69,7 @@ test("a lock passes from one node's process to another's with a larger token; tr
   const first = await a.coordinator.lock("L", 101, -1);
   await rejectsWith(b.coordinator.lock("L", 201, 0), "EBUSY");
   await rejectsWith(b.coordinator.lock("L", 202, 100), "ETIMEDOUT");
-  await rejectsWith(b.coordinator.unlock("L", 203), "EPERM");
+  assert.throws(() => b.coordinator.unlock("L", 203), (error: unknown) => error instanceof SysError && error.errnoName === "EPERM");
   await rejectsWith(a.coordinator.lock("L", 101, -1), "EDEADLK");
   const waiting = b.coordinator.lock("L", 204, -1);
   // Claims queue in the order etcd creates them: 204's first, then 102's.
@@ -96,27 +105,76 @@ test("a process that ends releases its locks and names, and its pending wait ans
   await b.coordinator.unlock("R", 212);
 });
 
-test("wait-for cycles among one node's processes: the lock or the wait that closes one gets EDEADLK", async () => {
-  const a = await node(freshCluster());
-  const edeadlk = (error: unknown) => error instanceof SysError && error.errnoName === "EDEADLK";
-  // 301 holds L and waits for its child 302: 302 asking for L closes the cycle.
-  await a.coordinator.lock("L", 301, -1);
-  a.coordinator.waitFor(301, 302);
-  await rejectsWith(a.coordinator.lock("L", 302, -1), "EDEADLK");
-  assert.equal(await claimed(a, "L", 302), false, "a refused lock call leaves no claim");
-  a.coordinator.waitDone(301);
-  // The other order: 302 waits for L, then 301 waiting for 302 closes the cycle.
-  const waiting = a.coordinator.lock("L", 302, -1);
-  assert.throws(() => a.coordinator.waitFor(301, 302), edeadlk);
-  // Through a grandchild: 301 waits for 303, which waits for 302, which waits for L.
-  a.coordinator.waitFor(303, 302);
-  assert.throws(() => a.coordinator.waitFor(301, 303), edeadlk);
-  a.coordinator.releaseAll(303);
-  a.coordinator.waitFor(301, 303);
-  await a.coordinator.unlock("L", 301);
+/** Whether `pid` has a wait-for edge in etcd. */
+async function waits(via: TestNode, pid: number): Promise<boolean> {
+  return (await via.session.client.get(via.session.keys.wait(pid).toString()).string()) !== null;
+}
+
+/** Wait-for edges left in etcd. */
+async function edges(via: TestNode): Promise<number> {
+  return (await via.session.client.getAll().prefix(via.session.keys.waitsPrefix.toString()).keys()).length;
+}
+
+test("wait-for cycles across nodes: the lock or the wait that closes one gets EDEADLK; edges go when the waits end", async () => {
+  const cluster = freshCluster();
+  const a = await node(cluster);
+  const b = await node(cluster);
+  const [parent, grandchild] = [a.pid(1), a.pid(2)];
+  const child = b.pid(1);
+  // parent (node a) holds L and waits for its child on node b: the child asking for L closes the cycle.
+  await a.coordinator.lock("L", parent, -1);
+  await a.coordinator.waitFor(parent, child);
+  await rejectsWith(b.coordinator.lock("L", child, -1), "EDEADLK");
+  await until("the refused lock call's claim to go", async () => !(await claimed(a, "L", child)));
+  a.coordinator.waitDone(parent);
+  // The other order: the child waits for L, then the parent waiting for it closes the cycle.
+  const waiting = b.coordinator.lock("L", child, -1);
+  await until("the child's edge", () => waits(b, child));
+  await rejectsWith(a.coordinator.waitFor(parent, child), "EDEADLK");
+  a.coordinator.waitDone(parent);
+  // Through a grandchild on node a: parent -> grandchild -> child -> L, held by parent.
+  await a.coordinator.waitFor(grandchild, child);
+  await rejectsWith(a.coordinator.waitFor(parent, grandchild), "EDEADLK");
+  a.coordinator.waitDone(parent);
+  a.coordinator.releaseAll(grandchild);
+  await until("the grandchild's edge to go", async () => !(await waits(a, grandchild)));
+  await a.coordinator.waitFor(parent, grandchild);
+  a.coordinator.waitDone(parent);
+  // A release on node a hands L to node b through etcd, and b's clock passes a's.
+  for (let i = 0; i < 500; i++) a.lamport.tick();
+  a.coordinator.unlock("L", parent);
+  const releasedAt = a.lamport.now;
   await waiting;
-  await a.coordinator.unlock("L", 302);
-  a.coordinator.waitDone(301);
+  assert.ok(b.lamport.now > releasedAt, `the grant's node is at ${b.lamport.now}, the release was at ${releasedAt}`);
+  b.coordinator.unlock("L", child);
+  await until("every edge to go", async () => (await edges(a)) === 0);
+});
+
+test("a lock-lock cycle across nodes, both sides closing at once: at least one is refused, never both left waiting", async () => {
+  const cluster = freshCluster();
+  const a = await node(cluster);
+  const b = await node(cluster);
+  let exactlyOne = 0;
+  for (let round = 1; round <= 5; round++) {
+    const [p, q] = [a.pid(round), b.pid(round)];
+    await Promise.all([a.coordinator.lock("X", p, -1), b.coordinator.lock("Y", q, -1)]);
+    const outcome = (work: Promise<bigint>) => work.then(() => "granted", (error: unknown) => (error instanceof SysError ? error.errnoName : String(error)));
+    const calls = [outcome(a.coordinator.lock("Y", p, -1)), outcome(b.coordinator.lock("X", q, -1))];
+    // Whoever is refused lets go of what it holds, so the other side is granted.
+    const first = await Promise.race(calls.map((c, i) => c.then((what) => ({ what, i }))));
+    assert.equal(first.what, "EDEADLK", `round ${round}: the first answer`);
+    (first.i === 0 ? () => a.coordinator.unlock("X", p) : () => b.coordinator.unlock("Y", q))();
+    const other = await calls[1 - first.i]!;
+    assert.match(other, /^(granted|EDEADLK)$/, `round ${round}`);
+    if (other === "EDEADLK") (first.i === 0 ? () => b.coordinator.unlock("Y", q) : () => a.coordinator.unlock("X", p))();
+    else {
+      exactlyOne++;
+      a.coordinator.releaseAll(p);
+      b.coordinator.releaseAll(q);
+    }
+  }
+  assert.ok(exactlyOne >= 1, "etcd orders the two edges' transactions: mostly exactly one side is refused");
+  await until("every edge to go", async () => (await edges(a)) === 0);
 });
 
 test("names: registered once, found from any node, owner-checked on unregister", async () => {

@@ -1,9 +1,12 @@
 import { invariant } from "../../kernel/invariant.ts";
-import type { IKeyValue } from "etcd3";
+import type { IKeyValue, IRequestOp } from "etcd3";
 import { fail, SysError } from "../../kernel/errors.ts";
 import { checkLockName } from "../../kernel/lock-table.ts";
+import { nodeIdOfPid } from "../../kernel/pid.ts";
+import type { EtcdLamport } from "./etcd-lamport.ts";
 import { prefixEnd } from "./etcd-keys.ts";
 import type { EtcdSession } from "./etcd-session.ts";
+import type { EtcdWaitGraph } from "./etcd-wait-graph.ts";
 
 /** Lock names whose newest token this node remembers, to assert that tokens only grow. */
 const TOKENS_KEPT = 10_000;
@@ -22,8 +25,11 @@ interface Acquiring {
  * revision holds the lock, and that revision is its fencing token (etcd's revision only
  * grows, so each holder's token is larger than every earlier one's). A waiter watches
  * only the claim just before its own, so a release wakes one waiter, not all.
- * No wait-for-cycle detection across nodes: a cycle ends with the waits' timeouts. Within
- * this node, `waitsFor` gives EtcdCoordinator the local holder a lock call waits for.
+ * A waiter waits for that claim's process: its edge in the wait-for graph (etcd-wait-graph.ts),
+ * written, and checked for a cycle, each time the claim it watches changes. Following
+ * claims instead of the holder keeps an edge true while the queue moves: a waiter still
+ * reaches the holder through the claims ahead of it. A release stamps the releasing
+ * node's Lamport time in etcd and the grant reads it (etcd-lamport.ts).
  */
 export class EtcdLocks {
   private readonly session: EtcdSession;
@@ -32,9 +38,15 @@ export class EtcdLocks {
   private readonly heldBy = new Map<number, Set<string>>();
   private readonly acquiring = new Map<number, Acquiring>();
   private readonly newestToken = new Map<string, bigint>();
+  /** claim key -> its delete in flight: a new claim on the same key waits for it. */
+  private readonly dropping = new Map<string, Promise<void>>();
+  private readonly graph: EtcdWaitGraph;
+  private readonly lamport: EtcdLamport;
 
-  constructor(session: EtcdSession) {
+  constructor(session: EtcdSession, graph: EtcdWaitGraph, lamport: EtcdLamport) {
     this.session = session;
+    this.graph = graph;
+    this.lamport = lamport;
   }
 
   async acquire(name: string, pid: number, timeoutMs: number): Promise<bigint> {
@@ -45,6 +57,9 @@ export class EtcdLocks {
     this.acquiring.set(pid, call);
     const claim = this.session.keys.lockEntry(name, pid);
     try {
+      // An unlock of this lock by this process may still be out at etcd: a claim made now
+      // could land before that delete, which would then remove it.
+      await this.dropping.get(claim.toString());
       const created = await this.session.call(`lock ${name}`, () =>
         this.session.client.kv.txn({
           compare: [{ key: claim, target: "Create", result: "Equal", create_revision: 0 }],
@@ -70,23 +85,38 @@ export class EtcdLocks {
       throw error;
     } finally {
       this.acquiring.delete(pid);
+      this.graph.withdraw(pid);
     }
   }
 
-  /** Until no claim older than ours is left: then ours holds the lock. */
+  /**
+   * Until no claim older than ours is left: then ours holds the lock. Each claim ahead
+   * that it waits on is its wait-for edge; the one that went last is the releaser, whose
+   * node's Lamport stamp comes in the same read that finds the lock ours.
+   */
   private async waitForPredecessors(call: Acquiring, pid: number, revision: bigint, timeoutMs: number): Promise<void> {
     const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : Infinity;
     const prefix = this.session.keys.lockPrefix(call.name);
+    let watched: number | undefined;
     for (;;) {
       if (call.ended) fail("ESRCH", `process ${pid} ended while it waited for a lock`);
-      const before = await this.session.call(`lock ${call.name}`, () =>
-        this.session.client.kv.range({ key: prefix, range_end: prefixEnd(prefix), max_create_revision: String(revision - 1n), sort_target: "Create", sort_order: "Descend", limit: 1 }),
+      const ahead: IRequestOp = { request_range: { key: prefix, range_end: prefixEnd(prefix), max_create_revision: String(revision - 1n), sort_target: "Create", sort_order: "Descend", limit: "1" } };
+      const read = await this.session.call(`lock ${call.name}`, () =>
+        this.session.client.kv.txn({ compare: [], success: watched === undefined ? [ahead] : [ahead, this.lamport.readOf(nodeIdOfPid(watched))] }),
       );
       if (call.ended) fail("ESRCH", `process ${pid} ended while it waited for a lock`);
-      const predecessor = before.kvs[0];
-      if (!predecessor) return;
+      const predecessor = read.responses[0]?.response_range.kvs[0];
+      if (!predecessor) {
+        this.lamport.observe(read.responses[1]?.response_range.kvs[0]);
+        return;
+      }
       if (timeoutMs === 0) fail("EBUSY", `${call.name} is held by ${predecessor.value.toString()}`);
-      await this.untilDeleted(call, predecessor, BigInt(before.header.revision) + 1n, deadline);
+      const next = claimant(predecessor);
+      if (next !== undefined && next !== pid && next !== watched) {
+        if (await this.graph.closesCycle(pid, next)) fail("EDEADLK", `waiting for ${call.name} behind ${next} closes a wait-for cycle`);
+        watched = next;
+      }
+      await this.untilDeleted(call, predecessor, BigInt(read.header.revision) + 1n, deadline);
     }
   }
 
@@ -109,22 +139,6 @@ export class EtcdLocks {
     }
   }
 
-  /** The process of this node holding `name`, if one does. */
-  localHolder(name: string): number | undefined {
-    return this.holders.get(name);
-  }
-
-  /** The process of this node that holds the lock `pid` is asking for, if `pid` asks and one does. */
-  waitsFor(pid: number): number | undefined {
-    const call = this.acquiring.get(pid);
-    return call && this.holders.get(call.name);
-  }
-
-  /** Lock calls in progress here: the edges waitsFor can follow. */
-  get waiting(): number {
-    return this.acquiring.size;
-  }
-
   private granted(name: string, pid: number, token: bigint): bigint {
     const holder = this.holders.get(name);
     invariant(holder === undefined, `lock ${name} granted to ${pid} while ${holder} holds it here`);
@@ -140,10 +154,16 @@ export class EtcdLocks {
     return token;
   }
 
-  async release(name: string, pid: number): Promise<void> {
+  /**
+   * Answered at once: the claim's delete goes to etcd after (eventually, in order before
+   * any new claim of the process on this lock), stamped with the clock's time now, which
+   * is at or above the unlock's own journal record. Until etcd has it the lock stays
+   * taken, so no one else holds it early; if etcd never answers, the lease's expiry frees it.
+   */
+  release(name: string, pid: number): void {
     if (this.holders.get(name) !== pid) fail("EPERM", `${name} is not held by ${pid}`);
-    await this.session.call(`unlock ${name}`, () => this.session.client.kv.deleteRange({ key: this.session.keys.lockEntry(name, pid) }));
     this.forget(name, pid);
+    this.dropClaim(name, pid);
   }
 
   private forget(name: string, pid: number): void {
@@ -170,6 +190,16 @@ export class EtcdLocks {
   /** Delete a claim no longer wanted (etcd-session.ts `eventually` says why that is enough). */
   private dropClaim(name: string, pid: number): void {
     const claim = this.session.keys.lockEntry(name, pid);
-    this.session.eventually(`drop claim on ${name}`, () => this.session.client.kv.deleteRange({ key: claim }));
+    const id = claim.toString();
+    const dropped = this.session.eventually(`drop claim on ${name}`, this.lamport.release(claim)).finally(() => {
+      if (this.dropping.get(id) === dropped) this.dropping.delete(id);
+    });
+    this.dropping.set(id, dropped);
   }
+}
+
+/** The pid of a claim (its value), if it is one. */
+function claimant(claim: IKeyValue): number | undefined {
+  const pid = Number(claim.value.toString());
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
 }

@@ -76,7 +76,7 @@ export class EtcdNames {
 
   private drop(name: string, pid: number): void {
     const key = this.session.keys.name(name);
-    this.session.eventually(`drop name ${name}`, () =>
+    void this.session.eventually(`drop name ${name}`, () =>
       this.session.client.kv.txn({ compare: [{ key, target: "Value", result: "Equal", value: Buffer.from(String(pid)) }], success: [{ request_delete_range: { key } }] }),
     );
   }
