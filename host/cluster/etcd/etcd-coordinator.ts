@@ -6,6 +6,7 @@ import { EtcdLocks } from "./etcd-locks.ts";
 import { EtcdNames } from "./etcd-names.ts";
 import type { EtcdSession } from "./etcd-session.ts";
 import { EtcdWaitGraph } from "./etcd-wait-graph.ts";
+import { ProcessWrites } from "./process-writes.ts";
 
 /**
  * The kernel's Coordinator on etcd: each node serves its own processes' calls straight
@@ -21,16 +22,17 @@ export class EtcdCoordinator implements Coordinator {
 
   /** `lamport` is the node's clock, which lock hand-offs through etcd advance. */
   constructor(session: EtcdSession, nodeId: number, lamport: LamportClock) {
-    this.graph = new EtcdWaitGraph(session);
-    this.locks = new EtcdLocks(session, this.graph, new EtcdLamport(session, lamport, nodeId));
+    const writes = new ProcessWrites();
+    this.graph = new EtcdWaitGraph(session, writes);
+    this.locks = new EtcdLocks(session, this.graph, new EtcdLamport(session, lamport, nodeId), writes);
     this.names = new EtcdNames(session);
   }
 
   lock(name: string, pid: number, timeoutMs: number): Promise<bigint> {
     return this.locks.acquire(name, pid, timeoutMs);
   }
-  unlock(name: string, pid: number): void {
-    this.locks.release(name, pid);
+  unlock(name: string, pid: number): Promise<void> {
+    return this.locks.release(name, pid);
   }
   /** The edge is checked at etcd: EDEADLK comes as the promise's rejection, while the wait is suspended. */
   async waitFor(pid: number, child: number): Promise<void> {

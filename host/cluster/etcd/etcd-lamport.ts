@@ -14,7 +14,7 @@ const encode = (time: number): Buffer => Buffer.from(String(time).padStart(DIGIT
  * (a compare on the padded value: two releases' transactions may land in either order).
  * A waiter that saw its predecessor's claim go reads the predecessor node's key in the
  * read that finds it holds the lock, and advances its own clock past it, so the grant's
- * journal record is above the release's.
+ * journal record is above every record of the releaser before its unlock.
  */
 export class EtcdLamport {
   private readonly session: EtcdSession;
@@ -31,7 +31,7 @@ export class EtcdLamport {
 
   /**
    * The etcd call that deletes `claim` and stamps this node's key with the clock's time
-   * now (not at the call's retries): the release is journaled at or below that time.
+   * now (not at the call's retries): above every event of the releasing process before it.
    */
   release(claim: Buffer): () => Promise<unknown> {
     const stamp = encode(this.clock.now);

@@ -7,6 +7,7 @@ import type { EtcdLamport } from "./etcd-lamport.ts";
 import { prefixEnd } from "./etcd-keys.ts";
 import type { EtcdSession } from "./etcd-session.ts";
 import type { EtcdWaitGraph } from "./etcd-wait-graph.ts";
+import type { ProcessWrites } from "./process-writes.ts";
 
 /** Lock names whose newest token this node remembers, to assert that tokens only grow. */
 const TOKENS_KEPT = 10_000;
@@ -38,15 +39,15 @@ export class EtcdLocks {
   private readonly heldBy = new Map<number, Set<string>>();
   private readonly acquiring = new Map<number, Acquiring>();
   private readonly newestToken = new Map<string, bigint>();
-  /** claim key -> its delete in flight: a new claim on the same key waits for it. */
-  private readonly dropping = new Map<string, Promise<void>>();
   private readonly graph: EtcdWaitGraph;
   private readonly lamport: EtcdLamport;
+  private readonly writes: ProcessWrites;
 
-  constructor(session: EtcdSession, graph: EtcdWaitGraph, lamport: EtcdLamport) {
+  constructor(session: EtcdSession, graph: EtcdWaitGraph, lamport: EtcdLamport, writes: ProcessWrites) {
     this.session = session;
     this.graph = graph;
     this.lamport = lamport;
+    this.writes = writes;
   }
 
   async acquire(name: string, pid: number, timeoutMs: number): Promise<bigint> {
@@ -57,15 +58,15 @@ export class EtcdLocks {
     this.acquiring.set(pid, call);
     const claim = this.session.keys.lockEntry(name, pid);
     try {
-      // An unlock of this lock by this process may still be out at etcd: a claim made now
-      // could land before that delete, which would then remove it.
-      await this.dropping.get(claim.toString());
-      const created = await this.session.call(`lock ${name}`, () =>
-        this.session.client.kv.txn({
-          compare: [{ key: claim, target: "Create", result: "Equal", create_revision: 0 }],
-          success: [{ request_put: { key: claim, value: Buffer.from(String(pid)), lease: this.session.leaseId } }],
-          failure: [{ request_range: { key: claim } }],
-        }),
+      // After this process's earlier writes: an unlock's delete of this very key may still be out.
+      const created = await this.writes.run(pid, () =>
+        this.session.call(`lock ${name}`, () =>
+          this.session.client.kv.txn({
+            compare: [{ key: claim, target: "Create", result: "Equal", create_revision: 0 }],
+            success: [{ request_put: { key: claim, value: Buffer.from(String(pid)), lease: this.session.leaseId } }],
+            failure: [{ request_range: { key: claim } }],
+          }),
+        ),
       );
       // A claim already there on this node's lease is this call's own, made by an attempt
       // whose answer was lost (the local checks above rule out any other).
@@ -81,7 +82,7 @@ export class EtcdLocks {
       return this.granted(name, pid, revision);
     } catch (error) {
       // Whatever failed (a timeout may even hide a claim etcd did make), the claim must go.
-      if (this.acquiring.has(pid)) this.dropClaim(name, pid);
+      if (this.acquiring.has(pid)) this.dropClaims([name], pid);
       throw error;
     } finally {
       this.acquiring.delete(pid);
@@ -113,7 +114,7 @@ export class EtcdLocks {
       if (timeoutMs === 0) fail("EBUSY", `${call.name} is held by ${predecessor.value.toString()}`);
       const next = claimant(predecessor);
       if (next !== undefined && next !== pid && next !== watched) {
-        if (await this.graph.closesCycle(pid, next)) fail("EDEADLK", `waiting for ${call.name} behind ${next} closes a wait-for cycle`);
+        if (await this.graph.closesCycle(pid, next, predecessor.key)) fail("EDEADLK", `waiting for ${call.name} behind ${next} closes a wait-for cycle`);
         watched = next;
       }
       await this.untilDeleted(call, predecessor, BigInt(read.header.revision) + 1n, deadline);
@@ -155,15 +156,15 @@ export class EtcdLocks {
   }
 
   /**
-   * Answered at once: the claim's delete goes to etcd after (eventually, in order before
-   * any new claim of the process on this lock), stamped with the clock's time now, which
-   * is at or above the unlock's own journal record. Until etcd has it the lock stays
-   * taken, so no one else holds it early; if etcd never answers, the lease's expiry frees it.
+   * Answered once etcd has deleted the claim, so whatever the process does next (a
+   * message to another node that then tries the lock) sees the lock free. The delete
+   * carries the clock's time now, above everything the process did before (etcd-lamport.ts).
    */
-  release(name: string, pid: number): void {
+  async release(name: string, pid: number): Promise<void> {
     if (this.holders.get(name) !== pid) fail("EPERM", `${name} is not held by ${pid}`);
+    const release = this.lamport.release(this.session.keys.lockEntry(name, pid));
+    await this.writes.run(pid, () => this.session.call(`unlock ${name}`, release));
     this.forget(name, pid);
-    this.dropClaim(name, pid);
   }
 
   private forget(name: string, pid: number): void {
@@ -181,20 +182,19 @@ export class EtcdLocks {
       call.ended = true;
       call.cancelWait?.(new SysError("ESRCH", `process ${pid} ended while it waited for a lock`));
     }
-    for (const name of [...(this.heldBy.get(pid) ?? [])]) {
-      this.forget(name, pid);
-      this.dropClaim(name, pid);
-    }
+    const held = [...(this.heldBy.get(pid) ?? [])];
+    for (const name of held) this.forget(name, pid);
+    this.dropClaims(held, pid);
   }
 
-  /** Delete a claim no longer wanted (etcd-session.ts `eventually` says why that is enough). */
-  private dropClaim(name: string, pid: number): void {
-    const claim = this.session.keys.lockEntry(name, pid);
-    const id = claim.toString();
-    const dropped = this.session.eventually(`drop claim on ${name}`, this.lamport.release(claim)).finally(() => {
-      if (this.dropping.get(id) === dropped) this.dropping.delete(id);
-    });
-    this.dropping.set(id, dropped);
+  /**
+   * Delete claims of `pid` no longer wanted (etcd-session.ts `eventually` says why that is
+   * enough): together, as one of the process's ordered writes.
+   */
+  private dropClaims(names: readonly string[], pid: number): void {
+    if (names.length === 0) return;
+    const releases = names.map((name) => ({ name, release: this.lamport.release(this.session.keys.lockEntry(name, pid)) }));
+    void this.writes.run(pid, () => Promise.all(releases.map(({ name, release }) => this.session.eventually(`drop claim on ${name}`, release))));
   }
 }
 

@@ -2,6 +2,7 @@ import { invariant } from "../../kernel/invariant.ts";
 import { closesCycle } from "../../kernel/wait-for.ts";
 import { prefixEnd } from "./etcd-keys.ts";
 import type { EtcdSession } from "./etcd-session.ts";
+import type { ProcessWrites } from "./process-writes.ts";
 
 /**
  * The most edges one cycle check reads (about 40 bytes each: 4 MB). A cluster with more
@@ -9,48 +10,55 @@ import type { EtcdSession } from "./etcd-session.ts";
  */
 export const MAX_EDGES_READ = 100_000;
 
+/** Reads per transaction when a found cycle's claims are checked (etcd's default --max-txn-ops is 128). */
+const CLAIMS_PER_TXN = 128;
+
+/** An edge as etcd has it: the pid waited for, and for a lock wait the claim key of that pid it waits behind. */
+interface Edge {
+  readonly to: number;
+  readonly claim: string | undefined;
+}
+
 /**
  * The cluster's wait-for graph on etcd: one key per waiting process (etcd-keys.ts `wait`),
- * valued with the pid it waits for, on its node's lease, so a dead node's edges go with
- * it. A process about to wait writes its edge and reads every edge in one transaction,
- * then looks for a cycle through its own edge. etcd orders transactions, so of two
- * processes closing one cycle at the same moment the later one reads the earlier one's
- * edge and is told EDEADLK: a cycle is never missed. (Only the later one, as long as no
- * edge is stale; a stale edge, in the moment between a release and its waiter's wake-up,
- * can make both sides, or a process that was about to be granted, see a cycle: the
- * refused call gets EDEADLK and may retry, as with any lock manager's phantom deadlock.)
+ * valued with the pid it waits for (and, for a lock wait, the claim it waits behind), on
+ * its node's lease, so a dead node's edges go with it. A process about to wait writes
+ * its edge and reads every edge in one transaction, then looks for a cycle through its
+ * own edge. etcd orders transactions, so of two processes closing one cycle at the same
+ * moment the later one reads the earlier one's edge and is told EDEADLK: a cycle is never
+ * missed. A lock wait's edge goes stale when the claim it waits behind is deleted, until
+ * its waiter reads again; so a cycle found is checked against the claims as they were
+ * right after the write (one more read, on that path only), and one through a deleted
+ * claim is none: the stale edge's waiter writes its new edge, and checks, when it reads.
  * Each process has at most one edge: it waits in one call at a time.
  */
 export class EtcdWaitGraph {
   private readonly session: EtcdSession;
+  private readonly writes: ProcessWrites;
   /** pid -> the pid it waits for, for this node's processes with an edge published. */
   private readonly edges = new Map<number, number>();
-  /** pid -> the last of its edge writes: one process's writes reach etcd in the order made. */
-  private readonly writes = new Map<number, Promise<unknown>>();
 
-  constructor(session: EtcdSession) {
+  constructor(session: EtcdSession, writes: ProcessWrites) {
     this.session = session;
-  }
-
-  /** Edges this node has published: its processes that wait now. */
-  get size(): number {
-    return this.edges.size;
+    this.writes = writes;
   }
 
   /**
-   * `pid` now waits for `next`: publish the edge (replacing its previous one), then
-   * whether the graph as etcd has it right after that write has a cycle through it.
+   * `pid` now waits for `next` (behind `next`'s lock claim `claim`, for a lock wait):
+   * publish the edge, replacing its previous one, then whether the graph as etcd has it
+   * right after that write has a cycle through it.
    */
-  async closesCycle(pid: number, next: number): Promise<boolean> {
+  async closesCycle(pid: number, next: number, claim?: Buffer): Promise<boolean> {
     invariant(Number.isSafeInteger(next) && next > 0 && next !== pid, () => `wait-for edge ${pid} -> ${next}`);
     this.edges.set(pid, next);
     const keys = this.session.keys;
-    const answer = await this.inOrder(pid, () =>
+    const value = claim === undefined ? String(next) : `${next} ${claim.toString()}`;
+    const answer = await this.writes.run(pid, () =>
       this.session.call(`wait-for edge of ${pid}`, () =>
         this.session.client.kv.txn({
           compare: [],
           success: [
-            { request_put: { key: keys.wait(pid), value: Buffer.from(String(next)), lease: this.session.leaseId } },
+            { request_put: { key: keys.wait(pid), value: Buffer.from(value), lease: this.session.leaseId } },
             { request_range: { key: keys.waitsPrefix, range_end: prefixEnd(keys.waitsPrefix), limit: String(MAX_EDGES_READ) } },
           ],
         }),
@@ -61,34 +69,52 @@ export class EtcdWaitGraph {
     const read = answer.responses[1]?.response_range;
     invariant(read !== undefined, "wait-for transaction answered without its range");
     if (read.more) this.session.log(`wait-for graph: more than ${MAX_EDGES_READ} edges; a cycle through the others is not seen`);
-    const graph = new Map<number, number>();
+    const graph = new Map<number, Edge>();
     for (const kv of read.kvs) {
+      const edge = parseEdge(kv.value.toString());
       const from = keys.waitPid(kv.key);
-      const to = Number(kv.value.toString());
-      if (Number.isSafeInteger(from) && Number.isSafeInteger(to) && to > 0) graph.set(from, to);
+      if (edge && Number.isSafeInteger(from)) graph.set(from, edge);
     }
-    invariant(read.more || graph.get(pid) === next, () => `wait-for edge ${pid} -> ${next} missing from the read that followed its write`);
-    return closesCycle(pid, next, (p) => graph.get(p), graph.size);
+    invariant(read.more || graph.get(pid)?.to === next, () => `wait-for edge ${pid} -> ${next} missing from the read that followed its write`);
+    if (!closesCycle(pid, next, (p) => graph.get(p)?.to, graph.size)) return false;
+    return this.claimsHeld(cycleClaims(pid, graph), answer.header.revision);
   }
 
   /** `pid` no longer waits (granted, its child ended, refused, or it ended): its edge goes. */
   withdraw(pid: number): void {
     if (!this.edges.delete(pid)) return;
     const key = this.session.keys.wait(pid);
-    void this.inOrder(pid, () => this.session.eventually(`withdraw wait-for edge of ${pid}`, () => this.session.client.kv.deleteRange({ key })));
+    void this.writes.run(pid, () => this.session.eventually(`withdraw wait-for edge of ${pid}`, () => this.session.client.kv.deleteRange({ key })));
   }
 
-  /** Run `write` after every earlier write for `pid` has settled. */
-  private inOrder<T>(pid: number, write: () => Promise<T>): Promise<T> {
-    const next = (this.writes.get(pid) ?? Promise.resolve()).then(write, write);
-    const settled = next.then(
-      () => {},
-      () => {},
-    );
-    this.writes.set(pid, settled);
-    void settled.then(() => {
-      if (this.writes.get(pid) === settled) this.writes.delete(pid);
-    });
-    return next;
+  /** Whether every claim in `claims` still existed at `revision`: the lock waits of a cycle found then were real. */
+  private async claimsHeld(claims: readonly string[], revision: string): Promise<boolean> {
+    for (let at = 0; at < claims.length; at += CLAIMS_PER_TXN) {
+      const reads = claims.slice(at, at + CLAIMS_PER_TXN).map((key) => ({ request_range: { key: Buffer.from(key), revision, count_only: true } }));
+      const answer = await this.session.call("wait-for cycle's claims", () => this.session.client.kv.txn({ compare: [], success: reads }));
+      if (answer.responses.some((r) => Number(r.response_range.count) === 0)) return false;
+    }
+    return true;
   }
+}
+
+/** An edge's value: `PID` or `PID CLAIMKEY`; undefined if it is neither. */
+function parseEdge(value: string): Edge | undefined {
+  const space = value.indexOf(" ");
+  const to = Number(space < 0 ? value : value.slice(0, space));
+  if (!Number.isSafeInteger(to) || to <= 0) return undefined;
+  return { to, claim: space < 0 ? undefined : value.slice(space + 1) };
+}
+
+/** The claims the lock waits of the cycle through `pid` wait behind (closesCycle found it). */
+function cycleClaims(pid: number, graph: ReadonlyMap<number, Edge>): string[] {
+  const claims: string[] = [];
+  let at = pid;
+  for (let hops = 0; hops <= graph.size; hops++) {
+    const edge = graph.get(at)!;
+    if (edge.claim !== undefined) claims.push(edge.claim);
+    at = edge.to;
+    if (at === pid) return claims;
+  }
+  invariant(false, () => `wait-for cycle through ${pid} did not come back to it`);
 }
