@@ -127,6 +127,8 @@ test("wait-for cycles across nodes: the lock or the wait that closes one gets ED
   await rejectsWith(b.coordinator.lock("L", child, -1), "EDEADLK");
   await until("the refused lock call's claim to go", async () => !(await claimed(a, "L", child)));
   a.coordinator.waitDone(parent);
+  // Until its delete reaches etcd, the ended wait's edge still counts (docs/ARCHITECTURE.md).
+  await until("the parent's edge to go", async () => !(await waits(a, parent)));
   // The other order: the child waits for L, then the parent waiting for it closes the cycle.
   const waiting = b.coordinator.lock("L", child, -1);
   await until("the child's edge", () => waits(b, child));

@@ -157,14 +157,15 @@ export class EtcdLocks {
 
   /**
    * Answered once etcd has deleted the claim, so whatever the process does next (a
-   * message to another node that then tries the lock) sees the lock free. The delete
-   * carries the clock's time now, above everything the process did before (etcd-lamport.ts).
+   * message to another node that then tries the lock, its next wait-for edge) comes
+   * after. The delete carries the clock's time now, above everything the process did
+   * before (etcd-lamport.ts).
    */
   async release(name: string, pid: number): Promise<void> {
     if (this.holders.get(name) !== pid) fail("EPERM", `${name} is not held by ${pid}`);
-    const release = this.lamport.release(this.session.keys.lockEntry(name, pid));
-    await this.writes.run(pid, () => this.session.call(`unlock ${name}`, release));
-    this.forget(name, pid);
+    await this.session.call(`unlock ${name}`, this.lamport.release(this.session.keys.lockEntry(name, pid)));
+    // Unless the process ended while the delete was out: releaseAll forgot the lock then.
+    if (this.holders.get(name) === pid) this.forget(name, pid);
   }
 
   private forget(name: string, pid: number): void {
