@@ -171,6 +171,19 @@ test("no phantom deadlock: a holder that unlocks and at once waits for the proce
   await until("every edge to go", async () => (await edges(a)) === 0);
 });
 
+test("a cycle longer than one page of edges is found: the check reads the graph a page at a time at one revision", async () => {
+  const cluster = freshCluster();
+  const a = await node(cluster);
+  const b = await node(cluster);
+  // 600 processes, alternating nodes, each waiting for the next: more than two pages of 256 edges.
+  const chain = Array.from({ length: 600 }, (_, i) => (i % 2 === 0 ? a : b).pid(i + 1));
+  const on = (i: number) => (i % 2 === 0 ? a : b).coordinator;
+  await Promise.all(chain.slice(0, -1).map((pid, i) => on(i).waitFor(pid, chain[i + 1]!)));
+  await rejectsWith(on(599).waitFor(chain[599]!, chain[0]!), "EDEADLK");
+  chain.forEach((pid, i) => on(i).waitDone(pid));
+  await until("every edge to go", async () => (await edges(a)) === 0);
+});
+
 test("a lock-lock cycle across nodes, both sides closing at once: at least one is refused, never both left waiting", async () => {
   const cluster = freshCluster();
   const a = await node(cluster);

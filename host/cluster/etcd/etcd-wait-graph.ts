@@ -5,10 +5,17 @@ import type { EtcdSession } from "./etcd-session.ts";
 import type { ProcessWrites } from "./process-writes.ts";
 
 /**
- * The most edges one cycle check reads (about 40 bytes each: 4 MB). A cluster with more
- * processes waiting at once than this has a cycle through the rest go unseen (logged).
+ * The most edges one cycle check reads. With more processes waiting at once than this, a
+ * cycle through the rest goes unseen (logged).
  */
 export const MAX_EDGES_READ = 100_000;
+
+/**
+ * Edges per read: a lock edge's value names its claim, whose key holds the URI-encoded
+ * lock name (up to about 9.3 KB for 1024 three-byte characters), and the client takes
+ * answers of at most 4 MiB (gRPC's default): 256 such edges are 2.4 MB.
+ */
+const EDGES_PER_READ = 256;
 
 /** Reads per transaction when a found cycle's claims are checked (etcd's default --max-txn-ops is 128). */
 const CLAIMS_PER_TXN = 128;
@@ -59,25 +66,38 @@ export class EtcdWaitGraph {
           compare: [],
           success: [
             { request_put: { key: keys.wait(pid), value: Buffer.from(value), lease: this.session.leaseId } },
-            { request_range: { key: keys.waitsPrefix, range_end: prefixEnd(keys.waitsPrefix), limit: String(MAX_EDGES_READ) } },
+            { request_range: { key: keys.waitsPrefix, range_end: prefixEnd(keys.waitsPrefix), limit: String(EDGES_PER_READ) } },
           ],
         }),
       ),
     );
     // The wait ended while the edge was out at etcd (withdraw has been queued after it).
     if (this.edges.get(pid) !== next) return false;
-    const read = answer.responses[1]?.response_range;
-    invariant(read !== undefined, "wait-for transaction answered without its range");
-    if (read.more) this.session.log(`wait-for graph: more than ${MAX_EDGES_READ} edges; a cycle through the others is not seen`);
+    const first = answer.responses[1]?.response_range;
+    invariant(first !== undefined, "wait-for transaction answered without its range");
+    const revision = answer.header.revision;
     const graph = new Map<number, Edge>();
-    for (const kv of read.kvs) {
-      const edge = parseEdge(kv.value.toString());
-      const from = keys.waitPid(kv.key);
-      if (edge && Number.isSafeInteger(from)) graph.set(from, edge);
+    // The rest of the edges, a page at a time, as they were at the write's revision.
+    for (let page = first; ; ) {
+      for (const kv of page.kvs) {
+        const edge = parseEdge(kv.value.toString());
+        const from = keys.waitPid(kv.key);
+        if (edge && Number.isSafeInteger(from)) graph.set(from, edge);
+      }
+      const last = page.kvs.at(-1);
+      if (!page.more || last === undefined) break;
+      if (graph.size >= MAX_EDGES_READ) {
+        this.session.log(`wait-for graph: more than ${MAX_EDGES_READ} edges; a cycle through the others is not seen`);
+        break;
+      }
+      const after = Buffer.concat([last.key, Buffer.from([0])]);
+      page = await this.session.call(`wait-for graph for ${pid}`, () =>
+        this.session.client.kv.range({ key: after, range_end: prefixEnd(keys.waitsPrefix), limit: String(EDGES_PER_READ), revision }),
+      );
     }
-    invariant(read.more || graph.get(pid)?.to === next, () => `wait-for edge ${pid} -> ${next} missing from the read that followed its write`);
+    invariant(graph.size >= MAX_EDGES_READ || graph.get(pid)?.to === next, () => `wait-for edge ${pid} -> ${next} missing from the read that followed its write`);
     if (!closesCycle(pid, next, (p) => graph.get(p)?.to, graph.size)) return false;
-    return this.claimsHeld(cycleClaims(pid, graph), answer.header.revision);
+    return this.claimsHeld(cycleClaims(pid, graph), revision);
   }
 
   /** `pid` no longer waits (granted, its child ended, refused, or it ended): its edge goes. */
