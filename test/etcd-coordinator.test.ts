@@ -211,13 +211,16 @@ test("a lock-lock cycle across nodes, both sides closing at once: at least one i
   await until("every edge to go", async () => (await edges(a)) === 0);
 });
 
-test("names: registered once, found from any node, owner-checked on unregister", async () => {
+test("names: registered once, found from any node (its clock moved past the register), owner-checked on unregister", async () => {
   const cluster = freshCluster();
   const a = await node(cluster);
   const b = await node(cluster);
+  for (let i = 0; i < 300; i++) a.lamport.tick();
+  const registeredAt = a.lamport.now;
   await a.coordinator.register("db", 121);
   await rejectsWith(b.coordinator.register("db", 221), "EEXIST");
   assert.equal(await b.coordinator.whereis("db"), 121);
+  assert.ok(b.lamport.now > registeredAt, `whereis moved its node's clock past the register's (${b.lamport.now} vs ${registeredAt})`);
   await rejectsWith(b.coordinator.unregister("db", 221), "EPERM");
   await rejectsWith(b.coordinator.whereis("nobody"), "ENOENT");
   await rejectsWith(a.coordinator.register("", 121), "EINVAL");

@@ -24,8 +24,9 @@ export class EtcdCoordinator implements Coordinator {
   constructor(session: EtcdSession, nodeId: number, lamport: LamportClock) {
     const writes = new ProcessWrites();
     this.graph = new EtcdWaitGraph(session, writes);
-    this.locks = new EtcdLocks(session, this.graph, new EtcdLamport(session, lamport, nodeId), writes);
-    this.names = new EtcdNames(session);
+    const stamps = new EtcdLamport(session, lamport, nodeId);
+    this.locks = new EtcdLocks(session, this.graph, stamps, writes);
+    this.names = new EtcdNames(session, stamps);
   }
 
   lock(name: string, pid: number, timeoutMs: number): Promise<bigint> {

@@ -8,7 +8,9 @@ const encode = (time: number): Buffer => Buffer.from(String(time).padStart(DIGIT
 
 /**
  * Lamport time through etcd, for the hand-offs that pass there and not through a frame:
- * a lock released on one node and granted to a waiter on another (etcd-locks.ts). Each
+ * a lock released on one node and granted to a waiter on another (etcd-locks.ts), and a
+ * name registered on one node and found by `whereis` on another (etcd-names.ts, whose
+ * values carry the stamp themselves). Each
  * node keeps one key (etcd-keys.ts `lamport`), on its lease, with its clock's time at its
  * newest release, written in the same transaction as the release and only ever raised
  * (a compare on the padded value: two releases' transactions may land in either order).
@@ -53,11 +55,20 @@ export class EtcdLamport {
 
   /** A stamp read by `readOf` (absent when that node is gone or never released): the clock moves past it. */
   observe(stamp: IKeyValue | undefined): void {
-    if (!stamp) return;
-    const text = stamp.value.toString();
+    if (stamp) this.observeText(stamp.value.toString(), stamp.key);
+  }
+
+  /** The clock's time now, as a stamp to write in a value (a registered name's). */
+  stamp(): string {
+    return encode(this.clock.now).toString();
+  }
+
+  /** A stamp read from `key` (a name's value without one, written before stamps were: none). */
+  observeText(text: string | undefined, key: Buffer): void {
+    if (text === undefined) return;
     const time = Number(text);
     if (text.length !== DIGITS || !Number.isSafeInteger(time) || time < 0 || time > MAX_LAMPORT) {
-      this.session.log(`etcd: ignored a malformed Lamport stamp ${JSON.stringify(text.slice(0, 32))} at ${stamp.key.toString()}`);
+      this.session.log(`etcd: ignored a malformed Lamport stamp ${JSON.stringify(text.slice(0, 32))} at ${key.toString()}`);
       return;
     }
     this.clock.observe(time);
