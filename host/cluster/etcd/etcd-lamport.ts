@@ -10,9 +10,9 @@ const encode = (time: number): Buffer => Buffer.from(String(time).padStart(DIGIT
  * Lamport time through etcd, for the hand-offs that pass there and not through a frame:
  * a lock released on one node and granted to a waiter on another (etcd-locks.ts), and a
  * name registered on one node and found by `whereis` on another (etcd-names.ts, whose
- * values carry the stamp themselves). Each
- * node keeps one key (etcd-keys.ts `lamport`), on its lease, with its clock's time at its
- * newest release, written in the same transaction as the release and only ever raised
+ * values carry the stamp themselves). For locks each node keeps one key (etcd-keys.ts
+ * `lamport`), on its lease, with its clock's time at its newest release, written in the
+ * same transaction as the release and only ever raised
  * (a compare on the padded value: two releases' transactions may land in either order).
  * A waiter that saw its predecessor's claim go reads the predecessor node's key in the
  * read that finds it holds the lock, and advances its own clock past it, so the grant's

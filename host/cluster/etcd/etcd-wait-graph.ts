@@ -17,7 +17,10 @@ export const MAX_EDGES_READ = 100_000;
  */
 const EDGES_PER_READ = 256;
 
-/** Reads per transaction when a found cycle's claims are checked (etcd's default --max-txn-ops is 128). */
+/**
+ * Reads per transaction when a found cycle's claims are checked: etcd's default
+ * --max-txn-ops is 128, and 128 claim keys of up to 9.3 KB stay under its 1.5 MiB request.
+ */
 const CLAIMS_PER_TXN = 128;
 
 /** An edge as etcd has it: the pid waited for, and for a lock wait the claim key of that pid it waits behind. */
