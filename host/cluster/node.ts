@@ -250,6 +250,7 @@ export class ClusterNode {
       log: this.log,
       self: { name: this.name, url: this.url, labels: { ...this.options.labels } },
       members: this.members,
+      lamport: this.lamport,
       onFence: (reason) => this.fence(`etcd lease ${reason}`),
     });
     this.makeKernel(this.etcd.nodeId, this.etcd.coordinator, this.etcd.kernelClock(this.clock));

@@ -101,6 +101,30 @@ if (role == "idle") {
   ob.lock("D3");
   report("deadlock.none", ended(ob.spawn("", ["lockchild", "D4"], [], A)));
   ob.unlock("D3");
+} else if (role == "lockcycle") {
+  // lockcycle A N: N rounds of a lock-lock cycle across nodes. This process holds C1, a
+  // child on A holds C2; then each asks for the other's, at about the same moment. Who
+  // was told EDEADLK: "parent", "child" or "both" (either one letting go ends it).
+  const rounds = I32.parseInt(argv[3]);
+  for (let round = 0; round < rounds; round++) {
+    ob.lock("C1");
+    const child = ob.spawn("", ["cyclechild"], [], A);
+    ob.recv([READY]);
+    const mine = ob.lock("C2");
+    if (mine >= 0) ob.unlock("C2");
+    ob.unlock("C1");
+    const theirs = I32.parseInt(ob.recv([REPLY])!.text());
+    ob.wait(child);
+    const who = mine == -ob.EDEADLK ? (theirs == -ob.EDEADLK ? "both" : "parent") : theirs == -ob.EDEADLK ? "child" : mine.toString() + "/" + theirs.toString();
+    report("lockcycle." + round.toString(), who);
+  }
+} else if (role == "cyclechild") {
+  ob.lock("C2");
+  ob.sendText(ob.getppid(), READY, "holding");
+  const r = ob.lock("C1");
+  ob.sendText(ob.getppid(), REPLY, r < 0 ? r.toString() : "0");
+  if (r >= 0) ob.unlock("C1");
+  ob.unlock("C2");
 } else if (role == "deadlock-local") {
   // On one node a child runs when its parent suspends, so both orders are certain.
   ob.lock("D5");
