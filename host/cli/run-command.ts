@@ -6,6 +6,9 @@ import { parseMemorySize } from "./memory-size.ts";
 import { CAP_OPTIONS, CAP_OPTIONS_HELP, capsFromOptions } from "./cap-options.ts";
 import { CliError, flag, option, parseArgs, type Command, UsageError } from "./command.ts";
 import { CLUSTER_HELP, CLUSTER_VALUES, readState } from "./cluster-options.ts";
+import { ROOT_SET_HELP, ROOT_SET_VALUES, rootAskOf } from "./root-set-options.ts";
+import { rootCapabilities } from "../kernel/root-capabilities.ts";
+import { resolvePath } from "../kernel/namespace.ts";
 import { stdinInput } from "./stdin-input.ts";
 import { formatTrace } from "./trace-format.ts";
 import { TraceMerge } from "../trace/trace-merge.ts";
@@ -31,6 +34,7 @@ options:
   --memory SIZE  the program's memory cap (e.g. 256M, 1G; default 64M), up to the
                  node's maximum per process (1G)
 ${CAP_OPTIONS_HELP}
+${ROOT_SET_HELP}
   --trace        print every syscall of the program and its children to stderr,
                  decoded, in causal order (on a cluster too)
   --journal N    ${JOURNAL_HELP.replace(/\n {24}/g, "\n                 ")}
@@ -45,10 +49,11 @@ on a running cluster (with --cluster, $ONEBOX_CLUSTER, or --on while a cluster
                        'onebox attach PID'
 ${CLUSTER_HELP}`,
   async run(argv) {
-    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", "journal", ...Object.keys(CAP_OPTIONS), ...RECORD_VALUES, ...CLUSTER_VALUES], flags: ["trace", "d", "detach"] }, true);
+    const args = parseArgs(argv, { values: ["root", "env", "memory", "on", "journal", ...Object.keys(CAP_OPTIONS), ...ROOT_SET_VALUES, ...RECORD_VALUES, ...CLUSTER_VALUES], flags: ["trace", "d", "detach"] }, true);
     const memory = option(args, "memory");
     const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
     const caps = capsFromOptions(args);
+    const rootAsk = rootAskOf(args);
     const file = args.positionals[0];
     if (!file) throw new UsageError("run needs a module (see --help)");
     let bytes: Uint8Array;
@@ -78,6 +83,8 @@ ${CLUSTER_HELP}`,
     let pid: number;
     let recording: RunRecording | undefined;
     try {
+      // No owner here: the single-user trust model, the whole namespace unless narrowed.
+      const authority = rootCapabilities(undefined, undefined, rootAsk, (path) => resolvePath({ home: kernel.nodeName }, kernel.nodeName, path));
       const module = await kernel.modules.load(bytes);
       recording = recordingOf(args, module, [file, ...args.rest], memoryPages ?? kernel.limits.memoryPages);
       pid = kernel.startRoot({
@@ -88,6 +95,7 @@ ${CLUSTER_HELP}`,
         input: stdinInput(),
         memoryPages,
         caps,
+        authority,
         calls: recording?.recorder,
       }).pid;
     } catch (error) {
