@@ -100,3 +100,20 @@ test("an admin's guest keeps the whole namespace; --ro and --rw narrow a root, a
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^onebox: .*EINVAL: \/n\/node1\/etc read-write is more than the caller holds\n$/);
 });
+
+test("an embedded run (no user: the whole namespace) is narrowed by --ro and --rw; a bad --scope is one line", async () => {
+  const root = tempDir();
+  const embedded = (options: string[], ...guestArgs: string[]) => onebox(["run", "--root", root, ...options, wasm, ...guestArgs], dir);
+  const write = async (options: string[], file: string): Promise<string> => {
+    const result = await embedded(options, "write", file);
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout.trim();
+  };
+  assert.equal(await write([], "/anywhere.txt"), "write=0");
+  assert.equal(await write(["--ro", "/"], "/anywhere.txt"), `write=${E("EACCES")}`);
+  fs.mkdirSync(path.join(root, "out"));
+  assert.equal(await write(["--ro", "/", "--rw", "/out"], "/out/x.txt"), "write=0");
+  const bad = await embedded(["--scope", "everyone"], "idle");
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^onebox: --scope everyone: give owner or descendants\n/);
+});
