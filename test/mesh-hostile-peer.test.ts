@@ -67,7 +67,7 @@ test("a connection that never finishes its handshake is closed; past the in-flig
 
 test("with the secret: casts whose handlers fail are dropped and logged, calls get their errno, a malformed frame closes its connection only", async () => {
   const channel = await authenticated(target, "tester");
-  const spawn = { moduleHash: "0".repeat(64), moduleNode: "nowhere", argv: [], env: [], ppid: 0, home: "node1", outputSink: 0, memoryPages: 0 };
+  const spawn = { moduleHash: "0".repeat(64), moduleNode: "nowhere", argv: [], env: [], ppid: 0, home: "node1", outputSink: 0, memoryPages: 0, ancestors: [] };
   channel.cast({ spawn });
   channel.cast({ fStat: { rel: "no/such/file", follow: true } });
   channel.cast({ lock: { name: "", pid: 1 << 20, timeoutMs: 0 } });

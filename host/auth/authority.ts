@@ -106,7 +106,7 @@ export class Authority {
     if (right === undefined) fail("EACCES", `${who.role} '${who.name}' may not send '${kind}': only member nodes do`);
     if (!mayDo(who, right)) fail("EACCES", `${who.role} '${who.name}' lacks the right '${right}'`);
     const m = msg as Partial<Bodies>;
-    if (m.run) return next({ run: { ...m.run, owner: who.name } } as Msg);
+    if (m.run) return next({ run: { ...m.run, owner: who.name, role: who.role } } as Msg);
     if (mayDo(who, "every-process")) return next(msg);
     if (m.ps) return Promise.resolve(next(msg)).then((reply) => ({ procs: { procs: ownProcs(who, reply) } }));
     // The journals show every process's calls and arguments (onebox trace).

@@ -8,6 +8,7 @@ import { TraceMerge } from "../trace/trace-merge.ts";
 import { clusterUrl, connectCluster, withCluster } from "./cluster-options.ts";
 import { sendStdin } from "./stdin-input.ts";
 import type { RunRecording } from "./record-option.ts";
+import { rootAskOf } from "./root-set-options.ts";
 
 /** The URL of the member `on` names (a node name or k=v labels), or the least loaded. */
 async function chooseNode(args: ParsedArgs, on: string): Promise<{ name: string; url: string }> {
@@ -33,7 +34,7 @@ async function chooseNode(args: ParsedArgs, on: string): Promise<{ name: string;
 export async function runOnCluster(args: ParsedArgs, file: string, bytes: Uint8Array, detached = false, recording?: RunRecording): Promise<number> {
   clusterUrl(args);
   const node = await chooseNode(args, option(args, "on") ?? "");
-  const run = { module: bytes, argv: [file, ...args.rest], env: options(args, "env"), node: "", detached, recordLimit: recording?.limit ?? 0 };
+  const run = { module: bytes, argv: [file, ...args.rest], env: options(args, "env"), node: "", detached, recordLimit: recording?.limit ?? 0, rootSet: rootAskOf(args) };
   if (detached) {
     const pid = await withCluster(args, (channel) => expectReply(channel.call({ run }), "pid"), node.url).catch((error: Error) => {
       throw new CliError(`${file}: ${error.message}`);

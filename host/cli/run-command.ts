@@ -7,6 +7,9 @@ import { CAP_OPTIONS, capsFromOptions } from "./cap-options.ts";
 import { CliError, defineCommand, type Command, UsageError } from "./command.ts";
 import { CLUSTER_OPTIONS, readState } from "./cluster-options.ts";
 import { flag, given, option, options, type OptionSpec } from "./options.ts";
+import { ROOT_SET_OPTIONS, rootAskOf } from "./root-set-options.ts";
+import { rootCapabilities } from "../kernel/root-capabilities.ts";
+import { resolvePath } from "../kernel/namespace.ts";
 import { stdinInput } from "./stdin-input.ts";
 import { formatTrace } from "./trace-format.ts";
 import { TraceMerge } from "../trace/trace-merge.ts";
@@ -25,6 +28,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
   { name: "env", value: "K=V", repeatable: true, help: "set an environment variable for the program" },
   { name: "memory", value: "SIZE", help: "the program's memory cap (e.g. 256M, 1G; default 64M), up to the node's maximum per process (1G)" },
   ...CAP_OPTIONS,
+  ...ROOT_SET_OPTIONS,
   { name: "trace", help: "print every syscall of the program and its children to stderr, decoded, in causal order (on a cluster too)" },
   JOURNAL_OPTION,
   ...RECORD_OPTIONS,
@@ -47,6 +51,7 @@ preopen: the program's namespace "/" (this node's export, with /n/NODE/ and /loc
     const memory = option(args, "memory");
     const memoryPages = memory === undefined ? undefined : parseMemorySize(memory);
     const caps = capsFromOptions(args);
+    const rootAsk = rootAskOf(args);
     const file = args.positionals[0];
     if (!file) throw new UsageError("run needs a module (see --help)");
     let bytes: Uint8Array;
@@ -76,6 +81,8 @@ preopen: the program's namespace "/" (this node's export, with /n/NODE/ and /loc
     const trace = flag(args, "trace") && kernel.journal ? traceLocally(kernel.journal, kernel.nodeName) : undefined;
     let pid: number;
     try {
+      // No owner here: the single-user trust model, the whole namespace unless narrowed.
+      const authority = rootCapabilities(undefined, undefined, rootAsk, (path) => resolvePath({ home: kernel.nodeName }, kernel.nodeName, path));
       const module = await kernel.modules.load(bytes);
       pid = kernel.startRoot({
         module,
@@ -86,6 +93,7 @@ preopen: the program's namespace "/" (this node's export, with /n/NODE/ and /loc
         memoryPages,
         caps,
         record: recording?.target,
+        authority,
       }).pid;
     } catch (error) {
       if (error instanceof ModuleError || error instanceof SysError) throw new CliError(`${file}: ${error.message}`);

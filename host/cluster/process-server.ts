@@ -5,7 +5,11 @@ import type { Kernel } from "../kernel/kernel.ts";
 import { ModuleError, type LoadedModule } from "../kernel/module-cache.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
 import { capsFromWire } from "../kernel/process-limits.ts";
-import { capabilitiesFromWire } from "./capabilities-wire.ts";
+import { ancestorsFromWire, capabilitiesFromWire } from "./capabilities-wire.ts";
+import type { Asker } from "../kernel/process-scope.ts";
+import type { Capabilities } from "../kernel/capabilities.ts";
+import { rootCapabilities } from "../kernel/root-capabilities.ts";
+import { resolvePath } from "../kernel/namespace.ts";
 import type { Channel } from "../transport/channel.ts";
 import { toBytes, toNumber, type Bodies, type Body, type ExitNote, type ProcInfo } from "../transport/wire.ts";
 import type { Authority, Caps, RecordTo, U64 } from "../transport/wire-types.ts";
@@ -38,16 +42,20 @@ export function procInfo(node: string, proc: Process): ProcInfo {
   };
 }
 
-/** Start a process here; a module that cannot run is ENOEXEC for the caller. */
+/**
+ * Start a process here; a module that cannot run is ENOEXEC for the caller. Its set is
+ * `authority`, else the one the spawn carries.
+ */
 export function startHere(
-  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null; authority?: Authority | null; owner?: string | null; monotonicFloorMs?: number | null }, output: OutputSink, input?: InputBuffer, record?: RecordTarget,
+  kernel: Kernel, module: LoadedModule, spawn: { argv: string[]; env: string[]; ppid: number; home: string; memoryPages?: number; caps?: Caps | null; authority?: Authority | null; owner?: string | null; monotonicFloorMs?: number | null; ancestors?: number[] | null }, output: OutputSink, input?: InputBuffer, record?: RecordTarget, rootSet?: Capabilities,
 ): Process {
   try {
     // A cap of 0 (or none) is this node's default; one over this node's maximum is EINVAL.
     const memoryPages = spawn.memoryPages || undefined;
     const caps = capsFromWire(kernel.defaultCaps, spawn.caps);
-    const authority = capabilitiesFromWire(spawn.authority);
-    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps, authority, owner: spawn.owner || undefined, monotonicFloorMs: spawn.monotonicFloorMs ?? undefined, record });
+    const authority = rootSet ?? capabilitiesFromWire(spawn.authority);
+    const ancestors = ancestorsFromWire(spawn.ppid, spawn.ancestors);
+    return kernel.start({ module, argv: spawn.argv, env: spawn.env, ppid: spawn.ppid, namespace: { home: spawn.home }, output, input, memoryPages, caps, authority, ancestors, owner: spawn.owner || undefined, monotonicFloorMs: spawn.monotonicFloorMs ?? undefined, record });
   } catch (error) {
     if (error instanceof ModuleError) throw new SysError("ENOEXEC", error.message);
     throw error;
@@ -99,9 +107,14 @@ export function remoteOutput(cast: (body: Body) => void, sink: number): OutputSi
   };
 }
 
-/** End a local process for a caller anywhere (a guest on another node, or the operator). */
-export function killHere(kernel: Kernel, caller: number, pid: number, owner?: string): void {
-  if (!kernel.end(pid, exitInfo("KILLED", caller ? `killed by ${caller}` : "killed by the operator"), owner)) fail("ESRCH", `no process ${pid}`);
+/** End a local process for an asker anywhere (a guest on another node, or the operator: pid 0). */
+export function killHere(kernel: Kernel, asker: Asker, pid: number): void {
+  if (!kernel.end(pid, exitInfo("KILLED", asker.pid ? `killed by ${asker.pid}` : "killed by the operator"), asker)) fail("ESRCH", `no process ${pid}`);
+}
+
+/** The set of the process a client's run starts here (root-capabilities.ts): by its owner's role and what it asked. */
+export function rootSetOf(kernel: Kernel, run: Bodies["run"]): Capabilities {
+  return rootCapabilities(run.owner || undefined, run.role || undefined, run.rootSet ?? undefined, (path) => resolvePath({ home: kernel.nodeName }, kernel.nodeName, path));
 }
 
 /** The fd 0 of the process each CLI connection runs. */
@@ -150,7 +163,7 @@ export async function runForClient(kernel: Kernel, run: Bodies["run"], channel: 
   // The record is sent when the process ends (Kernel.finish), before its exit listeners run.
   let recordSent: Promise<void> | undefined;
   const record = recordLimit === undefined ? undefined : { limit: recordLimit, deliver: (bytes: Uint8Array) => (recordSent = sendRecord(channel, bytes)) };
-  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName, owner: run.owner }, output, input, record);
+  const proc = startHere(kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: kernel.nodeName, owner: run.owner }, output, input, record, rootSetOf(kernel, run));
   runInputs.set(channel, input);
   // The exited note comes after the whole record: the CLI writes the record when it sees it.
   void kernel.whenExited(proc.pid).then(async (info) => {

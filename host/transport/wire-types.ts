@@ -125,6 +125,8 @@ export interface Spawn {
   monotonicFloorMs?: number | null;
   /** The child's capability set (host/kernel/capabilities.ts): its parent's, or narrower ones childcap set. */
   authority?: Authority | null;
+  /** The parent's pid and its nearest ancestors, nearest first, at most MAX_ANCESTORS (abi/abi.ts): whom the child is a descendant of, for kill, monitor and link. */
+  ancestors: number[];
   /** The record call: the receiver records the child (its calls happen there) and writes the record at its end into a file of some node's export (the path the parent named). */
   record?: RecordTo | null;
 }
@@ -146,9 +148,10 @@ export interface Authority {
   lockPrefixes: string[];
   restrictNames: boolean;
   namePrefixes: string[];
-  killChildren: boolean;
   /** Labels a node must carry for the process to spawn there. */
   spawnLabels: Record<string, string>;
+  /** Which processes it may kill, monitor and link: "owner", "descendants" or "children". */
+  scope: string;
 }
 
 /** A namespace subtree: `rel` in node `node`'s export ("" its root). */
@@ -196,12 +199,17 @@ export interface Kill {
   pid: number;
   /** The user the caller runs for: it may end only that user's processes ("": not limited). */
   owner?: string | null;
+  /** The caller's process scope (Authority.scope), checked against pid's ancestors where pid runs; absent: "descendants". Not checked for caller 0 (the operator). */
+  scope?: string | null;
 }
 
 /** Link (or unlink) process `from` and process `pid`, which is on the receiver. */
 export interface LinkReq {
   from: number;
   pid: number;
+  /** From's owner and process scope, as Kill's (a link can end its partner). */
+  owner?: string | null;
+  scope?: string | null;
 }
 
 export interface WaitFor {
@@ -213,6 +221,9 @@ export interface MonitorReq {
   watcher: number;
   pid: number;
   ref: number;
+  /** The watcher's owner and process scope, as Kill's. */
+  owner?: string | null;
+  scope?: string | null;
 }
 
 /** A process ended: to a watcher on another node (down), to its parent (child_exit), to a linked partner (exit_signal), or to the CLI that ran it (exited). `to` is the watcher, parent or partner; `pid` the process that ended. */
@@ -273,6 +284,19 @@ export interface Run {
   owner?: string | null;
   /** run --record: record the process with this byte limit (1 to 1 GiB; absent or 0: not recorded) and send the record back as record_data casts before exited. */
   recordLimit?: U64 | null;
+  /** The owner's role (host/auth/roles.ts), set with it: it chooses the process's default namespace. */
+  role?: string | null;
+  /** onebox run --scope, --ro, --rw: the process's capability set, asked of the node. */
+  rootSet?: RootSet | null;
+}
+
+/** What a root process asks beyond its default set (host/kernel/root-capabilities.ts). */
+export interface RootSet {
+  /** "owner" widens the process scope from its descendants to its owner's processes. */
+  scope: string;
+  /** Namespace paths it is narrowed to, read-only and read-write. */
+  ro: string[];
+  rw: string[];
 }
 
 export interface Logs {
