@@ -115,12 +115,14 @@ export const FLAGS = {
     CAP_LOCK_PREFIX: { value: 3, doc: "childcap: the children may take locks whose names start with the text; the first grant replaces the inherited prefixes" },
     CAP_NAME_PREFIX: { value: 4, doc: "childcap: the children may register names that start with the text; the first grant replaces the inherited prefixes" },
     CAP_NO_SPAWN: { value: 5, doc: "childcap: the children may not spawn (EPERM)" },
-    CAP_KILL_CHILDREN: { value: 6, doc: "childcap: the children may kill only their own children (EPERM for any other pid)" },
+    CAP_KILL_CHILDREN: { value: 6, doc: "childcap: the children may kill, monitor and link only their own children (EPERM for any other pid)" },
     CAP_SPAWN_LABELS: { value: 7, doc: "childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes" },
+    CAP_SCOPE_DESCENDANTS: { value: 8, doc: "childcap: the children may kill, monitor and link only their own descendants, on any node (EPERM for any other pid): what every process gets unless its root was started with `onebox run --scope owner`" },
   },
   limits: {
     MAX_MESSAGE_BYTES: { value: 16 * 1024 * 1024, doc: "largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare" },
     MAX_LINKS: { value: 1000, doc: "links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN" },
+    MAX_ANCESTORS: { value: 64, doc: "nearest ancestors a process's kernel remembers (they travel with a remote spawn): a process is a descendant, for kill, monitor and link, of these only" },
     MAX_FENCED_LOCKS: { value: 10_000, doc: "lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through)" },
   },
 } as const;
@@ -224,7 +226,7 @@ export const SYSCALLS = [
   {
     name: "kill", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("pid")], returns: "0",
-    doc: "End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes; one given CAP_KILL_CHILDREN (childcap) only its own children.",
+    doc: "End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process may end only itself and its descendants (its process scope, see docs/SECURITY.md; CAP_KILL_CHILDREN narrows it to its children), or, under a root started with `onebox run --scope owner`, any process of its owner; EPERM otherwise. A process that runs for a user (its owner) never ends another user's processes.",
     errors: ["ESRCH", "EPERM", "EHOSTUNREACH"],
   },
   {
@@ -250,10 +252,10 @@ export const SYSCALLS = [
     params: [], returns: "0", doc: "Let every other runnable process and the node's own work run once.", errors: [],
   },
   {
-    name: "monitor", module: MODULE_ONEBOX, area: "process", blocking: false,
+    name: "monitor", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("pid")], returns: "a monitor reference (> 0)",
-    doc: "When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.",
-    errors: [],
+    doc: "When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. EPERM: `pid` runs but is outside the caller's process scope (as kill's), asked where it runs.",
+    errors: ["EPERM"],
   },
   {
     name: "demonitor", module: MODULE_ONEBOX, area: "process", blocking: false,
@@ -262,8 +264,8 @@ export const SYSCALLS = [
   {
     name: "record", module: MODULE_ONEBOX, area: "process", blocking: false,
     params: [...buf("path")], returns: "0",
-    doc: "Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN.",
-    errors: ["EFAULT", "EXDEV", "ENAMETOOLONG", "EACCES"],
+    doc: "Record the next child the caller spawns, on any node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. The child's node records it (up to 64 MiB, then the record is cut) and at the child's end writes the record to `path`, a path in the caller's namespace on any node's export (created or replaced; the caller must be able to write there), before the caller's `wait` for the child returns. An empty path cancels. A spawn fails with EAGAIN while the child's node already holds 1 GiB of records' limits.",
+    errors: ["EFAULT", "ENAMETOOLONG", "EACCES"],
   },
   {
     name: "spawn_opt", module: MODULE_ONEBOX, area: "process", blocking: true,
@@ -275,8 +277,8 @@ export const SYSCALLS = [
   {
     name: "proc_link", module: MODULE_ONEBOX, area: "process", blocking: true,
     params: [p("pid")], returns: "0",
-    doc: "Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.",
-    errors: ["ESRCH", "EHOSTUNREACH", "EAGAIN"],
+    doc: "Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. EPERM: `pid` is outside the caller's process scope (as kill's): a link can end its partner.",
+    errors: ["ESRCH", "EHOSTUNREACH", "EAGAIN", "EPERM"],
   },
   {
     name: "proc_unlink", module: MODULE_ONEBOX, area: "process", blocking: false,

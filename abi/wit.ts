@@ -49,7 +49,7 @@ export const WIT_CALLS = {
   capgive: call("capgive", "pid: s32, kind: s32, text: string", "_"),
   sleep: call("sleep", "ms: s32", "_"),
   yield: call("yield", "", "_", false),
-  monitor: call("monitor", "pid: s32", "s32", false),
+  monitor: call("monitor", "pid: s32", "s32"),
   demonitor: call("demonitor", "ref: s32", "_"),
   "spawn-opt": call("spawn_opt", "path: string, args: list<string>, env: list<string>, node: string, %flags: s32", "spawned"),
   "proc-link": call("proc_link", "pid: s32", "_"),

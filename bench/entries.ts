@@ -157,6 +157,12 @@ export const ENTRIES: readonly Entry[] = [
     run: (ctx) => guestTimed(ctx, { mode: "file", args: [`/n/${SERVING_NODE}/${FILE_4K}`], remote: true, ...REMOTE }),
   },
   {
+    name: "monitor-remote",
+    op: "monitor + demonitor of a process on another node",
+    floor: "floor-ws-roundtrip",
+    run: (ctx) => guestTimed(ctx, { mode: "monitor", args: [SERVING_NODE], remote: true, ...REMOTE }),
+  },
+  {
     name: "lock-remote",
     op: "uncontended lock + unlock served by another node",
     floor: "floor-ws-roundtrip",

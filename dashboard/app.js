@@ -67,13 +67,16 @@ function killButton(pid) {
 
 function render(view) {
   $("#served-by").textContent = `served by ${view.servedBy}`;
+  $("#asking").textContent = view.asking ? `as ${view.asking.name} (${view.asking.role})` : "as nobody known (--insecure)";
   fill("#nodes", view.nodes.map((m) => ({ item: m, cells: [m.id, m.name, m.state, m.load, `${m.loopP99Us ?? 0} / ${m.loopMaxUs ?? 0}`, m.url] })), (m) => m.state);
   const words = $("#filter").value.trim().toLowerCase().split(/\s+/).filter(Boolean);
   const shown = view.processes.filter((p) => {
-    const text = `${p.pid} ${p.node} ${p.ppid} ${p.state} ${p.module}`.toLowerCase();
+    const text = `${p.pid} ${p.node} ${p.ppid} ${p.state} ${p.module} ${p.owner ?? ""}`.toLowerCase();
     return words.every((w) => text.includes(w));
   });
-  fill("#processes", shown.map((p) => ({ item: p, cells: [p.pid, p.node, p.ppid, p.state, p.module, Math.round(p.uptimeMs / 1000), Math.round(Number(p.memoryBytes) / 1024), killButton(p.pid)] })));
+  // A role that may not kill (viewer) gets no buttons: the node would refuse them (403).
+  const mayKill = view.asking?.mayKill ?? true;
+  fill("#processes", shown.map((p) => ({ item: p, cells: [p.pid, p.node, p.ppid, p.state, p.module, p.owner || "-", Math.round(p.uptimeMs / 1000), Math.round(Number(p.memoryBytes) / 1024), mayKill ? killButton(p.pid) : ""] })));
   $("#truncated").hidden = !view.truncated;
   const flows = view.locals.flatMap((l) => (l.error ? [{ item: l, cells: [l.node, `unreachable: ${l.error}`, "", "", "", ""] }] : l.flow.map((f) => ({ item: f, cells: [l.node, f.peer, f.msgsOut, f.msgsIn, f.bytesOut, f.bytesIn] }))));
   fill("#flow", flows);

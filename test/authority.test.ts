@@ -119,13 +119,13 @@ test("users run, see and kill only their own processes; a viewer reads but canno
   assert.ok(has(new RegExp(`Z olga operator kill ${target}: ok$`)), lines.join("\n"));
 });
 
-test("a guest may kill its own user's processes, on any node, and no one else's (EPERM)", async () => {
+test("a guest under a root run with --scope owner may kill its own user's processes, on any node, and no one else's (EPERM)", async () => {
   const bobs = runInBackground("bob", "node1", "sleep");
   const alices = runInBackground("alice", "node1", "sleep");
   const [bob] = await processesOf("bob", 1);
   const [alice] = await processesOf("alice", 1);
   const kill = async (on: string, pid: number): Promise<string> => {
-    const result = await as("alice", "run", "--on", on, wasm, "kill", String(pid));
+    const result = await as("alice", "run", "--on", on, "--scope", "owner", wasm, "kill", String(pid));
     assert.equal(result.code, 0, result.stderr);
     return result.stdout.trim();
   };

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import { httpGet } from "../host/observe/http-get.ts";
 import { onebox, startOnebox } from "./helpers/cli.ts";
 import { guest, tempDir } from "./helpers/guests.ts";
 import { freePorts } from "./helpers/ports.ts";
@@ -150,4 +151,19 @@ test("the new commands refuse what they cannot do in one line: usage 2, failure 
     assert.equal(help.code, 0);
     assert.match(help.stdout, new RegExp(`^usage: onebox ${command}`));
   }
+});
+
+test("onebox dashboard prints the URL with the token of the admin credential cluster up made, and the API takes it", async () => {
+  const printed = await onebox(["dashboard", "--json"], dir);
+  assert.equal(printed.code, 0, printed.stderr);
+  const url = new URL((JSON.parse(printed.stdout) as { url: string }).url);
+  const users = path.join(dir, ".onebox", "users");
+  const [me] = fs.readdirSync(users);
+  assert.equal(url.hash, `#token=${fs.readFileSync(path.join(users, me!, "token"), "utf8").trim()}`);
+  const get = (headers?: Record<string, string>) =>
+    httpGet(`${url.origin}/api/cluster`, { ca: fs.readFileSync(path.join(dir, ".onebox", "ca", "ca.pem")), headers, timeoutMs: 60_000 });
+  const answer = await get({ authorization: `Bearer ${url.hash.slice("#token=".length)}` });
+  assert.equal(answer.status, 200, answer.body);
+  assert.deepEqual((JSON.parse(answer.body) as { nodes: { name: string }[] }).nodes.map((n) => n.name), ["node1", "node2"]);
+  assert.equal((await get()).status, 401);
 });

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { flag, parseArgs, UsageError } from "../host/cli/command.ts";
+import { UsageError } from "../host/cli/command.ts";
+import { flag, parseOptions } from "../host/cli/options.ts";
 import { onebox } from "./helpers/cli.ts";
 import { REPO, tempDir } from "./helpers/guests.ts";
 
@@ -44,10 +45,10 @@ test("a failure exits 1 with one line; --version and --help exit 0", async () =>
 });
 
 test("--flag=false turns a flag off, --flag=true on, and anything else is a usage error", () => {
-  const spec = { values: [], flags: ["json"] };
-  assert.equal(flag(parseArgs(["--json=false"], spec), "json"), false);
-  assert.equal(flag(parseArgs(["--json", "--json=false"], spec), "json"), false);
-  assert.equal(flag(parseArgs(["--json=false", "--json=true"], spec), "json"), true);
-  assert.equal(flag(parseArgs(["--json"], spec), "json"), true);
-  assert.throws(() => parseArgs(["--json=yes"], spec), UsageError);
+  const spec = [{ name: "json", help: "" }];
+  assert.equal(flag(parseOptions(["--json=false"], spec), "json"), false);
+  assert.equal(flag(parseOptions(["--json", "--json=false"], spec), "json"), false);
+  assert.equal(flag(parseOptions(["--json=false", "--json=true"], spec), "json"), true);
+  assert.equal(flag(parseOptions(["--json"], spec), "json"), true);
+  assert.throws(() => parseOptions(["--json=yes"], spec), UsageError);
 });

@@ -5,6 +5,8 @@ import { EtcdCoordinator } from "../host/cluster/etcd/etcd-coordinator.ts";
 import { EtcdCluster } from "../host/cluster/etcd/etcd-launcher.ts";
 import { EtcdSession } from "../host/cluster/etcd/etcd-session.ts";
 import { SysError } from "../host/kernel/errors.ts";
+import { LamportClock } from "../host/kernel/journal/lamport.ts";
+import { PID_SERIAL_BITS } from "../host/kernel/pid.ts";
 import { tempDir } from "./helpers/guests.ts";
 
 let etcd: EtcdCluster;
@@ -24,14 +26,21 @@ interface TestNode {
   readonly session: EtcdSession;
   readonly coordinator: EtcdCoordinator;
   readonly fenced: string[];
+  readonly lamport: LamportClock;
+  /** The pid of this node's process number `serial`. */
+  readonly pid: (serial: number) => number;
 }
+
+let nodeIds = 0;
 
 /** A node's coordination without the rest of the node: a session on its own lease. */
 async function node(cluster: string, heartbeatTimeoutMs = 2000): Promise<TestNode> {
   const fenced: string[] = [];
   const session = await EtcdSession.open({ endpoints: etcd.endpoints, cluster, heartbeatTimeoutMs, log: () => {}, onFence: (reason) => fenced.push(reason) });
   sessions.push(session);
-  return { session, coordinator: new EtcdCoordinator(session), fenced };
+  const id = ++nodeIds;
+  const lamport = new LamportClock();
+  return { session, coordinator: new EtcdCoordinator(session, id, lamport), fenced, lamport, pid: (serial) => id * 2 ** PID_SERIAL_BITS + serial };
 }
 
 const freshCluster = () => `coordinator-test-${process.pid}-${++clusters}`;
@@ -96,36 +105,122 @@ test("a process that ends releases its locks and names, and its pending wait ans
   await b.coordinator.unlock("R", 212);
 });
 
-test("wait-for cycles among one node's processes: the lock or the wait that closes one gets EDEADLK", async () => {
-  const a = await node(freshCluster());
-  const edeadlk = (error: unknown) => error instanceof SysError && error.errnoName === "EDEADLK";
-  // 301 holds L and waits for its child 302: 302 asking for L closes the cycle.
-  await a.coordinator.lock("L", 301, -1);
-  a.coordinator.waitFor(301, 302);
-  await rejectsWith(a.coordinator.lock("L", 302, -1), "EDEADLK");
-  assert.equal(await claimed(a, "L", 302), false, "a refused lock call leaves no claim");
-  a.coordinator.waitDone(301);
-  // The other order: 302 waits for L, then 301 waiting for 302 closes the cycle.
-  const waiting = a.coordinator.lock("L", 302, -1);
-  assert.throws(() => a.coordinator.waitFor(301, 302), edeadlk);
-  // Through a grandchild: 301 waits for 303, which waits for 302, which waits for L.
-  a.coordinator.waitFor(303, 302);
-  assert.throws(() => a.coordinator.waitFor(301, 303), edeadlk);
-  a.coordinator.releaseAll(303);
-  a.coordinator.waitFor(301, 303);
-  await a.coordinator.unlock("L", 301);
-  await waiting;
-  await a.coordinator.unlock("L", 302);
-  a.coordinator.waitDone(301);
-});
+/** Whether `pid` has a wait-for edge in etcd. */
+async function waits(via: TestNode, pid: number): Promise<boolean> {
+  return (await via.session.client.get(via.session.keys.wait(pid).toString()).string()) !== null;
+}
 
-test("names: registered once, found from any node, owner-checked on unregister", async () => {
+/** Wait-for edges left in etcd. */
+async function edges(via: TestNode): Promise<number> {
+  return (await via.session.client.getAll().prefix(via.session.keys.waitsPrefix.toString()).keys()).length;
+}
+
+test("wait-for cycles across nodes: the lock or the wait that closes one gets EDEADLK; edges go when the waits end", async () => {
   const cluster = freshCluster();
   const a = await node(cluster);
   const b = await node(cluster);
+  const [parent, grandchild] = [a.pid(1), a.pid(2)];
+  const child = b.pid(1);
+  // parent (node a) holds L and waits for its child on node b: the child asking for L closes the cycle.
+  await a.coordinator.lock("L", parent, -1);
+  await a.coordinator.waitFor(parent, child);
+  await rejectsWith(b.coordinator.lock("L", child, -1), "EDEADLK");
+  await until("the refused lock call's claim to go", async () => !(await claimed(a, "L", child)));
+  a.coordinator.waitDone(parent);
+  // Until its delete reaches etcd, the ended wait's edge still counts (docs/ARCHITECTURE.md).
+  await until("the parent's edge to go", async () => !(await waits(a, parent)));
+  // The other order: the child waits for L, then the parent waiting for it closes the cycle.
+  const waiting = b.coordinator.lock("L", child, -1);
+  await until("the child's edge", () => waits(b, child));
+  await rejectsWith(a.coordinator.waitFor(parent, child), "EDEADLK");
+  a.coordinator.waitDone(parent);
+  // Through a grandchild on node a: parent -> grandchild -> child -> L, held by parent.
+  await a.coordinator.waitFor(grandchild, child);
+  await rejectsWith(a.coordinator.waitFor(parent, grandchild), "EDEADLK");
+  a.coordinator.waitDone(parent);
+  a.coordinator.releaseAll(grandchild);
+  await until("the grandchild's edge to go", async () => !(await waits(a, grandchild)));
+  await a.coordinator.waitFor(parent, grandchild);
+  a.coordinator.waitDone(parent);
+  // A release on node a hands L to node b through etcd, and b's clock passes a's.
+  for (let i = 0; i < 500; i++) a.lamport.tick();
+  const releasedAt = a.lamport.now;
+  await a.coordinator.unlock("L", parent);
+  await waiting;
+  assert.ok(b.lamport.now > releasedAt, `the grant's node is at ${b.lamport.now}, the release was at ${releasedAt}`);
+  await b.coordinator.unlock("L", child);
+  await until("every edge to go", async () => (await edges(a)) === 0);
+});
+
+test("no phantom deadlock: a holder that unlocks and at once waits for the process waiting behind it is not refused", async () => {
+  const cluster = freshCluster();
+  const a = await node(cluster);
+  const b = await node(cluster);
+  for (let round = 1; round <= 5; round++) {
+    const [holder, waiter] = [a.pid(round), b.pid(round)];
+    await a.coordinator.lock("P", holder, -1);
+    const waiting = b.coordinator.lock("P", waiter, -1);
+    await until("the waiter's edge", () => waits(b, waiter));
+    // The waiter's edge to the holder is stale from the unlock on, until the waiter reads again.
+    await a.coordinator.unlock("P", holder);
+    await a.coordinator.waitFor(holder, waiter);
+    await waiting;
+    await b.coordinator.unlock("P", waiter);
+    a.coordinator.waitDone(holder);
+  }
+  await until("every edge to go", async () => (await edges(a)) === 0);
+});
+
+test("a cycle longer than one page of edges is found: the check reads the graph a page at a time at one revision", async () => {
+  const cluster = freshCluster();
+  const a = await node(cluster);
+  const b = await node(cluster);
+  // 600 processes, alternating nodes, each waiting for the next: more than two pages of 256 edges.
+  const chain = Array.from({ length: 600 }, (_, i) => (i % 2 === 0 ? a : b).pid(i + 1));
+  const on = (i: number) => (i % 2 === 0 ? a : b).coordinator;
+  await Promise.all(chain.slice(0, -1).map((pid, i) => on(i).waitFor(pid, chain[i + 1]!)));
+  await rejectsWith(on(599).waitFor(chain[599]!, chain[0]!), "EDEADLK");
+  chain.forEach((pid, i) => on(i).waitDone(pid));
+  await until("every edge to go", async () => (await edges(a)) === 0);
+});
+
+test("a lock-lock cycle across nodes, both sides closing at once: at least one is refused, never both left waiting", async () => {
+  const cluster = freshCluster();
+  const a = await node(cluster);
+  const b = await node(cluster);
+  let exactlyOne = 0;
+  for (let round = 1; round <= 5; round++) {
+    const [p, q] = [a.pid(round), b.pid(round)];
+    await Promise.all([a.coordinator.lock("X", p, -1), b.coordinator.lock("Y", q, -1)]);
+    const outcome = (work: Promise<bigint>) => work.then(() => "granted", (error: unknown) => (error instanceof SysError ? error.errnoName : String(error)));
+    const calls = [outcome(a.coordinator.lock("Y", p, -1)), outcome(b.coordinator.lock("X", q, -1))];
+    // Whoever is refused lets go of what it holds, so the other side is granted.
+    const first = await Promise.race(calls.map((c, i) => c.then((what) => ({ what, i }))));
+    assert.equal(first.what, "EDEADLK", `round ${round}: the first answer`);
+    await (first.i === 0 ? a.coordinator.unlock("X", p) : b.coordinator.unlock("Y", q));
+    const other = await calls[1 - first.i]!;
+    assert.match(other, /^(granted|EDEADLK)$/, `round ${round}`);
+    if (other === "EDEADLK") await (first.i === 0 ? b.coordinator.unlock("Y", q) : a.coordinator.unlock("X", p));
+    else {
+      exactlyOne++;
+      a.coordinator.releaseAll(p);
+      b.coordinator.releaseAll(q);
+    }
+  }
+  assert.ok(exactlyOne >= 1, "etcd orders the two edges' transactions: mostly exactly one side is refused");
+  await until("every edge to go", async () => (await edges(a)) === 0);
+});
+
+test("names: registered once, found from any node (its clock moved past the register), owner-checked on unregister", async () => {
+  const cluster = freshCluster();
+  const a = await node(cluster);
+  const b = await node(cluster);
+  for (let i = 0; i < 300; i++) a.lamport.tick();
+  const registeredAt = a.lamport.now;
   await a.coordinator.register("db", 121);
   await rejectsWith(b.coordinator.register("db", 221), "EEXIST");
   assert.equal(await b.coordinator.whereis("db"), 121);
+  assert.ok(b.lamport.now > registeredAt, `whereis moved its node's clock past the register's (${b.lamport.now} vs ${registeredAt})`);
   await rejectsWith(b.coordinator.unregister("db", 221), "EPERM");
   await rejectsWith(b.coordinator.whereis("nobody"), "ENOENT");
   await rejectsWith(a.coordinator.register("", 121), "EINVAL");

@@ -39,7 +39,8 @@ const cli = (...args: string[]) => onebox([...args, "--secret-file", secretFile]
 
 /** `onebox run` to its end, through `via`; its key=value lines. */
 async function run(via: string, on: string, wasm: string, ...guestArgs: string[]): Promise<Map<string, string>> {
-  const result = await onebox(["run", "--cluster", node(via).url, "--secret-file", secretFile, "--on", on, wasm, ...guestArgs], dir);
+  // --scope owner: a watcher monitors a process another run started (not its descendant).
+  const result = await onebox(["run", "--cluster", node(via).url, "--secret-file", secretFile, "--on", on, "--scope", "owner", wasm, ...guestArgs], dir);
   assert.equal(result.code, 0, result.stderr);
   return keyed(result.stdout.trim().split("\n"));
 }

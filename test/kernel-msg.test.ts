@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { errno } from "../abi/abi.ts";
 import { guest } from "./helpers/guests.ts";
-import { TestNode } from "./helpers/node.ts";
+import { startCaptured, TestNode } from "./helpers/node.ts";
+import { ROOT_CAPABILITIES } from "../host/kernel/capabilities.ts";
 
 const E = (name: Parameters<typeof errno>[0]) => -errno(name);
 
@@ -28,7 +29,8 @@ test("a monitor's down notice is delivered even into a full mailbox", async () =
   const node = new TestNode({ mailbox: 1 });
   const wasm = await guest("msg");
   const sink = await node.start(wasm, ["sink"]);
-  const watcher = await node.start(wasm, ["sink"]);
+  // Another root's process: the watcher's scope must be its owner's (onebox run --scope owner).
+  const watcher = await startCaptured(node.kernel, wasm, ["sink"], [], { ...ROOT_CAPABILITIES, scope: "owner" });
   node.kernel.send(0, watcher.proc.pid, 1, new Uint8Array(1));
   assert.throws(() => node.kernel.send(0, watcher.proc.pid, 1, new Uint8Array(1)), /EAGAIN/);
   node.kernel.monitor(watcher.proc, sink.proc.pid);

@@ -5,36 +5,28 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
-import { recorderFor } from "../host/kernel/replay/child-recording.ts";
-import { encodeValues, parseRecord } from "../host/kernel/replay/record-format.ts";
+import { RECORDING_BUDGET_BYTES } from "../host/kernel/replay/child-recording.ts";
+import { encodeValues, MAX_RECORD_BYTES, parseRecord } from "../host/kernel/replay/record-format.ts";
 import { cachedBuild } from "../host/toolchain/build-cache.ts";
 import { COMPONENT_BUILD_INPUTS } from "../host/toolchain/component.ts";
 import { DEFAULT_RECORD_LIMIT } from "../host/kernel/replay/recorder.ts";
 import { replayRecord } from "../host/kernel/replay/replay-run.ts";
 import { waitFor } from "./helpers/cluster.ts";
 import { guest, REPO } from "./helpers/guests.ts";
-import { TestNode } from "./helpers/node.ts";
-
-/** Output written to a sink, as text. */
-function captured() {
-  let text = "";
-  const decoder = new TextDecoder();
-  return { sink: { write: (_fd: 1 | 2, bytes: Uint8Array) => void (text += decoder.decode(bytes)) }, text: () => text };
-}
+import { capturedOutput, TestNode } from "./helpers/node.ts";
 
 /** Record `wasm` (a path or the bytes) with `args` on a fresh node; `during` runs once it started. */
 async function record(wasm: string | Uint8Array, args: string[], during: (node: TestNode, pid: number) => Promise<void> = async () => {}) {
   const node = new TestNode();
   const module = await node.kernel.modules.load(typeof wasm === "string" ? fs.readFileSync(wasm) : wasm);
   const argv = ["guest.wasm", ...args];
-  const recorder = recorderFor(module, argv, node.kernel.limits.memoryPages, DEFAULT_RECORD_LIMIT);
-  const output = captured();
-  const proc = node.kernel.startRoot({ module, argv, env: [], output: output.sink, calls: recorder });
+  let bytes: Uint8Array = new Uint8Array();
+  const output = capturedOutput();
+  const proc = node.kernel.startRoot({ module, argv, env: [], output: output.sink, record: { limit: DEFAULT_RECORD_LIMIT, deliver: (record) => void (bytes = record) } });
   await during(node, proc.pid);
   const info = await node.kernel.whenExited(proc.pid);
-  recorder.ended(info);
   node.shutdown();
-  return { info, bytes: recorder.contents(), output: output.text() };
+  return { info, bytes, output: output.text() };
 }
 
 const silent = { write: () => {} };
@@ -48,7 +40,7 @@ test("a JS component records and replays through the component calls: the same o
   const parsed = parseRecord(bytes);
   assert.equal(parsed.calls.length, 0);
   assert.deepEqual(parsed.componentCalls.filter((c) => c.name !== "write-output").map((c) => c.name), ["args", "spawn", "recv", "clock-time", "random-bytes", "stat", "wait"]);
-  const replayOutput = captured();
+  const replayOutput = capturedOutput();
   const printed: string[] = [];
   const replay = await replayRecord({ record: parsed, output: replayOutput.sink, print: (line) => void printed.push(line) });
   assert.equal(replay.outcome, undefined, JSON.stringify(replay.outcome));
@@ -101,4 +93,29 @@ test("a record whose module bytes do not match its sha256 is refused before it r
   const module = parsed.module.slice();
   module[module.length - 1] ^= 1;
   await assert.rejects(replayRecord({ record: { ...parsed, module }, output: silent }), /sha256/);
+});
+
+test("the records a node holds in memory share one budget: a start whose limit does not fit is EAGAIN, and its room comes back at an end", async () => {
+  const wasm = await guest("msg");
+  const node = new TestNode();
+  try {
+    const module = await node.kernel.modules.load(fs.readFileSync(wasm));
+    const limit = MAX_RECORD_BYTES / 2;
+    const fit = RECORDING_BUDGET_BYTES / limit;
+    const records: Uint8Array[] = [];
+    const start = () => node.kernel.startRoot({ module, argv: ["msg.wasm", "sink"], env: [], output: silent, record: { limit, deliver: (r) => void records.push(r) } });
+    const sinks = Array.from({ length: fit }, start);
+    assert.throws(start, (error: Error & { errnoName?: string }) => error.errnoName === "EAGAIN" && /of records in memory/.test(error.message));
+    // The refused start took nothing: the node's process count is as before.
+    assert.equal(node.kernel.procs.size, fit);
+    await waitFor("the sinks to block in recv", () => sinks.every((p) => p.state === "blocked"));
+    node.kernel.terminate(sinks[0]!, { reason: "KILLED", status: 137, text: "killed by the test" });
+    await waitFor("the first record to be delivered", () => records.length === 1);
+    const again = start();
+    for (const proc of [...sinks.slice(1), again]) node.kernel.terminate(proc, { reason: "KILLED", status: 137, text: "killed by the test" });
+    await waitFor("every record to be delivered", () => records.length === fit + 1);
+    assert.equal(parseRecord(records[0]!).end?.reason, "KILLED");
+  } finally {
+    node.shutdown();
+  }
 });

@@ -33,7 +33,7 @@ test("a stamp past the limit closes the peer's connection only; a good one advan
   try {
     peer.logical = new LamportClock();
     peer.logical.observe(1_000_000);
-    const reply = (await peer.call({ journal: { cluster: false, since: {} } })) as { journalPages?: { pages: { horizon: number | string }[] } };
+    const reply = (await peer.call({ journal: { cluster: false, since: {}, journals: {} } })) as { journalPages?: { pages: { horizon: number | string }[] } };
     assert.ok(toNumber(reply.journalPages!.pages[0]!.horizon) > 1_000_001, "the node's clock moved past the stamp its query carried");
     assert.ok(peer.logical.now > 1_000_001, "and the reply's stamp moved the peer's past it");
   } finally {

@@ -158,7 +158,8 @@ test("kill -9 of a node: monitors fire noconnection within two heartbeat timeout
   const holderToken = BigInt(keyed(holderOut.split("\n").filter(Boolean)).get("holder.token")!);
   const holderPid = (await processesOn("node3"))[0]!;
   const waiter = run("node2", "lockwait", "K9");
-  const watcher = run("node1", "watch", String(holderPid));
+  // --scope owner: the watcher watches a process another run started.
+  const watcher = onebox(["run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--on", "node1", "--scope", "owner", wasm, "watch", String(holderPid)], dir);
   await processesOn("node2");
   await processesOn("node1");
 

@@ -67,7 +67,7 @@ test("a connection that never finishes its handshake is closed; past the in-flig
 
 test("with the secret: casts whose handlers fail are dropped and logged, calls get their errno, a malformed frame closes its connection only", async () => {
   const channel = await authenticated(target, "tester");
-  const spawn = { moduleHash: "0".repeat(64), moduleNode: "nowhere", argv: [], env: [], ppid: 0, home: "node1", outputSink: 0, memoryPages: 0 };
+  const spawn = { moduleHash: "0".repeat(64), moduleNode: "nowhere", argv: [], env: [], ppid: 0, home: "node1", outputSink: 0, memoryPages: 0, ancestors: [] };
   channel.cast({ spawn });
   channel.cast({ fStat: { rel: "no/such/file", follow: true } });
   channel.cast({ lock: { name: "", pid: 1 << 20, timeoutMs: 0 } });
@@ -93,6 +93,10 @@ test("with the secret: casts whose handlers fail are dropped and logged, calls g
   // A reply sent as a call is served by no one (frames.ts has no entry for it).
   assert.equal(await failed({ token: { token: "1" } }), "ENOTSUP");
   assert.equal(await failed({ exited: { to: 0, pid: 1, reason: "NORMAL", status: 0, text: "" } }), "ENOTSUP");
+  assert.equal(await failed({ recordData: { data: new Uint8Array(4) } }), "ENOTSUP");
+  // A record's limit past what a replay reads is refused before anything runs or is held.
+  assert.equal(await failed({ run: { module: new Uint8Array(0), argv: ["x"], env: [], node: "", recordLimit: 2 ** 40 } }), "EINVAL");
+  assert.equal(await failed({ spawn: { ...spawn, moduleNode: "node1", record: { node: "node1", rel: "r", limit: 2 ** 40 } } }), "EINVAL");
   await waitFor("the dropped casts in the log", () => ["spawn", "fStat", "lock"].every((kind) => new RegExp(`${kind} from tester failed and was dropped`).test(target.node.log())));
   const closed = new Promise((resolve) => channel.onClose(resolve));
   channel.conn.send(new Uint8Array([0xff, 0xff, 0xff, 0x01, 0x02]));

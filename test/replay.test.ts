@@ -38,6 +38,18 @@ after(async () => {
   await Promise.all(nodes.map(stopNodeProcess));
 });
 
+/** Replay `file` alone, in a directory of its own: it must give `output` again, with the calls the record holds. */
+async function replaysAlone(file: string, output: string): Promise<void> {
+  const replayed = await onebox(["replay", "--print", file], tempDir("onebox-replay-alone"));
+  assert.equal(replayed.code, 0, replayed.stderr);
+  assert.equal(replayed.stdout, output);
+  const record = parseRecord(fs.readFileSync(file));
+  assert.deepEqual(printedCalls(replayed.stderr), record.calls.map((c) => c.def.name));
+  assert.equal(record.calls.filter((c) => c.def.name === "recv").length, 3);
+  for (const name of ["clock_time_get", "random_get", "spawn", "wait"]) assert.ok(record.calls.some((c) => c.def.name === name), name);
+  assert.equal(record.end?.reason, "NORMAL");
+}
+
 test("a child recorded on a cluster replays alone: the same output and the same calls", async () => {
   const out = lines(recordedOutput);
   const messages = out.filter((l) => l.startsWith("msg="));
@@ -47,15 +59,7 @@ test("a child recorded on a cluster replays alone: the same output and the same 
   assert.ok(out.includes("done"), recordedOutput);
 
   // No cluster: the nodes are still up, but the replay is told of none and needs none.
-  const replayed = await onebox(["replay", "--print", recordFile], tempDir("onebox-replay-alone"));
-  assert.equal(replayed.code, 0, replayed.stderr);
-  assert.equal(replayed.stdout, recordedOutput);
-
-  const record = parseRecord(fs.readFileSync(recordFile));
-  assert.deepEqual(printedCalls(replayed.stderr), record.calls.map((c) => c.def.name));
-  assert.equal(record.calls.filter((c) => c.def.name === "recv").length, 3);
-  for (const name of ["clock_time_get", "random_get", "spawn", "wait"]) assert.ok(record.calls.some((c) => c.def.name === name), name);
-  assert.equal(record.end?.reason, "NORMAL");
+  await replaysAlone(recordFile, recordedOutput);
 });
 
 test("a tampered record diverges at the call it changed, showing both sides", async () => {
@@ -128,12 +132,28 @@ test("a hostile record is a RecordFormatError at every cut and every flipped byt
   assert.match(replayed.stderr, /^onebox: .*cut\.obxrec: not a readable record: byte \d+: .*\n$/);
 });
 
-test("a record on another node's export is EXDEV; a recorded child spawned on another node is ENOTSUP", async () => {
+test("a child recorded on another node: its node records it, and the record is where its parent named it once wait returns", async () => {
   const run = (...guestArgs: string[]) => onebox(["run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--on", "node1", wasm, ...guestArgs], dir);
-  // The guest exits 10 when record fails, 11 when the spawn does.
-  assert.equal((await run("main", "node1", "node2", "/n/node2/rec.obxrec")).code, 10);
-  assert.equal((await run("main", "node2", "node2", "/elsewhere.obxrec")).code, 11);
-  assert.ok(!fs.existsSync(path.join(dir, "node1", "elsewhere.obxrec")));
+  // main on node1 records its child on node2, whose sender runs on node1: the record
+  // goes to main's "/" (node1's export) from node2, and main exits only after its wait.
+  const ran = await run("main", "node2", "node1", "/remote.obxrec");
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.equal(lines(ran.stdout).filter((l) => l.startsWith("msg=hello")).length, 3, ran.stdout);
+  await replaysAlone(path.join(dir, "node1", "remote.obxrec"), ran.stdout);
+  // A path in the parent's namespace on another node: the child's own here.
+  const there = await run("main", "node2", "node1", "/n/node2/there.obxrec");
+  assert.equal(there.code, 0, there.stderr);
+  await replaysAlone(path.join(dir, "node2", "there.obxrec"), there.stdout);
+});
+
+test("onebox run --record on a cluster: the node that runs the program records it and sends the record back", async () => {
+  const file = path.join(tempDir("onebox-replay-cluster-run"), "run.obxrec");
+  const ran = await onebox(["run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "--on", "node2", "--record", file, wasm, "recorded", "node1"], dir);
+  assert.equal(ran.code, 0, ran.stderr);
+  await replaysAlone(file, ran.stdout);
+  const detached = await onebox(["run", "--cluster", nodes[0]!.url, "--secret-file", secretFile, "-d", "--record", file, wasm, "recorded", "node1"], dir);
+  assert.equal(detached.code, 2);
+  assert.match(detached.stderr, /--record needs the run to stay attached/);
 });
 
 test("component values: a cut or flipped encoding is a RecordFormatError, never another error", () => {

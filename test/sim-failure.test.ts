@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { errno } from "../abi/abi.ts";
+import { ROOT_CAPABILITIES } from "../host/kernel/capabilities.ts";
 import { SimNetwork } from "../host/transport/sim-network.ts";
 import { keyed, runOn, simCluster, waitFor } from "./helpers/cluster.ts";
 import { guest } from "./helpers/guests.ts";
 
 const TIMEOUT_MS = 400;
+/** A root's set widened to every process (onebox run --scope owner): the watcher watches another root's process. */
+const OWNER_SCOPE = { ...ROOT_CAPABILITIES, scope: "owner" as const };
 
 test("a node dies: its lock passes on with a larger token, monitors fire noconnection within two heartbeat timeouts", async () => {
   const wasm = await guest("mesh");
@@ -15,7 +18,7 @@ test("a node dies: its lock passes on with a larger token, monitors fire noconne
     const holder = await runOn(c!, wasm, ["holder"]);
     await waitFor("C's process to hold L", () => a!.coordinator!.local.locks.holder("L") === holder.pid);
     const waiter = await runOn(b!, wasm, ["lockwait"]);
-    const watcher = await runOn(a!, wasm, ["watch", String(holder.pid)]);
+    const watcher = await runOn(a!, wasm, ["watch", String(holder.pid)], OWNER_SCOPE);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const crashedAt = performance.now();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { VirtualClock } from "../host/clock/virtual-clock.ts";
+import { ROOT_CAPABILITIES } from "../host/kernel/capabilities.ts";
 import { runOn, simCluster } from "./helpers/cluster.ts";
 import { guest } from "./helpers/guests.ts";
 
@@ -16,7 +17,7 @@ async function contendedLock(seed: number): Promise<string[]> {
     const [a, b, c] = cluster.nodes;
     const holder = await runOn(c!, wasm, ["holder"]);
     await clock.run(clock.now() + 50);
-    const runs = [holder, await runOn(b!, wasm, ["lockwait"]), await runOn(a!, wasm, ["lockwait"]), await runOn(a!, wasm, ["watch", String(holder.pid)])];
+    const runs = [holder, await runOn(b!, wasm, ["lockwait"]), await runOn(a!, wasm, ["lockwait"]), await runOn(a!, wasm, ["watch", String(holder.pid)], { ...ROOT_CAPABILITIES, scope: "owner" })];
     await clock.run(clock.now() + 200);
     cluster.net.crash("C");
     await clock.drive(c!.stop());

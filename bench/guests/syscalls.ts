@@ -157,6 +157,25 @@ function roundtrips(): void {
   stopChild(pid);
 }
 
+/**
+ * monitor + demonitor of a parked child on node TARGET: a monitor across nodes is a call
+ * (the child's node checks it is in the caller's scope), demonitor a cast.
+ */
+function monitors(): void {
+  const pid = spawnChild("park");
+  for (let b = 0; b < batches; b++) {
+    const t0 = now();
+    for (let i = 0; i < calls; i++) {
+      const ref = abi.sys_monitor(pid);
+      if (ref < 0) fail("monitor", ref);
+      const r = abi.sys_demonitor(ref);
+      if (r < 0) fail("demonitor", r);
+    }
+    print((now() - t0).toString());
+  }
+  stopChild(pid);
+}
+
 /** Send; while the receiver has no room (EAGAIN: its mailbox, or its node's send window, is full), let it drain. */
 function sendOrYield(pid: i32, tag: i32, ptr: usize, len: usize): void {
   let r = abi.sys_send(pid, tag, ptr, len);
@@ -221,6 +240,7 @@ else if (mode == "file") fileCalls();
 else if (mode == "lock") lockCalls();
 else if (mode == "spawn") spawnCalls();
 else if (mode == "roundtrip") roundtrips();
+else if (mode == "monitor") monitors();
 else if (mode == "echo") echo();
 else if (mode == "stream") stream();
 else if (mode == "sink") sink();

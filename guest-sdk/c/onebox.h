@@ -178,14 +178,18 @@
 #define ONEBOX_CAP_NAME_PREFIX 4
 /** childcap: the children may not spawn (EPERM) */
 #define ONEBOX_CAP_NO_SPAWN 5
-/** childcap: the children may kill only their own children (EPERM for any other pid) */
+/** childcap: the children may kill, monitor and link only their own children (EPERM for any other pid) */
 #define ONEBOX_CAP_KILL_CHILDREN 6
 /** childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes */
 #define ONEBOX_CAP_SPAWN_LABELS 7
+/** childcap: the children may kill, monitor and link only their own descendants, on any node (EPERM for any other pid): what every process gets unless its root was started with `onebox run --scope owner` */
+#define ONEBOX_CAP_SCOPE_DESCENDANTS 8
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 #define ONEBOX_MAX_MESSAGE_BYTES 16777216
 /** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
 #define ONEBOX_MAX_LINKS 1000
+/** nearest ancestors a process's kernel remembers (they travel with a remote spawn): a process is a descendant, for kill, monitor and link, of these only */
+#define ONEBOX_MAX_ANCESTORS 64
 /** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
 #define ONEBOX_MAX_FENCED_LOCKS 10000
 
@@ -284,7 +288,7 @@ __attribute__((import_module("onebox"), import_name("wait")))
 int32_t onebox_sys_wait(int32_t pid, onebox_wait_status_t *status_ptr);
 #define onebox_wait onebox_sys_wait
 
-/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes; one given CAP_KILL_CHILDREN (childcap) only its own children. */
+/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process may end only itself and its descendants (its process scope, see docs/SECURITY.md; CAP_KILL_CHILDREN narrows it to its children), or, under a root started with `onebox run --scope owner`, any process of its owner; EPERM otherwise. A process that runs for a user (its owner) never ends another user's processes. */
 __attribute__((import_module("onebox"), import_name("kill")))
 int32_t onebox_sys_kill(int32_t pid);
 #define onebox_kill onebox_sys_kill
@@ -314,7 +318,7 @@ __attribute__((import_module("onebox"), import_name("yield")))
 int32_t onebox_sys_yield(void);
 #define onebox_yield onebox_sys_yield
 
-/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. */
+/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. EPERM: `pid` runs but is outside the caller's process scope (as kill's), asked where it runs. */
 __attribute__((import_module("onebox"), import_name("monitor")))
 int32_t onebox_sys_monitor(int32_t pid);
 #define onebox_monitor onebox_sys_monitor
@@ -324,7 +328,7 @@ __attribute__((import_module("onebox"), import_name("demonitor")))
 int32_t onebox_sys_demonitor(int32_t ref);
 #define onebox_demonitor onebox_sys_demonitor
 
-/** Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN. */
+/** Record the next child the caller spawns, on any node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. The child's node records it (up to 64 MiB, then the record is cut) and at the child's end writes the record to `path`, a path in the caller's namespace on any node's export (created or replaced; the caller must be able to write there), before the caller's `wait` for the child returns. An empty path cancels. A spawn fails with EAGAIN while the child's node already holds 1 GiB of records' limits. */
 __attribute__((import_module("onebox"), import_name("record")))
 int32_t onebox_sys_record(const char *path_ptr, size_t path_len);
 static inline int32_t onebox_record(const char *path) {
@@ -338,7 +342,7 @@ static inline int32_t onebox_spawn_opt(const char *path, const char *args_ptr, s
   return onebox_sys_spawn_opt(path, strlen(path), args_ptr, args_len, env_ptr, env_len, node, strlen(node), flags, monitor_ref_ptr);
 }
 
-/** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. */
+/** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. EPERM: `pid` is outside the caller's process scope (as kill's): a link can end its partner. */
 __attribute__((import_module("onebox"), import_name("proc_link")))
 int32_t onebox_sys_proc_link(int32_t pid);
 #define onebox_proc_link onebox_sys_proc_link

@@ -95,14 +95,18 @@ export const CAP_LOCK_PREFIX = 3;
 export const CAP_NAME_PREFIX = 4;
 /** childcap: the children may not spawn (EPERM) */
 export const CAP_NO_SPAWN = 5;
-/** childcap: the children may kill only their own children (EPERM for any other pid) */
+/** childcap: the children may kill, monitor and link only their own children (EPERM for any other pid) */
 export const CAP_KILL_CHILDREN = 6;
 /** childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes */
 export const CAP_SPAWN_LABELS = 7;
+/** childcap: the children may kill, monitor and link only their own descendants, on any node (EPERM for any other pid): what every process gets unless its root was started with `onebox run --scope owner` */
+export const CAP_SCOPE_DESCENDANTS = 8;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES = 16777216;
 /** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
 export const MAX_LINKS = 1000;
+/** nearest ancestors a process's kernel remembers (they travel with a remote spawn): a process is a descendant, for kill, monitor and link, of these only */
+export const MAX_ANCESTORS = 64;
 /** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
 export const MAX_FENCED_LOCKS = 10000;
 

@@ -28,7 +28,8 @@ export interface Credentials {
 export const credentialsIn = (dir: string): Credentials => ({ caFile: path.join(dir, CA_CERT), certFile: path.join(dir, CERT), keyFile: path.join(dir, KEY) });
 
 const CA_DAYS = 3650;
-const LEAF_DAYS = 825;
+/** How long a node's or a user's certificate (and a user's token) is valid. */
+export const LEAF_DAYS = 825;
 
 function openssl(args: readonly string[]): void {
   try {

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { CA_KEY, credentialsIn, initCa, issue, KEY, type Credentials } from "./certificates.ts";
+import { CA_KEY, credentialsIn, initCa, issue, KEY, LEAF_DAYS, type Credentials } from "./certificates.ts";
+import { readToken, writeToken } from "./user-token.ts";
 
 /**
  * What `cluster up` makes once in its state directory, so a local cluster runs with
@@ -26,5 +27,7 @@ export function localAuthority(dir: string, cluster: string): LocalAuthority {
     return out;
   };
   const adminDir = issued(path.join(dir, "users", localUserName()), localUserName(), "admin");
+  // A credential made before tokens existed gets one now: 'onebox dashboard' prints it.
+  if (readToken(adminDir) === undefined) writeToken(caDir, adminDir, localUserName(), "admin", LEAF_DAYS);
   return { caDir, adminDir, nodeCredentials: (name) => credentialsIn(issued(path.join(dir, "certs", name), name, "node")) };
 }

@@ -15,12 +15,13 @@ export interface Principal {
 
 /**
  * What a client request needs. read: the member list and process listings; run: start a
- * process; kill: end one; every-process: act on (see, kill) other users' processes too.
+ * process; kill: end one; every-process: act on (see, kill) other users' processes too;
+ * revoke: revoke a user's or a node's credentials.
  */
-export type Right = "read" | "run" | "kill" | "every-process";
+export type Right = "read" | "run" | "kill" | "every-process" | "revoke";
 
 const RIGHTS: Record<UserRole, readonly Right[]> = {
-  admin: ["read", "run", "kill", "every-process"],
+  admin: ["read", "run", "kill", "every-process", "revoke"],
   operator: ["read", "run", "kill", "every-process"],
   user: ["read", "run", "kill"],
   // Read only, of the whole cluster: a monitoring principal.

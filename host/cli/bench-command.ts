@@ -1,27 +1,26 @@
 import { formatCompare, formatReport } from "../../bench/report.ts";
 import { loadReport, saveReport } from "../../bench/results.ts";
 import { runSuite } from "../../bench/run.ts";
-import { CliError, flag, option, parseArgs, type Command, UsageError } from "./command.ts";
+import { CliError, defineCommand, type Command, UsageError } from "./command.ts";
+import { flag, option } from "./options.ts";
 
-export const benchCommand: Command = {
-  help: `usage: onebox bench [--quick] [--json] [--only NAMES] [--results DIR]
+export const benchCommand: Command = defineCommand({
+  usage: `usage: onebox bench [--quick] [--json] [--only NAMES] [--results DIR]
        onebox bench --compare A.json B.json
 
 Run the syscall-overhead suite: every call a guest makes, timed from inside the
 guest, beside the floor under it (a bare import call, a bare JSPI suspend, a bare
 instantiate, a bare ws echo between two processes). The figure that matters is
 the ratio. Progress goes to stderr; the table (or, with --json, one JSON object)
-to stdout. Each run is saved in bench/results/. See docs/BENCHMARKS.md.
-
-options:
-  --quick          fewer samples: well under two minutes on two cores
-  --json           print the report as one JSON object
-  --only NAMES     comma-separated entries to run (their floors run too)
-  --results DIR    where to save the run (default bench/results)
-  --compare A B    print the change per entry from saved run A to run B
-  -h, --help       show this help`,
-  async run(argv) {
-    const args = parseArgs(argv, { values: ["only", "results"], flags: ["quick", "json", "compare"] });
+to stdout. Each run is saved in bench/results/. See docs/BENCHMARKS.md.`,
+  options: [
+    { name: "quick", help: "fewer samples: well under two minutes on two cores" },
+    { name: "json", help: "print the report as one JSON object" },
+    { name: "only", value: "NAMES", help: "comma-separated entries to run (their floors run too)" },
+    { name: "results", value: "DIR", help: "where to save the run (default bench/results)" },
+    { name: "compare", help: "given two saved runs A.json B.json: print the change per entry from A to B" },
+  ],
+  async run(args) {
     if (flag(args, "compare")) {
       const [a, b, ...extra] = args.positionals;
       if (!a || !b || extra.length > 0) throw new UsageError("--compare takes two result files (see --help)");
@@ -46,4 +45,4 @@ options:
     else console.log(formatReport(report));
     return report.results.some((r) => r.error) ? 1 : 0;
   },
-};
+});

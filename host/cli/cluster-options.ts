@@ -1,23 +1,21 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Channel, MsgHandler } from "../transport/channel.ts";
-import { CliError, option, type ParsedArgs } from "./command.ts";
+import { CliError } from "./command.ts";
+import { option, type OptionSpec, type ParsedArgs } from "./options.ts";
 
 /** Where `cluster up` keeps what `cluster down` and the other commands need. */
 export const STATE_DIR = ".onebox";
 export const DEFAULT_SECRET_FILE = path.join(STATE_DIR, "secret");
 export const DEFAULT_CLUSTER_NAME = "onebox";
 
-/** The options every command that talks to a cluster takes, for --help texts. */
-export const CLUSTER_HELP = `  --cluster URL        a member of the cluster (default: $ONEBOX_CLUSTER, or the
-                       cluster 'onebox cluster up' started here)
-  --secret-file FILE   the cluster's shared secret (default: $ONEBOX_SECRET_FILE,
-                       or ${DEFAULT_SECRET_FILE} if it exists)
-  --cluster-name NAME  the cluster's name (default ${DEFAULT_CLUSTER_NAME})
-  --credentials DIR    who you are: a directory with ca.pem, cert.pem, key.pem from
-                       'onebox user add' (default: $ONEBOX_CREDENTIALS, or the
-                       admin credential 'onebox cluster up' made here)`;
-export const CLUSTER_VALUES = ["cluster", "secret-file", "cluster-name", "credentials"];
+/** The options every command that talks to a cluster takes. */
+export const CLUSTER_OPTIONS: readonly OptionSpec[] = [
+  { name: "cluster", value: "URL", help: "a member of the cluster (default: $ONEBOX_CLUSTER, or the cluster 'onebox cluster up' started here)" },
+  { name: "secret-file", value: "FILE", help: `the cluster's shared secret (default: $ONEBOX_SECRET_FILE, or ${DEFAULT_SECRET_FILE} if it exists)` },
+  { name: "cluster-name", value: "NAME", help: "the cluster's name", default: DEFAULT_CLUSTER_NAME },
+  { name: "credentials", value: "DIR", help: "who you are: a directory with ca.pem, cert.pem, key.pem from 'onebox user add' (default: $ONEBOX_CREDENTIALS, or the admin credential 'onebox cluster up' made here)" },
+];
 
 export interface ClusterState {
   readonly url: string;
@@ -82,7 +80,7 @@ export async function connectCluster(args: ParsedArgs, url = clusterUrl(args), h
     throw new CliError(`credentials ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const identity = {
-    cluster: option(args, "cluster-name") ?? DEFAULT_CLUSTER_NAME,
+    cluster: option(args, "cluster-name")!,
     name,
     secret: readSecret(option(args, "secret-file")),
     log: () => {},
@@ -112,7 +110,4 @@ export async function withCluster<T>(args: ParsedArgs, use: (channel: Channel) =
 }
 
 /** The options of a command that lists something cluster-wide. */
-export const LISTING_HELP = `options:
-${CLUSTER_HELP}
-  --json               one JSON array
-  -h, --help           show this help`;
+export const LISTING_OPTIONS: readonly OptionSpec[] = [...CLUSTER_OPTIONS, { name: "json", help: "one JSON array" }];

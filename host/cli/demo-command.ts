@@ -3,11 +3,13 @@ import path from "node:path";
 import { expectReply } from "../cluster/link.ts";
 import { packagePath } from "../package-root.ts";
 import { buildGuest } from "../toolchain/build.ts";
-import { CliError, flag, intOption, parseArgs, type Command } from "./command.ts";
-import { CLUSTER_VALUES, STATE_DIR, withCluster, type ClusterState } from "./cluster-options.ts";
+import { CliError, defineCommand, type Command } from "./command.ts";
+import { STATE_DIR, withCluster, type ClusterState } from "./cluster-options.ts";
 import { runOnCluster } from "./cluster-run.ts";
 import { clientArgs, progress, startLocalCluster, stopLocalCluster } from "./local-cluster.ts";
 import { exampleSource, prebuiltModule, type PrebuiltExample } from "./prebuilt.ts";
+import { flag, intOption, parseOptions } from "./options.ts";
+import { RUN_OPTIONS } from "./run-command.ts";
 import { formatTable } from "./table.ts";
 
 const DEMO_DIR = path.join(STATE_DIR, "demo");
@@ -41,7 +43,7 @@ function writeInput(state: ClusterState): string {
 }
 
 async function runExample(state: ClusterState, wasm: string, guestArgs: string[]): Promise<void> {
-  const args = parseArgs(["--cluster", state.url, "--secret-file", state.secretFile, ...(state.credentials ? ["--credentials", state.credentials] : []), "--on", state.nodes[0]!.name, wasm, ...guestArgs], { values: ["on", ...CLUSTER_VALUES], flags: [] }, true);
+  const args = parseOptions(["--cluster", state.url, "--secret-file", state.secretFile, ...(state.credentials ? ["--credentials", state.credentials] : []), "--on", state.nodes[0]!.name, wasm, ...guestArgs], RUN_OPTIONS, true);
   const status = await runOnCluster(args, path.basename(wasm), fs.readFileSync(wasm));
   if (status !== 0) throw new CliError(`${path.basename(wasm)} exited with status ${status}`);
 }
@@ -59,29 +61,27 @@ async function whatRanWhere(state: ClusterState): Promise<string> {
   return formatTable(["NODE", "PROCESSES", "WHAT RAN THERE"], rows);
 }
 
-export const demoCommand: Command = {
-  help: `usage: onebox demo [--nodes N] [--base-port P] [--keep]
+export const demoCommand: Command = defineCommand({
+  usage: `usage: onebox demo [--nodes N] [--base-port P] [--keep]
 
 Start a local cluster of N node processes, run examples/mapreduce (one worker
 per node counts words of a file that lives on node1 only) and examples/ring (a
 token passed around ${RING.processes} processes spread over every node, ${RING.laps} laps), print
 their results and a table of what ran where, then stop the cluster.
-State, logs and exports go to ${DEMO_DIR}/.
-
-options:
-  --nodes N       how many nodes (default 3)
-  --base-port P   first port (default 7450)
-  --keep          leave the cluster running (stop it with: onebox demo --stop)
-  --stop          stop a cluster a --keep demo left running
-  -h, --help      show this help`,
-  async run(argv) {
-    const args = parseArgs(argv, { values: ["nodes", "base-port"], flags: ["keep", "stop"] });
+State, logs and exports go to ${DEMO_DIR}/.`,
+  options: [
+    { name: "nodes", value: "N", help: "how many nodes", default: "3" },
+    { name: "base-port", value: "P", help: "first port", default: "7450" },
+    { name: "keep", help: "leave the cluster running (stop it with: onebox demo --stop)" },
+    { name: "stop", help: "stop a cluster a --keep demo left running" },
+  ],
+  async run(args) {
     if (flag(args, "stop")) return stopLocalCluster(DEMO_DIR).then(() => 0);
-    const count = intOption(args, "nodes", 3);
+    const count = intOption(args, "nodes");
     if (count < 1) throw new CliError("--nodes must be at least 1");
     const [mapreduce, ring] = [await example("mapreduce"), await example("ring")];
     progress(`starting a local cluster of ${count} nodes ...`);
-    const state = await startLocalCluster({ dir: DEMO_DIR, nodes: count, basePort: intOption(args, "base-port", 7450), host: "127.0.0.1" });
+    const state = await startLocalCluster({ dir: DEMO_DIR, nodes: count, basePort: intOption(args, "base-port"), host: "127.0.0.1" });
     try {
       const names = state.nodes.map((n) => n.name);
       progress(`cluster up at ${state.url}`);
@@ -101,4 +101,4 @@ options:
     }
     return 0;
   },
-};
+});

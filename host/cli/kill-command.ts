@@ -1,19 +1,15 @@
 import { expectReply } from "../cluster/link.ts";
-import { CliError, parseArgs, type Command, UsageError } from "./command.ts";
-import { CLUSTER_HELP, CLUSTER_VALUES, withCluster } from "./cluster-options.ts";
+import { CliError, defineCommand, type Command } from "./command.ts";
+import { CLUSTER_OPTIONS, withCluster } from "./cluster-options.ts";
+import { pidArgument } from "./options.ts";
 
-export const killCommand: Command = {
-  help: `usage: onebox kill [options] PID
+export const killCommand: Command = defineCommand({
+  usage: `usage: onebox kill [options] PID
 
-End process PID with reason KILLED, on whatever node it runs.
-
-options:
-${CLUSTER_HELP}
-  -h, --help           show this help`,
-  async run(argv) {
-    const args = parseArgs(argv, { values: CLUSTER_VALUES, flags: [] });
-    const pid = Number(args.positionals[0]);
-    if (args.positionals.length !== 1 || !Number.isInteger(pid) || pid <= 0) throw new UsageError("kill takes one pid (see --help)");
+End process PID with reason KILLED, on whatever node it runs.`,
+  options: CLUSTER_OPTIONS,
+  async run(args) {
+    const pid = pidArgument(args, "kill");
     try {
       await withCluster(args, (channel) => expectReply(channel.call({ kill: { caller: 0, pid } }), "empty"));
       return 0;
@@ -22,4 +18,4 @@ ${CLUSTER_HELP}
       throw new CliError(`kill ${pid}: ${(error as Error).message}`);
     }
   },
-};
+});

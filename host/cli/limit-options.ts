@@ -1,23 +1,13 @@
 import { DEFAULT_LIMITS, type Limits } from "../kernel/kernel.ts";
 import { CliError } from "./command.ts";
+import type { OptionSpec } from "./options.ts";
 
-export const LIMIT_OPTION_HELP = `  --limit NAME=N        set one of the node's limits (repeatable; docs/OPERATIONS.md,
-                        "Limits worth knowing"; cpuMs=none: no CPU budget), NAME one of
-${wrap(Object.keys(DEFAULT_LIMITS).join(", "), 24, 80)}`;
-
-/** `text` broken at spaces into lines of at most `width` characters, each indented by `indent`. */
-function wrap(text: string, indent: number, width: number): string {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line !== "" && indent + line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line === "" ? word : `${line} ${word}`;
-  }
-  lines.push(line);
-  return lines.map((l) => " ".repeat(indent) + l).join("\n");
-}
+export const LIMIT_OPTION: OptionSpec = {
+  name: "limit",
+  value: "NAME=N",
+  repeatable: true,
+  help: `set one of the node's limits (docs/OPERATIONS.md, "Limits worth knowing"; cpuMs=none: no CPU budget), NAME one of ${Object.keys(DEFAULT_LIMITS).join(", ")}`,
+};
 
 /** `--limit NAME=N` values as the node's Limits: a known name and a whole number of at least 1. */
 export function parseLimitOptions(values: readonly string[]): Partial<Limits> {

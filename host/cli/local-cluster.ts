@@ -7,8 +7,9 @@ import { isRunning, logTail } from "../background-process.ts";
 import { EtcdCluster } from "../cluster/etcd/etcd-launcher.ts";
 import { expectReply } from "../cluster/link.ts";
 import { besideModule } from "../package-root.ts";
-import { CliError, parseArgs } from "./command.ts";
-import { DEFAULT_CLUSTER_NAME, readState, stateFile, withCluster, type ClusterState } from "./cluster-options.ts";
+import { CliError } from "./command.ts";
+import { CLUSTER_OPTIONS, DEFAULT_CLUSTER_NAME, readState, stateFile, withCluster, type ClusterState } from "./cluster-options.ts";
+import { parseOptions } from "./options.ts";
 
 const MAIN = besideModule(import.meta.url, "main");
 const START_TIMEOUT_MS = 30_000;
@@ -26,7 +27,7 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
 
 /** The arguments a client command needs to reach the cluster kept in `dir`. */
 export const clientArgs = (state: ClusterState) =>
-  parseArgs(["--cluster", state.url, "--secret-file", state.secretFile, ...(state.credentials ? ["--credentials", state.credentials] : [])], { values: ["cluster", "secret-file", "credentials"], flags: [] });
+  parseOptions(["--cluster", state.url, "--secret-file", state.secretFile, ...(state.credentials ? ["--credentials", state.credentials] : [])], CLUSTER_OPTIONS);
 
 /** How many members the cluster reports alive; 0 while it cannot be reached. */
 async function aliveCount(state: ClusterState): Promise<number> {
@@ -83,6 +84,7 @@ export async function startLocalCluster(spec: LocalClusterSpec): Promise<Cluster
       process.execPath,
       [MAIN, "node", "start", "--name", name, "--listen", `${spec.host}:${port}`, "--root", path.join(spec.dir, "nodes", name), "--secret-file", secretFile,
         "--ca", tls.caFile, "--cert", tls.certFile, "--key", tls.keyFile, "--audit-file", path.join(spec.dir, "audit", `${name}.log`),
+        "--revocation-file", path.join(spec.dir, "revoked", `${name}.json`),
         ...(etcd ? ["--etcd", etcd.endpoints.join(",")] : i > 1 ? ["--join", nodes[0]!.url] : []), ...(spec.limits ?? []).flatMap((limit) => ["--limit", limit])],
       { detached: true, stdio: ["ignore", out, out] },
     );

@@ -1,34 +1,30 @@
 import { expectReply } from "../cluster/link.ts";
 import { DEFAULT_LOG_LIMITS } from "../cluster/process-logs.ts";
 import { toBytes, toNumber, type Bodies, type ExitNote, type Msg } from "../transport/wire.ts";
-import { CliError, type Command } from "./command.ts";
-import { CLUSTER_HELP } from "./cluster-options.ts";
-import { clusterArgs, CLUSTER_OPTIONS, parseCommandLine, pidArgument } from "./command-line.ts";
+import { CliError, defineCommand, type Command } from "./command.ts";
+import { CLUSTER_OPTIONS } from "./cluster-options.ts";
+import { flag, pidArgument } from "./options.ts";
 import { connectToProcess, endLine } from "./process-node.ts";
 
 const { processBytes, endedKept, endedKeptMs } = DEFAULT_LOG_LIMITS;
 
-export const logsCommand: Command = {
-  help: `usage: onebox logs [options] PID
+export const logsCommand: Command = defineCommand({
+  usage: `usage: onebox logs [options] PID
 
 Print what process PID wrote to stdout and stderr, as its node keeps it: its
 stdout here to stdout, its stderr to stderr. A node keeps the newest
 ${processBytes / 1024} KiB of each process's output (older output is dropped, and
 counted), and keeps a process's log for ${endedKeptMs / 60_000} minutes after it ends (the last
-${endedKept} ended processes per node). A process's children have logs of their own.
-
-options:
-  -f, --follow         go on printing what it writes, until it ends
-  --json               one JSON object a line: {"pid","stream":"stdout"|"stderr",
-                       "text"} per piece of output, {"pid","dropped"} if some was
-                       dropped, and {"pid","exit":{"reason","status","text"}} if
-                       it has ended
-${CLUSTER_HELP}
-  -h, --help           show this help`,
-  async run(argv) {
-    const { values, positionals } = parseCommandLine(argv, { follow: { type: "boolean", short: "f" }, json: { type: "boolean" }, ...CLUSTER_OPTIONS });
-    const pid = pidArgument(positionals, "logs");
-    const json = values.json === true;
+${endedKept} ended processes per node). A process's children have logs of their own.`,
+  options: [
+    { name: "follow", short: "f", help: "go on printing what it writes, until it ends" },
+    { name: "json", help: 'one JSON object a line: {"pid","stream":"stdout"|"stderr","text"} per piece of output, {"pid","dropped"} if some was dropped, and {"pid","exit":{"reason","status","text"}} if it has ended' },
+    ...CLUSTER_OPTIONS,
+  ],
+  async run(args) {
+    const pid = pidArgument(args, "logs");
+    const json = flag(args, "json");
+    const follow = flag(args, "follow");
     const line = (record: object) => process.stdout.write(`${JSON.stringify({ pid, ...record })}\n`);
     const decoders = { 1: new TextDecoder(), 2: new TextDecoder() };
     let ended: (note: ExitNote) => void = () => {};
@@ -44,18 +40,18 @@ ${CLUSTER_HELP}
         else (fd === 2 ? process.stderr : process.stdout).write(toBytes(m.output.data));
       } else if (m.exited) ended(m.exited);
     };
-    const { channel, node } = await connectToProcess(clusterArgs(values), pid, handler);
+    const { channel, node } = await connectToProcess(args, pid, handler);
     channel.onClose((reason) => lost(new CliError(`lost ${node}: ${reason}`)));
     // A reader that went away (| head) ends this command, not with EPIPE.
     process.stdout.once("error", () => channel.close("stdout closed"));
     try {
-      const info = await expectReply(channel.call({ logs: { pid, follow: values.follow === true } }), "logInfo");
+      const info = await expectReply(channel.call({ logs: { pid, follow } }), "logInfo");
       const dropped = toNumber(info.dropped);
       if (dropped > 0) {
         if (json) line({ dropped });
         else process.stderr.write(`onebox: ${dropped} earlier bytes of process ${pid}'s output were dropped: its node keeps the newest ${processBytes / 1024} KiB\n`);
       }
-      const exit = info.exit ?? (values.follow ? await end : undefined);
+      const exit = info.exit ?? (follow ? await end : undefined);
       if (exit) {
         if (json) line({ exit: { reason: exit.reason, status: exit.status, text: exit.text } });
         else process.stderr.write(endLine(pid, node, exit));
@@ -68,4 +64,4 @@ ${CLUSTER_HELP}
       channel.close("done");
     }
   },
-};
+});

@@ -2,7 +2,8 @@ import { expectReply } from "../cluster/link.ts";
 import { nodeIdOfPid } from "../kernel/pid.ts";
 import type { Channel, MsgHandler } from "../transport/channel.ts";
 import { toBytes, type ExitNote, type Msg } from "../transport/wire.ts";
-import { CliError, type ParsedArgs } from "./command.ts";
+import { CliError } from "./command.ts";
+import type { ParsedArgs } from "./options.ts";
 import { connectCluster, withCluster } from "./cluster-options.ts";
 
 /**

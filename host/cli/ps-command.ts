@@ -1,23 +1,21 @@
 import { expectReply } from "../cluster/link.ts";
 import { toNumber } from "../transport/wire.ts";
-import { flag, parseArgs, type Command } from "./command.ts";
-import { CLUSTER_VALUES, LISTING_HELP, withCluster } from "./cluster-options.ts";
+import { defineCommand, type Command } from "./command.ts";
+import { LISTING_OPTIONS, withCluster } from "./cluster-options.ts";
+import { flag } from "./options.ts";
 import { formatTable } from "./table.ts";
 
-export const psCommand: Command = {
-  help: `usage: onebox ps [options]
+export const psCommand: Command = defineCommand({
+  usage: `usage: onebox ps [options]
 
 List every process on every alive node: pid, node, parent, owner (the user
 who started it or its first ancestor; '-' when none is known), state, module,
 uptime, CPU time (its guest code's) and memory (its linear memory). A user with
 role 'user' sees only their own processes. With --all, also the last processes
 that ended on each node (state "exited: REASON", e.g. exited: limit_cpu;
-uptime = how long it ran).
-
-${LISTING_HELP}
-  --all                include recently ended processes`,
-  async run(argv) {
-    const args = parseArgs(argv, { values: CLUSTER_VALUES, flags: ["json", "all"] });
+uptime = how long it ran).`,
+  options: [...LISTING_OPTIONS, { name: "all", help: "include recently ended processes" }],
+  async run(args) {
     const { procs } = await withCluster(args, (channel) => expectReply(channel.call({ ps: { cluster: true, ended: flag(args, "all") } }), "procs"));
     const rows = procs
       .map((p) => ({
@@ -34,4 +32,4 @@ ${LISTING_HELP}
     }
     return 0;
   },
-};
+});

@@ -2,10 +2,11 @@ import fs from "node:fs";
 import { ModuleError } from "../kernel/module-cache.ts";
 import { parseRecord, RecordFormatError, MAX_RECORD_BYTES } from "../kernel/replay/record-format.ts";
 import { replayRecord } from "../kernel/replay/replay-run.ts";
-import { CliError, flag, intOption, option, parseArgs, type Command, UsageError } from "./command.ts";
+import { CliError, defineCommand, type Command, UsageError } from "./command.ts";
+import { flag, given, intOption, option } from "./options.ts";
 
-export const replayCommand: Command = {
-  help: `usage: onebox replay [options] RECORD
+export const replayCommand: Command = defineCommand({
+  usage: `usage: onebox replay [options] RECORD
 
 Run the process a record holds (written by 'onebox run --record FILE', or by a node
 for a child its parent asked to record) again, here, with no cluster: every call it
@@ -16,20 +17,16 @@ writes to stdout and stderr happen for real, so its output comes out again. The
 record embeds the module (checked against its sha256).
 
 A replay that diverges says at which call, with the recorded call and the one the
-replay made, and exits 1. Otherwise the exit status is the program's.
-
-options:
-  --print        print each call to stderr as it is replayed: #N name(args) = result
-  --stop-at N    stop before call N (from 1) runs
-  --dump DIR     with --stop-at: write the process's memory there (DIR/memory.bin, the
-                 linear memory byte for byte) and the value of each of its
-                 globals by index (DIR/globals.json)
-  -h, --help     show this help`,
-  async run(argv) {
-    const args = parseArgs(argv, { values: ["stop-at", "dump"], flags: ["print"] });
+replay made, and exits 1. Otherwise the exit status is the program's.`,
+  options: [
+    { name: "print", help: "print each call to stderr as it is replayed: #N name(args) = result" },
+    { name: "stop-at", value: "N", help: "stop before call N (from 1) runs" },
+    { name: "dump", value: "DIR", help: "with --stop-at: write the process's memory there (DIR/memory.bin, the linear memory byte for byte) and the value of each of its globals by index (DIR/globals.json)" },
+  ],
+  async run(args) {
     const file = args.positionals[0];
     if (!file || args.positionals.length > 1) throw new UsageError("replay needs one record file (see --help)");
-    const stopAt = option(args, "stop-at") === undefined ? undefined : intOption(args, "stop-at", 0);
+    const stopAt = given(args, "stop-at") ? intOption(args, "stop-at") : undefined;
     if (stopAt === 0) throw new UsageError("--stop-at counts calls from 1");
     const dumpDir = option(args, "dump");
     if (dumpDir !== undefined && stopAt === undefined) throw new UsageError("--dump needs --stop-at N: the dump is taken there");
@@ -68,4 +65,4 @@ options:
     if (info.reason !== "NORMAL") process.stderr.write(`onebox: the replay ended as recorded: ${info.reason.toLowerCase()}: ${info.text}\n`);
     return info.status;
   },
-};
+});

@@ -1,9 +1,9 @@
 import { expectReply } from "../cluster/link.ts";
 import type { Channel } from "../transport/channel.ts";
 import { toNumber, type ProcInfo } from "../transport/wire.ts";
-import { CliError, type Command } from "./command.ts";
-import { CLUSTER_HELP, connectCluster } from "./cluster-options.ts";
-import { clusterArgs, CLUSTER_OPTIONS, parseCommandLine, secondsOption } from "./command-line.ts";
+import { CliError, defineCommand, type Command } from "./command.ts";
+import { CLUSTER_OPTIONS, connectCluster } from "./cluster-options.ts";
+import { flag, secondsOption } from "./options.ts";
 import { formatTable } from "./table.ts";
 
 /** One process's row: its counters, and its rates over the last interval. */
@@ -69,25 +69,22 @@ function render(rows: readonly TopRow[]): string {
 
 const listProcs = async (channel: Channel): Promise<ProcInfo[]> => (await expectReply(channel.call({ ps: { cluster: true, ended: false } }), "procs")).procs;
 
-export const topCommand: Command = {
-  help: `usage: onebox top [options]
+export const topCommand: Command = defineCommand({
+  usage: `usage: onebox top [options]
 
 Every live process on every alive node, refreshed: CPU (the share of a core its
 guest code used over the last interval, and its total CPU time), memory,
-mailbox depth and syscalls per second, grouped by node. Ctrl-C quits.
-
-options:
-  --interval SECONDS   time between refreshes (default 2; rates are measured over it)
-  --once               measure once over one interval, print, and exit
-  --json               one JSON array a refresh, on a line (fields cpuTimeNs,
-                       cpuPercent, memoryBytes, mailboxDepth, syscalls,
-                       syscallsPerSecond, ...)
-${CLUSTER_HELP}
-  -h, --help           show this help`,
-  async run(argv) {
-    const { values } = parseCommandLine(argv, { interval: { type: "string" }, once: { type: "boolean" }, json: { type: "boolean" }, ...CLUSTER_OPTIONS });
-    const intervalMs = secondsOption(values.interval, "interval", values.once ? 1000 : 2000);
-    const channel = await connectCluster(clusterArgs(values));
+mailbox depth and syscalls per second, grouped by node. Ctrl-C quits.`,
+  options: [
+    { name: "interval", value: "SECONDS", help: "time between refreshes (default 2, or 1 with --once; rates are measured over it)" },
+    { name: "once", help: "measure once over one interval, print, and exit" },
+    { name: "json", help: "one JSON array a refresh, on a line (fields cpuTimeNs, cpuPercent, memoryBytes, mailboxDepth, syscalls, syscallsPerSecond, ...)" },
+    ...CLUSTER_OPTIONS,
+  ],
+  async run(args) {
+    const once = flag(args, "once");
+    const intervalMs = secondsOption(args, "interval", once ? 1000 : 2000);
+    const channel = await connectCluster(args);
     let stop: () => void = () => {};
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     process.once("SIGINT", stop);
@@ -102,9 +99,9 @@ ${CLUSTER_HELP}
         const procs = await listProcs(channel);
         const rows = procs.map((p) => topRow(p, before.get(p.pid))).sort((a, b) => a.node.localeCompare(b.node) || b.cpuPercent - a.cpuPercent || a.pid - b.pid);
         before = new Map(procs.map((p) => [p.pid, sampleOf(p)]));
-        if (values.json) console.log(JSON.stringify(rows));
-        else process.stdout.write(`${process.stdout.isTTY ? "\x1b[H\x1b[2J" : ""}${render(rows)}\n${values.once ? "" : "\n"}`);
-        if (values.once) return 0;
+        if (flag(args, "json")) console.log(JSON.stringify(rows));
+        else process.stdout.write(`${process.stdout.isTTY ? "\x1b[H\x1b[2J" : ""}${render(rows)}\n${once ? "" : "\n"}`);
+        if (once) return 0;
       }
     } catch (error) {
       if (error instanceof CliError) throw error;
@@ -113,4 +110,4 @@ ${CLUSTER_HELP}
       channel.close("done");
     }
   },
-};
+});

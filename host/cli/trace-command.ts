@@ -2,17 +2,19 @@ import { expectReply } from "../cluster/link.ts";
 import { LamportClock } from "../kernel/journal/lamport.ts";
 import type { JournalRecord } from "../kernel/journal/journal-reader.ts";
 import type { Channel } from "../transport/channel.ts";
-import { CliError, flag, option, parseArgs, UsageError, type Command } from "./command.ts";
-import { CLUSTER_HELP, CLUSTER_VALUES, connectCluster } from "./cluster-options.ts";
+import { CliError, defineCommand, UsageError, type Command } from "./command.ts";
+import { CLUSTER_OPTIONS, connectCluster } from "./cluster-options.ts";
+import { flag, given, option, options } from "./options.ts";
 import { formatTrace } from "./trace-format.ts";
-import { mergeRound } from "../trace/journal-round.ts";
+import { OTLP_OPTION, otlpSink } from "./otlp-option.ts";
+import { mergeRound, nextQuery } from "../trace/journal-round.ts";
 import { TraceMerge, type TraceFilter } from "../trace/trace-merge.ts";
 
 /** How often --follow asks the nodes for new records. */
 const FOLLOW_POLL_MS = 200;
 
-export const traceCommand: Command = {
-  help: `usage: onebox trace [options]
+export const traceCommand: Command = defineCommand({
+  usage: `usage: onebox trace [options]
 
 Every node's journal of syscalls merged into one stream, in an order consistent
 with causality: each recv after the send of its message, each child's first
@@ -20,33 +22,33 @@ call after its spawn (sorted by Lamport time; ties by node name, then by each
 node's own order). One line per call: Lamport time, [node], pid,
 call(arguments) = result (and the errno's name), the message id of a send or
 recv (SENDERPID@LAMPORT), duration. Each node keeps its last N calls
-('node start --journal N').
-
-options:
-  --pid P        only process P and the processes it spawned, and theirs
-  --node N       only calls made on node N
-  --call C       only calls named C (repeatable, or C1,C2)
-  --since T      only calls that started at most T ago (30s, 5m, 2h, 500ms)
-                 or after T (an ISO date and time)
-  --follow       keep going: show new calls as they happen, until interrupted
-  --json         one JSON object per call and line
-${CLUSTER_HELP}
-  -h, --help     show this help`,
-  async run(argv) {
-    const args = parseArgs(argv, { values: ["pid", "node", "call", "since", ...CLUSTER_VALUES], flags: ["follow", "json"] });
+('node start --journal N').`,
+  options: [
+    { name: "pid", value: "P", help: "only process P and the processes it spawned, and theirs" },
+    { name: "node", value: "N", help: "only calls made on node N" },
+    { name: "call", value: "C", repeatable: true, help: "only calls named C (or C1,C2)" },
+    { name: "since", value: "T", help: "only calls that started at most T ago (30s, 5m, 2h, 500ms) or after T (an ISO date and time)" },
+    { name: "follow", help: "keep going: show new calls as they happen, until interrupted" },
+    { name: "json", help: "one JSON object per call and line" },
+    OTLP_OPTION,
+    ...CLUSTER_OPTIONS,
+  ],
+  async run(args) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' (see --help)`);
-    const filter = traceFilter(option(args, "pid"), option(args, "node"), args.options.get("call"), option(args, "since"));
+    const filter = traceFilter(option(args, "pid"), option(args, "node"), given(args, "call") ? options(args, "call") : undefined, option(args, "since"));
     const json = flag(args, "json");
-    const print = (r: JournalRecord) => process.stdout.write((json ? JSON.stringify(r) : formatTrace(r)) + "\n");
+    const otlp = otlpSink(args);
+    const print = otlp?.print ?? ((r: JournalRecord) => process.stdout.write((json ? JSON.stringify(r) : formatTrace(r)) + "\n"));
     const channel = await connectCluster(args);
     try {
-      await followJournals(channel, new TraceMerge(filter), print, flag(args, "follow") ? stopSignal() : undefined);
+      await followJournals(channel, new TraceMerge(filter, { warn: warnLine }), print, flag(args, "follow") ? stopSignal() : undefined);
     } finally {
       channel.close("done");
     }
+    otlp?.write();
     return 0;
   },
-};
+});
 
 /** The filter the options ask for; a bad value is a usage error. */
 export function traceFilter(pid: string | undefined, node: string | undefined, calls: string[] | undefined, since: string | undefined): TraceFilter {
@@ -73,6 +75,9 @@ function sinceMs(text: string): number {
   return at;
 }
 
+/** A merge's warning, on stderr: the trace itself may be on stdout. */
+export const warnLine = (line: string): void => void process.stderr.write(`onebox: ${line}\n`);
+
 /** Resolves on Ctrl-C or SIGTERM: --follow's end. */
 function stopSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -95,7 +100,7 @@ export async function followJournals(channel: Channel, merge: TraceMerge, print:
   const round = async (): Promise<boolean> => {
     let pages;
     try {
-      ({ pages } = await expectReply(channel.call({ journal: { cluster: true, since: { ...merge.cursors } } }), "journalPages"));
+      ({ pages } = await expectReply(channel.call({ journal: nextQuery(merge) }), "journalPages"));
     } catch (error) {
       throw new CliError(`cannot read the journals: ${(error as Error).message}`);
     }

@@ -13,8 +13,8 @@ export type Reply = Body | void | Promise<Body | void>;
 
 export type FrameHandler<K extends BodyName> = (body: Bodies[K], context: FrameContext) => Reply;
 
-/** Bodies that only answer a call, or go to the CLI (exited, inputTaken): no node serves them. */
-export type ReplyName = "empty" | "joined" | "token" | "pid" | "moduleBytes" | "procs" | "exited" | "count" | "bytes" | "stat" | "names" | "entries" | "inputTaken" | "logInfo" | "journalPages";
+/** Bodies that only answer a call, or go to the CLI (exited, inputTaken, recordData): no node serves them. */
+export type ReplyName = "empty" | "joined" | "token" | "pid" | "moduleBytes" | "procs" | "exited" | "count" | "bytes" | "stat" | "names" | "entries" | "inputTaken" | "logInfo" | "journalPages" | "recordData";
 export type RequestName = Exclude<BodyName, ReplyName>;
 
 /**

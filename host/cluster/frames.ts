@@ -6,6 +6,7 @@ import type { MembershipService } from "./membership-service.ts";
 import type { OperatorConsole } from "./operator-console.ts";
 import type { Peers } from "./peers.ts";
 import type { ProcessRouting } from "./process-routing.ts";
+import type { RevocationService } from "./revocation-service.ts";
 
 /** The duties of a node that serve frames (node.ts makes them). */
 export interface Duties {
@@ -18,6 +19,7 @@ export interface Duties {
   readonly console: () => OperatorConsole;
   /** Flow control's credit ledgers live with the connections they belong to. */
   readonly peers: Peers;
+  readonly revocations: RevocationService;
   readonly name: string;
 }
 
@@ -64,6 +66,9 @@ export function frameTable(d: Duties): FrameTable {
     // the operator's console (operator-console.ts)
     logs: (b, c) => d.console().serveLogs(b, c.channel),
     attach: (b, c) => d.console().attach(b.pid, c.channel),
+    // revocation (revocation-service.ts)
+    revoke: (b) => d.revocations.revoke(b),
+    revoked: (b, c) => d.revocations.merged(b, c.channel.peerName),
     // flow control (flow-control.ts, kept per connection by peers.ts)
     credit: (b, c) => d.peers.granted(b, c.channel),
     // files on this node's export (file-server.ts)

@@ -1,5 +1,6 @@
 import { AuditLog } from "../auth/audit-log.ts";
 import { Authority } from "../auth/authority.ts";
+import { RevocationList } from "../auth/revocations.ts";
 import { realClock, type Clock } from "../clock/clock.ts";
 import { fail } from "../kernel/errors.ts";
 import { Kernel, type Limits } from "../kernel/kernel.ts";
@@ -7,7 +8,7 @@ import { LamportClock } from "../kernel/journal/lamport.ts";
 import type { LoopDelayFigures } from "../kernel/loop-delay.ts";
 import type { Identity } from "../transport/handshake.ts";
 import type { Transport } from "../transport/transport.ts";
-import { bodyName, type Member, type Msg, type ProcInfo, type WireJournalPage } from "../transport/wire.ts";
+import { bodyName, type Bodies, type Member, type Msg, type ProcInfo, type WireJournalPage } from "../transport/wire.ts";
 import { CoordinatorService } from "./coordinator-service.ts";
 import type { EtcdBackend } from "./etcd/etcd-backend.ts";
 import { ExportServer } from "./file-server.ts";
@@ -20,6 +21,7 @@ import { COORDINATOR_ID, MembershipService } from "./membership-service.ts";
 import { Peers } from "./peers.ts";
 import { ProcessRouting } from "./process-routing.ts";
 import { RemoteCoordinator } from "./remote-coordinator.ts";
+import { RevocationService } from "./revocation-service.ts";
 import { Scheduler } from "./scheduler.ts";
 
 export interface NodeOptions {
@@ -51,6 +53,8 @@ export interface NodeOptions {
   readonly onFenced?: () => void;
   /** Where clients' requests are recorded (auth/audit-log.ts); absent: not recorded. */
   readonly auditFile?: string;
+  /** Where this node keeps the revocation list (auth/revocations.ts); absent: in memory only. */
+  readonly revocationFile?: string;
 }
 
 /** What a log line is about, where known, besides its text (structured logs carry them as fields). */
@@ -79,6 +83,8 @@ export class ClusterNode {
   readonly peers: Peers;
   readonly scheduler: Scheduler;
   readonly log: (line: string, fields?: LogFields) => void;
+  /** Who may do what: roles, revocations, the audit log (auth/authority.ts); the dashboard's API asks it too. */
+  readonly authority: Authority;
   kernel!: Kernel;
   url = "";
   /** The embedded coordinator, on the founding node only. */
@@ -90,6 +96,7 @@ export class ClusterNode {
   private readonly membership: MembershipService;
   private readonly processes: ProcessRouting;
   private readonly frames: FrameTable;
+  private readonly revocations: RevocationService;
   private exports!: ExportServer;
   /** Detached runs, kept output, attach (operator-console.ts). */
   private console!: OperatorConsole;
@@ -105,6 +112,7 @@ export class ClusterNode {
     this.log = options.log ?? ((line) => process.stderr.write(`onebox[${options.name}]: ${line}\n`));
     this.members = new Membership(options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
     this.scheduler = new Scheduler(() => this.members.timeoutMs / 2, () => this.clock.now());
+    this.authority = new Authority(options.auditFile === undefined ? undefined : new AuditLog(options.auditFile), new RevocationList(options.revocationFile));
     const identity: Omit<Identity, "log"> = { cluster: options.cluster, name: options.name, secret: options.secret, clock: this.clock, nodeId: () => this.kernel?.nodeId ?? 0 };
     this.peers = new Peers({
       identity,
@@ -115,12 +123,13 @@ export class ClusterNode {
       log: this.log,
       serve: (msg, context) => this.serve(msg, context),
       mailbox: (pid) => this.kernel.mailboxLevel(pid),
-      authority: new Authority(options.auditFile === undefined ? undefined : new AuditLog(options.auditFile)),
+      authority: this.authority,
       logical: this.lamport,
     });
     // A simulated node (own clock) has no event loop of its own to measure.
     this.membership = new MembershipService(this, this.clock === realClock);
     this.processes = new ProcessRouting(this);
+    this.revocations = new RevocationService({ name: this.name, authority: this.authority, members: this.members, peers: this.peers, log: this.log, wallClock: Date.now });
     this.frames = frameTable({
       membership: this.membership,
       coordinator: () => this.coordinator,
@@ -128,6 +137,7 @@ export class ClusterNode {
       files: () => this.exports,
       console: () => this.console,
       peers: this.peers,
+      revocations: this.revocations,
       name: this.name,
     });
   }
@@ -175,9 +185,9 @@ export class ClusterNode {
     return this.membership.leaseValid ? undefined : "its lease with the coordinator lapsed";
   }
 
-  /** Processes here and on every other member, as the CLI's ps sees them (the dashboard). */
-  ps(cluster: boolean): Promise<ProcInfo[]> {
-    return this.processes.ps(cluster, false);
+  /** Processes here and on every other member, as the CLI's ps sees them (the dashboard); with `ended`, the recently ended too. */
+  ps(cluster: boolean, ended = false): Promise<ProcInfo[]> {
+    return this.processes.ps(cluster, ended);
   }
 
   /** End process `pid` wherever it runs, as the operator's kill (the dashboard). */
@@ -185,9 +195,9 @@ export class ClusterNode {
     return this.processes.serveKill({ caller: 0, pid });
   }
 
-  /** Every alive member's journal past `since` (node name -> sequence number): one trace round, as `onebox trace` asks (the dashboard). */
-  journals(since: Record<string, number>): Promise<WireJournalPage[] | undefined> {
-    return this.processes.journalPages({ cluster: true, since }).then((answer) => answer.pages);
+  /** Every alive member's journal past the query's cursors: one trace round, as `onebox trace` asks (the dashboard). */
+  journals(query: Bodies["journal"]): Promise<WireJournalPage[] | undefined> {
+    return this.processes.journalPages(query).then((answer) => answer.pages);
   }
 
   self(id: number): Member {
@@ -224,6 +234,7 @@ export class ClusterNode {
       this.makeKernel(joined.nodeId, coordinator);
       this.membership.joined(coordinator, joined.members ?? fail("EIO", "joined with no member list"));
       this.log(`joined cluster '${this.options.cluster}' through ${url} as node ${joined.nodeId}`);
+      await this.revocations.exchange(channel.peerName, (body) => expectReply(channel.call(body), "revoked"));
     } finally {
       channel.close("joined");
     }
@@ -239,11 +250,15 @@ export class ClusterNode {
       log: this.log,
       self: { name: this.name, url: this.url, labels: { ...this.options.labels } },
       members: this.members,
+      lamport: this.lamport,
       onFence: (reason) => this.fence(`etcd lease ${reason}`),
     });
     this.makeKernel(this.etcd.nodeId, this.etcd.coordinator, this.etcd.kernelClock(this.clock));
     await this.etcd.watch(() => this.clock.now(), (changes) => this.membership.act(changes));
     this.log(`joined cluster '${this.options.cluster}' on etcd as node ${this.etcd.nodeId}`);
+    // No coordinator keeps the list on etcd: learn it from a member that is up, if any.
+    const peer = this.members.list().find((m) => m.state === "alive" && m.name !== this.name);
+    if (peer) await this.revocations.exchange(peer.name, (body) => this.peers.link(peer.id).call(body, "revoked")).catch((error: Error) => this.log(`revocation list not exchanged with ${peer.name}: ${error.message}`));
   }
 
   /** Every incoming frame: refused from a node declared down, else served through the frame table. */

@@ -4,7 +4,7 @@ import type { Kernel } from "../kernel/kernel.ts";
 import type { OutputSink, Process } from "../kernel/process.ts";
 import type { Channel } from "../transport/channel.ts";
 import type { Bodies, Body } from "../transport/wire.ts";
-import { loadForRun, pushInput, remoteOutput, startHere, toExitNote } from "./process-server.ts";
+import { loadForRun, rootSetOf, pushInput, remoteOutput, startHere, toExitNote } from "./process-server.ts";
 import { ProcessLogs, type LogLimits } from "./process-logs.ts";
 
 /**
@@ -72,7 +72,7 @@ export class OperatorConsole {
   async runDetached(run: Bodies["run"]): Promise<number> {
     const module = await loadForRun(this.kernel, run.module);
     const input = new DetachedInput();
-    const proc = startHere(this.kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: this.kernel.nodeName, owner: run.owner }, LOG_ONLY, input.buffer);
+    const proc = startHere(this.kernel, module, { argv: run.argv, env: run.env, ppid: 0, home: this.kernel.nodeName, owner: run.owner }, LOG_ONLY, input.buffer, undefined, rootSetOf(this.kernel, run));
     // It runs from the next macrotask on, so it is registered before it can end.
     input.pid = proc.pid;
     this.detached.set(proc.pid, input);

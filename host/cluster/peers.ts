@@ -1,5 +1,4 @@
-import type { Authority } from "../auth/authority.ts";
-import type { Principal } from "../auth/roles.ts";
+import type { Authority, Credential } from "../auth/authority.ts";
 import type { Clock } from "../clock/clock.ts";
 import { fail } from "../kernel/errors.ts";
 import { nodeIdOfPid } from "../kernel/kernel.ts";
@@ -53,8 +52,8 @@ export class Peers {
   /** Messages and bytes to and from each peer, for the metrics and the dashboard. */
   readonly traffic = new PeerTraffic();
   private readonly links = new Map<number, Link>();
-  /** Inbound connections: who dialled (node id, 0 for a client) and the credit owed to it. */
-  private readonly inbound = new Map<Channel, { readonly peerId: number; readonly credits: ReceiveCredits }>();
+  /** Inbound connections: who dialled (node id, 0 for a client), its credential (mutual TLS) and the credit owed to it. */
+  private readonly inbound = new Map<Channel, { readonly peerId: number; readonly credential: Credential | undefined; readonly credits: ReceiveCredits }>();
   private listener: Listener | undefined;
 
   constructor(options: PeersOptions) {
@@ -77,7 +76,7 @@ export class Peers {
   }
 
   /** A channel whose frames are served as `principal` may ask (undefined: a connection this node dialled, or --insecure). */
-  private channel(conn: Conn, peer: string, principal?: Principal, fromMember = false): Channel {
+  private channel(conn: Conn, peer: string, principal?: Credential, fromMember = false): Channel {
     const channel = new Channel(
       conn,
       peer,
@@ -122,12 +121,24 @@ export class Peers {
       grant: (pid, n) => channel.cast({ credit: { pid, n } }),
       setTimer: (run, ms) => this.options.clock.setTimeout(run, ms),
     });
-    this.inbound.set(channel, { peerId: peer.nodeId, credits });
+    this.inbound.set(channel, { peerId: peer.nodeId, credential: principal, credits });
     channel.onClose((reason) => {
       credits.close();
       this.inbound.delete(channel);
       if (reason.startsWith("malformed")) this.peerLog.line(`closed connection from ${peer.name}: ${reason}`);
     });
+  }
+
+  /** Close every inbound connection whose credential the revocation list now refuses; how many. */
+  closeRevoked(): number {
+    let closed = 0;
+    for (const [channel, { credential }] of this.inbound) {
+      const revoked = credential && this.options.authority.revocations.refuses(credential, credential.issuedAt);
+      if (revoked === undefined) continue;
+      channel.close(`EACCES: ${revoked}`);
+      closed++;
+    }
+    return closed;
   }
 
   /** The link to a member, dialled on first use; EHOSTUNREACH for a node not alive. */

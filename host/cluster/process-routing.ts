@@ -1,23 +1,34 @@
-import { exitInfo, fail, type ExitInfo } from "../kernel/errors.ts";
+import { fail, type ExitInfo } from "../kernel/errors.ts";
 import type { FileService } from "../kernel/file-service.ts";
 import { nodeIdOfPid, type Kernel } from "../kernel/kernel.ts";
 import { ModuleCache, type LoadedModule } from "../kernel/module-cache.ts";
 import type { Process, StartRequest } from "../kernel/process.ts";
 import { capsOnWire } from "../kernel/process-limits.ts";
-import { FULL_CAPABILITIES } from "../kernel/capabilities.ts";
-import { capabilitiesOnWire } from "./capabilities-wire.ts";
+import { ROOT_CAPABILITIES } from "../kernel/capabilities.ts";
+import type { Asker } from "../kernel/process-scope.ts";
+import { askerFromWire, askerOnWire, capabilitiesOnWire } from "./capabilities-wire.ts";
 import { observeSpawned } from "../kernel/links.ts";
 import type { Router, SpawnObserve } from "../kernel/router.ts";
 import { toBytes, toNumber, type Bodies, type Body, type Member, type ProcInfo } from "../transport/wire.ts";
 import { serveJournal } from "./journal-server.ts";
+import { invariant } from "../kernel/invariant.ts";
+import type { RecordTarget } from "../kernel/replay/child-recording.ts";
+import type { RecordTo } from "../transport/wire-types.ts";
 import type { FrameContext } from "./frame-table.ts";
 import type { Membership } from "./membership.ts";
 import type { LogFields } from "./node.ts";
 import { OutputSinks } from "./output-sinks.ts";
 import type { Peers } from "./peers.ts";
-import { feedInput, fromExitNote, killHere, procInfo, remoteOutput, runForClient, startHere, toExitNote } from "./process-server.ts";
+import { feedInput, fromExitNote, killHere, procInfo, recordTargetFromWire, remoteOutput, runForClient, startHere, toExitNote } from "./process-server.ts";
 import { RemoteFiles } from "./remote-files.ts";
 import type { Scheduler } from "./scheduler.ts";
+
+/** Where a remote child's record goes, for its node: only a file can be named across nodes (the record call's). */
+function recordTargetOnWire(target: RecordTarget | undefined): RecordTo | undefined {
+  if (target === undefined) return undefined;
+  invariant("node" in target, "a remote spawn's record goes to a file: a deliver function stays on its node");
+  return { node: target.node, rel: target.rel, limit: target.limit };
+}
 
 /** Ended processes kept for `ps --all`. */
 const ENDED_KEPT = 1000;
@@ -59,10 +70,11 @@ export class ProcessRouting implements Router {
   // ---- frames: another node's (or the CLI's) process work, done here ------------------
 
   async serveSpawn(spawn: Bodies["spawn"]): Promise<Body> {
+    const record = recordTargetFromWire(spawn.record);
     const module = await this.moduleByHash(spawn.moduleHash, spawn.moduleNode);
     const origin = this.node.peers.linkByName(spawn.moduleNode);
     const output = remoteOutput((body) => origin.cast(body), spawn.outputSink);
-    const child = startHere(this.node.kernel, module, spawn, output);
+    const child = startHere(this.node.kernel, module, spawn, output, undefined, record);
     // spawn_opt: set before the child runs (it runs on a later turn).
     observeSpawned(child, spawn.ppid, spawn.link ?? false, spawn.monitorRef ?? 0);
     return { pid: { pid: child.pid } };
@@ -85,18 +97,19 @@ export class ProcessRouting implements Router {
   }
 
   /** A kill for a process here, or (from the CLI) passed on to the node of `pid`. */
-  serveKill({ caller, pid, owner }: Bodies["kill"]): Promise<void> | void {
+  serveKill(kill: Bodies["kill"]): Promise<void> | void {
+    const { caller, pid } = kill;
     if (nodeIdOfPid(pid) === this.node.kernel.nodeId) {
-      killHere(this.node.kernel, caller, pid, owner ?? undefined);
+      killHere(this.node.kernel, askerFromWire(caller, kill.owner, kill.scope), pid);
       // An operator's kill (onebox kill, the dashboard) is worth a line; a guest's kill of another is its own business.
       if (caller === 0) this.node.log(`process ${pid} killed by the operator`, { pid });
       return;
     }
-    return this.node.peers.linkForPid(pid).call({ kill: { caller, pid, owner } }, "empty").then(() => undefined);
+    return this.node.peers.linkForPid(pid).call({ kill }, "empty").then(() => undefined);
   }
 
   serveMonitor(m: Bodies["monitor"]): void {
-    this.node.kernel.watch(m.watcher, m.pid, m.ref);
+    this.node.kernel.watch(askerFromWire(m.watcher, m.owner, m.scope), m.pid, m.ref);
   }
 
   serveDemonitor(m: Bodies["demonitor"]): void {
@@ -111,8 +124,8 @@ export class ProcessRouting implements Router {
     this.node.kernel.childExited(note.to, note.pid, fromExitNote(note));
   }
 
-  serveProcLink({ from, pid }: Bodies["procLink"]): void {
-    this.node.kernel.links.linkHere(from, pid);
+  serveProcLink(link: Bodies["procLink"]): void {
+    this.node.kernel.links.linkHere(askerFromWire(link.from, link.owner, link.scope), link.pid);
   }
 
   serveProcUnlink({ from, pid }: Bodies["procUnlink"]): void {
@@ -213,7 +226,9 @@ export class ProcessRouting implements Router {
           link: observe?.link ?? false,
           monitorRef: observe?.monitorRef ?? 0,
           owner: request.owner ?? "",
-          authority: capabilitiesOnWire(request.authority ?? FULL_CAPABILITIES),
+          authority: capabilitiesOnWire(request.authority ?? ROOT_CAPABILITIES),
+          record: recordTargetOnWire(request.record),
+          ancestors: [...(request.ancestors ?? [])],
         },
       },
       "pid",
@@ -227,16 +242,13 @@ export class ProcessRouting implements Router {
     link.cast({ send: { from, to, tag, data, lamport: this.node.kernel.lamport.now } });
   }
 
-  async kill(caller: number, pid: number, owner?: string): Promise<void> {
-    await this.node.peers.linkForPid(pid).call({ kill: { caller, pid, owner } }, "empty");
+  async kill(asker: Asker, pid: number): Promise<void> {
+    await this.node.peers.linkForPid(pid).call({ kill: { caller: asker.pid, pid, ...askerOnWire(asker) } }, "empty");
   }
 
-  monitor(watcher: number, pid: number, ref: number): void {
-    try {
-      this.node.peers.linkForPid(pid).cast({ monitor: { watcher, pid, ref } });
-    } catch {
-      this.node.kernel.fireMonitor(ref, watcher, pid, exitInfo("NOCONNECTION", `node of ${pid} is down`));
-    }
+  /** A call, not a cast: the target's node alone knows whether it is in the watcher's scope. */
+  async monitor(asker: Asker, pid: number, ref: number): Promise<void> {
+    await this.node.peers.linkForPid(pid).call({ monitor: { watcher: asker.pid, pid, ref, ...askerOnWire(asker) } }, "empty");
   }
 
   demonitor(watcher: number, pid: number, ref: number): void {
@@ -251,8 +263,8 @@ export class ProcessRouting implements Router {
     this.node.peers.castToNodeOf(parent, { childExit: toExitNote(parent, child, info) });
   }
 
-  async linkProcess(from: number, pid: number): Promise<void> {
-    await this.node.peers.linkForPid(pid).call({ procLink: { from, pid } }, "empty");
+  async linkProcess(asker: Asker, pid: number): Promise<void> {
+    await this.node.peers.linkForPid(pid).call({ procLink: { from: asker.pid, pid, ...askerOnWire(asker) } }, "empty");
   }
 
   unlinkProcess(from: number, pid: number): void {

@@ -19,14 +19,30 @@ export interface Capabilities {
   readonly lockPrefixes: readonly string[] | undefined;
   /** Registry-name prefixes it may register; undefined: any name. */
   readonly namePrefixes: readonly string[] | undefined;
-  /** "owner": any process of its owner (ownership.ts); "children": only its own children. */
-  readonly killScope: KillScope;
+  /** Which processes it may kill, monitor and link (process-scope.ts). */
+  readonly scope: ProcessScope;
 }
 
-export type KillScope = "owner" | "children";
+/**
+ * "owner": any process of its owner (any at all without one); "descendants": itself and
+ * its descendants, on any node; "children": itself and its children. Widest first.
+ */
+export const PROCESS_SCOPES = ["owner", "descendants", "children"] as const;
+export type ProcessScope = (typeof PROCESS_SCOPES)[number];
+
+/** The narrower of two scopes. */
+const narrower = (a: ProcessScope, b: ProcessScope): ProcessScope => (PROCESS_SCOPES.indexOf(a) > PROCESS_SCOPES.indexOf(b) ? a : b);
+
+/** A scope as a frame carries it; "" (absent) is "descendants", anything else unknown EINVAL. */
+export function parseScope(text: string | null | undefined): ProcessScope {
+  if (!text) return "descendants";
+  if (!(PROCESS_SCOPES as readonly string[]).includes(text)) fail("EINVAL", `no process scope '${text}' (owner, descendants, children)`);
+  return text as ProcessScope;
+}
 
 /** A subtree of the namespace, as the node serving it and a path in that node's export ("" its root). */
 export interface PathGrant {
+  /** A node's name, or EVERY_NODE: that path in every node's export. */
   readonly node: string;
   readonly rel: string;
   readonly write: boolean;
@@ -35,16 +51,23 @@ export interface PathGrant {
 /** Prefixes one set may list; the childcap call that would pass it is EINVAL. */
 export const MAX_GRANTS = 64;
 
-/** An operator's process (`onebox run`), and any process spawned by an older node: everything. */
-export const FULL_CAPABILITIES: Capabilities = { paths: undefined, maySpawn: true, spawnLabels: {}, lockPrefixes: undefined, namePrefixes: undefined, killScope: "owner" };
+/** The node name of a grant that holds on every node (no node may be named so). */
+export const EVERY_NODE = "*";
+
+/** Everything: the widest set there is, which every set is within. */
+export const FULL_CAPABILITIES: Capabilities = { paths: undefined, maySpawn: true, spawnLabels: {}, lockPrefixes: undefined, namePrefixes: undefined, scope: "owner" };
+
+/** A process started without a set (an embedded run's, a test's): everything, but its scope is its descendants. */
+export const ROOT_CAPABILITIES: Capabilities = { ...FULL_CAPABILITIES, scope: "descendants" };
 
 const KIND = FLAGS.capKind;
 
 /** Whether `rel` is `prefix` or lies under it, component by component. */
 const under = (rel: string, prefix: string): boolean => prefix === "" || rel === prefix || rel.startsWith(prefix + "/");
 
+/** Whether `grant` covers `where`; a `where` on EVERY_NODE only by a grant on every node. */
 const grantCovers = (grant: PathGrant, where: ResolvedPath, write: boolean): boolean =>
-  grant.node === where.node && under(where.rel, grant.rel) && (grant.write || !write);
+  (grant.node === EVERY_NODE || grant.node === where.node) && under(where.rel, grant.rel) && (grant.write || !write);
 
 /** Whether `caps` reaches `where` (for writing, when `write`). */
 export const mayReach = (caps: Capabilities, where: ResolvedPath, write: boolean): boolean =>
@@ -53,6 +76,16 @@ export const mayReach = (caps: Capabilities, where: ResolvedPath, write: boolean
 /** EACCES unless the process may reach `where` so; `path` is the guest's spelling, for the message. */
 export function checkPath(caps: Capabilities, where: ResolvedPath, write: boolean, path: string): void {
   if (!mayReach(caps, where, write)) fail("EACCES", `${path} is outside the caller's ${write ? "writable" : "readable"} namespace`);
+}
+
+/**
+ * EACCES unless the process may make directory `where`: where it may write, or on the way
+ * to a subtree it may write (so `home/` can be made for a grant of `home/<owner>` that
+ * does not exist yet on a node).
+ */
+export function checkMakeDir(caps: Capabilities, where: ResolvedPath, path: string): void {
+  const onTheWay = (g: PathGrant): boolean => g.write && (g.node === EVERY_NODE || g.node === where.node) && under(g.rel, where.rel);
+  if (!mayReach(caps, where, true) && !caps.paths?.some(onTheWay)) checkPath(caps, where, true, path);
 }
 
 const allowed = (prefixes: readonly string[] | undefined, name: string): boolean =>
@@ -86,11 +119,6 @@ export function spawnConstraint(caps: Capabilities, asked: string): string {
 /** EPERM unless node `node`, carrying `labels()` (undefined: unknown, none), may run the caller's children. */
 export function checkSpawnNode(caps: Capabilities, node: string, labels: () => Readonly<Record<string, string>> | undefined): void {
   if (Object.keys(caps.spawnLabels).length > 0 && !hasLabels(labels() ?? {}, caps.spawnLabels)) fail("EPERM", `node ${node} lacks the labels ${labelText(caps.spawnLabels)} the caller may spawn on`);
-}
-
-/** EPERM if the scope is its children and `pid` is not one of `children` (the caller's live ones) nor itself. */
-export function checkKillScope(caps: Capabilities, self: number, children: ReadonlySet<number>, pid: number): void {
-  if (caps.killScope === "children" && pid !== self && !children.has(pid)) fail("EPERM", `process ${pid} is not a child of ${self}`);
 }
 
 function addGrant<T>(list: readonly T[] | undefined, grant: T): T[] {
@@ -133,7 +161,9 @@ export function narrowCapabilities(own: Capabilities, child: Capabilities, kind:
     case KIND.CAP_NO_SPAWN.value:
       return { ...child, maySpawn: false };
     case KIND.CAP_KILL_CHILDREN.value:
-      return { ...child, killScope: "children" };
+      return { ...child, scope: "children" };
+    case KIND.CAP_SCOPE_DESCENDANTS.value:
+      return { ...child, scope: narrower(child.scope, "descendants") };
     default:
       fail("EINVAL", `no capability kind ${kind}`);
   }
@@ -150,7 +180,7 @@ export function within(inner: Capabilities, outer: Capabilities): boolean {
     hasLabels(inner.spawnLabels, outer.spawnLabels) &&
     prefixes(inner.lockPrefixes, outer.lockPrefixes) &&
     prefixes(inner.namePrefixes, outer.namePrefixes) &&
-    (outer.killScope === "owner" || inner.killScope === "children")
+    narrower(inner.scope, outer.scope) === inner.scope
   );
 }
 

@@ -2,8 +2,8 @@ import { FLAGS } from "../../abi/abi.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { encodeDown } from "./down-message.ts";
 import { exitInfo, fail, ProcessEnd, SysError, type ExitInfo } from "./errors.ts";
-import { checkMayKill } from "./ownership.ts";
-import { checkKillScope, checkMaySpawn, checkPath, checkSpawnNode, encodeGift, spawnConstraint, withGift, FULL_CAPABILITIES, within } from "./capabilities.ts";
+import { ancestorsOfChild, checkInScope, type Asker } from "./process-scope.ts";
+import { checkMaySpawn, checkPath, checkSpawnNode, encodeGift, spawnConstraint, withGift, EVERY_NODE, FULL_CAPABILITIES, within } from "./capabilities.ts";
 import { ExportDir } from "./export-dir.ts";
 import { realClock, type Clock } from "../clock/clock.ts";
 import type { FileService } from "./file-service.ts";
@@ -25,7 +25,7 @@ import type { MailboxLevel } from "./mailbox.ts";
 import { importsFor, type Tracer } from "./syscalls/dispatch.ts";
 import { DEFAULT_JOURNAL_RECORDS, Journal } from "./journal/journal.ts";
 import { LamportClock } from "./journal/lamport.ts";
-import { childRecorder } from "./replay/child-recording.ts";
+import { beginRecording, endRecording, takeRecordTarget } from "./replay/child-recording.ts";
 import { FuelTrampolines } from "./fuel.ts";
 import { createMemories, initialPages, MemoryCapError } from "./process-memory.ts";
 import { after } from "./file-service.ts";
@@ -181,6 +181,7 @@ export class Kernel {
     if (!Number.isInteger(options.nodeId) || options.nodeId < 1 || options.nodeId > MAX_NODE_ID) {
       throw new RangeError(`node id must be 1..${MAX_NODE_ID}, got ${options.nodeId}`);
     }
+    if (options.nodeName === EVERY_NODE || options.nodeName === "") throw new RangeError(`a node may not be named '${options.nodeName}': a path grant on '${EVERY_NODE}' holds on every node`);
     this.nodeId = options.nodeId;
     this.nodeName = options.nodeName;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -231,18 +232,25 @@ export class Kernel {
       fail("EAGAIN", `the node's memory budget is spent: ${this.memoryPagesInUse} of ${this.limits.memoryBudgetPages} pages in use, the process needs ${needed}`);
     }
     if (parent) invariant(within(request.authority ?? FULL_CAPABILITIES, parent.capabilities), () => `a child of ${parent.pid} would get more than its parent's capabilities`);
-    const proc = new Process({ ...request, kernel: this, pid: this.allocPid(), memoryCap, ownCaps });
+    invariant(!(request.record && request.calls), "a process is recorded by its record target or by its own hook, not both");
+    const pid = this.allocPid();
+    // Its room in the node's budget is taken last before the instance: cancelled if that fails.
+    const recording = request.record && beginRecording(this, request.module, request.argv, memoryCap, request.record);
+    const calls = recording ? recording.recorder : request.calls;
+    const proc = new Process({ ...request, calls, kernel: this, pid, memoryCap, ownCaps });
     let entry: () => Promise<unknown>;
     try {
       const { component } = request.module;
       entry = component ? instantiateComponent(proc, component, this.trampolines, () => this.tracer, this.journal) : this.instantiateCore(proc);
     } catch (error) {
+      recording?.cancel();
       this.trampolines.release(proc);
       proc.releaseMemory();
       if (error instanceof MemoryCapError) throw new ModuleError(error.message);
       throw new ModuleError(`cannot instantiate: ${(error as Error).message}`);
     }
     this.procs.set(proc.pid, proc);
+    recording?.started(proc);
     this.recentExits.started(proc.pid);
     this.stats.processStarted();
     if (parent) this.lineage.added(proc.pid, parent.pid);
@@ -329,8 +337,14 @@ export class Kernel {
       else if (target !== 0) this.router?.demonitor(proc.pid, target, ref);
     }
     this.links.ended(proc, info);
-    if (this.isLocal(proc.ppid)) this.childExited(proc.ppid, proc.pid, info);
-    else if (proc.ppid !== 0) this.router?.childExited(proc.ppid, proc.pid, info);
+    const tellParent = (): void => {
+      if (this.isLocal(proc.ppid)) this.childExited(proc.ppid, proc.pid, info);
+      else if (proc.ppid !== 0) this.router?.childExited(proc.ppid, proc.pid, info);
+    };
+    // A recorded child's parent hears of its end once the record is written: wait's return means it is there.
+    const recorded = endRecording(proc, info);
+    if (recorded) void recorded.then(tellParent);
+    else tellParent();
     this.onExit?.(proc);
     const listeners = this.exitListeners.get(proc.pid);
     this.exitListeners.delete(proc.pid);
@@ -404,9 +418,10 @@ export class Kernel {
       caps: parent.childLimits,
       owner: parent.owner,
       authority: parent.childCapabilities,
+      ancestors: ancestorsOfChild(parent),
       monotonicFloorMs: parent.monotonicMs,
     };
-    const recorded = { ...request, calls: childRecorder(parent, module, request.argv, node === this.nodeName) };
+    const recorded = { ...request, record: takeRecordTarget(parent) };
     const observe = spawn.observe;
     if (observe?.link) checkRoom(parent);
     if (node !== this.nodeName) return this.spawnRemote(parent, node, recorded, observe);
@@ -489,11 +504,15 @@ export class Kernel {
     }
   }
 
+  /** Who `proc` is when it asks to kill, monitor or link another process (process-scope.ts). */
+  askerOf(proc: Process): Asker {
+    return { pid: proc.pid, owner: proc.owner, scope: proc.capabilities.scope };
+  }
+
   kill(caller: Process, pid: number): number | Promise<number> {
-    checkKillScope(caller.capabilities, caller.pid, caller.children, pid);
     if (!this.isLocal(pid)) {
       return this.remote(`process ${pid}`)
-        .kill(caller.pid, pid, caller.owner)
+        .kill(this.askerOf(caller), pid)
         .then(() => {
           // Its end is on its way: a wait for it is no deadlock, whatever the coordinator last heard.
           if (caller.children.has(pid)) caller.killedChildren.add(pid);
@@ -502,7 +521,7 @@ export class Kernel {
     }
     const target = this.procs.get(pid);
     if (!target) fail("ESRCH", `no process ${pid}`);
-    checkMayKill(caller.owner, target);
+    checkInScope(this.askerOf(caller), target, "kill");
     const info = exitInfo("KILLED", `killed by ${caller.pid}`);
     if (target === caller) throw new ProcessEnd(info);
     this.terminate(target, info);
@@ -548,20 +567,50 @@ export class Kernel {
     target.capabilities = withGift(target.capabilities, data, (path) => resolvePath(target.namespace, this.nodeName, path));
   }
 
-  monitor(watcher: Process, pid: number): number {
+  /**
+   * monitor: EPERM, and no monitor, for a live process outside the watcher's scope, which
+   * only the target's node knows: a monitor across nodes waits for its answer. A down
+   * message may come before it; a node out of reach fires it with NOCONNECTION.
+   */
+  monitor(watcher: Process, pid: number): number | Promise<number> {
     const ref = this.newRef();
+    const asker = this.askerOf(watcher);
     watcher.monitoring.set(ref, pid);
-    if (this.isLocal(pid)) this.watch(watcher.pid, pid, ref);
-    else if (this.router) this.router.monitor(watcher.pid, pid, ref);
-    else this.fireMonitor(ref, watcher.pid, pid, exitInfo("NOCONNECTION", `node of ${pid} is not reachable from a lone node`));
-    return ref;
+    if (this.isLocal(pid)) {
+      try {
+        this.watch(asker, pid, ref);
+      } catch (error) {
+        watcher.monitoring.delete(ref);
+        throw error;
+      }
+      return ref;
+    }
+    if (!this.router) {
+      this.fireMonitor(ref, watcher.pid, pid, exitInfo("NOCONNECTION", `node of ${pid} is not reachable from a lone node`));
+      return ref;
+    }
+    return this.router.monitor(asker, pid, ref).then(
+      () => ref,
+      (error: unknown) => {
+        if (!(error instanceof SysError && error.errnoName === "EPERM")) {
+          this.fireMonitor(ref, watcher.pid, pid, exitInfo("NOCONNECTION", `node of ${pid} is not reachable: ${(error as Error).message}`));
+          return ref;
+        }
+        watcher.monitoring.delete(ref);
+        throw error;
+      },
+    );
   }
 
-  /** Set monitor `ref` of `watcherPid` (here or on another node) on local process `pid`. */
-  watch(watcherPid: number, pid: number, ref: number): void {
+  /**
+   * Set monitor `ref` of `asker` (here or on another node) on local process `pid`; EPERM
+   * if it runs outside the asker's scope. One that is gone fires at once.
+   */
+  watch(asker: Asker, pid: number, ref: number): void {
     const target = this.procs.get(pid);
-    if (target) target.watchers.set(ref, watcherPid);
-    else this.fireMonitor(ref, watcherPid, pid, this.recentExits.get(pid) ?? exitInfo("NOPROC", `no process ${pid}`));
+    if (!target) return this.fireMonitor(ref, asker.pid, pid, this.recentExits.get(pid) ?? exitInfo("NOPROC", `no process ${pid}`));
+    checkInScope(asker, target, "monitor");
+    target.watchers.set(ref, asker.pid);
   }
 
   /**
@@ -622,11 +671,11 @@ export class Kernel {
     this.procs.get(pid)?.watchers.delete(ref);
   }
 
-  /** End local process `pid` for `info`'s reason, if `owner` may (ownership.ts); false if there is none. */
-  end(pid: number, info: ExitInfo, owner?: string): boolean {
+  /** End local process `pid` for `info`'s reason, if `asker` (absent: the node itself) may (process-scope.ts); false if there is none. */
+  end(pid: number, info: ExitInfo, asker?: Asker): boolean {
     const target = this.procs.get(pid);
     if (!target) return false;
-    checkMayKill(owner, target);
+    if (asker) checkInScope(asker, target, "kill");
     this.terminate(target, info);
     return true;
   }

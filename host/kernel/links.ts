@@ -3,6 +3,7 @@ import { encodeDown } from "./down-message.ts";
 import { exitInfo, fail, type ExitInfo } from "./errors.ts";
 import { nodeIdOfPid, type Kernel } from "./kernel.ts";
 import type { Process } from "./process.ts";
+import { checkInScope, type Asker } from "./process-scope.ts";
 
 const TAG_EXIT = FLAGS.special.TAG_EXIT.value;
 export const MAX_LINKS = FLAGS.limits.MAX_LINKS.value;
@@ -64,8 +65,9 @@ export class Links {
     if (pid === proc.pid || state.partners.has(pid)) return 0;
     if (pid <= 0) fail("ESRCH", `no process ${pid}`);
     checkRoom(proc);
+    const asker = this.kernel.askerOf(proc);
     if (this.isLocal(pid)) {
-      this.linkHere(proc.pid, pid);
+      this.linkHere(asker, pid);
       state.partners.add(pid);
       state.checkInvariants(proc.pid);
       return 0;
@@ -74,7 +76,7 @@ export class Links {
     if (!router) fail("EHOSTUNREACH", `process ${pid} is on another node and this node is not in a cluster`);
     // Linked before the call goes: the partner's end may overtake the reply.
     state.partners.add(pid);
-    return router.linkProcess(proc.pid, pid).then(
+    return router.linkProcess(asker, pid).then(
       () => 0,
       (error: unknown) => {
         state.partners.delete(pid);
@@ -83,10 +85,12 @@ export class Links {
     );
   }
 
-  /** The far end of a link from `from` (anywhere) to local process `pid`. */
-  linkHere(from: number, pid: number): void {
+  /** The far end of a link from `asker` (anywhere) to local process `pid`: EPERM if `pid` is out of its scope. */
+  linkHere(asker: Asker, pid: number): void {
+    const from = asker.pid;
     const target = this.kernel.procs.get(pid);
     if (!target) fail("ESRCH", `no process ${pid}`);
+    checkInScope(asker, target, "link");
     if (from === pid || target.links.partners.has(from)) return;
     checkRoom(target);
     target.links.partners.add(from);

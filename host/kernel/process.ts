@@ -8,6 +8,7 @@ import { allDirRights } from "./syscalls/wasi-layout.ts";
 import type { LoadedModule } from "./module-cache.ts";
 import type { Kernel } from "./kernel.ts";
 import type { CallHook } from "./replay/call-hook.ts";
+import type { RecordTarget } from "./replay/child-recording.ts";
 import type { Namespace, ResolvedPath } from "./namespace.ts";
 import type { ClockTimer } from "../clock/clock.ts";
 import { pagesInUse, type ProcessMemories } from "./process-memory.ts";
@@ -15,7 +16,8 @@ import { MEMORY_IMPORT_MODULE } from "./wasm/instrument.ts";
 import type { PendingCall } from "./journal/pending-call.ts";
 import { narrowCaps, type ProcessCaps } from "./process-limits.ts";
 import { checkCpuBudget } from "./cpu-budget.ts";
-import { FULL_CAPABILITIES, narrowCapabilities, type Capabilities } from "./capabilities.ts";
+import { ROOT_CAPABILITIES, narrowCapabilities, type Capabilities } from "./capabilities.ts";
+import { checkAncestors } from "./process-scope.ts";
 
 /** Where a process's stdout (1) and stderr (2) go. Children inherit their parent's. */
 export interface OutputSink {
@@ -87,12 +89,16 @@ export interface StartRequest {
   readonly monotonicFloorMs?: number;
   /** Records or replays its calls (kernel/replay/); a child does not inherit it. */
   readonly calls?: CallHook;
+  /** Record it (the node it runs on does) and deliver its record there at its end (replay/child-recording.ts). */
+  readonly record?: RecordTarget;
   /** Narrower limits than the parent's (or, for the operator's process, the node's defaults). */
   readonly caps?: Partial<ProcessCaps>;
   /** The user it runs for, inherited by its children; "" or absent: nobody known. */
   readonly owner?: string;
-  /** What it may do (capabilities.ts): its parent's set or a narrower one; absent, the full set. */
+  /** What it may do (capabilities.ts): its parent's set or a narrower one; absent, ROOT_CAPABILITIES. */
   readonly authority?: Capabilities;
+  /** Its parent, then the parent's nearest ancestors (process-scope.ts); absent: none (a root). */
+  readonly ancestors?: readonly number[];
 }
 
 export interface ProcessSpec extends StartRequest {
@@ -104,7 +110,7 @@ export interface ProcessSpec extends StartRequest {
 }
 
 /** The spec's fields are the process's own (read-only), so they are declared once, above. */
-export interface Process extends StartRequest {
+export interface Process extends Omit<StartRequest, "ancestors"> {
   readonly kernel: Kernel;
   readonly pid: number;
 }
@@ -129,6 +135,8 @@ export class Process {
    */
   capabilities: Capabilities;
   childCapabilities: Capabilities;
+  /** Its parent, then the parent's nearest ancestors, at most MAX_ANCESTORS: whom it is a descendant of. */
+  readonly ancestors: readonly number[];
   /** Lock names it holds now, counted against limits.locks. */
   readonly locksHeld = new Set<string>();
   /** Its linear memories, created by the kernel under memoryCap. */
@@ -187,9 +195,11 @@ export class Process {
   private spawned: (() => void)[] | undefined;
 
   constructor(spec: ProcessSpec) {
-    const { memoryCap, ownCaps, caps: _asked, authority, ...identity } = spec;
+    const { memoryCap, ownCaps, caps: _asked, authority, ancestors, ...identity } = spec;
     Object.assign(this, identity);
-    this.capabilities = authority ?? FULL_CAPABILITIES;
+    this.ancestors = ancestors ?? [];
+    checkAncestors(spec.pid, spec.ppid, this.ancestors);
+    this.capabilities = authority ?? ROOT_CAPABILITIES;
     this.childCapabilities = this.capabilities;
     this.memoryCap = memoryCap;
     this.childMemoryCap = memoryCap;

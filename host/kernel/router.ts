@@ -1,3 +1,4 @@
+import type { Asker } from "./process-scope.ts";
 import type { ExitInfo } from "./errors.ts";
 import type { FileService } from "./file-service.ts";
 import type { StartRequest } from "./process.ts";
@@ -28,15 +29,17 @@ export interface Router {
    * EAGAIN once this node's send credit toward `to` is spent (its mailbox is full).
    */
   send(from: number, to: number, tag: number, data: Uint8Array): void;
-  kill(caller: number, pid: number, owner?: string): Promise<void>;
-  monitor(watcher: number, pid: number, ref: number): void;
+  /** Kill `pid` for `asker`, checked where `pid` runs (process-scope.ts). */
+  kill(asker: Asker, pid: number): Promise<void>;
+  /** Set monitor `ref` of `asker` on `pid`: EPERM from its node if out of the asker's scope; other failures, its node is out of reach. */
+  monitor(asker: Asker, pid: number, ref: number): Promise<void>;
   demonitor(watcher: number, pid: number, ref: number): void;
   /** A process here ended (or never was): fire monitor `ref` of a watcher on another node. */
   down(watcher: number, ref: number, pid: number, info: ExitInfo): void;
   /** A process here ended: tell its parent on another node, for wait. */
   childExited(parent: number, child: number, info: ExitInfo): void;
-  /** Link `from` (here) and `pid` (there); ESRCH if `pid` is not running. */
-  linkProcess(from: number, pid: number): Promise<void>;
+  /** Link `asker` (here) and `pid` (there); ESRCH if `pid` is not running, EPERM if out of the asker's scope. */
+  linkProcess(asker: Asker, pid: number): Promise<void>;
   unlinkProcess(from: number, pid: number): void;
   /** Process `from` here ended: tell its linked partner `to` on another node. */
   exitSignal(from: number, to: number, info: ExitInfo): void;

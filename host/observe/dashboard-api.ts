@@ -4,6 +4,7 @@
 import type { ClusterNode } from "../cluster/node.ts";
 import type { Member, ProcInfo } from "../transport/wire.ts";
 import { httpUrlOf } from "./dashboard-token.ts";
+import { httpGet } from "./http-get.ts";
 
 /** Most processes, locks and names one answer lists; `truncated` says when there were more. */
 export const MAX_LISTED = 5000;
@@ -27,8 +28,23 @@ export interface LocalView {
   readonly names?: { name: string; pid: number }[];
 }
 
+/** Who asks, as the page shows it: their name and role, and whether it may kill (null: nobody known, --insecure). */
+export type Asking = { readonly name: string; readonly role: string; readonly mayKill: boolean } | null;
+
+/** What the cluster view is made for: the asker, their listing and their token (for the other members, over https with the cluster's CA). */
+export interface ViewRequest {
+  readonly asking: Asking;
+  /** The processes the asker's role lets them list. */
+  readonly processes: Promise<ProcInfo[]>;
+  /** Whether the asker sees every process (and so the locks and names). */
+  readonly seesAll: boolean;
+  readonly token: string;
+  readonly ca: Buffer | undefined;
+}
+
 export interface ClusterView {
   readonly servedBy: string;
+  readonly asking: Asking;
   readonly nodes: Member[];
   readonly processes: ProcInfo[];
   readonly truncated: boolean;
@@ -36,9 +52,13 @@ export interface ClusterView {
   readonly locals: (LocalView | { node: string; error: string })[];
 }
 
-export function localView(node: ClusterNode): LocalView {
+/**
+ * `node`'s own view. `seesAll`: the asker may see every process, so also the locks and
+ * names the coordinator keeps (they name other users' processes: not for a `user`).
+ */
+export function localView(node: ClusterNode, seesAll: boolean): LocalView {
   const flow = [...node.peers.traffic.entries()].map(([peer, t]) => ({ peer, ...t }));
-  const coordinator = node.coordinator?.local;
+  const coordinator = seesAll ? node.coordinator?.local : undefined;
   return {
     node: node.name,
     processes: node.kernel.procs.size,
@@ -50,22 +70,20 @@ export function localView(node: ClusterNode): LocalView {
   };
 }
 
-async function peerView(member: Member, token: string): Promise<LocalView> {
-  const response = await fetch(`${httpUrlOf(member.url)}/api/local`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(PEER_TIMEOUT_MS),
-  });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return (await response.json()) as LocalView;
+async function peerView(member: Member, token: string, ca: Buffer | undefined): Promise<LocalView> {
+  const answer = await httpGet(`${httpUrlOf(member.url)}/api/local`, { ca, headers: { authorization: `Bearer ${token}` }, timeoutMs: PEER_TIMEOUT_MS });
+  if (answer.status !== 200) throw new Error(`HTTP ${answer.status}`);
+  return JSON.parse(answer.body) as LocalView;
 }
 
-export async function clusterView(node: ClusterNode, token: string): Promise<ClusterView> {
+/** The cluster as the asker sees it. */
+export async function clusterView(node: ClusterNode, request: ViewRequest): Promise<ClusterView> {
   const nodes = node.members.snapshot().members;
   const [all, locals] = await Promise.all([
-    node.ps(true),
+    request.processes,
     Promise.all(nodes.filter((m) => m.state !== "down").map((m) =>
-      m.name === node.name ? localView(node) : peerView(m, token).catch((error: Error) => ({ node: m.name, error: error.message })))),
+      m.name === node.name ? localView(node, request.seesAll) : peerView(m, request.token, request.ca).catch((error: Error) => ({ node: m.name, error: error.message })))),
   ]);
-  return { servedBy: node.name, nodes, processes: all.slice(0, MAX_LISTED), truncated: all.length > MAX_LISTED, locals };
+  return { servedBy: node.name, asking: request.asking, nodes, processes: all.slice(0, MAX_LISTED), truncated: all.length > MAX_LISTED, locals };
 }
 

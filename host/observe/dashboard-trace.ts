@@ -4,8 +4,8 @@
 import type { ClusterNode } from "../cluster/node.ts";
 import { invariant } from "../kernel/invariant.ts";
 import type { JournalRecord } from "../kernel/journal/journal-reader.ts";
-import { mergeRound } from "../trace/journal-round.ts";
-import { TraceMerge, TraceSelection, type TraceFilter } from "../trace/trace-merge.ts";
+import { mergeRound, nextQuery } from "../trace/journal-round.ts";
+import { causalOrder, TraceMerge, TraceSelection, type TraceFilter } from "../trace/trace-merge.ts";
 
 /** Records the node keeps for the panel, the newest; older ones leave as new ones come. */
 export const MAX_TRACE_KEPT = 2000;
@@ -22,7 +22,7 @@ export interface TraceView {
 }
 
 export class LiveTrace {
-  private merge = new TraceMerge();
+  private merge: TraceMerge;
   private kept: JournalRecord[] = [];
   /** The poll in flight: requests that come meanwhile wait for it rather than asking again. */
   private polling: Promise<void> | undefined;
@@ -30,25 +30,32 @@ export class LiveTrace {
 
   constructor(node: ClusterNode) {
     this.node = node;
+    this.merge = this.freshMerge();
   }
 
-  async view(filter: TraceFilter, limit: number): Promise<TraceView> {
+  /** A merge whose warnings (records let out early, a node restarted) go to the node's log. */
+  private freshMerge(): TraceMerge {
+    return new TraceMerge({}, { warn: (line) => this.node.log(`dashboard ${line}`) });
+  }
+
+  /** The newest `limit` records that pass `filter`, of processes `visible` lets the asker see (all, without it). */
+  async view(filter: TraceFilter, limit: number, visible?: (pid: number) => boolean): Promise<TraceView> {
     invariant(Number.isInteger(limit) && limit > 0 && limit <= MAX_TRACE_LISTED, () => `trace limit ${limit}`);
     this.polling ??= this.poll().finally(() => (this.polling = undefined));
     await this.polling;
     const selection = new TraceSelection(filter);
-    return { records: this.kept.filter((r) => selection.shows(r)).slice(-limit), lost: this.merge.lost };
+    return { records: this.kept.filter((r) => selection.shows(r) && (visible === undefined || visible(r.pid))).slice(-limit), lost: this.merge.lost };
   }
 
   private async poll(): Promise<void> {
     for (let round = 0; round < MAX_ROUNDS_PER_POLL; round++) {
-      const pages = await this.node.journals({ ...this.merge.cursors });
+      const pages = await this.node.journals(nextQuery(this.merge));
       let taken;
       try {
         taken = mergeRound(this.merge, pages);
       } catch (error) {
-        // A node's journal went back (it restarted under the same name): follow afresh.
-        this.merge = new TraceMerge();
+        // A node's journal went back within one journal (a node's bug): follow afresh.
+        this.merge = this.freshMerge();
         this.kept = [];
         throw error;
       }
@@ -59,8 +66,10 @@ export class LiveTrace {
 
   private keep(records: readonly JournalRecord[]): void {
     const last = this.kept.at(-1);
-    invariant(last === undefined || records.length === 0 || last.lamport <= records[0]!.lamport, "the merge lets records out in causal order");
     this.kept.push(...records);
+    // The merge lets records out in causal order, except past its bound or from a node
+    // that restarted (trace-merge.ts): those take their place among the kept ones.
+    if (last !== undefined && records.length > 0 && causalOrder(last, records[0]!) > 0) this.kept.sort(causalOrder);
     if (this.kept.length > MAX_TRACE_KEPT) this.kept.splice(0, this.kept.length - MAX_TRACE_KEPT);
     invariant(this.kept.length <= MAX_TRACE_KEPT, () => `${this.kept.length} trace records kept`);
   }

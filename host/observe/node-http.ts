@@ -4,8 +4,13 @@
 // node's end.
 import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Credential } from "../auth/authority.ts";
+import { mayDo } from "../auth/roles.ts";
+import { TokenVerifier } from "../auth/user-token.ts";
 import type { ClusterNode } from "../cluster/node.ts";
+import { fail, SysError } from "../kernel/errors.ts";
 import { invariant } from "../kernel/invariant.ts";
+import type { Bodies, Body, Msg } from "../transport/wire.ts";
 import { packagePath } from "../package-root.ts";
 import { clusterView, localView } from "./dashboard-api.ts";
 import { dashboardToken, tokenMatches } from "./dashboard-token.ts";
@@ -73,19 +78,31 @@ function traceQuery(params: URLSearchParams): { pid?: number; calls?: Set<string
   return { pid: number("pid", 0xffff_ffff), calls: calls?.size ? calls : undefined, limit: number("limit", MAX_TRACE_LISTED) ?? MAX_TRACE_LISTED };
 }
 
+/** What a request on the API acts as: a user's credential (from a token), or nobody known (--insecure). */
+type Asker = Credential | undefined;
+
 /**
  * The HTTP side of one node. The transport's server calls `handle` for every request that
  * is not a WebSocket upgrade; before `attach` (the node still joining) only /healthz is up.
+ *
+ * Under mutual TLS (`caFile`) the API takes a user's token (auth/user-token.ts), and each
+ * request is checked and recorded by the node's Authority as the same request over wss
+ * would be. Without (--insecure), it takes the token derived from the secret, and allows
+ * everything, as the mesh does then.
  */
 export class NodeHttp {
-  private readonly token: string;
+  private readonly secretToken: string | undefined;
+  private readonly verifier: TokenVerifier | undefined;
+  private readonly ca: Buffer | undefined;
   private node: ClusterNode | undefined;
   private metrics: NodeMetrics | undefined;
   private trace: LiveTrace | undefined;
   private inFlight = 0;
 
-  constructor(secret: Uint8Array) {
-    this.token = dashboardToken(secret);
+  constructor(secret: Uint8Array, caFile?: string) {
+    this.secretToken = caFile === undefined ? dashboardToken(secret) : undefined;
+    this.verifier = caFile === undefined ? undefined : new TokenVerifier(caFile);
+    this.ca = caFile === undefined ? undefined : fs.readFileSync(caFile);
   }
 
   attach(node: ClusterNode): void {
@@ -146,34 +163,82 @@ export class NodeHttp {
     }
     if (!path.startsWith("/api/")) throw new HttpError(404, `no ${path} here`);
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "")?.[1];
-    if (!tokenMatches(this.token, bearer)) throw new HttpError(401, "the dashboard's API needs the cluster's token (the URL 'onebox dashboard' prints)");
     if (!node) throw new HttpError(503, "the node is starting");
+    const who = this.authenticate(node, bearer);
     switch (path) {
       case "/api/local":
         only("GET");
-        return sendJson(res, 200, localView(node));
-      case "/api/cluster":
+        await this.asClient(node, who, { nodes: {} });
+        return sendJson(res, 200, localView(node, seesAll(who)));
+      case "/api/cluster": {
         only("GET");
-        return sendJson(res, 200, await clusterView(node, this.token));
+        const processes = this.asClient(node, who, { ps: { cluster: true, ended: false } }).then((reply) => (reply as Partial<Bodies> | undefined)?.procs?.procs ?? []);
+        const asking = who === undefined ? null : { name: who.name, role: who.role, mayKill: mayDo(who, "kill") };
+        return sendJson(res, 200, await clusterView(node, { asking, processes, seesAll: seesAll(who), token: bearer!, ca: this.ca }));
+      }
       case "/api/trace": {
         only("GET");
         const { pid, calls, limit } = traceQuery(url.searchParams);
-        return sendJson(res, 200, await this.trace!.view({ pid, calls }, limit));
+        return sendJson(res, 200, await this.trace!.view({ pid, calls }, limit, await this.visiblePids(node, who)));
       }
       case "/api/kill": {
         only("POST");
         const pid = (await jsonBody(req) as { pid?: unknown } | null)?.pid;
         if (!Number.isInteger(pid) || (pid as number) <= 0) throw new HttpError(400, "body must be {\"pid\": N}, N a positive integer");
-        try {
-          await node.kill(pid as number);
-        } catch (error) {
-          const errno = (error as { errnoName?: string; errno?: string }).errnoName ?? (error as { errno?: string }).errno;
-          throw new HttpError(errno === "ESRCH" ? 404 : 502, (error as Error).message);
-        }
+        await this.asClient(node, who, { kill: { caller: 0, pid: pid as number } });
         return sendJson(res, 200, { killed: pid });
       }
       default:
         throw new HttpError(404, `no ${path} here`);
     }
   }
+
+  /** Who the bearer token names: a user whose credential stands, or nobody (--insecure, the secret's token); else 401. */
+  private authenticate(node: ClusterNode, bearer: string | undefined): Asker {
+    if (this.secretToken !== undefined) {
+      if (!tokenMatches(this.secretToken, bearer)) throw new HttpError(401, "the dashboard's API needs the cluster's token (the URL 'onebox dashboard' prints)");
+      return undefined;
+    }
+    if (bearer === undefined) throw new HttpError(401, "the API needs a user's token: Authorization: Bearer TOKEN (the URL 'onebox dashboard' prints has yours)");
+    try {
+      const who = this.verifier!.verify(bearer);
+      node.authority.admitCredential(who);
+      return who;
+    } catch (error) {
+      throw new HttpError(401, (error as Error).message);
+    }
+  }
+
+  /**
+   * Serve `msg` as the client `who` sends it over wss: the node's Authority checks the
+   * role, narrows a listing to the user's own processes, and records it in the audit log.
+   */
+  private async asClient(node: ClusterNode, who: Asker, msg: Msg): Promise<Body | void> {
+    try {
+      return await node.authority.serve(who, false, msg, (m) => serveApiRequest(node, m));
+    } catch (error) {
+      const errno = error instanceof SysError ? error.errnoName : undefined;
+      throw new HttpError(errno === "EACCES" ? 403 : errno === "ESRCH" ? 404 : 502, (error as Error).message);
+    }
+  }
+
+  /** Which processes' trace records `who` may see: all for a role that sees every process, else their own (ended ones too). */
+  private async visiblePids(node: ClusterNode, who: Asker): Promise<((pid: number) => boolean) | undefined> {
+    if (seesAll(who)) return undefined;
+    const reply = await this.asClient(node, who, { ps: { cluster: true, ended: true } });
+    const own = new Set(((reply as Partial<Bodies> | undefined)?.procs?.procs ?? []).map((p) => p.pid));
+    return (pid) => own.has(pid);
+  }
+}
+
+/** Whether `who` may see every process (and so the locks and names, and every trace record). */
+const seesAll = (who: Asker): boolean => who === undefined || mayDo(who, "every-process");
+
+/** The requests of the API, as the node serves them for a client (after the Authority's check). */
+function serveApiRequest(node: ClusterNode, msg: Msg): Body | void | Promise<Body | void> {
+  const m = msg as Partial<Bodies>;
+  if (m.nodes) return { members: node.members.snapshot() };
+  if (m.ps) return node.ps(m.ps.cluster, m.ps.ended).then((procs) => ({ procs: { procs } }));
+  if (m.kill) return node.kill(m.kill.pid);
+  fail("ENOTSUP", "not a request of the dashboard's API");
 }

@@ -19,6 +19,8 @@ export interface Conn {
 export interface CertificateSubject {
   readonly name: string;
   readonly unit: string;
+  /** When it was issued (its notBefore), Unix seconds: a revocation refuses credentials issued before it. */
+  readonly issuedAt: number;
 }
 
 export interface Listener {

@@ -125,6 +125,18 @@ export interface Spawn {
   monotonicFloorMs?: number | null;
   /** The child's capability set (host/kernel/capabilities.ts): its parent's, or narrower ones childcap set. */
   authority?: Authority | null;
+  /** The parent's pid and its nearest ancestors, nearest first, at most MAX_ANCESTORS (abi/abi.ts): whom the child is a descendant of, for kill, monitor and link. */
+  ancestors: number[];
+  /** The record call: the receiver records the child (its calls happen there) and writes the record at its end into a file of some node's export (the path the parent named). */
+  record?: RecordTo | null;
+}
+
+export interface RecordTo {
+  /** The node whose export gets the record, and the path in that export. */
+  node: string;
+  rel: string;
+  /** The record's byte limit (a cut entry past it), 1 to 1 GiB. */
+  limit: U64;
 }
 
 /** A process's capability set. The receiving node gives the child exactly this set: it holds nothing of the remote parent's to widen it with. Absent: the full set (an older sender). */
@@ -136,9 +148,10 @@ export interface Authority {
   lockPrefixes: string[];
   restrictNames: boolean;
   namePrefixes: string[];
-  killChildren: boolean;
   /** Labels a node must carry for the process to spawn there. */
   spawnLabels: Record<string, string>;
+  /** Which processes it may kill, monitor and link: "owner", "descendants" or "children". */
+  scope: string;
 }
 
 /** A namespace subtree: `rel` in node `node`'s export ("" its root). */
@@ -186,12 +199,17 @@ export interface Kill {
   pid: number;
   /** The user the caller runs for: it may end only that user's processes ("": not limited). */
   owner?: string | null;
+  /** The caller's process scope (Authority.scope), checked against pid's ancestors where pid runs; absent: "descendants". Not checked for caller 0 (the operator). */
+  scope?: string | null;
 }
 
 /** Link (or unlink) process `from` and process `pid`, which is on the receiver. */
 export interface LinkReq {
   from: number;
   pid: number;
+  /** From's owner and process scope, as Kill's (a link can end its partner). */
+  owner?: string | null;
+  scope?: string | null;
 }
 
 export interface WaitFor {
@@ -203,6 +221,9 @@ export interface MonitorReq {
   watcher: number;
   pid: number;
   ref: number;
+  /** The watcher's owner and process scope, as Kill's. */
+  owner?: string | null;
+  scope?: string | null;
 }
 
 /** A process ended: to a watcher on another node (down), to its parent (child_exit), to a linked partner (exit_signal), or to the CLI that ran it (exited). `to` is the watcher, parent or partner; `pid` the process that ended. */
@@ -261,6 +282,21 @@ export interface Run {
   detached?: boolean | null;
   /** Set by the node from the client's certificate, whatever the client sent. */
   owner?: string | null;
+  /** run --record: record the process with this byte limit (1 to 1 GiB; absent or 0: not recorded) and send the record back as record_data casts before exited. */
+  recordLimit?: U64 | null;
+  /** The owner's role (host/auth/roles.ts), set with it: it chooses the process's default namespace. */
+  role?: string | null;
+  /** onebox run --scope, --ro, --rw: the process's capability set, asked of the node. */
+  rootSet?: RootSet | null;
+}
+
+/** What a root process asks beyond its default set (host/kernel/root-capabilities.ts). */
+export interface RootSet {
+  /** "owner" widens the process scope from its descendants to its owner's processes. */
+  scope: string;
+  /** Namespace paths it is narrowed to, read-only and read-write. */
+  ro: string[];
+  rw: string[];
 }
 
 export interface Logs {
@@ -384,6 +420,17 @@ export interface Entries {
   entries: Entry[];
 }
 
+/** Every credential of `name` (a node's certificate when `node`, else a user's certificate and tokens) issued at or before `before` (Unix seconds) is refused. */
+export interface Revocation {
+  name: string;
+  node: boolean;
+  before: number;
+}
+
+export interface Revocations {
+  revoked: Revocation[];
+}
+
 export interface Names {
   names: string[];
 }
@@ -392,6 +439,8 @@ export interface Names {
 export interface JournalQuery {
   cluster: boolean;
   since: Record<string, U64>;
+  /** The journal (JournalPage.journal) each cursor in since was read from: a node whose journal is another one (it restarted under its name) answers from its start. */
+  journals: Record<string, string>;
 }
 
 /** One syscall, decoded (host/kernel/journal/journal-reader.ts). */
@@ -415,6 +464,8 @@ export interface JournalPage {
   next: U64;
   lost: U64;
   horizon: U64;
+  /** This journal's identity: random, made when its node starts, so a restart under the same name (whose journal starts again from 0) is seen by a follower. */
+  journal: string;
 }
 
 export interface JournalPages {
@@ -488,6 +539,9 @@ export interface Bodies {
   waitDone: Pid;
   journal: JournalQuery;
   journalPages: JournalPages;
+  revoke: Revocations;
+  revoked: Revocations;
+  recordData: Bytes;
 }
 
 export type BodyName = keyof Bodies;

@@ -18,9 +18,9 @@ export interface TlsFiles {
 function peerSubject(socket: unknown): CertificateSubject | undefined {
   const tls = socket as Partial<TLSSocket>;
   if (!tls.authorized || typeof tls.getPeerCertificate !== "function") return undefined;
-  const { subject } = tls.getPeerCertificate();
+  const { subject, valid_from: validFrom } = tls.getPeerCertificate();
   const one = (value: string | string[] | undefined): string => (Array.isArray(value) ? "" : (value ?? ""));
-  return subject ? { name: one(subject.CN), unit: one(subject.OU) } : undefined;
+  return subject ? { name: one(subject.CN), unit: one(subject.OU), issuedAt: Math.floor(Date.parse(validFrom) / 1000) } : undefined;
 }
 
 class WsConn extends BufferedConn {

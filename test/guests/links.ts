@@ -11,7 +11,6 @@ const B = argv.length > 3 ? argv[3] : "";
 
 // Tags of the messages an idle child obeys, and of its answers.
 const CRASH = 1;
-const LINK_TO = 2;
 const STOP = 3;
 const REPLY = 4;
 const READY = 5;
@@ -36,12 +35,7 @@ function whoFound(child: i32): string {
 }
 
 if (role == "idle") {
-  while (true) {
-    const m = ob.recv([CRASH, LINK_TO, STOP])!;
-    if (m.tag == CRASH) unreachable();
-    if (m.tag == STOP) break;
-    ob.sendText(m.sender, REPLY, ob.procLink(I32.parseInt(m.text())).toString());
-  }
+  if (ob.recv([CRASH, STOP])!.tag == CRASH) unreachable();
 } else if (role == "crash-now") {
   unreachable();
 } else if (role == "exit0") {
@@ -51,9 +45,16 @@ if (role == "idle") {
   ob.spawnOpt("", ["crash-now"], [], A, ob.SPAWN_LINK);
   ob.recv([99]);
 } else if (role == "linkhold") {
-  // Linked to argv[2], not trapping exits: ends when it does (or its node goes down).
-  ob.procLink(I32.parseInt(argv[2]));
+  // Linked to a child of its own on node argv[2] (a link reaches only its descendants),
+  // not trapping exits: ends when that child does (or its node goes down).
+  ob.procLink(ob.spawn("", ["idle"], [], argv[2]));
   ob.sendText(ob.getppid(), READY, "linked");
+  ob.recv([99]);
+} else if (role == "linkparent") {
+  // Spawns an idle child on node argv[2] and links to it; tells its parent the child's pid
+  // and what proc_link returned, then waits to end with it.
+  const child = ob.spawn("", ["idle"], [], argv[2]);
+  ob.sendText(ob.getppid(), REPLY, child.toString() + " " + ob.procLink(child).toString());
   ob.recv([99]);
 } else if (role == "lockchild") {
   // Takes lock argv[2]; its exit status is the errno if it could not.
@@ -101,6 +102,30 @@ if (role == "idle") {
   ob.lock("D3");
   report("deadlock.none", ended(ob.spawn("", ["lockchild", "D4"], [], A)));
   ob.unlock("D3");
+} else if (role == "lockcycle") {
+  // lockcycle A N: N rounds of a lock-lock cycle across nodes. This process holds C1, a
+  // child on A holds C2; then each asks for the other's, at about the same moment. Who
+  // was told EDEADLK: "parent", "child" or "both" (either one letting go ends it).
+  const rounds = I32.parseInt(argv[3]);
+  for (let round = 0; round < rounds; round++) {
+    ob.lock("C1");
+    const child = ob.spawn("", ["cyclechild"], [], A);
+    ob.recv([READY]);
+    const mine = ob.lock("C2");
+    if (mine >= 0) ob.unlock("C2");
+    ob.unlock("C1");
+    const theirs = I32.parseInt(ob.recv([REPLY])!.text());
+    ob.wait(child);
+    const who = mine == -ob.EDEADLK ? (theirs == -ob.EDEADLK ? "both" : "parent") : theirs == -ob.EDEADLK ? "child" : mine.toString() + "/" + theirs.toString();
+    report("lockcycle." + round.toString(), who);
+  }
+} else if (role == "cyclechild") {
+  ob.lock("C2");
+  ob.sendText(ob.getppid(), READY, "holding");
+  const r = ob.lock("C1");
+  ob.sendText(ob.getppid(), REPLY, r < 0 ? r.toString() : "0");
+  if (r >= 0) ob.unlock("C1");
+  ob.unlock("C2");
 } else if (role == "deadlock-local") {
   // On one node a child runs when its parent suspends, so both orders are certain.
   ob.lock("D5");
@@ -134,7 +159,7 @@ if (role == "idle") {
   ob.trapExit(true);
   const far = ob.spawn("", ["idle"], [], A);
   ob.procLink(far);
-  const helper = ob.spawn("", ["linkhold", far.toString()]);
+  const helper = ob.spawn("", ["linkhold", A]);
   ob.monitor(helper);
   ob.recv([READY]);
   report("ready", "1");
@@ -159,13 +184,15 @@ if (role == "idle") {
   report("unlink.wait", ended(quiet));
   report("unlink.no-exit", ob.recv([ob.TAG_EXIT], 0) == null ? failed() : "got one");
 
-  // A link between two others on A and B, set by B; A is killed, so B ends LINKED.
-  const a = ob.spawn("", ["idle"], [], A);
-  const b = ob.spawn("", ["idle"], [], B);
-  ob.sendText(b, LINK_TO, a.toString());
-  report("link.remote", ob.recv([REPLY])!.text());
+  // A link between a child on B and its own child on A, set by B; this process kills its
+  // grandchild on A (in its scope), so B ends LINKED.
+  const b = ob.spawn("", ["linkparent", A], [], B);
+  const answer = ob.recv([REPLY])!.text().split(" ");
+  const a = I32.parseInt(answer[0]);
+  report("link.remote", answer[1]);
+  ob.monitor(a);
   ob.kill(a);
-  report("linked.killed", ended(a));
+  report("linked.killed", notice(downOf(ob.TAG_DOWN), a));
   report("linked.partner", ended(b));
 
   // A normal end reaches a trapping partner as a message too.

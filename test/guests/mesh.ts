@@ -47,9 +47,10 @@ if (role == "echo") {
 } else if (role == "lockwait") {
   report("waiter.token", ob.lock(argv.length > 2 ? argv[2] : "L").toString());
 } else if (role == "watch") {
-  ob.monitor(I32.parseInt(argv[2]));
-  const down = ob.recv([ob.TAG_DOWN])!.down();
-  report("watch.down", ob.reasonName(down.reason));
+  // A process not its descendant: its root must have been run with --scope owner.
+  const ref = ob.monitor(I32.parseInt(argv[2]));
+  if (ref < 0) report("watch.monitor", ref.toString());
+  else report("watch.down", ob.reasonName(ob.recv([ob.TAG_DOWN])!.down().reason));
 } else if (role == "stat") {
   report("stat", (ob.stat(argv[2]) == null ? -ob.errno() : 0).toString());
 } else if (role == "sink") {

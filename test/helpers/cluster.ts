@@ -9,6 +9,7 @@ import { SimNetwork, type SimFaults } from "../../host/transport/sim-network.ts"
 import type { VirtualClock } from "../../host/clock/virtual-clock.ts";
 import { REPO, tempDir } from "./guests.ts";
 import { startCaptured } from "./node.ts";
+import type { Capabilities } from "../../host/kernel/capabilities.ts";
 
 export const SECRET = new TextEncoder().encode("test secret");
 
@@ -84,8 +85,9 @@ export interface Run {
 }
 
 /** Start a module on `node` as the operator would, capturing its (and its children's) output. */
-export async function runOn(node: ClusterNode, wasm: string, args: readonly string[] = []): Promise<Run> {
-  const started = await startCaptured(node.kernel, wasm, args);
+/** `authority`: its capability set, as startCaptured's. */
+export async function runOn(node: ClusterNode, wasm: string, args: readonly string[] = [], authority?: Capabilities): Promise<Run> {
+  const started = await startCaptured(node.kernel, wasm, args, [], authority);
   return { pid: started.proc.pid, exited: started.exited, lines: started.lines, stderr: started.stderr };
 }
 

@@ -14,7 +14,7 @@ export const LINK_REPORT = {
   "unlink.wait": "134/2",
   "unlink.no-exit": E("EAGAIN"),
   "link.remote": "0",
-  "linked.killed": "137/1",
+  "linked.killed": "true killed",
   "linked.partner": "137/6",
   "spawn-link.normal": "true normal true",
   "spawn-monitor.down": "true trap true",

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { Kernel, type Limits } from "../../host/kernel/kernel.ts";
 import type { ExitInfo } from "../../host/kernel/errors.ts";
 import type { Process } from "../../host/kernel/process.ts";
+import type { Capabilities } from "../../host/kernel/capabilities.ts";
 import { tempDir } from "./guests.ts";
 
 export interface Started {
@@ -19,8 +20,16 @@ export interface Finished {
   readonly stderr: string;
 }
 
+/** Output written to a sink, as text (stdout and stderr together). */
+export function capturedOutput() {
+  let text = "";
+  const decoder = new TextDecoder();
+  return { sink: { write: (_fd: 1 | 2, bytes: Uint8Array) => void (text += decoder.decode(bytes)) }, text: () => text };
+}
+
 /** Start a module on `kernel` as the operator would, capturing its (and its children's) output. */
-export async function startCaptured(kernel: Kernel, wasm: string, args: readonly string[] = [], env: readonly string[] = []): Promise<Started> {
+/** `authority`: the process's capability set (default: a root's, ROOT_CAPABILITIES). */
+export async function startCaptured(kernel: Kernel, wasm: string, args: readonly string[] = [], env: readonly string[] = [], authority?: Capabilities): Promise<Started> {
   const module = await kernel.modules.load(fs.readFileSync(wasm));
   let stdout = "";
   let stderr = "";
@@ -29,6 +38,7 @@ export async function startCaptured(kernel: Kernel, wasm: string, args: readonly
     module,
     argv: [wasm, ...args],
     env,
+    authority,
     output: { write: (fd, bytes) => (fd === 1 ? (stdout += decoder.decode(bytes)) : (stderr += decoder.decode(bytes))) },
   });
   return {

@@ -160,14 +160,18 @@ export const CAP_LOCK_PREFIX: i32 = 3;
 export const CAP_NAME_PREFIX: i32 = 4;
 /** childcap: the children may not spawn (EPERM) */
 export const CAP_NO_SPAWN: i32 = 5;
-/** childcap: the children may kill only their own children (EPERM for any other pid) */
+/** childcap: the children may kill, monitor and link only their own children (EPERM for any other pid) */
 export const CAP_KILL_CHILDREN: i32 = 6;
 /** childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes */
 export const CAP_SPAWN_LABELS: i32 = 7;
+/** childcap: the children may kill, monitor and link only their own descendants, on any node (EPERM for any other pid): what every process gets unless its root was started with `onebox run --scope owner` */
+export const CAP_SCOPE_DESCENDANTS: i32 = 8;
 /** largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare */
 export const MAX_MESSAGE_BYTES: i32 = 16777216;
 /** links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN */
 export const MAX_LINKS: i32 = 1000;
+/** nearest ancestors a process's kernel remembers (they travel with a remote spawn): a process is a descendant, for kill, monitor and link, of these only */
+export const MAX_ANCESTORS: i32 = 64;
 /** lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through) */
 export const MAX_FENCED_LOCKS: i32 = 10000;
 
@@ -215,7 +219,7 @@ export declare function sys_exit(status: i32): void;
 @external("onebox", "wait")
 export declare function sys_wait(pid: i32, status_ptr: usize): i32;
 
-/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes; one given CAP_KILL_CHILDREN (childcap) only its own children. */
+/** End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process may end only itself and its descendants (its process scope, see docs/SECURITY.md; CAP_KILL_CHILDREN narrows it to its children), or, under a root started with `onebox run --scope owner`, any process of its owner; EPERM otherwise. A process that runs for a user (its owner) never ends another user's processes. */
 @external("onebox", "kill")
 export declare function sys_kill(pid: i32): i32;
 
@@ -239,7 +243,7 @@ export declare function sys_sleep(ms: i32): i32;
 @external("onebox", "yield")
 export declare function sys_yield(): i32;
 
-/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. */
+/** When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. EPERM: `pid` runs but is outside the caller's process scope (as kill's), asked where it runs. */
 @external("onebox", "monitor")
 export declare function sys_monitor(pid: i32): i32;
 
@@ -247,7 +251,7 @@ export declare function sys_monitor(pid: i32): i32;
 @external("onebox", "demonitor")
 export declare function sys_demonitor(ref: i32): i32;
 
-/** Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN. */
+/** Record the next child the caller spawns, on any node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. The child's node records it (up to 64 MiB, then the record is cut) and at the child's end writes the record to `path`, a path in the caller's namespace on any node's export (created or replaced; the caller must be able to write there), before the caller's `wait` for the child returns. An empty path cancels. A spawn fails with EAGAIN while the child's node already holds 1 GiB of records' limits. */
 @external("onebox", "record")
 export declare function sys_record(path_ptr: usize, path_len: usize): i32;
 
@@ -255,7 +259,7 @@ export declare function sys_record(path_ptr: usize, path_len: usize): i32;
 @external("onebox", "spawn_opt")
 export declare function sys_spawn_opt(path_ptr: usize, path_len: usize, args_ptr: usize, args_len: usize, env_ptr: usize, env_len: usize, node_ptr: usize, node_len: usize, flags: i32, monitor_ref_ptr: usize): i32;
 
-/** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. */
+/** Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. EPERM: `pid` is outside the caller's process scope (as kill's): a link can end its partner. */
 @external("onebox", "proc_link")
 export declare function sys_proc_link(pid: i32): i32;
 

@@ -250,14 +250,18 @@ pub const CAP_LOCK_PREFIX: i32 = 3;
 pub const CAP_NAME_PREFIX: i32 = 4;
 /// childcap: the children may not spawn (EPERM)
 pub const CAP_NO_SPAWN: i32 = 5;
-/// childcap: the children may kill only their own children (EPERM for any other pid)
+/// childcap: the children may kill, monitor and link only their own children (EPERM for any other pid)
 pub const CAP_KILL_CHILDREN: i32 = 6;
 /// childcap: the children may spawn only on nodes carrying the labels in the text (k=v[,k=v]); a spawn elsewhere is EPERM, one that names no node is placed among those nodes
 pub const CAP_SPAWN_LABELS: i32 = 7;
+/// childcap: the children may kill, monitor and link only their own descendants, on any node (EPERM for any other pid): what every process gets unless its root was started with `onebox run --scope owner`
+pub const CAP_SCOPE_DESCENDANTS: i32 = 8;
 /// largest message `send` takes, to any process on any node: it must fit one wire frame (64 MiB) with room to spare
 pub const MAX_MESSAGE_BYTES: i32 = 16777216;
 /// links one process may have; proc_link and spawn_opt's SPAWN_LINK past it are refused with EAGAIN
 pub const MAX_LINKS: i32 = 1000;
+/// nearest ancestors a process's kernel remembers (they travel with a remote spawn): a process is a descendant, for kill, monitor and link, of these only
+pub const MAX_ANCESTORS: i32 = 64;
 /// lock names one node's file export remembers the newest fencing token of; a fenced write naming one more is refused with ENOSPC (forgetting one would let its stale holders through)
 pub const MAX_FENCED_LOCKS: i32 = 10000;
 
@@ -398,7 +402,7 @@ pub mod sys {
         /// Wait until child `pid` (or any child, with WAIT_ANY) ends, reap it, and write its wait_status. EDEADLK: the wait would close a wait-for cycle of waits and lock waits (the child, or what it waits for, waits for a lock the caller holds), on any node. WAIT_ANY counts as waiting for the child only while the caller has exactly one.
         pub fn wait(pid: i32, status_ptr: *mut WaitStatus) -> i32;
 
-        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes; one given CAP_KILL_CHILDREN (childcap) only its own children.
+        /// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process may end only itself and its descendants (its process scope, see docs/SECURITY.md; CAP_KILL_CHILDREN narrows it to its children), or, under a root started with `onebox run --scope owner`, any process of its owner; EPERM otherwise. A process that runs for a user (its owner) never ends another user's processes.
         pub fn kill(pid: i32) -> i32;
 
         /// The caller's pid, valid cluster-wide.
@@ -416,19 +420,19 @@ pub mod sys {
         /// Let every other runnable process and the node's own work run once.
         pub fn r#yield() -> i32;
 
-        /// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.
+        /// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. EPERM: `pid` runs but is outside the caller's process scope (as kill's), asked where it runs.
         pub fn monitor(pid: i32) -> i32;
 
         /// Cancel a monitor; its down message will not be sent.
         pub fn demonitor(r#ref: i32) -> i32;
 
-        /// Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN.
+        /// Record the next child the caller spawns, on any node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. The child's node records it (up to 64 MiB, then the record is cut) and at the child's end writes the record to `path`, a path in the caller's namespace on any node's export (created or replaced; the caller must be able to write there), before the caller's `wait` for the child returns. An empty path cancels. A spawn fails with EAGAIN while the child's node already holds 1 GiB of records' limits.
         pub fn record(path_ptr: *const u8, path_len: usize) -> i32;
 
         /// spawn, with SPAWN_* `flags`: SPAWN_LINK links the caller and the child, SPAWN_MONITOR monitors the child and writes the monitor's reference (i32) at `monitor_ref_ptr`; both are set before the child runs, on any node, so its end is never missed (a monitor set after spawn returns can find a fast child gone). EAGAIN also: the caller has MAX_LINKS links.
         pub fn spawn_opt(path_ptr: *const u8, path_len: usize, args_ptr: *const u8, args_len: usize, env_ptr: *const u8, env_len: usize, node_ptr: *const u8, node_len: usize, flags: i32, monitor_ref_ptr: *mut i32) -> i32;
 
-        /// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.
+        /// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. EPERM: `pid` is outside the caller's process scope (as kill's): a link can end its partner.
         pub fn proc_link(pid: i32) -> i32;
 
         /// Remove the link between the caller and `pid`, both ways; no link is not an error. A TAG_EXIT message already queued stays.
@@ -531,7 +535,7 @@ pub fn wait(pid: i32, status: &mut WaitStatus) -> Result<i32, Errno> {
     check(unsafe { sys::wait(pid, status) })
 }
 
-/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process that runs for a user (its owner, see docs/SECURITY.md) may end only that user's processes; one given CAP_KILL_CHILDREN (childcap) only its own children.
+/// End process `pid` with reason KILLED, on whatever node it runs. A process in an endless loop is stopped at its next preemption point. A process may end only itself and its descendants (its process scope, see docs/SECURITY.md; CAP_KILL_CHILDREN narrows it to its children), or, under a root started with `onebox run --scope owner`, any process of its owner; EPERM otherwise. A process that runs for a user (its owner) never ends another user's processes.
 pub fn kill(pid: i32) -> Result<(), Errno> {
     check(unsafe { sys::kill(pid) }).map(drop)
 }
@@ -561,9 +565,9 @@ pub fn yield_now() {
     unsafe { sys::r#yield() };
 }
 
-/// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR.
-pub fn monitor(pid: i32) -> i32 {
-    unsafe { sys::monitor(pid) }
+/// When `pid` ends, send the caller a TAG_DOWN message (down_message layout). A pid that already ended yields one at once with the reason it ended with (its node remembers its last 10,000 ends), one unknown with reason NOPROC; a node that goes down, with NOCONNECTION. To miss nothing of a child, spawn_opt with SPAWN_MONITOR. EPERM: `pid` runs but is outside the caller's process scope (as kill's), asked where it runs.
+pub fn monitor(pid: i32) -> Result<i32, Errno> {
+    check(unsafe { sys::monitor(pid) })
 }
 
 /// Cancel a monitor; its down message will not be sent.
@@ -571,7 +575,7 @@ pub fn demonitor(r#ref: i32) -> Result<(), Errno> {
     check(unsafe { sys::demonitor(r#ref) }).map(drop)
 }
 
-/// Record the next child the caller spawns, which must run on the caller's node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. At the child's end its node writes the record to `path` (a namespace path on that node's export, created or replaced). An empty path cancels. A spawn on another node while a record is pending fails with ENOTSUP; a spawn while the node already records 16 processes, with EAGAIN.
+/// Record the next child the caller spawns, on any node: every call it makes, with what each gave it (results, messages, clock and random values, memory written), so `onebox replay` can run it again alone. The child's node records it (up to 64 MiB, then the record is cut) and at the child's end writes the record to `path`, a path in the caller's namespace on any node's export (created or replaced; the caller must be able to write there), before the caller's `wait` for the child returns. An empty path cancels. A spawn fails with EAGAIN while the child's node already holds 1 GiB of records' limits.
 pub fn record(path: &str) -> Result<(), Errno> {
     check(unsafe { sys::record(path.as_ptr(), path.len()) }).map(drop)
 }
@@ -581,7 +585,7 @@ pub fn spawn_opt(path: &str, args: &[u8], env: &[u8], node: &str, flags: i32, mo
     check(unsafe { sys::spawn_opt(path.as_ptr(), path.len(), args.as_ptr(), args.len(), env.as_ptr(), env.len(), node.as_ptr(), node.len(), flags, monitor_ref) })
 }
 
-/// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links.
+/// Link the caller and `pid`, on any node, as Erlang's link: when either ends abnormally (any reason but NORMAL) the other ends with reason LINKED, or, if it traps exits (trap_exit), gets a TAG_EXIT message. Both ways; linking again, or to itself, is a no-op. A node that goes down ends its partners' links with reason NOCONNECTION. ESRCH: `pid` is not running. EAGAIN: the caller or `pid` has MAX_LINKS links. EPERM: `pid` is outside the caller's process scope (as kill's): a link can end its partner.
 pub fn proc_link(pid: i32) -> Result<(), Errno> {
     check(unsafe { sys::proc_link(pid) }).map(drop)
 }

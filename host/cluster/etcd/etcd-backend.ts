@@ -1,5 +1,6 @@
 import type { Clock } from "../../clock/clock.ts";
 import type { Membership, Transition } from "../membership.ts";
+import type { LamportClock } from "../../kernel/journal/lamport.ts";
 import type { LoopDelayFigures } from "../../kernel/loop-delay.ts";
 import { EtcdCoordinator } from "./etcd-coordinator.ts";
 import { EtcdLoads } from "./etcd-loads.ts";
@@ -16,6 +17,8 @@ export interface EtcdBackendOptions {
   readonly log: (line: string) => void;
   readonly self: MemberRecord;
   readonly members: Membership;
+  /** The node's Lamport clock: lock hand-offs through etcd carry it (etcd-lamport.ts). */
+  readonly lamport: LamportClock;
   /** The lease is lost or untrusted: stop the node now (synchronously end its processes). */
   readonly onFence: (reason: string) => void;
 }
@@ -32,10 +35,10 @@ export class EtcdBackend {
   private readonly loads: EtcdLoads;
   private readonly onResume = () => void this.session.guard();
 
-  private constructor(session: EtcdSession, membership: EtcdMembership, members: Membership) {
+  private constructor(session: EtcdSession, membership: EtcdMembership, members: Membership, lamport: LamportClock) {
     this.session = session;
     this.membership = membership;
-    this.coordinator = new EtcdCoordinator(session);
+    this.coordinator = new EtcdCoordinator(session, membership.nodeId, lamport);
     this.loads = new EtcdLoads(session, members, membership.nodeId);
     // After SIGSTOP/SIGCONT: check the lease at once rather than at the next timer.
     process.on("SIGCONT", this.onResume);
@@ -44,7 +47,7 @@ export class EtcdBackend {
   static async start(options: EtcdBackendOptions): Promise<EtcdBackend> {
     const session = await EtcdSession.open(options);
     try {
-      return new EtcdBackend(session, await EtcdMembership.join(session, options.members, options.self), options.members);
+      return new EtcdBackend(session, await EtcdMembership.join(session, options.members, options.self), options.members, options.lamport);
     } catch (error) {
       await session.close();
       throw error;

@@ -54,6 +54,25 @@ export class EtcdKeys {
     return Buffer.from(`${this.root}locks/${encode(name)}/${pid}`);
   }
 
+  /** Wait-for edges (etcd-wait-graph.ts), one per waiting process, on its node's lease. */
+  get waitsPrefix(): Buffer {
+    return Buffer.from(`${this.root}waits/`);
+  }
+
+  /** The edge of `pid`: its value is the pid it waits for (a lock claim ahead of its own, or its child). */
+  wait(pid: number): Buffer {
+    return Buffer.from(`${this.root}waits/${pid}`);
+  }
+
+  waitPid(key: Buffer): number {
+    return Number(key.toString().slice(this.waitsPrefix.length));
+  }
+
+  /** Node `id`'s Lamport time at its newest lock release (etcd-lamport.ts), on its lease. */
+  lamport(id: number): Buffer {
+    return Buffer.from(`${this.root}lamport/${id}`);
+  }
+
   /** A registered name: its value is the owner's pid; on the owner node's lease. */
   name(name: string): Buffer {
     return Buffer.from(`${this.root}names/${encode(name)}`);

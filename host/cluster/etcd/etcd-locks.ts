@@ -1,9 +1,13 @@
 import { invariant } from "../../kernel/invariant.ts";
-import type { IKeyValue } from "etcd3";
+import type { IKeyValue, IRequestOp } from "etcd3";
 import { fail, SysError } from "../../kernel/errors.ts";
 import { checkLockName } from "../../kernel/lock-table.ts";
+import { nodeIdOfPid } from "../../kernel/pid.ts";
+import type { EtcdLamport } from "./etcd-lamport.ts";
 import { prefixEnd } from "./etcd-keys.ts";
 import type { EtcdSession } from "./etcd-session.ts";
+import type { EtcdWaitGraph } from "./etcd-wait-graph.ts";
+import type { ProcessWrites } from "./process-writes.ts";
 
 /** Lock names whose newest token this node remembers, to assert that tokens only grow. */
 const TOKENS_KEPT = 10_000;
@@ -22,8 +26,11 @@ interface Acquiring {
  * revision holds the lock, and that revision is its fencing token (etcd's revision only
  * grows, so each holder's token is larger than every earlier one's). A waiter watches
  * only the claim just before its own, so a release wakes one waiter, not all.
- * No wait-for-cycle detection across nodes: a cycle ends with the waits' timeouts. Within
- * this node, `waitsFor` gives EtcdCoordinator the local holder a lock call waits for.
+ * A waiter waits for that claim's process: its edge in the wait-for graph (etcd-wait-graph.ts),
+ * written, and checked for a cycle, each time the claim it watches changes. Following
+ * claims instead of the holder keeps an edge true while the queue moves: a waiter still
+ * reaches the holder through the claims ahead of it. A release stamps the releasing
+ * node's Lamport time in etcd and the grant reads it (etcd-lamport.ts).
  */
 export class EtcdLocks {
   private readonly session: EtcdSession;
@@ -32,9 +39,15 @@ export class EtcdLocks {
   private readonly heldBy = new Map<number, Set<string>>();
   private readonly acquiring = new Map<number, Acquiring>();
   private readonly newestToken = new Map<string, bigint>();
+  private readonly graph: EtcdWaitGraph;
+  private readonly lamport: EtcdLamport;
+  private readonly writes: ProcessWrites;
 
-  constructor(session: EtcdSession) {
+  constructor(session: EtcdSession, graph: EtcdWaitGraph, lamport: EtcdLamport, writes: ProcessWrites) {
     this.session = session;
+    this.graph = graph;
+    this.lamport = lamport;
+    this.writes = writes;
   }
 
   async acquire(name: string, pid: number, timeoutMs: number): Promise<bigint> {
@@ -45,12 +58,15 @@ export class EtcdLocks {
     this.acquiring.set(pid, call);
     const claim = this.session.keys.lockEntry(name, pid);
     try {
-      const created = await this.session.call(`lock ${name}`, () =>
-        this.session.client.kv.txn({
-          compare: [{ key: claim, target: "Create", result: "Equal", create_revision: 0 }],
-          success: [{ request_put: { key: claim, value: Buffer.from(String(pid)), lease: this.session.leaseId } }],
-          failure: [{ request_range: { key: claim } }],
-        }),
+      // After this process's earlier writes: an unlock's delete of this very key may still be out.
+      const created = await this.writes.run(pid, () =>
+        this.session.call(`lock ${name}`, () =>
+          this.session.client.kv.txn({
+            compare: [{ key: claim, target: "Create", result: "Equal", create_revision: 0 }],
+            success: [{ request_put: { key: claim, value: Buffer.from(String(pid)), lease: this.session.leaseId } }],
+            failure: [{ request_range: { key: claim } }],
+          }),
+        ),
       );
       // A claim already there on this node's lease is this call's own, made by an attempt
       // whose answer was lost (the local checks above rule out any other).
@@ -66,27 +82,42 @@ export class EtcdLocks {
       return this.granted(name, pid, revision);
     } catch (error) {
       // Whatever failed (a timeout may even hide a claim etcd did make), the claim must go.
-      if (this.acquiring.has(pid)) this.dropClaim(name, pid);
+      if (this.acquiring.has(pid)) this.dropClaims([name], pid);
       throw error;
     } finally {
       this.acquiring.delete(pid);
+      this.graph.withdraw(pid);
     }
   }
 
-  /** Until no claim older than ours is left: then ours holds the lock. */
+  /**
+   * Until no claim older than ours is left: then ours holds the lock. Each claim ahead
+   * that it waits on is its wait-for edge; the one that went last is the releaser, whose
+   * node's Lamport stamp comes in the same read that finds the lock ours.
+   */
   private async waitForPredecessors(call: Acquiring, pid: number, revision: bigint, timeoutMs: number): Promise<void> {
     const deadline = timeoutMs > 0 ? performance.now() + timeoutMs : Infinity;
     const prefix = this.session.keys.lockPrefix(call.name);
+    let watched: number | undefined;
     for (;;) {
       if (call.ended) fail("ESRCH", `process ${pid} ended while it waited for a lock`);
-      const before = await this.session.call(`lock ${call.name}`, () =>
-        this.session.client.kv.range({ key: prefix, range_end: prefixEnd(prefix), max_create_revision: String(revision - 1n), sort_target: "Create", sort_order: "Descend", limit: 1 }),
+      const ahead: IRequestOp = { request_range: { key: prefix, range_end: prefixEnd(prefix), max_create_revision: String(revision - 1n), sort_target: "Create", sort_order: "Descend", limit: "1" } };
+      const read = await this.session.call(`lock ${call.name}`, () =>
+        this.session.client.kv.txn({ compare: [], success: watched === undefined ? [ahead] : [ahead, this.lamport.readOf(nodeIdOfPid(watched))] }),
       );
       if (call.ended) fail("ESRCH", `process ${pid} ended while it waited for a lock`);
-      const predecessor = before.kvs[0];
-      if (!predecessor) return;
+      const predecessor = read.responses[0]?.response_range.kvs[0];
+      if (!predecessor) {
+        this.lamport.observe(read.responses[1]?.response_range.kvs[0]);
+        return;
+      }
       if (timeoutMs === 0) fail("EBUSY", `${call.name} is held by ${predecessor.value.toString()}`);
-      await this.untilDeleted(call, predecessor, BigInt(before.header.revision) + 1n, deadline);
+      const next = claimant(predecessor);
+      if (next !== undefined && next !== pid && next !== watched) {
+        if (await this.graph.closesCycle(pid, next, predecessor.key)) fail("EDEADLK", `waiting for ${call.name} behind ${next} closes a wait-for cycle`);
+        watched = next;
+      }
+      await this.untilDeleted(call, predecessor, BigInt(read.header.revision) + 1n, deadline);
     }
   }
 
@@ -109,22 +140,6 @@ export class EtcdLocks {
     }
   }
 
-  /** The process of this node holding `name`, if one does. */
-  localHolder(name: string): number | undefined {
-    return this.holders.get(name);
-  }
-
-  /** The process of this node that holds the lock `pid` is asking for, if `pid` asks and one does. */
-  waitsFor(pid: number): number | undefined {
-    const call = this.acquiring.get(pid);
-    return call && this.holders.get(call.name);
-  }
-
-  /** Lock calls in progress here: the edges waitsFor can follow. */
-  get waiting(): number {
-    return this.acquiring.size;
-  }
-
   private granted(name: string, pid: number, token: bigint): bigint {
     const holder = this.holders.get(name);
     invariant(holder === undefined, `lock ${name} granted to ${pid} while ${holder} holds it here`);
@@ -140,10 +155,17 @@ export class EtcdLocks {
     return token;
   }
 
+  /**
+   * Answered once etcd has deleted the claim, so whatever the process does next (a
+   * message to another node that then tries the lock, its next wait-for edge) comes
+   * after. The delete carries the clock's time now, above everything the process did
+   * before (etcd-lamport.ts).
+   */
   async release(name: string, pid: number): Promise<void> {
     if (this.holders.get(name) !== pid) fail("EPERM", `${name} is not held by ${pid}`);
-    await this.session.call(`unlock ${name}`, () => this.session.client.kv.deleteRange({ key: this.session.keys.lockEntry(name, pid) }));
-    this.forget(name, pid);
+    await this.session.call(`unlock ${name}`, this.lamport.release(this.session.keys.lockEntry(name, pid)));
+    // Unless the process ended while the delete was out: releaseAll forgot the lock then.
+    if (this.holders.get(name) === pid) this.forget(name, pid);
   }
 
   private forget(name: string, pid: number): void {
@@ -161,15 +183,24 @@ export class EtcdLocks {
       call.ended = true;
       call.cancelWait?.(new SysError("ESRCH", `process ${pid} ended while it waited for a lock`));
     }
-    for (const name of [...(this.heldBy.get(pid) ?? [])]) {
-      this.forget(name, pid);
-      this.dropClaim(name, pid);
-    }
+    const held = [...(this.heldBy.get(pid) ?? [])];
+    for (const name of held) this.forget(name, pid);
+    this.dropClaims(held, pid);
   }
 
-  /** Delete a claim no longer wanted (etcd-session.ts `eventually` says why that is enough). */
-  private dropClaim(name: string, pid: number): void {
-    const claim = this.session.keys.lockEntry(name, pid);
-    this.session.eventually(`drop claim on ${name}`, () => this.session.client.kv.deleteRange({ key: claim }));
+  /**
+   * Delete claims of `pid` no longer wanted (etcd-session.ts `eventually` says why that is
+   * enough): together, as one of the process's ordered writes.
+   */
+  private dropClaims(names: readonly string[], pid: number): void {
+    if (names.length === 0) return;
+    const releases = names.map((name) => ({ name, release: this.lamport.release(this.session.keys.lockEntry(name, pid)) }));
+    void this.writes.run(pid, () => Promise.all(releases.map(({ name, release }) => this.session.eventually(`drop claim on ${name}`, release))));
   }
+}
+
+/** The pid of a claim (its value), if it is one. */
+function claimant(claim: IKeyValue): number | undefined {
+  const pid = Number(claim.value.toString());
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
 }

@@ -127,12 +127,18 @@ export class EtcdSession {
   /**
    * A clean-up etcd must see (a claim or name of an ended process): retried with backoff
    * while the lease is alive. If etcd never answers, the node fences itself and the
-   * lease's expiry removes the key instead.
+   * lease's expiry removes the key instead. Settles when it is done or given up.
    */
-  eventually(what: string, run: () => Promise<unknown>, attempt = 1): void {
-    this.call(what, run).catch(() => {
-      if (this.lease === "alive") setTimeout(() => this.eventually(what, run, attempt + 1), Math.min(5000, 250 * attempt)).unref();
-    });
+  async eventually(what: string, run: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call(what, run);
+        return;
+      } catch {
+        if (this.lease !== "alive") return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * attempt)).unref());
+      }
+    }
   }
 
   private setState(next: LeaseState): void {

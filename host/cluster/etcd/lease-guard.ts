@@ -31,6 +31,9 @@ export function guardedClock(clock: Clock, guard: () => void): Clock {
 export function guardedTransport(transport: Transport, guard: () => void): Transport {
   const wrap = (conn: Conn): Conn => ({
     remote: conn.remote,
+    // Who the peer is (mutual TLS): without it every peer of a node on etcd was anonymous,
+    // as on an --insecure cluster, whatever its certificate said.
+    peerCertificate: conn.peerCertificate,
     send: (frame) => conn.send(frame),
     close: (reason) => conn.close(reason),
     setHandlers: (onFrame, onClose) =>

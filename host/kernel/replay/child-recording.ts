@@ -1,30 +1,47 @@
 import { FLAGS } from "../../../abi/abi.ts";
 import { checkPath } from "../capabilities.ts";
-import { fail, ProcessWarning } from "../errors.ts";
+import { fail, ProcessWarning, type ExitInfo } from "../errors.ts";
+import type { FileService } from "../file-service.ts";
 import type { LoadedModule } from "../module-cache.ts";
 import type { Kernel } from "../kernel.ts";
 import type { Process } from "../process.ts";
 import { Recorder, DEFAULT_RECORD_LIMIT } from "./recorder.ts";
 import { invariant } from "../invariant.ts";
 
+/**
+ * Where a process's record goes when it ends, and its byte limit. A file on some node's
+ * export (the record call: the path the parent named, resolved in its namespace, on any
+ * node), or a function given the whole record (`onebox run --record`, embedded, or on a
+ * cluster where the node sends it back to the CLI). The node that runs the process
+ * records it: that is where its calls happen.
+ */
+export type RecordTarget =
+  | { readonly limit: number; readonly node: string; readonly rel: string }
+  | { readonly limit: number; readonly deliver: (record: Uint8Array) => void | Promise<void> };
+
 /** The record file each process asked for its next child (the `record` call), by process. */
-const pending = new WeakMap<Process, string>();
+const pending = new WeakMap<Process, RecordTarget>();
 
 /** Longest record path a guest may give. */
 const MAX_RECORD_PATH = 4096;
 
 /**
- * Children one node records at once: each holds its record in memory (up to
- * DEFAULT_RECORD_LIMIT) until it ends, so a spawn past this is EAGAIN.
+ * Bytes of records one node may hold in memory at once, summed over the limits of the
+ * processes it records (each holds its record until it ends): 16 records of the default
+ * 64 MiB. A start whose limit does not fit is EAGAIN.
  */
-const MAX_LIVE_RECORDINGS = 16;
-const live = new WeakMap<Kernel, number>();
+export const RECORDING_BUDGET_BYTES = 1024 * 1024 * 1024;
+const reserved = new WeakMap<Kernel, number>();
 
-function countLive(kernel: Kernel, change: 1 | -1): void {
-  const now = (live.get(kernel) ?? 0) + change;
-  invariant(now >= 0 && now <= MAX_LIVE_RECORDINGS, () => `live recordings on ${kernel.nodeName} went to ${now}`);
-  live.set(kernel, now);
+function reserve(kernel: Kernel, bytes: number): void {
+  const now = (reserved.get(kernel) ?? 0) + bytes;
+  invariant(now >= 0, () => `recordings on ${kernel.nodeName} hold ${now} bytes`);
+  if (now > RECORDING_BUDGET_BYTES) fail("EAGAIN", `node ${kernel.nodeName} holds ${now - bytes} bytes of records in memory: one more of ${bytes} passes its ${RECORDING_BUDGET_BYTES}`);
+  reserved.set(kernel, now);
 }
+
+/** The recording of each recorded process, until its record is delivered. */
+const recordings = new WeakMap<Process, { readonly recorder: Recorder; readonly target: RecordTarget }>();
 
 /** A recorder for a module, with the header that identifies it. */
 export function recorderFor(module: LoadedModule, argv: readonly string[], memoryPages: number, limit: number): Recorder {
@@ -33,7 +50,7 @@ export function recorderFor(module: LoadedModule, argv: readonly string[], memor
 
 /** The calls without guest pointers, for both kinds of guest. */
 export const recordOps = {
-  /** `record(path)`: the next child `proc` spawns is recorded to `path` on this node's export; "" cancels. */
+  /** `record(path)`: the next child `proc` spawns, on any node, is recorded to `path` (in its namespace); "" cancels. */
   record(proc: Process, path: string): void {
     if (path === "") {
       pending.delete(proc);
@@ -42,47 +59,81 @@ export const recordOps = {
     if (path.length > MAX_RECORD_PATH) fail("ENAMETOOLONG", `a record path of ${path.length} characters, over ${MAX_RECORD_PATH}`);
     const where = proc.kernel.resolvePath(proc, path);
     checkPath(proc.capabilities, where, true, path);
-    if (where.node !== proc.kernel.nodeName) fail("EXDEV", `${path} is on node ${where.node}: a record is written on the node its process runs on, ${proc.kernel.nodeName}`);
-    pending.set(proc, where.rel);
+    pending.set(proc, { limit: DEFAULT_RECORD_LIMIT, node: where.node, rel: where.rel });
   },
 };
 
-/**
- * At a spawn: the recorder of the child, if its parent asked for one (used once). The
- * child's node writes the record into its export when the child ends.
- */
-export function childRecorder(parent: Process, module: LoadedModule, argv: readonly string[], onThisNode: boolean): Recorder | undefined {
-  const rel = pending.get(parent);
-  if (rel === undefined) return undefined;
-  if (!onThisNode) fail("ENOTSUP", "a recorded child runs on its parent's node: spawn it there, or cancel the record with record(\"\")");
-  const kernel = parent.kernel;
-  if ((live.get(kernel) ?? 0) >= MAX_LIVE_RECORDINGS) fail("EAGAIN", `node ${kernel.nodeName} records ${MAX_LIVE_RECORDINGS} processes already, its limit`);
-  const recorder = recorderFor(module, argv, parent.childMemoryCap, DEFAULT_RECORD_LIMIT);
+/** At a spawn: where the child's record goes, if its parent asked for one (used once). */
+export function takeRecordTarget(parent: Process): RecordTarget | undefined {
+  const target = pending.get(parent);
   pending.delete(parent);
-  recorder.onStart = (child) => {
-    countLive(kernel, 1);
-    void kernel.whenExited(child.pid).then((info) => {
-      countLive(kernel, -1);
-      recorder.ended(info);
-      saveRecord(child, rel, recorder.contents());
-    });
+  return target;
+}
+
+/**
+ * At a start with a record target (Kernel.start): reserves the record's room in the
+ * node's budget (EAGAIN) and makes its recorder. `started` or `cancel` must follow.
+ */
+export function beginRecording(kernel: Kernel, module: LoadedModule, argv: readonly string[], memoryPages: number, target: RecordTarget) {
+  reserve(kernel, target.limit);
+  let recorder: Recorder;
+  try {
+    recorder = recorderFor(module, argv, memoryPages, target.limit);
+  } catch (error) {
+    reserve(kernel, -target.limit);
+    fail("EINVAL", `cannot record ${argv[0] ?? "the process"}: ${(error as Error).message}`);
+  }
+  return {
+    recorder,
+    started(proc: Process): void {
+      invariant(!recordings.has(proc), () => `pid ${proc.pid} recorded twice`);
+      recordings.set(proc, { recorder, target });
+    },
+    cancel(): void {
+      reserve(kernel, -target.limit);
+    },
   };
-  return recorder;
+}
+
+/**
+ * The recorded process ended (Kernel.finish, before its parent hears of it): its record is
+ * closed and delivered. Resolves once it is written, so a parent's wait returns after
+ * the record is in place; a failure is the operator's warning, never the guest's.
+ * Undefined for a process not recorded.
+ */
+export function endRecording(proc: Process, info: ExitInfo): Promise<void> | undefined {
+  const recording = recordings.get(proc);
+  if (!recording) return undefined;
+  recordings.delete(proc);
+  const { recorder, target } = recording;
+  recorder.ended(info);
+  const kernel = proc.kernel;
+  const where = "deliver" in target ? "its client" : `${target.rel} on ${target.node}`;
+  let delivered: void | Promise<void>;
+  try {
+    delivered = "deliver" in target ? target.deliver(recorder.contents()) : writeRecord(kernel.fileService(target.node), target.rel, recorder.contents());
+  } catch (error) {
+    delivered = Promise.reject(error as Error);
+  }
+  return Promise.resolve(delivered)
+    .catch((error: unknown) => {
+      process.emitWarning(new ProcessWarning(proc.pid, `onebox: the record of pid ${proc.pid} could not be written to ${where}: ${(error as Error).message}`));
+    })
+    .finally(() => reserve(kernel, -target.limit));
 }
 
 const O = FLAGS.open;
 
-/** Write a record into the node's export; a failure is the operator's warning, not the guest's. */
-function saveRecord(proc: Process, rel: string, bytes: Uint8Array): void {
-  const files = proc.kernel.exportDir;
+/** Write a whole record into a file of an export, here or on another node (whose writes may be short). */
+async function writeRecord(files: FileService, rel: string, bytes: Uint8Array): Promise<void> {
+  const handle = await files.open(rel, O.O_WRITE.value | O.O_CREATE.value | O.O_TRUNC.value);
   try {
-    const handle = files.open(rel, O.O_WRITE.value | O.O_CREATE.value | O.O_TRUNC.value);
-    try {
-      files.write(handle, bytes, 0);
-    } finally {
-      files.close(handle);
+    for (let at = 0; at < bytes.byteLength; ) {
+      const wrote = await files.write(handle, bytes.subarray(at), at);
+      if (!(wrote > 0)) fail("EIO", `a write of ${bytes.byteLength - at} bytes of a record wrote ${wrote}`);
+      at += wrote;
     }
-  } catch (error) {
-    process.emitWarning(new ProcessWarning(proc.pid, `onebox: the record of pid ${proc.pid} could not be written to ${rel}: ${(error as Error).message}`));
+  } finally {
+    await files.close(handle);
   }
 }

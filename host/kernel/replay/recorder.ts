@@ -34,18 +34,12 @@ export class Recorder implements CallHook {
   /** Set once the record has its last entry (the end, or the cut at the limit). */
   private closed = false;
   readonly limit: number;
-  /** Told the recorded process once its instance exists (a child's record is saved at its end). */
-  onStart: ((proc: Process) => void) | undefined;
 
   constructor(header: RecordHeader, limit: number) {
     this.limit = limit;
     if (!Number.isInteger(limit) || limit <= 0 || limit > MAX_RECORD_BYTES) throw new RangeError(`a record's limit must be 1..${MAX_RECORD_BYTES} bytes, got ${limit}`);
     writeHeader(this.sink, header);
     if (this.sink.length + CUT_ENTRY_BYTES > limit) throw new RangeError(`the module alone (${this.sink.length} bytes with the header) is over the record limit of ${limit} bytes`);
-  }
-
-  instantiated(proc: Process): void {
-    this.onStart?.(proc);
   }
 
   wrap(def: Syscall, proc: Process, call: GuestCall): GuestCall {

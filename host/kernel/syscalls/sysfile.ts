@@ -2,7 +2,7 @@ import { FLAGS, LAYOUTS } from "../../../abi/abi.ts";
 import { fail, SysError } from "../errors.ts";
 import { after, recover, type DirEntry, type FileStat, type TimeChange, type UnlinkOnly } from "../file-service.ts";
 import { checkLockName } from "../lock-table.ts";
-import { checkPath } from "../capabilities.ts";
+import { checkMakeDir, checkPath } from "../capabilities.ts";
 import { normalize } from "../namespace.ts";
 import type { OpenDir, OpenFile, Process, Rights } from "../process.ts";
 import type { HandlerTable } from "./dispatch.ts";
@@ -211,8 +211,9 @@ export const fileOps = {
   names: (proc: Process, path: string): string[] | Promise<string[]> => after(fileOps.readdir(proc, path), (entries) => entries.map((e) => e.name)),
 
   mkdir(proc: Process, path: string): void | Promise<void> {
-    const { files, rel } = locate(proc, path, true);
-    return files.mkdir(rel);
+    const where = proc.kernel.resolvePath(proc, path);
+    checkMakeDir(proc.capabilities, where, path);
+    return proc.kernel.fileService(where.node).mkdir(where.rel);
   },
 
   unlink(proc: Process, path: string, only: UnlinkOnly = "any"): void | Promise<void> {
