@@ -1,7 +1,6 @@
 import { SYSCALLS, type Syscall } from "../../../abi/abi.ts";
 import type { Process } from "../process.ts";
 import { CLOCK_BASE, CLOCK_COUNT, CLOCK_SLOTS, type LamportClock } from "./lamport.ts";
-import type { PendingCall } from "./pending-call.ts";
 import { SeqLog } from "./seq-log.ts";
 
 /**
@@ -18,10 +17,10 @@ export const JOURNAL_PREFIX = 48;
 
 /**
  * The ring's head, before its rows in `Journal.rows`: the Lamport clock's count (records
- * written) and base (LamportClock.state, adopted), and the offset of the next record's row.
+ * written) and base (LamportClock.state, adopted). The count is also the ring's cursor:
+ * the ring has a power of two of rows, so record `seq` is at row `seq & mask`.
  */
-export const NEXT_ROW = CLOCK_SLOTS;
-export const HEAD = NEXT_ROW + 1;
+export const HEAD = CLOCK_SLOTS;
 
 /** A record's fields: offsets in its row of `Journal.rows`. */
 export const COL = {
@@ -78,14 +77,13 @@ export const isBuffer = (s: Syscall, i: number): boolean => {
 
 /** Per call: the argument index of its first buffer's pointer, whose prefix a record keeps, or -1. */
 export const BUFFER_ARG: readonly number[] = SYSCALLS.map((s) => s.params.findIndex((_, i) => isBuffer(s, i)));
-/** Per call: how many arguments it takes (a typed array: SYSCALLS' entries differ in shape, slow to read on a hot path). */
-const ARGC = Uint8Array.from(SYSCALLS, (s) => s.params.length);
-/** Per call: 1 when its result is how many bytes of its first buffer are data (FILLS_BUFFER). */
-const FILLS = Uint8Array.from(SYSCALLS, (_, i) => (FILLS_BUFFER.has(i) ? 1 : 0));
+
+/** The ring's rows for `--journal records`: the power of two at or above it. */
+export const ringCapacity = (records: number): number => 2 ** Math.ceil(Math.log2(records));
 
 /**
  * A node's journal: one record per syscall of any of its processes, in a ring of
- * `capacity` rows of one preallocated Float64Array, the oldest overwritten first.
+ * `capacity` (a power of two) rows of one preallocated Float64Array, the oldest overwritten first.
  * A record stores only what cannot be derived: pid and call (one number), result,
  * arguments. Its sequence number is its position, its Lamport time is its sequence
  * number plus the clock's base then (kept in a side ring at each move of the base), its
@@ -100,15 +98,13 @@ const FILLS = Uint8Array.from(SYSCALLS, (_, i) => (FILLS_BUFFER.has(i) ? 1 : 0))
  */
 export class Journal {
   readonly capacity: number;
+  /** capacity - 1: record `seq` is at row `seq & mask` (an int32 operation on the count). */
+  readonly mask: number;
   readonly clock: LamportClock;
   /** The head (HEAD slots), then `capacity` rows of ROW numbers. */
   readonly rows: Float64Array;
-  /** rows.length, kept as a number: reading it from the array costs a map and a detach check per record. */
-  readonly end: number;
   /** `rows`' bytes, where each row keeps its buffer's prefix (prefixAt). */
   readonly prefix: Uint8Array;
-  /** The same as an Int32Array, which GuestMemory.peek copies into a word at a time. */
-  private readonly prefixWords: Int32Array;
   /** The clock's base from each sequence number on at which it moved. */
   private readonly bases: SeqLog;
   /** performance.now() at each guest turn's start, from the sequence number it began at. */
@@ -116,23 +112,26 @@ export class Journal {
   /** Sequence numbers of spawns' rows not yet filled (FLAG_PENDING): they hold the horizon. */
   private readonly held: number[] = [];
 
-  constructor(capacity: number, clock: LamportClock) {
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_JOURNAL_RECORDS) {
-      throw new RangeError(`journal size must be 1..${MAX_JOURNAL_RECORDS} records, got ${capacity}`);
+  /** A ring of at least `records` rows (ringCapacity). */
+  constructor(records: number, clock: LamportClock) {
+    if (!Number.isInteger(records) || records < 1 || records > MAX_JOURNAL_RECORDS) {
+      throw new RangeError(`journal size must be 1..${MAX_JOURNAL_RECORDS} records, got ${records}`);
     }
     if (clock.moved !== undefined) throw new Error("journal: the Lamport clock already counts another journal's records");
+    const capacity = ringCapacity(records);
+    // The cursor is the count's low bits: a power of two up to 2^30 divides 2^32, so the
+    // int32 that `&` makes of a count up to 2^53 keeps them.
+    if (!(capacity >= records && capacity <= 2 ** 30 && (capacity & (capacity - 1)) === 0)) throw new Error(`journal: ${capacity} rows for ${records} records`);
     this.capacity = capacity;
+    this.mask = capacity - 1;
     this.clock = clock;
     this.rows = new Float64Array(HEAD + capacity * ROW);
-    this.end = this.rows.length;
     this.rows.set(clock.state);
     clock.state = this.rows;
-    this.rows[NEXT_ROW] = this.rowOf(this.written);
     this.bases = new SeqLog(capacity + 2, this.written, this.rows[CLOCK_BASE]!);
     this.times = new SeqLog(capacity + 2, this.written, performance.now());
     clock.moved = (count, base) => this.bases.note(count, base);
     this.prefix = new Uint8Array(this.rows.buffer);
-    this.prefixWords = new Int32Array(this.rows.buffer);
   }
 
   /** Records ever written (or reserved): the next record's sequence number. */
@@ -147,7 +146,7 @@ export class Journal {
 
   /** Row offset of record `seq` in `rows`. */
   rowOf(seq: number): number {
-    return HEAD + (seq % this.capacity) * ROW;
+    return HEAD + (seq & this.mask) * ROW;
   }
 
   /** Record `seq`'s Lamport time: its tick of the clock's count, over the base then. */
@@ -178,12 +177,7 @@ export class Journal {
 
   /** The next record's row: the clock ticks and the ring moves on (dispatch.ts inlines the same). */
   take(): number {
-    const rows = this.rows;
-    rows[CLOCK_COUNT]++;
-    // An int32 from here on: every index computed from it stays integer arithmetic.
-    const at = rows[NEXT_ROW]! | 0;
-    rows[NEXT_ROW] = at + ROW === this.end ? HEAD : at + ROW;
-    return at;
+    return HEAD + (this.rows[CLOCK_COUNT]!++ & this.mask) * ROW;
   }
 
   /** Record a call of `who` (whoOf) that returned `result` without waiting; its row, for the caller to add the arguments. */
@@ -252,24 +246,7 @@ export class Journal {
 
   /** Keep the first bytes of the buffer a record's call named (or read into). */
   capture(proc: Process, at: number, ptr: number, len: number): void {
-    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefix, this.prefixWords, this.prefixAt(at));
-  }
-
-  /**
-   * Record a call that waited and has now returned `result` (see PendingCall): it
-   * suspended when its process's turn ended and returns as the next one begins.
-   */
-  resumedCall(pending: PendingCall, result: number): void {
-    const { proc, call } = pending;
-    const at = call === SPAWN ? this.settle(pending.seq, result, proc.suspendedAt, proc.turnBegan) : this.resumed(whoOf(proc.pid, call), result, proc.suspendedAt, proc.turnBegan);
-    if (at < 0) return;
-    const argc = ARGC[call]!;
-    const rows = this.rows;
-    const args = pending.args;
-    for (let i = 0; i < argc; i++) rows[at + COL.args + i] = args[i]!;
-    const buffer = BUFFER_ARG[call]!;
-    if (buffer >= 0) this.capture(proc, at, args[buffer]!, FILLS[call] ? Math.min(args[buffer + 1]!, Math.max(result, 0)) : args[buffer + 1]!);
-    if (call === RECV && result >= 0) this.took(proc, at);
+    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefix, this.rows, this.prefixAt(at));
   }
 
   /** A recv's record: the message it took. */
@@ -279,12 +256,12 @@ export class Journal {
   }
 
   /**
-   * Asserted as a record is read (the hot path asserts nothing): the ring's cursor where
-   * its count says, a Lamport time in range, a known call and flags.
+   * Asserted as a record is read (the hot path asserts nothing): a whole count, a kept
+   * record, a Lamport time in range, a known call and flags.
    */
   check(seq: number, at: number): void {
     const written = this.written;
-    if (!(Number.isSafeInteger(written) && this.rows[NEXT_ROW] === this.rowOf(written))) throw new Error(`journal: next row ${this.rows[NEXT_ROW]} after ${written} records of ${this.capacity}`);
+    if (!Number.isSafeInteger(written)) throw new Error(`journal: ${written} records written`);
     if (!(seq >= this.oldest && seq < written && at === this.rowOf(seq))) throw new Error(`journal: record ${seq} at row ${at} is not kept (${this.oldest}..${written})`);
     const lamport = this.lamportOf(seq);
     if (!(lamport >= 1 && lamport <= this.clock.now)) throw new Error(`journal: a record at Lamport time ${lamport}, the clock at ${this.clock.now}`);

@@ -1,7 +1,8 @@
 import type { Process } from "../process.ts";
-import { callIndexOf, JOURNAL_ARGS, type Journal } from "./journal.ts";
+import { JOURNAL_ARGS, type Journal } from "./journal.ts";
 
-const SPAWN = callIndexOf("spawn");
+/** The record of a call that waited, made at its wake-up: the entry's generated `woken` (recorder.ts wokenSource). */
+export type WokenRecorder = (pending: PendingCall, result: number) => void;
 
 /**
  * The journaled call a process waits in, kept on the process (one per process, reused)
@@ -12,10 +13,11 @@ const SPAWN = callIndexOf("spawn");
 export class PendingCall {
   readonly journal: Journal;
   readonly proc: Process;
-  active = false;
-  call = 0;
+  /** The waiting call's recorder, or undefined when it waits in none. */
+  private record: WokenRecorder | undefined;
   /** A spawn's reserved record (Journal.reserve), else -1. */
   seq = -1;
+  /** The waiting call's arguments, as numbers. */
   readonly args = new Float64Array(JOURNAL_ARGS);
 
   constructor(journal: Journal, proc: Process) {
@@ -23,26 +25,26 @@ export class PendingCall {
     this.proc = proc;
   }
 
-  /** The call now waits: record it when it wakes (its arguments are in `args`). */
-  wait(call: number, seq: number): void {
-    if (this.active) throw new Error(`journal: process ${this.proc.pid} waits in two calls at once`);
-    if ((call === SPAWN) !== seq >= 0) throw new Error(`journal: call ${call} waits with reserved record ${seq}`);
-    this.call = call;
+  /** A call now waits: `record` records it when it wakes (its arguments are in `args`; a spawn's reserved row is `seq`). */
+  wait(record: WokenRecorder, seq: number): void {
+    if (this.record !== undefined) throw new Error(`journal: process ${this.proc.pid} waits in two calls at once`);
+    if (!(Number.isSafeInteger(seq) && seq >= -1)) throw new Error(`journal: a call waits with reserved record ${seq}`);
+    this.record = record;
     this.seq = seq;
-    this.active = true;
   }
 
   /** The call returned `value` (its result, or the errno it was turned into). */
   woke(value: unknown): void {
-    if (!this.active) return;
-    this.active = false;
-    this.journal.resumedCall(this, typeof value === "number" ? value : 0);
+    const record = this.record;
+    if (record === undefined) return;
+    this.record = undefined;
+    record(this, typeof value === "number" ? value : 0);
   }
 
   /** The process ended while it waited: no record, and a spawn no longer holds the horizon. */
   dropped(): void {
-    if (!this.active) return;
-    this.active = false;
-    if (this.call === SPAWN) this.journal.drop(this.seq);
+    if (this.record === undefined) return;
+    this.record = undefined;
+    if (this.seq >= 0) this.journal.drop(this.seq);
   }
 }

@@ -1,6 +1,6 @@
 import type { Syscall } from "../../../abi/abi.ts";
 import type { Process } from "../process.ts";
-import { BUFFER_ARG, callIndexOf, COL, FILLS_BUFFER, FLAG_COMPONENT, HEAD, NEXT_ROW, ROW, whoOf, type Journal } from "./journal.ts";
+import { BUFFER_ARG, callIndexOf, COL, FILLS_BUFFER, FLAG_COMPONENT, FLAG_SUSPENDED, HEAD, ROW, whoOf, type Journal } from "./journal.ts";
 import { CLOCK_COUNT } from "./lamport.ts";
 import { PendingCall } from "./pending-call.ts";
 
@@ -11,32 +11,23 @@ const ENDS_CALLER = new Set(["exit", "proc_exit", "proc_raise", "kill"]);
  * The journaling body of one ABI call's entry, generated from its parameters into the
  * entry dispatch.ts generates (fixed arity, no rest array, no call between the guest's
  * import and the handler); `callSource` is the entry's code that calls the handler into
- * `result`, and the body sees `journal`, `rows` (journal.rows), `end` (its length),
+ * `result`, and the body sees `journal`, `rows` (journal.rows),
  * `who` (whoOf the process and this call, fixed for the entry), `proc`, `result`, the
  * parameters and JOURNAL_SCOPE's names.
  *
  * A call that cannot wait takes its row before the handler runs (so a send's message
  * carries its record's Lamport time): one increment of the clock's count, which is the
- * tick and the sequence number, and one of the ring's cursor, both in `rows`; after it,
+ * tick and the sequence number, whose low bits are the ring's row (Journal.take); after it,
  * `who`, the result and the arguments it has (getpid: none). Nothing else: the Lamport
  * time and the start are derived when the record is read (Journal). A call that can wait
- * takes its row when it returns, at once or at its wake-up (PendingCall), except spawn,
+ * takes its row when it returns, at once or at its wake-up (wokenSource), except spawn,
  * which reserves its row at its start. A call that ends its process (ENDS_CALLER, or any
  * other thrown ProcessEnd) is recorded before the end unwinds the guest.
  */
-export function journaledSource(def: Syscall, callSource: string): string {
+export function journaledSource(def: Syscall, mask: number, callSource: string): string {
+  const take = takeSource(mask);
   const params = def.params.map((p) => p.name);
-  const call = callIndexOf(def.name);
-  const buffer = BUFFER_ARG[call]!;
   const number = (i: number) => (def.params[i]!.kind === "i64" ? `Number(${params[i]})` : params[i]!);
-  const fill = (result: string) => [
-    ...params.map((_, i) => `rows[at + ${COL.args + i}] = ${number(i)};`),
-    buffer < 0 ? "" : `journal.capture(proc, at, ${params[buffer]}, ${FILLS_BUFFER.has(call) ? `Math.min(${params[buffer + 1]}, ${result} < 0 ? 0 : ${result})` : params[buffer + 1]});`,
-    def.name === "recv" ? `if (${result} >= 0) journal.took(proc, at);` : "",
-  ].join("\n      ");
-  const take = `rows[${CLOCK_COUNT}]++;
-    const at = rows[${NEXT_ROW}] | 0;
-    rows[${NEXT_ROW}] = at + ${ROW} === end ? ${HEAD} : at + ${ROW};`;
   const record = (result: string) => `rows[at + ${COL.who}] = who;
       rows[at + ${COL.result}] = ${result};`;
   if (!def.blocking) {
@@ -49,7 +40,7 @@ export function journaledSource(def: Syscall, callSource: string): string {
       throw error;
     }
     ${record("result")}
-    ${fill("result")}
+    ${fillSource(def, number)}
     return result;`;
   }
   const spawn = def.name === "spawn";
@@ -66,18 +57,63 @@ export function journaledSource(def: Syscall, callSource: string): string {
     if (typeof result === "number") {
       ${spawn ? "const at = journal.settle(seq, result);\n      if (at < 0) return result;" : take}
       ${spawn ? "" : record("result")}
-      ${fill("result")}
+      ${fillSource(def, number)}
       return result;
     }
     const pending = proc.journaling ??= new PendingCall(journal, proc);
     ${params.map((_, i) => `pending.args[${i}] = ${number(i)};`).join("\n    ")}
-    pending.wait(${call}, ${spawn ? "seq" : "-1"});
+    pending.wait(woken, ${spawn ? "seq" : "-1"});
     return result;`;
 }
 
-/** The variables journaledSource's code reads from the entry's closure, for the process `proc` making call `def`. */
-function journalClosure(journal: Journal, proc: Process, def: Syscall): { rows: Float64Array; end: number; who: number } {
-  return { rows: journal.rows, end: journal.end, who: whoOf(proc.pid, callIndexOf(def.name)) };
+/**
+ * The body of `woken(pending, result)`, generated beside journaledSource's entry for a
+ * call that can wait: its record, made when the call returns after waiting (PendingCall),
+ * from the arguments the entry kept in `pending.args`. It sits at the wake-up's Lamport
+ * time, with the suspension's and the wake-up's clock reads as its start and duration;
+ * a spawn's fills the row it reserved. It sees journaledSource's closure (JOURNAL_SCOPE,
+ * journalClosure), and `whoWaited` (`who` with FLAG_SUSPENDED).
+ */
+export function wokenSource(def: Syscall, mask: number): string {
+  const spawn = def.name === "spawn";
+  return `
+    const t0 = proc.suspendedAt;
+    const t1 = proc.turnBegan;
+    ${spawn ? `const at = journal.settle(pending.seq, result, t0, t1);
+    if (at < 0) return;` : `${takeSource(mask)}
+    rows[at + ${COL.who}] = whoWaited;
+    rows[at + ${COL.result}] = result;
+    rows[at + ${COL.start}] = t0;
+    rows[at + ${COL.duration}] = t1 - t0;`}
+    const args = pending.args;
+    ${fillSource(def, (i) => `args[${i}]`)}`;
+}
+
+/**
+ * The clock's tick and the record's row: the count's increment, whose low bits are the
+ * row (Journal.take). `mask` (Journal.mask) is a literal, so the compiler knows the row's
+ * range and adds to it without overflow checks.
+ */
+function takeSource(mask: number): string {
+  if (!(Number.isInteger(mask) && mask >= 0 && (mask & (mask + 1)) === 0)) throw new RangeError(`journal: ring mask ${mask}`);
+  return `const at = ${HEAD} + (rows[${CLOCK_COUNT}]++ & ${mask}) * ${ROW};`;
+}
+
+/** Code that keeps the arguments (`arg(i)`: the i-th as a number) of a record of `def` at row `at` that returned `result`. */
+function fillSource(def: Syscall, arg: (i: number) => string): string {
+  const call = callIndexOf(def.name);
+  const buffer = BUFFER_ARG[call]!;
+  return [
+    ...def.params.map((_, i) => `rows[at + ${COL.args + i}] = ${arg(i)};`),
+    buffer < 0 ? "" : `journal.capture(proc, at, ${arg(buffer)}, ${FILLS_BUFFER.has(call) ? `Math.min(${arg(buffer + 1)}, result < 0 ? 0 : result)` : arg(buffer + 1)});`,
+    def.name === "recv" ? "if (result >= 0) journal.took(proc, at);" : "",
+  ].join("\n    ");
+}
+
+/** The variables journaledSource's and wokenSource's code read from the entry's closure, for the process `proc` making call `def`. */
+function journalClosure(journal: Journal, proc: Process, def: Syscall): { rows: Float64Array; who: number; whoWaited: number } {
+  const call = callIndexOf(def.name);
+  return { rows: journal.rows, who: whoOf(proc.pid, call), whoWaited: whoOf(proc.pid, call, FLAG_SUSPENDED) };
 }
 
 /** What journaledSource's code and the entry that holds it name besides their own variables. */

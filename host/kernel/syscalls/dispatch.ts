@@ -3,7 +3,7 @@ import { ProcessEnd, ProcessWarning, SysError } from "../errors.ts";
 import { after } from "../file-service.ts";
 import { SAMPLE_EVERY, syscallIndex } from "../kernel-stats.ts";
 import type { Journal } from "../journal/journal.ts";
-import { JOURNAL_SCOPE, journaledSource } from "../journal/recorder.ts";
+import { JOURNAL_SCOPE, journaledSource, wokenSource } from "../journal/recorder.ts";
 import type { Process } from "../process.ts";
 import { fileCalls } from "./sysfile.ts";
 import { lockCalls } from "./syslock.ts";
@@ -89,13 +89,14 @@ const bothOf = (a: Tracer, b: Tracer): Tracer => (event) => {
 type Binder = (proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined) => (...args: Arg[]) => Result;
 
 /**
- * Entry code for one call, generated once per syscall from its ABI parameters. V8's
+ * Entry code for one call, generated once per syscall from its ABI parameters (and per
+ * journal ring size, `mask`, which the journal's code takes as a literal). V8's
  * Wasm -> JS call is fastest into a function of exactly the Wasm arity with no rest
  * parameter (a rest array is an allocation per call), and a call site that sees one
  * handler inlines it where code shared by every call stays megamorphic. A guest's getpid
  * went from 65 to 26 ns, which is what a stub `() => 5` import costs from a JSPI stack.
  */
-function makeBinder(def: Syscall): Binder {
+function makeBinder(def: Syscall, mask: number): Binder {
   const params = def.params.map((p) => p.name).join(", ");
   const handlerArgs = ["proc", ...def.params.map((p) => p.name)].join(", ");
   const source = `"use strict";
@@ -124,20 +125,38 @@ function makeBinder(def: Syscall): Binder {
       return timer === undefined ? run(${params}) : traced(timer, def, proc, [${params}], () => run(${params}));
     };
     // The node's journal (kernel/journal/), fixed for the node: journaled entries record every call.
-    if (journal === undefined) return entry;
-    const { rows, end, who } = journalClosure(journal, proc, def);
+    ${mask < 0 ? "return entry;" : journaledEntrySource(def, mask, params, handlerArgs)}
+  };`;
+  return new Function("def", "index", "handler", "errorResult", "settle", "traced", "SAMPLE_EVERY", "bothOf", ...Object.keys(JOURNAL_SCOPE), source)(def, syscallIndex(def.name), HANDLERS[def.name], errorResult, settle, traced, SAMPLE_EVERY, bothOf, ...Object.values(JOURNAL_SCOPE)) as Binder;
+}
+
+/**
+ * The rest of makeBinder's code for a node with a journal of mask `mask`: the entry that
+ * records each call (recorder.ts), and the one a timed call goes through; `params` and
+ * `handlerArgs` are makeBinder's.
+ */
+function journaledEntrySource(def: Syscall, mask: number, params: string, handlerArgs: string): string {
+  return `// var, not const: a const the inner functions read is checked for its temporal dead
+    // zone at every read, which costs more than the journal's own stores.
+    var { rows, who, whoWaited } = journalClosure(journal, proc, def);
+    ${def.blocking ? `// Its record when it returns after waiting, made by the wake-up (PendingCall).
+    const woken = (pending, result) => {
+      ${wokenSource(def, mask)}
+    };` : ""}
     // A call the tracer or the sampler times: the journal around the entry above.
     const timedEntry = (${params}) => {
       let result;
-      ${journaledSource(def, `result = entry(${params});`)}
+      ${journaledSource(def, mask, `result = entry(${params});`)}
     };
     // Every other call: counting, journaling and the handler in one function, as nesting
     // the journal's wrapper around the metrics' and the handler's cost a call per layer.
     const journaledEntry = (${params}) => {
-      if (countdown[index] === 1 || trace() !== undefined) return timedEntry(${params});
-      countdown[index]--;
+      // Read once: trace() is a call, after which the compiler would load it again.
+      const left = countdown[index];
+      if (left === 1 || trace() !== undefined) return timedEntry(${params});
+      countdown[index] = left - 1;
       let result;
-      ${journaledSource(def, `proc.syscalls++;
+      ${journaledSource(def, mask, `proc.syscalls++;
       try {
         result = handler(${handlerArgs});
       } catch (error) {
@@ -146,19 +165,20 @@ function makeBinder(def: Syscall): Binder {
       if (typeof result !== "number") result = settle(def, proc, result);`)}
     };
     return journaledEntry;
-  };`;
-  return new Function("def", "index", "handler", "errorResult", "settle", "traced", "SAMPLE_EVERY", "bothOf", ...Object.keys(JOURNAL_SCOPE), source)(def, syscallIndex(def.name), HANDLERS[def.name], errorResult, settle, traced, SAMPLE_EVERY, bothOf, ...Object.values(JOURNAL_SCOPE)) as Binder;
+`;
 }
 
-const binders = new Map<SyscallName, Binder>();
+/** Binders by call and journal mask (-1 for none): a node's journal has one size, so few exist. */
+const binders = new Map<`${SyscallName}/${number}`, Binder>();
 
 /**
  * The one dispatch point every guest call passes. A non-blocking call runs synchronously;
  * a blocking one is a JSPI Suspending import, so only the calling guest waits.
  */
 function bind(def: Syscall, proc: Process, trace: () => Tracer | undefined, journal: Journal | undefined): Function {
-  let binder = binders.get(def.name);
-  if (!binder) binders.set(def.name, (binder = makeBinder(def)));
+  const mask = journal?.mask ?? -1;
+  let binder = binders.get(`${def.name}/${mask}`);
+  if (!binder) binders.set(`${def.name}/${mask}`, (binder = makeBinder(def, mask)));
   const call = proc.calls ? proc.calls.wrap(def, proc, binder(proc, trace, journal)) : binder(proc, trace, journal);
   return def.blocking ? (new WebAssembly.Suspending(call) as unknown as Function) : call;
 }
