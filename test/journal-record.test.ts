@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readJournal } from "../host/kernel/journal/journal-reader.ts";
-import { callIndexOf, Journal, whoOf } from "../host/kernel/journal/journal.ts";
+import { callIndexOf, Journal, MAX_JOURNAL_RECORDS, ringCapacity, whoOf } from "../host/kernel/journal/journal.ts";
 import { LamportClock } from "../host/kernel/journal/lamport.ts";
 import { SeqLog } from "../host/kernel/journal/seq-log.ts";
 
@@ -79,4 +79,20 @@ test("a spawn's row is reserved at its start: readers stop there until it is fil
   assert.equal(journal.settle(lapped, 78), -1, "the ring lapped its row: the late record is dropped");
   assert.equal(journal.horizon, clock.now + 1);
   assert.throws(() => journal.settle(lapped, 78), /no spawn reserved/);
+});
+
+test("--journal N keeps at least N records: the ring rounds up to a power of two, whose row is the count's low bits", () => {
+  assert.deepEqual([1, 2, 3, 100, 128, 129, 16_384, 1 << 20].map(ringCapacity), [1, 2, 4, 128, 128, 256, 16_384, 1 << 20]);
+  const clock = new LamportClock();
+  const journal = new Journal(100, clock);
+  assert.equal(journal.capacity, 128);
+  const pid = 3 << 20 | 1;
+  // Past 2^32 records the count's int32 keeps its low bits: the row stays the count modulo the ring.
+  for (const seq of [0, 127, 128, 300, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 5]) assert.equal(journal.rowOf(seq), journal.rowOf(seq % 128), `record ${seq}`);
+  for (let i = 0; i < 300; i++) journal.returned(whoOf(pid, GETPID), i);
+  const page = readJournal(journal, "n", 0);
+  assert.equal(page.lost, 300 - 128);
+  assert.deepEqual(page.records.map((r) => r.result), Array.from({ length: 128 }, (_, i) => 300 - 128 + i));
+  assert.throws(() => new Journal(0, new LamportClock()), RangeError);
+  assert.throws(() => new Journal(MAX_JOURNAL_RECORDS + 1, new LamportClock()), RangeError);
 });
