@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import type { JournalRecord } from "../host/kernel/journal/journal-reader.ts";
 import { onebox } from "./helpers/cli.ts";
 import { keyed, startNodeProcess, stopNodeProcess, waitFor, type NodeProcess } from "./helpers/cluster.ts";
 import { guest, REPO, tempDir } from "./helpers/guests.ts";
@@ -33,6 +34,26 @@ test("links across three node processes: trap_exit messages, unlink, LINKED ends
   const result = await onebox(runArgs("node1", ["main", "node2", "node3"]), dir);
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(reported(result.stdout), LINK_REPORT);
+});
+
+test("the merged trace puts each spawn_opt before its child's first call, on any node", async () => {
+  // The links run above spawn_opt'ed children on node2 and node3. A spawn_opt reserves its
+  // record at its start, as spawn does, so its Lamport time is below the request's stamp
+  // and so below every call of the child; recorded at its reply, it sat above the reply's.
+  const result = await onebox(["trace", "--json", "--cluster", nodes[0]!.url, "--secret-file", secretFile], dir);
+  assert.equal(result.code, 0, result.stderr);
+  const records = result.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as JournalRecord);
+  const spawns = records.filter((r) => r.call === "spawn_opt" && r.errno === "" && r.result > 0);
+  const remote = spawns.filter((s) => records.some((r) => r.pid === s.result && r.node !== s.node));
+  assert.ok(remote.length > 0, "some spawn_opt child ran on another node");
+  for (const spawn of spawns) {
+    const first = records.find((r) => r.pid === spawn.result);
+    if (first === undefined) continue;
+    assert.ok(spawn.lamport < first.lamport && records.indexOf(spawn) < records.indexOf(first), `spawn_opt of ${spawn.result} at ${spawn.node}:${spawn.lamport}, its first call at ${first.node}:${first.lamport}`);
+  }
+  // `trace --pid` follows a spawn_opt to its child.
+  const tree = await onebox(["trace", "--json", "--pid", String(spawns[0]!.pid), "--cluster", nodes[0]!.url, "--secret-file", secretFile], dir);
+  assert.ok(tree.stdout.split("\n").filter(Boolean).some((l) => (JSON.parse(l) as JournalRecord).pid === spawns[0]!.result), "the tree of the spawning process includes its spawn_opt child");
 });
 
 test("deadlocks through wait across nodes: the call that closes the cycle gets EDEADLK (embedded coordinator)", async () => {

@@ -3,6 +3,7 @@
 // the records alone, so two exports of the same records are the same bytes.
 import { createHash } from "node:crypto";
 import type { JournalRecord } from "../kernel/journal/journal-reader.ts";
+import { SPAWN_CALLS } from "../kernel/journal/journal.ts";
 
 // The OTLP/JSON shapes this writes (opentelemetry-proto's trace/v1 and common/v1, in the
 // protobuf JSON mapping: 64-bit integers as decimal strings, ids as hex, enums as numbers).
@@ -83,7 +84,7 @@ export function otlpTrace(records: readonly JournalRecord[]): OtlpTraceRequest {
     p.start = p.start < startNanos(r.startMs) ? p.start : startNanos(r.startMs);
     p.end = p.end > endNanos(r) ? p.end : endNanos(r);
     p.calls++;
-    if (r.call === "spawn" && r.errno === "" && r.result > 0) spawns.set(r.result, r);
+    if (SPAWN_CALLS.has(r.call) && r.errno === "" && r.result > 0) spawns.set(r.result, r);
     if (r.call === "send" && r.errno === "" && r.msg !== "") sends.set(r.msg, r);
   }
   for (const p of processes.values()) p.spawnedBy = spawns.get(p.pid);

@@ -2,6 +2,7 @@
 // `run --trace` and the dashboard's live trace all show.
 import { invariant } from "../kernel/invariant.ts";
 import type { JournalPage, JournalRecord } from "../kernel/journal/journal-reader.ts";
+import { SPAWN_CALLS } from "../kernel/journal/journal.ts";
 
 /** Which records a trace shows; every field is optional. */
 export interface TraceFilter {
@@ -36,7 +37,7 @@ export class TraceSelection {
     const f = this.filter;
     if (f.pid !== undefined) {
       if (!this.tree.has(r.pid)) return false;
-      if (r.call === "spawn" && !r.errno && r.result > 0) this.tree.add(r.result);
+      if (SPAWN_CALLS.has(r.call) && !r.errno && r.result > 0) this.tree.add(r.result);
     }
     if (f.node !== undefined && r.node !== f.node) return false;
     if (f.calls !== undefined && !f.calls.has(r.call)) return false;

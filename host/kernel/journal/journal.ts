@@ -60,7 +60,9 @@ export const flagsOf = (who: number): number => Math.floor(who / WHO_FLAG) % 16;
 const CALL_INDEX = new Map<string, number>(SYSCALLS.map((s, i) => [s.name, i]));
 export const callIndexOf = (name: Syscall["name"]): number => CALL_INDEX.get(name)!;
 if (SYSCALLS.length > WHO_FLAG) throw new Error(`journal: ${SYSCALLS.length} calls do not fit a record's call field`);
-const SPAWN = callIndexOf("spawn");
+/** Calls that start a child, whose pid is their result: each reserves its row at its start (Journal.reserve). */
+export const SPAWN_CALLS: ReadonlySet<string> = new Set<Syscall["name"]>(["spawn", "spawn_opt"]);
+const SPAWN_INDEXES: ReadonlySet<number> = new Set([...SPAWN_CALLS].map((name) => callIndexOf(name as Syscall["name"])));
 const RECV = callIndexOf("recv");
 /** Calls whose result is how many bytes of their first buffer are data (what they read in). */
 export const FILLS_BUFFER: ReadonlySet<number> = new Set([RECV, callIndexOf("read")]);
@@ -269,7 +271,7 @@ export class Journal {
     const flags = flagsOf(who);
     if (SYSCALLS[callOf(who)] === undefined) throw new Error(`journal: record ${seq} of unknown call ${callOf(who)}`);
     const reserved = flags & (FLAG_PENDING | FLAG_NONE);
-    if (reserved !== 0 && (callOf(who) !== SPAWN || reserved === (FLAG_PENDING | FLAG_NONE) || (flags & FLAG_PENDING) !== 0 !== this.held.includes(seq))) {
+    if (reserved !== 0 && (!SPAWN_INDEXES.has(callOf(who)) || reserved === (FLAG_PENDING | FLAG_NONE) || (flags & FLAG_PENDING) !== 0 !== this.held.includes(seq))) {
       throw new Error(`journal: record ${seq} has flags ${flags} (${this.held.includes(seq) ? "" : "not "}held)`);
     }
   }

@@ -1,6 +1,6 @@
 import type { Syscall } from "../../../abi/abi.ts";
 import type { Process } from "../process.ts";
-import { BUFFER_ARG, callIndexOf, COL, FILLS_BUFFER, FLAG_COMPONENT, FLAG_SUSPENDED, HEAD, ROW, whoOf, type Journal } from "./journal.ts";
+import { BUFFER_ARG, callIndexOf, COL, FILLS_BUFFER, FLAG_COMPONENT, FLAG_SUSPENDED, HEAD, ROW, SPAWN_CALLS, whoOf, type Journal } from "./journal.ts";
 import { CLOCK_COUNT } from "./lamport.ts";
 import { PendingCall } from "./pending-call.ts";
 
@@ -43,7 +43,7 @@ export function journaledSource(def: Syscall, mask: number, callSource: string):
     ${fillSource(def, number)}
     return result;`;
   }
-  const spawn = def.name === "spawn";
+  const spawn = SPAWN_CALLS.has(def.name);
   const ends = ENDS_CALLER.has(def.name);
   const thrown = spawn ? "journal.drop(seq);" : ends ? "journal.returned(who, 0);" : "";
   return `
@@ -75,7 +75,7 @@ export function journaledSource(def: Syscall, mask: number, callSource: string):
  * journalClosure), and `whoWaited` (`who` with FLAG_SUSPENDED).
  */
 export function wokenSource(def: Syscall, mask: number): string {
-  const spawn = def.name === "spawn";
+  const spawn = SPAWN_CALLS.has(def.name);
   return `
     const t0 = proc.suspendedAt;
     const t1 = proc.turnBegan;
@@ -126,7 +126,7 @@ export const JOURNAL_SCOPE = { PendingCall, journalClosure } as const;
  */
 export function recordComponentCall<T>(journal: Journal, def: Syscall, proc: Process, run: () => T | Promise<T>, code: (result: T) => number): T | Promise<T> {
   const who = whoOf(proc.pid, callIndexOf(def.name), FLAG_COMPONENT);
-  const spawn = def.name === "spawn";
+  const spawn = SPAWN_CALLS.has(def.name);
   const seq = spawn ? journal.reserve(who) : -1;
   const t0 = performance.now();
   let result: T | Promise<T>;
