@@ -20,7 +20,7 @@ const ENDS_CALLER = new Set(["exit", "proc_exit", "proc_raise", "kill"]);
  * tick and the sequence number, whose low bits are the ring's row (Journal.take); after it,
  * `who`, the result and the arguments it has (getpid: none). Nothing else: the Lamport
  * time and the start are derived when the record is read (Journal). A call that can wait
- * takes its row when it returns, at once or at its wake-up (wokenSource), except spawn,
+ * takes its row when it returns, at once or at its wake-up (wokenSource), except a spawn (SPAWN_CALLS),
  * which reserves its row at its start. A call that ends its process (ENDS_CALLER, or any
  * other thrown ProcessEnd) is recorded before the end unwinds the guest.
  */
