@@ -177,7 +177,7 @@ export class Journal {
     this.times.note(this.written, time);
   }
 
-  /** The next record's row: the clock ticks and the ring moves on (dispatch.ts inlines the same). */
+  /** The next record's row: the clock ticks and the ring moves on (recorder.ts takeSource generates the same into each entry). */
   take(): number {
     return HEAD + (this.rows[CLOCK_COUNT]!++ & this.mask) * ROW;
   }
