@@ -3,6 +3,8 @@ import { fail } from "./errors.ts";
 const utf8 = new TextDecoder("utf-8", { fatal: false });
 const utf8Encoder = new TextEncoder();
 const SHORT_STRING = 64;
+/** Doubles peek copies without a loop: the journal's prefix (JOURNAL_PREFIX, 48 bytes). */
+const UNROLLED_DOUBLES = 6;
 
 /**
  * Bounds-checked access to one guest's linear memory. Every pointer a guest hands the
@@ -76,7 +78,9 @@ export class GuestMemory {
    * when the range is outside memory: never EFAULT. From an 8-aligned pointer it copies
    * eight bytes a step between Float64Arrays, which keeps every bit, NaNs' too
    * (test/guest-memory.test.ts): each typed-array access costs a dozen instructions of
-   * checks, so fewer, wider steps are what makes a recv's record cheap.
+   * checks, so fewer, wider steps are what makes a recv's record cheap. The journal's
+   * usual copy, a whole 48-byte prefix (UNROLLED_DOUBLES), is written out step by step:
+   * the loop's counter and per-step checks cost more than its six copies.
    */
   peek(ptr: number, len: number, target: Uint8Array, doubles: Float64Array, at: number): number {
     const u8 = this.refresh();
@@ -89,7 +93,14 @@ export class GuestMemory {
       const source = start >>> 3;
       const dest = at >>> 3;
       const count = size >>> 3;
-      for (let k = 0; k < count; k++) doubles[dest + k] = from[source + k]!;
+      if (count === UNROLLED_DOUBLES) {
+        doubles[dest] = from[source]!;
+        doubles[dest + 1] = from[source + 1]!;
+        doubles[dest + 2] = from[source + 2]!;
+        doubles[dest + 3] = from[source + 3]!;
+        doubles[dest + 4] = from[source + 4]!;
+        doubles[dest + 5] = from[source + 5]!;
+      } else for (let k = 0; k < count; k++) doubles[dest + k] = from[source + k]!;
       i = count << 3;
     }
     for (; i < size; i++) target[at + i] = u8[start + i]!;

@@ -246,9 +246,14 @@ export class Journal {
     return (at + PREFIX_COL) * Float64Array.BYTES_PER_ELEMENT;
   }
 
-  /** Keep the first bytes of the buffer a record's call named (or read into). */
+  /**
+   * Keep the first bytes of the buffer a record's call named (or read into). A
+   * comparison, not Math.min: called from the generated entries, Math.min ran as a
+   * builtin call, not inlined.
+   */
   capture(proc: Process, at: number, ptr: number, len: number): void {
-    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, Math.min(len >>> 0, JOURNAL_PREFIX), this.prefix, this.rows, this.prefixAt(at));
+    const size = len >>> 0;
+    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, size < JOURNAL_PREFIX ? size : JOURNAL_PREFIX, this.prefix, this.rows, this.prefixAt(at));
   }
 
   /** A recv's record: the message it took. */

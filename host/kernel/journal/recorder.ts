@@ -99,13 +99,17 @@ function takeSource(mask: number): string {
   return `const at = ${HEAD} + (rows[${CLOCK_COUNT}]++ & ${mask}) * ${ROW};`;
 }
 
-/** Code that keeps the arguments (`arg(i)`: the i-th as a number) of a record of `def` at row `at` that returned `result`. */
+/**
+ * Code that keeps the arguments (`arg(i)`: the i-th as a number) of a record of `def` at
+ * row `at` that returned `result`; of a call that reads into its buffer, the bytes it
+ * read (comparisons, not Math.min, which ran as a builtin call: Journal.capture).
+ */
 function fillSource(def: Syscall, arg: (i: number) => string): string {
   const call = callIndexOf(def.name);
   const buffer = BUFFER_ARG[call]!;
   return [
     ...def.params.map((_, i) => `rows[at + ${COL.args + i}] = ${arg(i)};`),
-    buffer < 0 ? "" : `journal.capture(proc, at, ${arg(buffer)}, ${FILLS_BUFFER.has(call) ? `Math.min(${arg(buffer + 1)}, result < 0 ? 0 : result)` : arg(buffer + 1)});`,
+    buffer < 0 ? "" : `journal.capture(proc, at, ${arg(buffer)}, ${FILLS_BUFFER.has(call) ? `(result < 0 ? 0 : result < ${arg(buffer + 1)} ? result : ${arg(buffer + 1)})` : arg(buffer + 1)});`,
     def.name === "recv" ? "if (result >= 0) journal.took(proc, at);" : "",
   ].join("\n    ");
 }
