@@ -42,20 +42,27 @@ test("peek of a range outside memory copies nothing and reports 0, for any point
   const guest = new GuestMemory(memory);
   const target = new Float64Array(8);
   const targetBytes = new Uint8Array(target.buffer);
-  for (const [ptr, len] of [[65_536 - 8, 16], [65_536, 1], [-8, 8], [0xffff_fff8, 48], [2 ** 31, 8]] as const) {
+  for (const [ptr, len] of [[65_536 - 8, 16], [65_536 - 40, 48], [65_536, 1], [-8, 8], [-48, 48], [0xffff_fff8, 48], [2 ** 31, 8]] as const) {
     assert.equal(guest.peek(ptr, len, targetBytes, target, 0), 0, `[${ptr}, +${len})`);
   }
   assert.ok(targetBytes.every((b) => b === 0));
 });
 
 test("peek sees memory grown after the first copy", () => {
-  const { memory } = patternedMemory();
-  const guest = new GuestMemory(memory);
-  const target = new Float64Array(8);
-  const targetBytes = new Uint8Array(target.buffer);
-  assert.equal(guest.peek(65_536, 16, targetBytes, target, 0), 0);
-  memory.grow(1);
-  new Uint8Array(memory.buffer).fill(7, 65_536, 65_536 + 16);
-  assert.equal(guest.peek(65_536, 16, targetBytes, target, 0), 16);
-  assert.ok(targetBytes.subarray(0, 16).every((b) => b === 7));
+  // 48 bytes from an aligned pointer is the whole-prefix path, 16 the general one.
+  for (const len of [16, 48]) {
+    const { memory } = patternedMemory();
+    const guest = new GuestMemory(memory);
+    const target = new Float64Array(8);
+    const targetBytes = new Uint8Array(target.buffer);
+    assert.equal(guest.peek(65_536, len, targetBytes, target, 0), 0);
+    memory.grow(1);
+    new Uint8Array(memory.buffer).fill(7, 65_536, 65_536 + len);
+    assert.equal(guest.peek(65_536, len, targetBytes, target, 0), len);
+    assert.ok(targetBytes.subarray(0, len).every((b) => b === 7));
+    // And again, from the view the first copy after the growth refreshed.
+    targetBytes.fill(0);
+    assert.equal(guest.peek(65_536, len, targetBytes, target, 0), len);
+    assert.ok(targetBytes.subarray(0, len).every((b) => b === 7));
+  }
 });

@@ -79,10 +79,29 @@ export class GuestMemory {
    * eight bytes a step between Float64Arrays, which keeps every bit, NaNs' too
    * (test/guest-memory.test.ts): each typed-array access costs a dozen instructions of
    * checks, so fewer, wider steps are what makes a recv's record cheap. The journal's
-   * usual copy, a whole 48-byte prefix (UNROLLED_DOUBLES), is written out step by step:
-   * the loop's counter and per-step checks cost more than its six copies.
+   * usual copy, a whole 48-byte prefix (UNROLLED_DOUBLES) from an aligned pointer, is a
+   * path of its own, small enough to inline into the journaled entries, its six steps
+   * written out: a call and a loop's counter and per-step checks cost more than the copies.
    */
   peek(ptr: number, len: number, target: Uint8Array, doubles: Float64Array, at: number): number {
+    const from = this.doubles;
+    const source = ptr >>> 3;
+    // A grown memory's old view is empty, so this falls to peekAny, which refreshes it.
+    if (len === UNROLLED_DOUBLES * 8 && (ptr & 7) === 0 && source + UNROLLED_DOUBLES <= from.length) {
+      const dest = at >>> 3;
+      doubles[dest] = from[source]!;
+      doubles[dest + 1] = from[source + 1]!;
+      doubles[dest + 2] = from[source + 2]!;
+      doubles[dest + 3] = from[source + 3]!;
+      doubles[dest + 4] = from[source + 4]!;
+      doubles[dest + 5] = from[source + 5]!;
+      return len;
+    }
+    return this.peekAny(ptr, len, target, doubles, at);
+  }
+
+  /** peek of any range: eight bytes a step from an aligned pointer, the rest a byte a step. */
+  private peekAny(ptr: number, len: number, target: Uint8Array, doubles: Float64Array, at: number): number {
     const u8 = this.refresh();
     const start = ptr >>> 0;
     const size = len >>> 0;
@@ -93,14 +112,7 @@ export class GuestMemory {
       const source = start >>> 3;
       const dest = at >>> 3;
       const count = size >>> 3;
-      if (count === UNROLLED_DOUBLES) {
-        doubles[dest] = from[source]!;
-        doubles[dest + 1] = from[source + 1]!;
-        doubles[dest + 2] = from[source + 2]!;
-        doubles[dest + 3] = from[source + 3]!;
-        doubles[dest + 4] = from[source + 4]!;
-        doubles[dest + 5] = from[source + 5]!;
-      } else for (let k = 0; k < count; k++) doubles[dest + k] = from[source + k]!;
+      for (let k = 0; k < count; k++) doubles[dest + k] = from[source + k]!;
       i = count << 3;
     }
     for (; i < size; i++) target[at + i] = u8[start + i]!;
