@@ -22,6 +22,8 @@ export interface EtcdClusterSpec {
   /** The members outlive this process (`cluster up`); otherwise they are its children. */
   readonly detached?: boolean;
   readonly startTimeoutMs?: number;
+  /** Where each member's two ports come from (default: freePort); a test hands out taken ones. */
+  readonly port?: (host: string) => Promise<number>;
 }
 
 /** Raft timing for members on one machine: loopback is fast, a loaded CPU is not. */
@@ -29,6 +31,12 @@ const HEARTBEAT_INTERVAL_MS = 100;
 const ELECTION_TIMEOUT_MS = 1000;
 const DEFAULT_START_TIMEOUT_MS = 30_000;
 const ETCD_BINARY = "etcd";
+/**
+ * Starts made before giving up when a member finds its port taken: a port freePort saw
+ * free can be taken before etcd binds it (outgoing connections take ports from the same
+ * ephemeral range), and with tests running side by side it was.
+ */
+const PORT_RACE_ATTEMPTS = 5;
 
 /** A port the kernel had free a moment ago (the member binds it right after). */
 async function freePort(host: string): Promise<number> {
@@ -71,8 +79,20 @@ export class EtcdCluster {
     return this.members.map((m) => m.clientUrl);
   }
 
+  /** Start the members and wait until they are healthy; on new ports when one lost its port before it bound it. */
   static async start(spec: EtcdClusterSpec): Promise<EtcdCluster> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await EtcdCluster.startOnce(spec);
+      } catch (error) {
+        if (attempt >= PORT_RACE_ATTEMPTS || !/address already in use/.test((error as Error).message)) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(spec: EtcdClusterSpec): Promise<EtcdCluster> {
     const host = spec.host ?? "127.0.0.1";
+    const port = spec.port ?? freePort;
     const count = spec.members ?? 3;
     if (count < 1) throw new Error("an etcd cluster needs at least one member");
     fs.mkdirSync(spec.dir, { recursive: true });
@@ -81,8 +101,8 @@ export class EtcdCluster {
       const name = `member-${i}`;
       members.push({
         name,
-        clientUrl: `http://${host}:${await freePort(host)}`,
-        peerUrl: `http://${host}:${await freePort(host)}`,
+        clientUrl: `http://${host}:${await port(host)}`,
+        peerUrl: `http://${host}:${await port(host)}`,
         dataDir: path.join(spec.dir, name),
         log: path.join(spec.dir, `${name}.log`),
         pid: 0,
@@ -96,7 +116,7 @@ export class EtcdCluster {
       for (const member of members) cluster.launch(member);
       await cluster.healthy(spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
     } catch (error) {
-      cluster.killAll();
+      await cluster.killAll();
       throw error;
     }
     return cluster;
@@ -165,9 +185,9 @@ export class EtcdCluster {
     this.launch(member);
   }
 
-  /** A start that failed: kill whatever members did start. */
-  private killAll(): void {
-    for (const member of this.members) if (member.pid > 0 && isRunning(member.pid)) process.kill(member.pid, "SIGKILL");
+  /** A start that failed: kill whatever members did start, and wait until they are gone (a retry reuses their data dirs). */
+  private async killAll(): Promise<void> {
+    await Promise.all(this.members.map((member, i) => (member.pid > 0 ? this.stopMember(i) : undefined)));
   }
 
   /**
