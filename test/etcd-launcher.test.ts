@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import path from "node:path";
 import { test } from "node:test";
-import { EtcdCluster, memberHealthy } from "../host/cluster/etcd/etcd-launcher.ts";
+import { EtcdCluster, freePort, memberHealthy } from "../host/cluster/etcd/etcd-launcher.ts";
 import { tempDir } from "./helpers/guests.ts";
 
 /** A listening server on loopback: a port some other process holds. */
@@ -15,19 +15,12 @@ async function takenPort(): Promise<{ port: number; server: net.Server }> {
   return { port: (server.address() as net.AddressInfo).port, server };
 }
 
-/** A port the kernel had free a moment ago. */
-async function freePort(): Promise<number> {
-  const { port, server } = await takenPort();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 test("a member that finds its port taken is started again on new ports, and the cluster comes up", async () => {
   const taken = await takenPort();
   const handedOut: number[] = [];
   // The first port handed out is one another process holds, as when the race is lost.
-  const port = async () => {
-    const next = handedOut.length === 0 ? taken.port : await freePort();
+  const port = async (host: string) => {
+    const next = handedOut.length === 0 ? taken.port : await freePort(host);
     handedOut.push(next);
     return next;
   };

@@ -39,7 +39,7 @@ const ETCD_BINARY = "etcd";
 const PORT_RACE_ATTEMPTS = 5;
 
 /** A port the kernel had free a moment ago (the member binds it right after). */
-async function freePort(host: string): Promise<number> {
+export async function freePort(host: string): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, host, resolve));
   const port = (server.address() as net.AddressInfo).port;
