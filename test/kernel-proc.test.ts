@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import { test } from "node:test";
 import { errno, EXIT_REASONS } from "../abi/abi.ts";
 import { guest } from "./helpers/guests.ts";
@@ -54,4 +55,23 @@ test("the operator can end a process blocked in a call", async () => {
   await new Promise((resolve) => setImmediate(resolve));
   node.kernel.terminate(sleeper.proc, { status: 137, reason: "KILLED", text: "by the test" });
   assert.deepEqual(await sleeper.exited, { status: 137, reason: "KILLED", text: "by the test" });
+});
+
+test("every process has the same fields in the same order, whichever optional ones its start gave it", async () => {
+  const node = new TestNode();
+  try {
+    const module = await node.kernel.modules.load(fs.readFileSync(await guest("env")));
+    const output = { write: () => {} };
+    const input = { read: () => new Uint8Array(0), ready: () => true, whenReady: async () => {} };
+    const bare = node.kernel.startRoot({ module, argv: ["bare"], env: [], output });
+    const full = node.kernel.startRoot({ module, argv: ["full"], env: [], output, owner: "alice", memoryPages: 64, monotonicFloorMs: 5, input });
+    // The same keys in the same order is the same hidden class: an entry that reads a
+    // process's fields then compiles one load for each, not a dispatch over shapes.
+    assert.deepEqual(Object.keys(full), Object.keys(bare));
+    assert.equal(full.owner, "alice");
+    assert.equal(bare.owner, undefined);
+    for (const proc of [bare, full]) assert.equal((await node.kernel.whenExited(proc.pid)).reason, "NORMAL");
+  } finally {
+    node.shutdown();
+  }
 });

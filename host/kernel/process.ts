@@ -115,6 +115,19 @@ export interface Process extends Omit<StartRequest, "ancestors"> {
   readonly pid: number;
 }
 
+/** The spec's fields a process keeps as its own: every one, the compiler checks. */
+type IdentityField = keyof Omit<ProcessSpec, "memoryCap" | "ownCaps" | "caps" | "authority" | "ancestors">;
+const IDENTITY: { readonly [F in IdentityField]-?: null } = {
+  kernel: null, pid: null, module: null, argv: null, env: null, ppid: null, namespace: null, output: null,
+  input: null, memoryPages: null, monotonicFloorMs: null, calls: null, record: null, owner: null,
+};
+/**
+ * Set on every process in this order, the absent ones as undefined: copying only the
+ * spec's own fields gave processes hidden classes by which optional fields their spec
+ * had, and every call's entry then loaded a process's fields polymorphically.
+ */
+const IDENTITY_FIELDS = Object.keys(IDENTITY) as IdentityField[];
+
 /**
  * One Wasm instance and everything the kernel tracks for it (xv6's struct proc).
  * The kernel drives its life; syscalls read and change its tables.
@@ -195,8 +208,8 @@ export class Process {
   private spawned: (() => void)[] | undefined;
 
   constructor(spec: ProcessSpec) {
-    const { memoryCap, ownCaps, caps: _asked, authority, ancestors, ...identity } = spec;
-    Object.assign(this, identity);
+    const { memoryCap, ownCaps, authority, ancestors } = spec;
+    for (const field of IDENTITY_FIELDS) (this as Record<string, unknown>)[field] = spec[field];
     this.ancestors = ancestors ?? [];
     checkAncestors(spec.pid, spec.ppid, this.ancestors);
     this.capabilities = authority ?? ROOT_CAPABILITIES;
