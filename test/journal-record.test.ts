@@ -3,9 +3,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readJournal } from "../host/kernel/journal/journal-reader.ts";
-import { callIndexOf, Journal, MAX_JOURNAL_RECORDS, ringCapacity, whoOf } from "../host/kernel/journal/journal.ts";
+import { SYSCALLS } from "../abi/abi.ts";
+import { BUFFER_ARG, callIndexOf, HEAD, Journal, LAYOUTS, MAX_JOURNAL_RECORDS, ringCapacity, whoOf } from "../host/kernel/journal/journal.ts";
 import { LamportClock } from "../host/kernel/journal/lamport.ts";
+import { DURATION, JOURNAL_PREFIX, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, ROW_BYTES, START, WHO } from "../host/kernel/journal/row-layout.ts";
 import { SeqLog } from "../host/kernel/journal/seq-log.ts";
+import { Kernel } from "../host/kernel/kernel.ts";
+import { guest, tempDir } from "./helpers/guests.ts";
+import { startCaptured } from "./helpers/node.ts";
 
 const GETPID = callIndexOf("getpid");
 const SPAWN = callIndexOf("spawn");
@@ -96,3 +101,63 @@ test("--journal N keeps at least N records: the ring rounds up to a power of two
   assert.throws(() => new Journal(0, new LamportClock()), RangeError);
   assert.throws(() => new Journal(MAX_JOURNAL_RECORDS + 1, new LamportClock()), RangeError);
 });
+
+test("every call's record fits its row: its fields, arguments and prefix never overlap, 8-byte values on 8 bytes", () => {
+  for (const [call, def] of SYSCALLS.entries()) {
+    const layout = LAYOUTS[call]!;
+    const taken = new Map<number, string>();
+    const claim = (name: string, from: number, bytes: number) => {
+      assert.ok(from >= 0 && from + bytes <= ROW_BYTES, `${def.name}: ${name} at byte ${from} is outside a ${ROW_BYTES}-byte row`);
+      if (bytes === 8) assert.equal(from % 8, 0, `${def.name}: ${name} at byte ${from} is not 8-aligned`);
+      for (let b = from; b < from + bytes; b++) {
+        assert.equal(taken.get(b), undefined, `${def.name}: ${name} and ${taken.get(b)} share byte ${b}`);
+        taken.set(b, name);
+      }
+    };
+    claim("who", WHO * 8, 8);
+    claim("result", RESULT * 8, 8);
+    def.params.forEach((param, i) => claim(param.name, layout.wide[i] ? layout.slots[i]! * 8 : layout.slots[i]! * 4, layout.wide[i] ? 8 : 4));
+    if (BUFFER_ARG[call]! >= 0) {
+      claim("prefix length", PREFIX_LEN * 4, 4);
+      assert.equal(layout.prefix % 8, 0, `${def.name}'s prefix is copied as doubles`);
+      claim("prefix", layout.prefix, JOURNAL_PREFIX);
+    } else assert.equal(layout.prefix, -1);
+    if (def.blocking) {
+      claim("start", START * 8, 8);
+      claim("duration", DURATION * 8, 8);
+    }
+    if (def.name === "recv") {
+      claim("peer", PEER * 4, 4);
+      claim("peer's Lamport time", PEER_LAMPORT * 8, 8);
+    }
+  }
+  assert.equal((HEAD * 8) % 64, 0, "rows start on a cache line when the array does");
+});
+
+test("a record decodes the arguments its guest passed: an i64 whole, nine arguments, a message's prefix both sides", async () => {
+  const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: tempDir("onebox-journal"), journal: 64 });
+  try {
+    const started = await startCaptured(kernel, await guest("journal-args"));
+    assert.equal((await started.exited).reason, "NORMAL", started.stderr());
+    assert.deepEqual(started.lines().map((l) => l.split("=")[0]), ["seek", "path_open", "child", "recv"]);
+    const child = Number(started.lines()[2]!.split("=")[1]);
+    const records = readJournal(kernel.journal!, "local", 0).records;
+    const of = (pid: number, call: string) => records.find((r) => r.pid === pid && r.call === call)!;
+    const parent = started.proc.pid;
+    assert.equal(of(parent, "seek").args, `fd=99, offset=${0x123_4567_89ab}, whence=0, pos_ptr=0x0`);
+    assert.equal(of(parent, "path_open").args, `fd=99, dirflags=1, path="some/dir/file.txt", oflags=4, rights_base=${0x7_0000_0001}, rights_inheriting=${0x5_0000_0003}, fdflags=2, fd_ptr=0x0`);
+    const text = "a message longer than the journal's prefix of forty-eight bytes";
+    const shown = `${JSON.stringify(text.slice(0, JOURNAL_PREFIX))}...`;
+    const send = of(child, "send");
+    assert.equal(send.args, `pid=${parent}, tag=7, data=${text.length}B ${shown}`);
+    const recv = of(parent, "recv");
+    assert.ok(recv.lamport > send.lamport, "the recv's record is its wake-up's, after the send");
+    assert.match(recv.args, new RegExp(`^tags_ptr=0x[1-9a-f][0-9a-f]*, tags_count=1, timeout_ms=-1, buf=${text.length}B ${escape(shown)}, info_ptr=0x[1-9a-f][0-9a-f]*$`));
+    assert.equal(recv.result, text.length);
+    assert.equal(recv.msg, send.msg, "the recv names the send it took");
+  } finally {
+    kernel.shutdown();
+  }
+});
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

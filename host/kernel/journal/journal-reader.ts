@@ -1,5 +1,6 @@
 import { ERRNO, MODULE_WASI, SYSCALLS, type ErrnoName } from "../../../abi/abi.ts";
-import { BUFFER_ARG, callOf, COL, FILLS_BUFFER, FLAG_COMPONENT, FLAG_NONE, FLAG_PENDING, FLAG_SUSPENDED, flagsOf, isBuffer, pidOf, type Journal } from "./journal.ts";
+import { BUFFER_ARG, callOf, FILLS_BUFFER, FLAG_COMPONENT, FLAG_NONE, FLAG_PENDING, FLAG_SUSPENDED, flagsOf, isBuffer, LAYOUTS, pidOf, type Journal } from "./journal.ts";
+import { DURATION, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, WHO } from "./row-layout.ts";
 
 /** One journal record, decoded: what `onebox trace` shows and merges. */
 export interface JournalRecord {
@@ -59,26 +60,27 @@ const textBuffers = new Set(["path", "name", "node", "from", "to", "old_path", "
 function decodeArgs(journal: Journal, at: number, callIndex: number, flags: number, result: number): string {
   const def = SYSCALLS[callIndex]!;
   if (flags & FLAG_COMPONENT) return "(component)";
-  const rows = journal.rows;
+  const layout = LAYOUTS[callIndex]!;
+  const arg = (i: number): number => (layout.wide[i] ? journal.rows[at + layout.slots[i]!]! : journal.ints[at * 2 + layout.slots[i]!]!);
   const buffer = BUFFER_ARG[callIndex]!;
   const parts: string[] = [];
   for (let i = 0; i < def.params.length; i++) {
     const param = def.params[i]!;
-    const value = rows[at + COL.args + i]!;
+    const value = arg(i);
     if (i === buffer) {
       const base = param.name.replace(/_ptr$/, "");
-      const len = rows[at + COL.args + i + 1]!;
+      const len = arg(i + 1) >>> 0;
       const valid = FILLS_BUFFER.has(callIndex) ? Math.max(0, Math.min(result, len)) : len;
-      const kept = Math.min(rows[at + COL.prefixLen]!, valid);
-      const from = journal.prefixAt(at);
+      const kept = Math.min(journal.ints[at * 2 + PREFIX_LEN]!, valid);
+      const from = at * Float64Array.BYTES_PER_ELEMENT + layout.prefix;
       const shown = shownBytes(journal.prefix.subarray(from, from + kept), valid);
       parts.push(textBuffers.has(base) ? `${base}=${shown}` : `${base}=${valid}B ${shown}`);
       i++;
     } else if (isBuffer(def, i)) {
-      parts.push(`${param.name.replace(/_ptr$/, "")}=${rows[at + COL.args + i + 1]}B`);
+      parts.push(`${param.name.replace(/_ptr$/, "")}=${arg(i + 1) >>> 0}B`);
       i++;
     } else {
-      parts.push(`${param.name}=${param.kind === "ptr" ? `0x${value.toString(16)}` : value}`);
+      parts.push(`${param.name}=${param.kind === "ptr" ? `0x${(value >>> 0).toString(16)}` : value}`);
     }
   }
   return parts.join(", ");
@@ -99,7 +101,7 @@ export function readJournal(journal: Journal, node: string, since: number, max =
   for (let seq = from; seq < to; seq++) {
     const at = journal.rowOf(seq);
     journal.check(seq, at);
-    const who = rows[at + COL.who]!;
+    const who = rows[at + WHO]!;
     const flags = flagsOf(who);
     if (flags & FLAG_PENDING) {
       to = seq;
@@ -109,13 +111,13 @@ export function readJournal(journal: Journal, node: string, since: number, max =
     if (flags & FLAG_NONE) continue;
     const callIndex = callOf(who);
     const def = SYSCALLS[callIndex]!;
-    const result = rows[at + COL.result]!;
+    const result = rows[at + RESULT]!;
     const failed = def.module === MODULE_WASI ? result > 0 : result < 0;
     const pid = pidOf(who);
     const lamport = journal.lamportOf(seq);
     let msg = "";
     if (def.name === SEND && result === 0) msg = `${pid}@${lamport}`;
-    else if (def.name === RECV && !failed && rows[at + COL.peerLamport]! > 0) msg = `${rows[at + COL.peer]}@${rows[at + COL.peerLamport]}`;
+    else if (def.name === RECV && !failed && rows[at + PEER_LAMPORT]! > 0) msg = `${journal.ints[at * 2 + PEER]}@${rows[at + PEER_LAMPORT]}`;
     records.push({
       node,
       seq,
@@ -125,7 +127,7 @@ export function readJournal(journal: Journal, node: string, since: number, max =
       result,
       errno: failed ? (ERRNO_NAMES.get(Math.abs(result)) ?? `errno ${Math.abs(result)}`) : "",
       startMs: performance.timeOrigin + journal.startOf(seq, at),
-      durationUs: flags & FLAG_SUSPENDED ? rows[at + COL.duration]! * 1000 : 0,
+      durationUs: flags & FLAG_SUSPENDED ? rows[at + DURATION]! * 1000 : 0,
       lamport,
       msg,
     });

@@ -1,45 +1,24 @@
 import { SYSCALLS, type Syscall } from "../../../abi/abi.ts";
-import type { Process } from "../process.ts";
 import { CLOCK_BASE, CLOCK_COUNT, CLOCK_SLOTS, type LamportClock } from "./lamport.ts";
+import { DURATION, layoutOf, RESULT, ROW, START, WHO, type RowLayout } from "./row-layout.ts";
 import { SeqLog } from "./seq-log.ts";
 
 /**
- * Records a node keeps by default (`--journal N`); at 216 bytes each (a 184-byte row with
- * its 48-byte prefix, 32 bytes of the two side rings), 3.4 MiB.
+ * Records a node keeps by default (`--journal N`); at 160 bytes each (a 128-byte row, 32
+ * bytes of the two side rings), 2.5 MiB.
  */
 export const DEFAULT_JOURNAL_RECORDS = 16384;
-/** The most records `--journal` may ask for: 216 MiB. */
+/** The most records `--journal` may ask for: 160 MiB. */
 export const MAX_JOURNAL_RECORDS = 1 << 20;
-/** Arguments kept per record: the most any ABI call has. */
-export const JOURNAL_ARGS = Math.max(...SYSCALLS.map((s) => s.params.length));
-/** Bytes kept of a call's first buffer (a path, a name, a message): what the trace shows of it. */
-export const JOURNAL_PREFIX = 48;
 
 /**
  * The ring's head, before its rows in `Journal.rows`: the Lamport clock's count (records
- * written) and base (LamportClock.state, adopted). The count is also the ring's cursor:
- * the ring has a power of two of rows, so record `seq` is at row `seq & mask`.
+ * written) and base (LamportClock.state, adopted), then nothing up to a cache line, so
+ * that rows, two lines each, start on a line when the array does. The count is also the
+ * ring's cursor: the ring has a power of two of rows, so record `seq` is at row `seq & mask`.
  */
-export const HEAD = CLOCK_SLOTS;
-
-/** A record's fields: offsets in its row of `Journal.rows`. */
-export const COL = {
-  /** pid, call and flags in one number (whoOf). */
-  who: 0,
-  result: 1,
-  /** performance.now() at its start and ms it waited: only for a call that suspended (FLAG_SUSPENDED). */
-  start: 2,
-  duration: 3,
-  /** recv: the sender and the send's Lamport time of the message taken (its id). */
-  peer: 4,
-  peerLamport: 5,
-  /** Bytes of its first buffer kept in `prefix` (calls with a buffer only). */
-  prefixLen: 6,
-  args: 7,
-} as const;
-/** Where a row keeps its buffer's first bytes: JOURNAL_PREFIX bytes in the row itself, so finding them is a multiplication. */
-const PREFIX_COL = COL.args + JOURNAL_ARGS;
-export const ROW = PREFIX_COL + JOURNAL_PREFIX / Float64Array.BYTES_PER_ELEMENT;
+export const HEAD = 64 / Float64Array.BYTES_PER_ELEMENT;
+if (HEAD < CLOCK_SLOTS) throw new Error(`journal: a ${HEAD}-double head cannot hold the clock's ${CLOCK_SLOTS} slots`);
 
 /** Set on a record whose arguments are not the ABI's (a component's call: strings and lists). */
 export const FLAG_COMPONENT = 1;
@@ -79,6 +58,8 @@ export const isBuffer = (s: Syscall, i: number): boolean => {
 
 /** Per call: the argument index of its first buffer's pointer, whose prefix a record keeps, or -1. */
 export const BUFFER_ARG: readonly number[] = SYSCALLS.map((s) => s.params.findIndex((_, i) => isBuffer(s, i)));
+/** Per call: where its record keeps its arguments and prefix (row-layout.ts); every call's fits, or this module does not load. */
+export const LAYOUTS: readonly RowLayout[] = SYSCALLS.map((s, i) => layoutOf(s, BUFFER_ARG[i]!));
 
 /** The ring's rows for `--journal records`: the power of two at or above it. */
 export const ringCapacity = (records: number): number => 2 ** Math.ceil(Math.log2(records));
@@ -105,7 +86,9 @@ export class Journal {
   readonly clock: LamportClock;
   /** The head (HEAD slots), then `capacity` rows of ROW numbers. */
   readonly rows: Float64Array;
-  /** `rows`' bytes, where each row keeps its buffer's prefix (prefixAt). */
+  /** `rows` as int32s: a row's int32 fields and arguments (row-layout.ts). */
+  readonly ints: Int32Array;
+  /** `rows`' bytes, where each row keeps its buffer's prefix (RowLayout.prefix). */
   readonly prefix: Uint8Array;
   /** The clock's base from each sequence number on at which it moved. */
   private readonly bases: SeqLog;
@@ -133,6 +116,7 @@ export class Journal {
     this.bases = new SeqLog(capacity + 2, this.written, this.rows[CLOCK_BASE]!);
     this.times = new SeqLog(capacity + 2, this.written, performance.now());
     clock.moved = (count, base) => this.bases.note(count, base);
+    this.ints = new Int32Array(this.rows.buffer);
     this.prefix = new Uint8Array(this.rows.buffer);
   }
 
@@ -158,7 +142,7 @@ export class Journal {
 
   /** When record `seq` (at row `at`) started: its own start if it waited, else its turn's. */
   startOf(seq: number, at: number): number {
-    return flagsOf(this.rows[at + COL.who]!) & FLAG_SUSPENDED ? this.rows[at + COL.start]! : this.times.at(seq);
+    return flagsOf(this.rows[at + WHO]!) & FLAG_SUSPENDED ? this.rows[at + START]! : this.times.at(seq);
   }
 
   /**
@@ -185,8 +169,8 @@ export class Journal {
   /** Record a call of `who` (whoOf) that returned `result` without waiting; its row, for the caller to add the arguments. */
   returned(who: number, result: number): number {
     const at = this.take();
-    this.rows[at + COL.who] = who;
-    this.rows[at + COL.result] = result;
+    this.rows[at + WHO] = who;
+    this.rows[at + RESULT] = result;
     return at;
   }
 
@@ -199,16 +183,16 @@ export class Journal {
 
   private fillWaited(at: number, who: number, result: number, t0: number, t1: number): void {
     const rows = this.rows;
-    rows[at + COL.who] = who + FLAG_SUSPENDED * WHO_FLAG;
-    rows[at + COL.result] = result;
-    rows[at + COL.start] = t0;
-    rows[at + COL.duration] = t1 - t0;
+    rows[at + WHO] = who + FLAG_SUSPENDED * WHO_FLAG;
+    rows[at + RESULT] = result;
+    rows[at + START] = t0;
+    rows[at + DURATION] = t1 - t0;
   }
 
   /** A spawn of `who` starts: its row is taken now, at its start's Lamport time, and holds the horizon there; its sequence number. */
   reserve(who: number): number {
     const seq = this.written;
-    this.rows[this.take() + COL.who] = who + FLAG_PENDING * WHO_FLAG;
+    this.rows[this.take() + WHO] = who + FLAG_PENDING * WHO_FLAG;
     this.held.push(seq);
     return seq;
   }
@@ -221,10 +205,10 @@ export class Journal {
     this.release(seq);
     if (seq < this.oldest) return -1;
     const at = this.rowOf(seq);
-    const who = this.rows[at + COL.who]! - FLAG_PENDING * WHO_FLAG;
+    const who = this.rows[at + WHO]! - FLAG_PENDING * WHO_FLAG;
     if (t0 < 0) {
-      this.rows[at + COL.who] = who;
-      this.rows[at + COL.result] = result;
+      this.rows[at + WHO] = who;
+      this.rows[at + RESULT] = result;
     } else this.fillWaited(at, who, result, t0, t1);
     return at;
   }
@@ -232,34 +216,13 @@ export class Journal {
   /** The spawn reserved at `seq` ended without a reply (its caller was killed, or it threw): no record. */
   drop(seq: number): void {
     this.release(seq);
-    if (seq >= this.oldest) this.rows[this.rowOf(seq) + COL.who] += (FLAG_NONE - FLAG_PENDING) * WHO_FLAG;
+    if (seq >= this.oldest) this.rows[this.rowOf(seq) + WHO] += (FLAG_NONE - FLAG_PENDING) * WHO_FLAG;
   }
 
   private release(seq: number): void {
     const at = this.held.indexOf(seq);
     if (at < 0) throw new Error(`journal: no spawn reserved at ${seq}`);
     this.held.splice(at, 1);
-  }
-
-  /** Where the record at row `at` keeps its buffer's first bytes in `prefix`. */
-  prefixAt(at: number): number {
-    return (at + PREFIX_COL) * Float64Array.BYTES_PER_ELEMENT;
-  }
-
-  /**
-   * Keep the first bytes of the buffer a record's call named (or read into). A
-   * comparison, not Math.min: called from the generated entries, Math.min ran as a
-   * builtin call, not inlined.
-   */
-  capture(proc: Process, at: number, ptr: number, len: number): void {
-    const size = len >>> 0;
-    this.rows[at + COL.prefixLen] = proc.memory.peek(ptr, size < JOURNAL_PREFIX ? size : JOURNAL_PREFIX, this.prefix, this.rows, this.prefixAt(at));
-  }
-
-  /** A recv's record: the message it took. */
-  took(proc: Process, at: number): void {
-    this.rows[at + COL.peer] = proc.recvFrom;
-    this.rows[at + COL.peerLamport] = proc.recvLamport;
   }
 
   /**
@@ -272,7 +235,7 @@ export class Journal {
     if (!(seq >= this.oldest && seq < written && at === this.rowOf(seq))) throw new Error(`journal: record ${seq} at row ${at} is not kept (${this.oldest}..${written})`);
     const lamport = this.lamportOf(seq);
     if (!(lamport >= 1 && lamport <= this.clock.now)) throw new Error(`journal: a record at Lamport time ${lamport}, the clock at ${this.clock.now}`);
-    const who = this.rows[at + COL.who]!;
+    const who = this.rows[at + WHO]!;
     const flags = flagsOf(who);
     if (SYSCALLS[callOf(who)] === undefined) throw new Error(`journal: record ${seq} of unknown call ${callOf(who)}`);
     const reserved = flags & (FLAG_PENDING | FLAG_NONE);

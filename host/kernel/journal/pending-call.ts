@@ -1,5 +1,6 @@
 import type { Process } from "../process.ts";
-import { JOURNAL_ARGS, type Journal } from "./journal.ts";
+import type { Journal } from "./journal.ts";
+import { ROW } from "./row-layout.ts";
 
 /** The record of a call that waited, made at its wake-up: the entry's generated `woken` (recorder.ts wokenSource). */
 export type WokenRecorder = (pending: PendingCall, result: number) => void;
@@ -17,8 +18,10 @@ export class PendingCall {
   private record: WokenRecorder | undefined;
   /** A spawn's reserved record (Journal.reserve), else -1. */
   seq = -1;
-  /** The waiting call's arguments, as numbers. */
-  readonly args = new Float64Array(JOURNAL_ARGS);
+  /** The waiting call's arguments, where its record's row keeps them (row-layout.ts), so the record copies them a double a step. */
+  readonly args = new Float64Array(ROW);
+  /** `args` as int32s. */
+  readonly ints = new Int32Array(this.args.buffer);
 
   constructor(journal: Journal, proc: Process) {
     this.journal = journal;

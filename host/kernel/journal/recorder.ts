@@ -1,8 +1,9 @@
 import type { Syscall } from "../../../abi/abi.ts";
 import type { Process } from "../process.ts";
-import { BUFFER_ARG, callIndexOf, COL, FILLS_BUFFER, FLAG_COMPONENT, FLAG_SUSPENDED, HEAD, ROW, SPAWN_CALLS, whoOf, type Journal } from "./journal.ts";
+import { BUFFER_ARG, callIndexOf, FILLS_BUFFER, FLAG_COMPONENT, FLAG_SUSPENDED, HEAD, LAYOUTS, SPAWN_CALLS, whoOf, type Journal } from "./journal.ts";
 import { CLOCK_COUNT } from "./lamport.ts";
 import { PendingCall } from "./pending-call.ts";
+import { ARGS_DOUBLE, DURATION, JOURNAL_PREFIX, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, ROW, START, WHO } from "./row-layout.ts";
 
 /** Calls that can end their caller at once (ProcessEnd thrown through the entry): recorded before it unwinds. */
 const ENDS_CALLER = new Set(["exit", "proc_exit", "proc_raise", "kill"]);
@@ -11,7 +12,7 @@ const ENDS_CALLER = new Set(["exit", "proc_exit", "proc_raise", "kill"]);
  * The journaling body of one ABI call's entry, generated from its parameters into the
  * entry dispatch.ts generates (fixed arity, no rest array, no call between the guest's
  * import and the handler); `callSource` is the entry's code that calls the handler into
- * `result`, and the body sees `journal`, `rows` (journal.rows),
+ * `result`, and the body sees `journal`, `rows`, `ints` and `bytes` (journal.rows, .ints, .prefix),
  * `who` (whoOf the process and this call, fixed for the entry), `proc`, `result`, the
  * parameters and JOURNAL_SCOPE's names.
  *
@@ -28,8 +29,8 @@ export function journaledSource(def: Syscall, mask: number, callSource: string):
   const take = takeSource(mask);
   const params = def.params.map((p) => p.name);
   const number = (i: number) => (def.params[i]!.kind === "i64" ? `Number(${params[i]})` : params[i]!);
-  const record = (result: string) => `rows[at + ${COL.who}] = who;
-      rows[at + ${COL.result}] = ${result};`;
+  const record = (result: string) => `rows[at + ${WHO}] = who;
+      rows[at + ${RESULT}] = ${result};`;
   if (!def.blocking) {
     return `
     ${take}
@@ -40,6 +41,7 @@ export function journaledSource(def: Syscall, mask: number, callSource: string):
       throw error;
     }
     ${record("result")}
+    ${argsSource(def, ...inRow, number)}
     ${fillSource(def, number)}
     return result;`;
   }
@@ -57,11 +59,12 @@ export function journaledSource(def: Syscall, mask: number, callSource: string):
     if (typeof result === "number") {
       ${spawn ? "const at = journal.settle(seq, result);\n      if (at < 0) return result;" : take}
       ${spawn ? "" : record("result")}
+      ${argsSource(def, ...inRow, number)}
       ${fillSource(def, number)}
       return result;
     }
     const pending = proc.journaling ??= new PendingCall(journal, proc);
-    ${params.map((_, i) => `pending.args[${i}] = ${number(i)};`).join("\n    ")}
+    ${argsSource(def, ...inPending, number)}
     pending.wait(woken, ${spawn ? "seq" : "-1"});
     return result;`;
 }
@@ -69,24 +72,30 @@ export function journaledSource(def: Syscall, mask: number, callSource: string):
 /**
  * The body of `woken(pending, result)`, generated beside journaledSource's entry for a
  * call that can wait: its record, made when the call returns after waiting (PendingCall),
- * from the arguments the entry kept in `pending.args`. It sits at the wake-up's Lamport
+ * from the arguments the entry kept in `pending.args`, laid out as in a row, so they are
+ * copied as the few doubles that hold them. It sits at the wake-up's Lamport
  * time, with the suspension's and the wake-up's clock reads as its start and duration;
  * a spawn's fills the row it reserved. It sees journaledSource's closure (JOURNAL_SCOPE,
  * journalClosure), and `whoWaited` (`who` with FLAG_SUSPENDED).
  */
 export function wokenSource(def: Syscall, mask: number): string {
   const spawn = SPAWN_CALLS.has(def.name);
+  const layout = LAYOUTS[callIndexOf(def.name)]!;
+  const copied: string[] = [];
+  for (let d = ARGS_DOUBLE; d < layout.argsEnd; d++) copied.push(`rows[at + ${d}] = args[${d}];`);
   return `
     const t0 = proc.suspendedAt;
     const t1 = proc.turnBegan;
     ${spawn ? `const at = journal.settle(pending.seq, result, t0, t1);
     if (at < 0) return;` : `${takeSource(mask)}
-    rows[at + ${COL.who}] = whoWaited;
-    rows[at + ${COL.result}] = result;
-    rows[at + ${COL.start}] = t0;
-    rows[at + ${COL.duration}] = t1 - t0;`}
+    rows[at + ${WHO}] = whoWaited;
+    rows[at + ${RESULT}] = result;
+    rows[at + ${START}] = t0;
+    rows[at + ${DURATION}] = t1 - t0;`}
     const args = pending.args;
-    ${fillSource(def, (i) => `args[${i}]`)}`;
+    const argInts = pending.ints;
+    ${copied.join("\n    ")}
+    ${fillSource(def, (i) => (layout.wide[i] ? `args[${layout.slots[i]}]` : `argInts[${layout.slots[i]}]`))}`;
 }
 
 /**
@@ -100,24 +109,45 @@ function takeSource(mask: number): string {
 }
 
 /**
- * Code that keeps the arguments (`arg(i)`: the i-th as a number) of a record of `def` at
- * row `at` that returned `result`; of a call that reads into its buffer, the bytes it
- * read (comparisons, not Math.min, which ran as a builtin call: Journal.capture).
+ * Code that stores `def`'s arguments (`arg(i)`: the i-th as a number) where its row's
+ * layout puts them (row-layout.ts), into `doubles` and its int32 view `ints`: an i64 as
+ * a double, the rest as int32s.
+ */
+function argsSource(def: Syscall, doubles: (slot: number) => string, ints: (slot: number) => string, arg: (i: number) => string): string {
+  const layout = LAYOUTS[callIndexOf(def.name)]!;
+  return def.params.map((_, i) => `${(layout.wide[i] ? doubles : ints)(layout.slots[i]!)} = ${arg(i)};`).join("\n    ");
+}
+
+/** argsSource's places in the row at `at` of the ring, and in a waiting call's PendingCall. */
+const inRow = [(slot: number) => `rows[at + ${slot}]`, (slot: number) => `ints[at * 2 + ${slot}]`] as const;
+const inPending = [(slot: number) => `pending.args[${slot}]`, (slot: number) => `pending.ints[${slot}]`] as const;
+
+/**
+ * Code that completes the record of `def` at row `at` that returned `result`, after its
+ * arguments (`arg(i)`: the i-th as a number): of a call with a buffer, its first bytes
+ * (GuestMemory.peek), up to the bytes it read for a call that reads into its buffer; of
+ * a recv, the message it took. The row's places are literals here: the same constants
+ * imported into a method are loaded and checked at every use. Comparisons, not
+ * Math.min, which ran as a builtin call, not inlined.
  */
 function fillSource(def: Syscall, arg: (i: number) => string): string {
   const call = callIndexOf(def.name);
   const buffer = BUFFER_ARG[call]!;
+  const len = () => (FILLS_BUFFER.has(call) ? `(result < 0 ? 0 : result < ${arg(buffer + 1)} ? result : ${arg(buffer + 1)})` : arg(buffer + 1));
   return [
-    ...def.params.map((_, i) => `rows[at + ${COL.args + i}] = ${arg(i)};`),
-    buffer < 0 ? "" : `journal.capture(proc, at, ${arg(buffer)}, ${FILLS_BUFFER.has(call) ? `(result < 0 ? 0 : result < ${arg(buffer + 1)} ? result : ${arg(buffer + 1)})` : arg(buffer + 1)});`,
-    def.name === "recv" ? "if (result >= 0) journal.took(proc, at);" : "",
+    buffer < 0 ? "" : `const prefixSize = ${len()} >>> 0;
+    ints[at * 2 + ${PREFIX_LEN}] = proc.memory.peek(${arg(buffer)}, prefixSize < ${JOURNAL_PREFIX} ? prefixSize : ${JOURNAL_PREFIX}, bytes, rows, at * 8 + ${LAYOUTS[call]!.prefix});`,
+    def.name === "recv" ? `if (result >= 0) {
+      ints[at * 2 + ${PEER}] = proc.recvFrom;
+      rows[at + ${PEER_LAMPORT}] = proc.recvLamport;
+    }` : "",
   ].join("\n    ");
 }
 
 /** The variables journaledSource's and wokenSource's code read from the entry's closure, for the process `proc` making call `def`. */
-function journalClosure(journal: Journal, proc: Process, def: Syscall): { rows: Float64Array; who: number; whoWaited: number } {
+function journalClosure(journal: Journal, proc: Process, def: Syscall): { rows: Float64Array; ints: Int32Array; bytes: Uint8Array; who: number; whoWaited: number } {
   const call = callIndexOf(def.name);
-  return { rows: journal.rows, who: whoOf(proc.pid, call), whoWaited: whoOf(proc.pid, call, FLAG_SUSPENDED) };
+  return { rows: journal.rows, ints: journal.ints, bytes: journal.prefix, who: whoOf(proc.pid, call), whoWaited: whoOf(proc.pid, call, FLAG_SUSPENDED) };
 }
 
 /** What journaledSource's code and the entry that holds it name besides their own variables. */

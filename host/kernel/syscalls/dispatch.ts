@@ -138,7 +138,7 @@ function makeBinder(def: Syscall, mask: number): Binder {
 function journaledEntrySource(def: Syscall, mask: number, params: string, handlerArgs: string): string {
   return `// var, not const: a const the inner functions read is checked for its temporal dead
     // zone at every read, which costs more than the journal's own stores.
-    var { rows, who, whoWaited } = journalClosure(journal, proc, def);
+    var { rows, ints, bytes, who, whoWaited } = journalClosure(journal, proc, def);
     ${def.blocking ? `// Its record when it returns after waiting, made by the wake-up (PendingCall).
     const woken = (pending, result) => {
       ${wokenSource(def, mask)}

@@ -1,0 +1,19 @@
+// Calls whose journal records test/journal-record.test.ts decodes: an i64 argument kept
+// whole, a call of nine arguments two of them i64, and a message longer than the
+// journal's 48-byte prefix, which a child sends while its parent waits in recv, so the
+// recv's record is made at its wake-up.
+import * as ob from "onebox";
+
+const MESSAGE = "a message longer than the journal's prefix of forty-eight bytes";
+
+if (ob.args().includes("child")) {
+  ob.sendText(ob.getppid(), 7, MESSAGE);
+} else {
+  const path = String.UTF8.encode("some/dir/file.txt", false);
+  ob.print("seek=" + ob.sys_seek(99, 0x123_4567_89ab, ob.SEEK_SET, 0).toString());
+  ob.print("path_open=" + ob.sys_path_open(99, 1, changetype<usize>(path), path.byteLength, 4, 0x7_0000_0001, 0x5_0000_0003, 2, 0).toString());
+  ob.print("child=" + ob.spawn("", ["child"]).toString());
+  // The child runs once this recv suspends: the record is the wake-up's.
+  const message = ob.recv([7]);
+  ob.print("recv=" + (message != null ? message!.data.length.toString() : "none"));
+}
