@@ -133,15 +133,19 @@ const inPending = [(slot: number) => `pending.args[${slot}]`, (slot: number) => 
 function fillSource(def: Syscall, arg: (i: number) => string): string {
   const call = callIndexOf(def.name);
   const buffer = BUFFER_ARG[call]!;
-  const len = () => (FILLS_BUFFER.has(call) ? `(result < 0 ? 0 : result < ${arg(buffer + 1)} ? result : ${arg(buffer + 1)})` : arg(buffer + 1));
   return [
-    buffer < 0 ? "" : `const prefixSize = ${len()} >>> 0;
-    ints[at * 2 + ${PREFIX_LEN}] = proc.memory.peek(${arg(buffer)}, prefixSize < ${JOURNAL_PREFIX} ? prefixSize : ${JOURNAL_PREFIX}, bytes, rows, at * 8 + ${LAYOUTS[call]!.prefix});`,
+    buffer < 0 ? "" : prefixSource(call, arg(buffer), FILLS_BUFFER.has(call) ? `(result < 0 ? 0 : result < ${arg(buffer + 1)} ? result : ${arg(buffer + 1)})` : arg(buffer + 1)),
     def.name === "recv" ? `if (result >= 0) {
       ints[at * 2 + ${PEER}] = proc.recvFrom;
       rows[at + ${PEER_LAMPORT}] = proc.recvLamport;
     }` : "",
   ].join("\n    ");
+}
+
+/** Code that copies the first of the `len` bytes at `ptr` into the prefix of call `call`'s row at `at`, and how many into its PREFIX_LEN. */
+function prefixSource(call: number, ptr: string, len: string): string {
+  return `const prefixSize = ${len} >>> 0;
+    ints[at * 2 + ${PREFIX_LEN}] = proc.memory.peek(${ptr}, prefixSize < ${JOURNAL_PREFIX} ? prefixSize : ${JOURNAL_PREFIX}, bytes, rows, at * 8 + ${LAYOUTS[call]!.prefix});`;
 }
 
 /** The variables journaledSource's and wokenSource's code read from the entry's closure, for the process `proc` making call `def`. */
