@@ -1,6 +1,6 @@
 import { ERRNO, MODULE_WASI, SYSCALLS, type ErrnoName } from "../../../abi/abi.ts";
 import { BUFFER_ARG, callOf, FILLS_BUFFER, FLAG_COMPONENT, FLAG_NONE, FLAG_PENDING, FLAG_SUSPENDED, flagsOf, isBuffer, LAYOUTS, pidOf, type Journal } from "./journal.ts";
-import { DURATION, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, WHO } from "./row-layout.ts";
+import { DURATION, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, START, WHO } from "./row-layout.ts";
 
 /** One journal record, decoded: what `onebox trace` shows and merges. */
 export interface JournalRecord {
@@ -126,7 +126,7 @@ export function readJournal(journal: Journal, node: string, since: number, max =
       args: decodeArgs(journal, at, callIndex, flags, result),
       result,
       errno: failed ? (ERRNO_NAMES.get(Math.abs(result)) ?? `errno ${Math.abs(result)}`) : "",
-      startMs: performance.timeOrigin + journal.startOf(seq, at),
+      startMs: performance.timeOrigin + rows[at + START]!,
       durationUs: flags & FLAG_SUSPENDED ? rows[at + DURATION]! * 1000 : 0,
       lamport,
       msg,
