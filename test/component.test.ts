@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,13 +10,20 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "onebox-component-"));
 const onebox = (...args: string[]): string =>
   execFileSync(node, ["host/cli/main.ts", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ONEBOX_CACHE: path.join(dir, "cache") } });
 
-test("a JS component exchanges messages with an AssemblyScript guest (examples/js-ping)", () => {
+test("a JS component exchanges messages with an AssemblyScript guest (examples/js-ping), its calls journaled", () => {
   const root = path.join(dir, "root");
   fs.mkdirSync(path.join(root, "examples/pingpong"), { recursive: true });
   onebox("build", "examples/pingpong/main.ts", "-o", path.join(root, "examples/pingpong/main.wasm"));
   const ping = path.join(dir, "js-ping.wasm");
   onebox("build", "examples/js-ping/main.js", "-o", ping);
-  assert.match(onebox("run", "--root", root, ping, "50"), /js <-> \/examples\/pingpong\/main\.wasm: 50 round trips, .*ponger exited 0/);
+  const run = spawnSync(node, ["host/cli/main.ts", "run", "--trace", "--root", root, ping, "50"], { encoding: "utf8", env: { ...process.env, ONEBOX_CACHE: path.join(dir, "cache") } });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /js <-> \/examples\/pingpong\/main\.wasm: 50 round trips, .*ponger exited 0/);
+  // A component's record keeps its call and result: a clock reading is a result, not an errno.
+  const calls = run.stderr.split("\n").filter((l) => l.includes("((component))"));
+  assert.ok(calls.filter((l) => /\] \d+ send\(\(component\)\) = 0  msg=\d+@\d+$/.test(l)).length >= 50, run.stderr);
+  const clock = calls.filter((l) => l.includes("clock_time_get("));
+  assert.ok(clock.length >= 2 && clock.every((l) => /= [1-9]\d*$/.test(l)), clock.join("\n"));
 });
 
 test("a JS component spinning in for (;;) is preempted and killed", () => {

@@ -112,7 +112,8 @@ export function readJournal(journal: Journal, node: string, since: number, max =
     const callIndex = callOf(who);
     const def = SYSCALLS[callIndex]!;
     const result = rows[at + RESULT]!;
-    const failed = def.module === MODULE_WASI ? result > 0 : result < 0;
+    // A component's result is a value or -errno (component-calls.ts), whatever the call's module.
+    const failed = def.module === MODULE_WASI && !(flags & FLAG_COMPONENT) ? result > 0 : result < 0;
     const pid = pidOf(who);
     const lamport = journal.lamportOf(seq);
     let msg = "";
