@@ -1,3 +1,5 @@
+import { performance } from "node:perf_hooks";
+
 /**
  * Time as the mesh and the kernel read it: now, one-shot timers and the next turn.
  * Production uses the real clock; a simulation's network, nodes and kernels share one

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { ERRNO, MODULE_WASI, SYSCALLS, type ErrnoName } from "../../../abi/abi.ts";
 import { BUFFER_ARG, callOf, FILLS_BUFFER, FLAG_COMPONENT, FLAG_NONE, FLAG_PENDING, FLAG_SUSPENDED, flagsOf, isBuffer, LAYOUTS, pidOf, type Journal } from "./journal.ts";
 import { DURATION, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, START, WHO } from "./row-layout.ts";

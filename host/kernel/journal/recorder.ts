@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type { Syscall } from "../../../abi/abi.ts";
 import type { Process } from "../process.ts";
 import { BUFFER_ARG, callIndexOf, FILLS_BUFFER, FLAG_COMPONENT, FLAG_SUSPENDED, HEAD, LAYOUTS, SPAWN_CALLS, whoOf, type Journal } from "./journal.ts";

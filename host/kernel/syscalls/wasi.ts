@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { randomFillSync } from "node:crypto";
 import { fail } from "../errors.ts";
 import { encodeUtf8 } from "../guest-memory.ts";
