@@ -1,5 +1,5 @@
 // The journal's record as written by the hot path and decoded at read time: Lamport times
-// from the clock's side ring, starts, a spawn's reserved row, the ring lapping it.
+// and starts from the side rings, a spawn's reserved row, the ring lapping it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readJournal } from "../host/kernel/journal/journal-reader.ts";
@@ -35,13 +35,13 @@ test("records' Lamport times follow the clock's ticks and moves without being st
   clock.observe(6); // before the journal: the journal adopts the clock at 7
   const journal = new Journal(8, clock);
   const pid = 1 << 20 | 3;
-  journal.returned(whoOf(pid, GETPID), pid, 1); // 8
-  journal.returned(whoOf(pid, GETPID), pid, 1); // 9
+  journal.returned(whoOf(pid, GETPID), pid); // 8
+  journal.returned(whoOf(pid, GETPID), pid); // 9
   assert.equal(clock.tick(), 10); // a guest's lamport read
-  journal.returned(whoOf(pid, GETPID), pid, 1); // 11
+  journal.returned(whoOf(pid, GETPID), pid); // 11
   clock.observe(50); // a peer's stamp: 51
   clock.observe(20); // below the clock: no move
-  journal.returned(whoOf(pid, GETPID), pid, 1); // 52
+  journal.returned(whoOf(pid, GETPID), pid); // 52
   const page = readJournal(journal, "n", 0);
   assert.deepEqual(page.records.map((r) => [r.seq, r.lamport, r.pid, r.call, r.result]), [
     [0, 8, pid, "getpid", pid],
@@ -51,7 +51,7 @@ test("records' Lamport times follow the clock's ticks and moves without being st
   ]);
   assert.equal(clock.now, 52);
   assert.equal(page.horizon, 53);
-  for (let i = 0; i < 20; i++) journal.returned(whoOf(pid, GETPID), pid, 1);
+  for (let i = 0; i < 20; i++) journal.returned(whoOf(pid, GETPID), pid);
   const lapped = readJournal(journal, "n", 4);
   assert.equal(lapped.lost, 16 - 4);
   assert.deepEqual(lapped.records.map((r) => r.lamport), Array.from({ length: 8 }, (_, i) => 65 + i));
@@ -61,9 +61,9 @@ test("a spawn's row is reserved at its start: readers stop there until it is fil
   const clock = new LamportClock();
   const journal = new Journal(4, clock);
   const pid = 2 << 20 | 1;
-  journal.returned(whoOf(pid, GETPID), pid, 1); // 1
-  const spawn = journal.reserve(whoOf(pid, SPAWN), 2); // 2
-  journal.returned(whoOf(pid, GETPID), pid, 1); // 3
+  journal.returned(whoOf(pid, GETPID), pid); // 1
+  const spawn = journal.reserve(whoOf(pid, SPAWN)); // 2
+  journal.returned(whoOf(pid, GETPID), pid); // 3
   const held = readJournal(journal, "n", 0);
   assert.deepEqual(held.records.map((r) => r.lamport), [1]);
   assert.equal(held.next, spawn, "the next read starts at the reserved row");
@@ -71,20 +71,16 @@ test("a spawn's row is reserved at its start: readers stop there until it is fil
   const at = journal.settle(spawn, 77, 5, 9);
   assert.ok(at >= 0);
   const filled = readJournal(journal, "n", held.next);
-  const startOf = (r: { startMs: number }) => r.startMs - performance.timeOrigin;
-  assert.deepEqual(filled.records.map((r) => [r.call, r.lamport, r.result, startOf(r), r.durationUs]), [["spawn", 2, 77, 5, 4000], ["getpid", 3, pid, 1, 0]]);
+  assert.deepEqual(filled.records.map((r) => [r.call, r.lamport, r.result, r.durationUs]), [["spawn", 2, 77, 4000], ["getpid", 3, pid, 0]]);
   assert.equal(filled.horizon, 4);
 
-  const dropped = journal.reserve(whoOf(pid, SPAWN), 2); // 4
+  const dropped = journal.reserve(whoOf(pid, SPAWN)); // 4
   journal.drop(dropped);
-  journal.returned(whoOf(pid, GETPID), pid, 1); // 5
+  journal.returned(whoOf(pid, GETPID), pid); // 5
   assert.deepEqual(readJournal(journal, "n", filled.next).records.map((r) => r.lamport), [5], "a dropped spawn leaves no record");
-  const atOnce = journal.reserve(whoOf(pid, SPAWN), 3); // 6
-  journal.settle(atOnce, 79);
-  assert.deepEqual(readJournal(journal, "n", atOnce).records.map((r) => [r.lamport, r.result, startOf(r), r.durationUs]), [[6, 79, 3, 0]], "a spawn that returned at once started at its reservation");
 
-  const lapped = journal.reserve(whoOf(pid, SPAWN), 2); // 7
-  for (let i = 0; i < 4; i++) journal.returned(whoOf(pid, GETPID), pid, 1);
+  const lapped = journal.reserve(whoOf(pid, SPAWN)); // 6
+  for (let i = 0; i < 4; i++) journal.returned(whoOf(pid, GETPID), pid);
   assert.equal(journal.settle(lapped, 78), -1, "the ring lapped its row: the late record is dropped");
   assert.equal(journal.horizon, clock.now + 1);
   assert.throws(() => journal.settle(lapped, 78), /no spawn reserved/);
@@ -98,7 +94,7 @@ test("--journal N keeps at least N records: the ring rounds up to a power of two
   const pid = 3 << 20 | 1;
   // Past 2^32 records the count's int32 keeps its low bits: the row stays the count modulo the ring.
   for (const seq of [0, 127, 128, 300, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 5]) assert.equal(journal.rowOf(seq), journal.rowOf(seq % 128), `record ${seq}`);
-  for (let i = 0; i < 300; i++) journal.returned(whoOf(pid, GETPID), i, 1);
+  for (let i = 0; i < 300; i++) journal.returned(whoOf(pid, GETPID), i);
   const page = readJournal(journal, "n", 0);
   assert.equal(page.lost, 300 - 128);
   assert.deepEqual(page.records.map((r) => r.result), Array.from({ length: 128 }, (_, i) => 300 - 128 + i));
@@ -120,14 +116,16 @@ test("every call's record fits its row: its fields, arguments and prefix never o
     };
     claim("who", WHO * 8, 8);
     claim("result", RESULT * 8, 8);
-    claim("start", START * 8, 8);
     def.params.forEach((param, i) => claim(param.name, layout.wide[i] ? layout.slots[i]! * 8 : layout.slots[i]! * 4, layout.wide[i] ? 8 : 4));
     if (BUFFER_ARG[call]! >= 0) {
       claim("prefix length", PREFIX_LEN * 4, 4);
       assert.equal(layout.prefix % 8, 0, `${def.name}'s prefix is copied as doubles`);
       claim("prefix", layout.prefix, JOURNAL_PREFIX);
     } else assert.equal(layout.prefix, -1);
-    if (def.blocking) claim("duration", DURATION * 8, 8);
+    if (def.blocking) {
+      claim("start", START * 8, 8);
+      claim("duration", DURATION * 8, 8);
+    }
     if (def.name === "recv") {
       claim("peer", PEER * 4, 4);
       claim("peer's Lamport time", PEER_LAMPORT * 8, 8);

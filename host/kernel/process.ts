@@ -313,11 +313,12 @@ export class Process {
   /**
    * Its guest code starts to run: at its start and at each wake-up (the kernel and wakes
    * call it). The same clock read is the start of the journal's records of the turn's
-   * calls that do not wait, and the end of a call that waited (recorder.ts).
+   * calls, and the end of a call that waited (Journal.turn, PendingCall).
    */
   beginTurn(): void {
     if (this.turnStartedAt !== -1) throw new Error(`pid ${this.pid} began a turn inside another`);
     this.turnStartedAt = performance.now();
+    this.kernel.journal?.turn(this.turnStartedAt);
   }
 
   /** When its current turn began (performance.now()), or -1 between turns. */

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { ERRNO, MODULE_WASI, SYSCALLS, type ErrnoName } from "../../../abi/abi.ts";
 import { BUFFER_ARG, callOf, FILLS_BUFFER, FLAG_COMPONENT, FLAG_NONE, FLAG_PENDING, FLAG_SUSPENDED, flagsOf, isBuffer, LAYOUTS, pidOf, type Journal } from "./journal.ts";
-import { DURATION, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, START, WHO } from "./row-layout.ts";
+import { DURATION, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, WHO } from "./row-layout.ts";
 
 /** One journal record, decoded: what `onebox trace` shows and merges. */
 export interface JournalRecord {
@@ -128,7 +128,7 @@ export function readJournal(journal: Journal, node: string, since: number, max =
       args: decodeArgs(journal, at, callIndex, flags, result),
       result,
       errno: failed ? (ERRNO_NAMES.get(Math.abs(result)) ?? `errno ${Math.abs(result)}`) : "",
-      startMs: performance.timeOrigin + rows[at + START]!,
+      startMs: performance.timeOrigin + journal.startOf(seq, at),
       durationUs: flags & FLAG_SUSPENDED ? rows[at + DURATION]! * 1000 : 0,
       lamport,
       msg,

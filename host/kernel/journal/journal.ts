@@ -1,11 +1,12 @@
+import { performance } from "node:perf_hooks";
 import { SYSCALLS, type Syscall } from "../../../abi/abi.ts";
 import { CLOCK_BASE, CLOCK_COUNT, CLOCK_SLOTS, type LamportClock } from "./lamport.ts";
 import { DURATION, layoutOf, RESULT, ROW, START, WHO, type RowLayout } from "./row-layout.ts";
 import { SeqLog } from "./seq-log.ts";
 
 /**
- * Records a node keeps by default (`--journal N`); at 144 bytes each (a 128-byte row, 16
- * bytes of the clock's side ring), 2.25 MiB.
+ * Records a node keeps by default (`--journal N`); at 160 bytes each (a 128-byte row, 32
+ * bytes of the two side rings), 2.5 MiB.
  */
 export const DEFAULT_JOURNAL_RECORDS = 16384;
 /** The most records `--journal` may ask for: 160 MiB. */
@@ -22,7 +23,7 @@ if (HEAD < CLOCK_SLOTS) throw new Error(`journal: a ${HEAD}-double head cannot h
 
 /** Set on a record whose arguments are not the ABI's (a component's call: strings and lists). */
 export const FLAG_COMPONENT = 1;
-/** Set on a record of a call that suspended: its start is the suspension's, and it has a duration. */
+/** Set on a record of a call that suspended: it has a start and a duration of its own. */
 export const FLAG_SUSPENDED = 2;
 /** A spawn's row, taken at its start, whose result has not come yet: readers stop there. */
 export const FLAG_PENDING = 4;
@@ -67,12 +68,12 @@ export const ringCapacity = (records: number): number => 2 ** Math.ceil(Math.log
 /**
  * A node's journal: one record per syscall of any of its processes, in a ring of
  * `capacity` (a power of two) rows of one preallocated Float64Array, the oldest overwritten first.
- * A record stores only what cannot be derived: pid and call (one number), result, start,
+ * A record stores only what cannot be derived: pid and call (one number), result,
  * arguments. Its sequence number is its position, its Lamport time is its sequence
- * number plus the clock's base then (kept in a side ring at each move of the base). Its
- * start is the time its process's turn began, read for the process's CPU time, except for
- * a call that waited, which keeps its start and duration from the suspension's and the
- * wake-up's clock reads: the journal reads no clock. journal-reader.ts decodes records when they are read.
+ * number plus the clock's base then (kept in a side ring at each move of the base), its
+ * start the time its process's turn began (a side ring noted at each turn), except for a
+ * call that waited, which keeps its own start and duration from the suspension and the
+ * wake-up's clock reads. journal-reader.ts decodes records when they are read.
  *
  * A record sits at the Lamport time of its outcome: a call that returns at once takes
  * its row (the clock's tick) at its start if it cannot wait, at its return otherwise; a
@@ -92,6 +93,8 @@ export class Journal {
   readonly prefix: Uint8Array;
   /** The clock's base from each sequence number on at which it moved. */
   private readonly bases: SeqLog;
+  /** performance.now() at each guest turn's start, from the sequence number it began at. */
+  private readonly times: SeqLog;
   /** Sequence numbers of spawns' rows not yet filled (FLAG_PENDING): they hold the horizon. */
   private readonly held: number[] = [];
 
@@ -112,6 +115,7 @@ export class Journal {
     this.rows.set(clock.state);
     clock.state = this.rows;
     this.bases = new SeqLog(capacity + 2, this.written, this.rows[CLOCK_BASE]!);
+    this.times = new SeqLog(capacity + 2, this.written, performance.now());
     clock.moved = (count, base) => this.bases.note(count, base);
     this.ints = new Int32Array(this.rows.buffer);
     this.prefix = new Uint8Array(this.rows.buffer);
@@ -137,6 +141,11 @@ export class Journal {
     return seq + 1 + this.bases.at(seq);
   }
 
+  /** When record `seq` (at row `at`) started: its own start if it waited, else its turn's. */
+  startOf(seq: number, at: number): number {
+    return flagsOf(this.rows[at + WHO]!) & FLAG_SUSPENDED ? this.rows[at + START]! : this.times.at(seq);
+  }
+
   /**
    * The lowest Lamport time a record written from now on can have: a reader that merged
    * every node's records up to it has seen everything before it.
@@ -148,17 +157,21 @@ export class Journal {
     return low;
   }
 
+  /** A guest's turn began at `time` (performance.now(), read for its CPU time): the start of its calls that do not wait. */
+  turn(time: number): void {
+    this.times.note(this.written, time);
+  }
+
   /** The next record's row: the clock ticks and the ring moves on (recorder.ts takeSource generates the same into each entry). */
   take(): number {
     return HEAD + (this.rows[CLOCK_COUNT]!++ & this.mask) * ROW;
   }
 
-  /** Record a call of `who` (whoOf), started at `start`, that returned `result` without waiting; its row, for the caller to add the arguments. */
-  returned(who: number, result: number, start: number): number {
+  /** Record a call of `who` (whoOf) that returned `result` without waiting; its row, for the caller to add the arguments. */
+  returned(who: number, result: number): number {
     const at = this.take();
     this.rows[at + WHO] = who;
     this.rows[at + RESULT] = result;
-    this.rows[at + START] = start;
     return at;
   }
 
@@ -177,12 +190,10 @@ export class Journal {
     rows[at + DURATION] = t1 - t0;
   }
 
-  /** A spawn of `who` starts at `start`: its row is taken now, at its start's Lamport time, and holds the horizon there; its sequence number. */
-  reserve(who: number, start: number): number {
+  /** A spawn of `who` starts: its row is taken now, at its start's Lamport time, and holds the horizon there; its sequence number. */
+  reserve(who: number): number {
     const seq = this.written;
-    const at = this.take();
-    this.rows[at + WHO] = who + FLAG_PENDING * WHO_FLAG;
-    this.rows[at + START] = start;
+    this.rows[this.take() + WHO] = who + FLAG_PENDING * WHO_FLAG;
     this.held.push(seq);
     return seq;
   }
@@ -217,7 +228,7 @@ export class Journal {
 
   /**
    * Asserted as a record is read (the hot path asserts nothing): a whole count, a kept
-   * record, a Lamport time in range, a start and duration that are times, a known call and flags.
+   * record, a Lamport time in range, a known call and flags.
    */
   check(seq: number, at: number): void {
     const written = this.written;
@@ -227,9 +238,6 @@ export class Journal {
     if (!(lamport >= 1 && lamport <= this.clock.now)) throw new Error(`journal: a record at Lamport time ${lamport}, the clock at ${this.clock.now}`);
     const who = this.rows[at + WHO]!;
     const flags = flagsOf(who);
-    const start = this.rows[at + START]!;
-    const duration = flags & FLAG_SUSPENDED ? this.rows[at + DURATION]! : 0;
-    if (!(start >= 0 && duration >= 0)) throw new Error(`journal: record ${seq} started at ${start} ms and took ${duration} ms`);
     if (SYSCALLS[callOf(who)] === undefined) throw new Error(`journal: record ${seq} of unknown call ${callOf(who)}`);
     const reserved = flags & (FLAG_PENDING | FLAG_NONE);
     if (reserved !== 0 && (!SPAWN_INDEXES.has(callOf(who)) || reserved === (FLAG_PENDING | FLAG_NONE) || (flags & FLAG_PENDING) !== 0 !== this.held.includes(seq))) {

@@ -20,9 +20,8 @@ const ENDS_CALLER = new Set(["exit", "proc_exit", "proc_raise", "kill"]);
  * A call that cannot wait takes its row before the handler runs (so a send's message
  * carries its record's Lamport time): one increment of the clock's count, which is the
  * tick and the sequence number, whose low bits are the ring's row (Journal.take); after it,
- * `who`, the result, the start (its turn's, read for the process's CPU time) and the
- * arguments it has (getpid: none). Nothing else: the Lamport time is derived when the
- * record is read (Journal). A call that can wait
+ * `who`, the result and the arguments it has (getpid: none). Nothing else: the Lamport
+ * time and the start are derived when the record is read (Journal). A call that can wait
  * takes its row when it returns, at once or at its wake-up (wokenSource), except a spawn (SPAWN_CALLS),
  * which reserves its row at its start. A call that ends its process (ENDS_CALLER, or any
  * other thrown ProcessEnd) is recorded before the end unwinds the guest.
@@ -36,7 +35,6 @@ export function journaledSource(def: Syscall, mask: number, callSource: string):
   if (!def.blocking) {
     return `
     ${take}
-    rows[at + ${START}] = proc.turnBegan;
     try {
       ${callSource}
     } catch (error) {
@@ -50,9 +48,9 @@ export function journaledSource(def: Syscall, mask: number, callSource: string):
   }
   const spawn = SPAWN_CALLS.has(def.name);
   const ends = ENDS_CALLER.has(def.name);
-  const thrown = spawn ? "journal.drop(seq);" : ends ? "journal.returned(who, 0, proc.turnBegan);" : "";
+  const thrown = spawn ? "journal.drop(seq);" : ends ? "journal.returned(who, 0);" : "";
   return `
-    ${spawn ? "const seq = journal.reserve(who, proc.turnBegan);" : ""}
+    ${spawn ? "const seq = journal.reserve(who);" : ""}
     ${thrown === "" ? callSource : `try {
       ${callSource}
     } catch (error) {
@@ -61,8 +59,7 @@ export function journaledSource(def: Syscall, mask: number, callSource: string):
     }`}
     if (typeof result === "number") {
       ${spawn ? "const at = journal.settle(seq, result);\n      if (at < 0) return result;" : take}
-      ${spawn ? "" : `${record("result")}
-      rows[at + ${START}] = proc.turnBegan;`}
+      ${spawn ? "" : record("result")}
       ${argsSource(def, ...inRow, number)}
       ${fillSource(def, number)}
       return result;
@@ -163,25 +160,25 @@ export const JOURNAL_SCOPE = { PendingCall, journalClosure } as const;
 
 /**
  * A component's call, journaled: its arguments are WIT values (strings, lists), so the
- * record keeps the call, its result and its own start; `code` says what a result reports as. Its clock
+ * record keeps the call and its result; `code` says what a result reports as. Its clock
  * is read here (the component path costs microseconds a call; the core path's does not).
  */
 export function recordComponentCall<T>(journal: Journal, def: Syscall, proc: Process, run: () => T | Promise<T>, code: (result: T) => number): T | Promise<T> {
   const who = whoOf(proc.pid, callIndexOf(def.name), FLAG_COMPONENT);
   const spawn = SPAWN_CALLS.has(def.name);
+  const seq = spawn ? journal.reserve(who) : -1;
   const t0 = performance.now();
-  const seq = spawn ? journal.reserve(who, t0) : -1;
   let result: T | Promise<T>;
   try {
     result = run();
   } catch (error) {
     if (spawn) journal.drop(seq);
-    else journal.returned(who, 0, t0);
+    else journal.returned(who, 0);
     throw error;
   }
   if (!(result instanceof Promise)) {
     if (spawn) journal.settle(seq, code(result));
-    else journal.returned(who, code(result), t0);
+    else journal.returned(who, code(result));
     return result;
   }
   return result.then(

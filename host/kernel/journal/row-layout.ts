@@ -17,25 +17,21 @@ export const ROW = ROW_BYTES / Float64Array.BYTES_PER_ELEMENT;
 /** Bytes kept of a call's first buffer (a path, a name, a message): what the trace shows of it. */
 export const JOURNAL_PREFIX = 48;
 
-/**
- * Doubles of a row: pid, call and flags in one number (whoOf), the result (a component's
- * can pass 2^31), and performance.now() at the call's start: its turn's start (the
- * reading the process makes for its CPU time), or for a call that waited its suspension.
- */
+/** Doubles of a row: pid, call and flags in one number (whoOf), and the result (a component's can pass 2^31). */
 export const WHO = 0;
 export const RESULT = 1;
-export const START = 2;
 /** Int32s of a row: bytes of its first buffer kept in the prefix (calls with a buffer only). */
-export const PREFIX_LEN = 6;
+export const PREFIX_LEN = 4;
 /** The int32 at which a call's arguments start. */
-const ARGS_FROM = 7;
+const ARGS_FROM = 5;
 /** The double that holds a call's first argument: a waiting call's arguments are copied a double a step from it (PendingCall). */
 export const ARGS_DOUBLE = Math.floor(ARGS_FROM / 2);
 
-/** The double at a row's end, for a call that can wait: ms it waited (FLAG_SUSPENDED). */
+/** Doubles at a row's end, for a call that can wait: performance.now() at its suspension, and ms it waited (FLAG_SUSPENDED). */
+export const START = ROW - 2;
 export const DURATION = ROW - 1;
-/** Before it, for a recv: the message it took, by its send's Lamport time (a double) and sender (an int32). */
-export const PEER_LAMPORT = ROW - 2;
+/** Before them, for a recv: the message it took, by its send's Lamport time (a double) and sender (an int32). */
+export const PEER_LAMPORT = ROW - 3;
 export const PEER = 2 * PEER_LAMPORT - 1;
 
 /** Where one call's arguments and prefix sit in its row. */
@@ -50,7 +46,7 @@ export interface RowLayout {
 }
 
 /** The row's first byte that `def`'s arguments and prefix must stay below: its end fields'. */
-const endOf = (def: Syscall): number => (def.name === "recv" ? PEER * 4 : def.blocking ? DURATION * 8 : ROW_BYTES);
+const endOf = (def: Syscall): number => (def.name === "recv" ? PEER * 4 : def.blocking ? START * 8 : ROW_BYTES);
 
 /** `def`'s layout, its buffer's pointer at argument `buffer` (-1: none); throws when it does not fit a row. */
 export function layoutOf(def: Syscall, buffer: number): RowLayout {

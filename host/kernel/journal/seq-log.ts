@@ -1,11 +1,10 @@
 /**
  * A side ring of the journal: the values a number takes as records are written, each
  * kept with the sequence number from which it holds, so a record's value is found when
- * it is read instead of stored in every record (the Lamport clock's base). Changes at
- * one sequence number overwrite each other, so with a size of the journal's capacity + 2
- * the entries kept always cover every record the journal keeps. A note costs no division
- * (it runs at every move of the clock's base, which a message from a peer can make): the
- * last slot is kept as is.
+ * it is read instead of stored in every record (the Lamport clock's base, the time of a
+ * guest's turn). Changes at one sequence number overwrite each other, so with a size of
+ * the journal's capacity + 2 the entries kept always cover every record the journal keeps.
+ * A note costs no division (it runs at every guest turn): the last slot is kept as is.
  */
 export class SeqLog {
   private readonly size: number;
