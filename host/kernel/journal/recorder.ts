@@ -116,7 +116,9 @@ function takeSource(mask: number): string {
  */
 function argsSource(def: Syscall, doubles: (slot: number) => string, ints: (slot: number) => string, arg: (i: number) => string): string {
   const layout = LAYOUTS[callIndexOf(def.name)]!;
-  return def.params.map((_, i) => `${(layout.wide[i] ? doubles : ints)(layout.slots[i]!)} = ${arg(i)};`).join("\n    ");
+  // `| 0` on an i32 (one already): the compiler stores it as the int32 it is, where a
+  // plain number is converted to a double and truncated back for an Int32Array.
+  return def.params.map((_, i) => (layout.wide[i] ? `${doubles(layout.slots[i]!)} = ${arg(i)};` : `${ints(layout.slots[i]!)} = ${arg(i)} | 0;`)).join("\n    ");
 }
 
 /** argsSource's places in the row at `at` of the ring, and in a waiting call's PendingCall. */
