@@ -28,6 +28,7 @@ test("a side ring gives each sequence number the last value noted at or before i
   log.note(12, 50); // the entry at 0 is gone: 0..2 are older than the ring
   assert.throws(() => log.at(2), /older than its side ring/);
   assert.throws(() => log.note(11, 0), /after one at 12/);
+  assert.throws(() => new SeqLog(0, 0, 0), RangeError);
 });
 
 test("records' Lamport times follow the clock's ticks and moves without being stored", () => {

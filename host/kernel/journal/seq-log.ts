@@ -4,38 +4,42 @@
  * it is read instead of stored in every record (the Lamport clock's base, the time of a
  * guest's turn). Changes at one sequence number overwrite each other, so with a size of
  * the journal's capacity + 2 the entries kept always cover every record the journal keeps.
- * A note costs no division (it runs at every guest turn): the last slot is kept as is.
+ * A note runs at every guest turn, so it costs no division, and touches one typed array
+ * and small-integer fields only: the last slot is kept as is, an entry's sequence number
+ * and value sit side by side.
  */
 export class SeqLog {
+  /** Entries kept: a small integer, which the compiler compares without converting. */
   private readonly size: number;
-  private readonly seqs: Float64Array;
-  private readonly values: Float64Array;
+  /** Entry i: its sequence number at 2i, its value at 2i + 1. */
+  private readonly entries: Float64Array;
   /** Entries ever noted (one per distinct sequence number). */
   private count = 0;
   /** The slot of the last entry noted. */
   private last = 0;
 
   constructor(size: number, seq: number, value: number) {
-    this.size = size;
-    this.seqs = new Float64Array(size);
-    this.values = new Float64Array(size);
-    this.seqs[0] = seq;
-    this.values[0] = value;
+    if (!(Number.isInteger(size) && size >= 1 && size <= 2 ** 30)) throw new RangeError(`journal: a side ring of ${size} entries`);
+    this.size = size | 0;
+    this.entries = new Float64Array(2 * size);
+    this.entries[0] = seq;
+    this.entries[1] = value;
     this.count = 1;
   }
 
   /** `value` holds from record `seq` on. */
   note(seq: number, value: number): void {
+    const entries = this.entries;
     const last = this.last;
-    const lastSeq = this.seqs[last]!;
+    const lastSeq = entries[2 * last]!;
     if (seq === lastSeq) {
-      this.values[last] = value;
+      entries[2 * last + 1] = value;
       return;
     }
     if (!(seq > lastSeq)) throw new Error(`journal: a side entry at ${seq} after one at ${lastSeq}`);
     const slot = last + 1 === this.size ? 0 : last + 1;
-    this.seqs[slot] = seq;
-    this.values[slot] = value;
+    entries[2 * slot] = seq;
+    entries[2 * slot + 1] = value;
     this.last = slot;
     this.count++;
   }
@@ -45,15 +49,15 @@ export class SeqLog {
     // Entries by age: the i-th oldest kept is in slot (first + i) % size.
     const kept = Math.min(this.count, this.size);
     const first = (this.last + 1 + this.size - kept) % this.size;
-    const slot = (i: number) => (first + i) % this.size;
-    if (!(this.seqs[slot(0)]! <= seq)) throw new Error(`journal: record ${seq} is older than its side ring (from ${this.seqs[slot(0)]})`);
+    const seqAt = (i: number) => this.entries[2 * ((first + i) % this.size)]!;
+    if (!(seqAt(0) <= seq)) throw new Error(`journal: record ${seq} is older than its side ring (from ${seqAt(0)})`);
     let low = 0;
     let high = kept - 1;
     while (low < high) {
       const mid = Math.floor((low + high + 1) / 2);
-      if (this.seqs[slot(mid)]! <= seq) low = mid;
+      if (seqAt(mid) <= seq) low = mid;
       else high = mid - 1;
     }
-    return this.values[slot(low)]!;
+    return this.entries[2 * ((first + low) % this.size) + 1]!;
   }
 }
