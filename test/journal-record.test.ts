@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readJournal } from "../host/kernel/journal/journal-reader.ts";
 import { SYSCALLS } from "../abi/abi.ts";
-import { BUFFER_ARG, callIndexOf, HEAD, Journal, LAYOUTS, MAX_JOURNAL_RECORDS, ringCapacity, whoOf } from "../host/kernel/journal/journal.ts";
+import { BUFFER_ARG, callIndexOf, FLAG_COMPONENT, HEAD, Journal, LAYOUTS, MAX_JOURNAL_RECORDS, ringCapacity, whoOf } from "../host/kernel/journal/journal.ts";
 import { LamportClock } from "../host/kernel/journal/lamport.ts";
 import { DURATION, JOURNAL_PREFIX, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, ROW_BYTES, START, WHO } from "../host/kernel/journal/row-layout.ts";
 import { SeqLog } from "../host/kernel/journal/seq-log.ts";
@@ -25,6 +25,7 @@ test("a side ring gives each sequence number the last value noted at or before i
   assert.equal(log.at(4), 20);
   assert.equal(log.at(8), 30);
   assert.equal(log.at(100), 40);
+  assert.deepEqual([log.since(4), log.since(8), log.since(9), log.since(100)], [3, 5, 9, 9]);
   log.note(12, 50); // the entry at 0 is gone: 0..2 are older than the ring
   assert.throws(() => log.at(2), /older than its side ring/);
   assert.throws(() => log.note(11, 0), /after one at 12/);
@@ -56,6 +57,28 @@ test("records' Lamport times follow the clock's ticks and moves without being st
   const lapped = readJournal(journal, "n", 4);
   assert.equal(lapped.lost, 16 - 4);
   assert.deepEqual(lapped.records.map((r) => r.lamport), Array.from({ length: 8 }, (_, i) => 65 + i));
+});
+
+test("a call that did not wait starts at its turn's: the last note, or the end of a wait its wake-up recorded", () => {
+  const journal = new Journal(16, new LamportClock());
+  const [a, b] = [1 << 20 | 1, 1 << 20 | 2];
+  const RECV = callIndexOf("recv");
+  journal.turn(100); // a's turn, noted
+  journal.returned(whoOf(a, GETPID), a); // 0
+  journal.resumed(whoOf(b, RECV), 5, 90, 120); // 1: b's turn starts at its recv's end, not noted
+  journal.returned(whoOf(b, GETPID), b); // 2
+  journal.turn(130); // a's turn, noted
+  journal.returned(whoOf(a, GETPID), a); // 3
+  const spawn = journal.reserve(whoOf(a, SPAWN)); // 4
+  journal.settle(spawn, 7, 135, 145); // a spawn's reply fills its older row: it marks no turn
+  journal.returned(whoOf(a, GETPID), a); // 5
+  journal.resumed(whoOf(b, RECV, FLAG_COMPONENT), 5, 141, 150); // 6: a component's wait marks no turn
+  journal.returned(whoOf(a, GETPID), a); // 7
+  const starts = (from: number) => readJournal(journal, "n", from).records.map((r) => [r.seq, Math.round(r.startMs - performance.timeOrigin)]);
+  const all = [[0, 100], [1, 90], [2, 120], [3, 130], [4, 135], [5, 130], [6, 141], [7, 130]];
+  assert.deepEqual(starts(0), all);
+  // A read from the middle of a turn finds its start behind it.
+  for (let from = 1; from < all.length; from++) assert.deepEqual(starts(from), all.slice(from), `read from ${from}`);
 });
 
 test("a spawn's row is reserved at its start: readers stop there until it is filled, dropped or lapped", () => {
@@ -163,6 +186,28 @@ test("a record decodes the arguments its guest passed: an i64 whole, nine argume
     assert.ok(of(parent, "path_open").startMs >= of(parent, "seek").startMs);
     const woke = recv.startMs + recv.durationUs / 1000;
     assert.ok(recv.startMs <= send.startMs && send.startMs <= woke + 1e-3, `the child sent at ${send.startMs - recv.startMs} ms into the recv's ${recv.durationUs / 1000} ms wait`);
+    // The wake-up's recv record is the turn's only mark: the parent's next call starts where it ended.
+    const next = records.find((r) => r.pid === parent && r.seq > recv.seq)!;
+    assert.ok(Math.abs(next.startMs - woke) < 1e-3, `${next.call} after the recv started ${next.startMs - woke} ms from its end`);
+  } finally {
+    kernel.shutdown();
+  }
+});
+
+test("a recv shows a message sent on its node by its send's record, or says the ring no longer keeps it", async () => {
+  const kernel = new Kernel({ nodeId: 1, nodeName: "local", root: tempDir("onebox-journal"), journal: 64 });
+  try {
+    for (const [getpids, shown] of [[0, '"to itself"'], [70, "(its send's record is no longer kept)"]] as const) {
+      const started = await startCaptured(kernel, await guest("journal-args"), ["self", String(getpids)]);
+      assert.equal((await started.exited).reason, "NORMAL", started.stderr());
+      assert.deepEqual(started.lines(), ["recv=9"]);
+      const records = readJournal(kernel.journal!, "local", 0).records.filter((r) => r.pid === started.proc.pid);
+      const recv = records.find((r) => r.call === "recv")!;
+      assert.match(recv.args, new RegExp(`^tags_ptr=0x[1-9a-f][0-9a-f]*, tags_count=1, timeout_ms=0, buf=9B ${escape(shown)}, info_ptr=0x[1-9a-f][0-9a-f]*$`));
+      assert.match(recv.msg, new RegExp(`^${started.proc.pid}@[1-9][0-9]*$`));
+      const send = records.find((r) => r.call === "send");
+      assert.equal(send?.msg, getpids === 0 ? recv.msg : undefined, "the send is kept, or lapped with the getpids");
+    }
   } finally {
     kernel.shutdown();
   }

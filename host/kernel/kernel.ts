@@ -546,11 +546,12 @@ export class Kernel {
     for (const proc of [...this.procs.values()]) this.terminate(proc, exitInfo("KILLED", "node shut down"));
   }
 
-  send(from: number, to: number, tag: number, data: Uint8Array): void {
+  /** Send `data` from `from`; `inJournal` when the send's journal record keeps its first bytes (Message.inJournal). */
+  send(from: number, to: number, tag: number, data: Uint8Array, inJournal = false): void {
     if (!this.isLocal(to)) return this.remote(`process ${to}`).send(from, to, tag, data);
     const target = this.procs.get(to);
     if (!target) fail("ESRCH", `no process ${to}`);
-    if (!target.mailbox.put({ sender: from, tag, data, lamport: this.lamport.now })) {
+    if (!target.mailbox.put({ sender: from, tag, data, lamport: this.lamport.now, inJournal })) {
       fail("EAGAIN", `mailbox of ${to} is full: ${target.mailbox.fullness(data.byteLength)}`);
     }
     if (tag === TAG_CAP) this.acceptGift(target, data);
@@ -634,7 +635,7 @@ export class Kernel {
 
   private deliverDown(watcherPid: number, deadPid: number, info: ExitInfo): void {
     const watcher = this.procs.get(watcherPid);
-    watcher?.mailbox.putSystem({ sender: deadPid, tag: TAG_DOWN, data: encodeDown(deadPid, info) });
+    watcher?.mailbox.putSystem({ sender: deadPid, tag: TAG_DOWN, data: encodeDown(deadPid, info), inJournal: false });
   }
 
   // ---- Delivery from other nodes: host/cluster/ comes in here, never through procs ----
@@ -658,7 +659,7 @@ export class Kernel {
         throw error;
       }
     }
-    target.mailbox.putSystem({ sender: from, tag, data, lamport });
+    target.mailbox.putSystem({ sender: from, tag, data, lamport, inJournal: false });
   }
 
   /** How full local `pid`'s mailbox is (flow control); undefined for a process that is gone. */

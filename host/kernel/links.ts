@@ -145,7 +145,7 @@ export class Links {
   /** A partner's end reaches `target`: a message if it traps exits, else its own end if abnormal. */
   private deliver(target: Process, from: number, info: ExitInfo): void {
     if (target.links.trapExit) {
-      target.mailbox.putSystem({ sender: from, tag: TAG_EXIT, data: encodeDown(from, info) });
+      target.mailbox.putSystem({ sender: from, tag: TAG_EXIT, data: encodeDown(from, info), inJournal: false });
       return;
     }
     if (info.reason === "NORMAL") return;

@@ -6,6 +6,12 @@ export interface Message {
   readonly data: Uint8Array;
   /** The sender's Lamport time at the send (with `sender`, the message's id); none for the system's. */
   readonly lamport?: number;
+  /**
+   * Its first bytes are in its send's record in this node's journal (a core guest's send
+   * on this node): the record of the recv that takes it names that record instead of
+   * copying them again (recorder.ts).
+   */
+  readonly inJournal: boolean;
 }
 
 /** Bytes of message data queued in all the mailboxes of one node, and the most they may be. */

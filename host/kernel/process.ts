@@ -171,6 +171,8 @@ export class Process {
   /** The sender and the send's Lamport time of the message its last recv took (the journal's message id). */
   recvFrom = 0;
   recvLamport = 0;
+  /** Whether that message's first bytes are in its send's journal record (Message.inJournal). */
+  recvInJournal = false;
 
   state: ProcState = "ready";
   exit: ExitInfo | undefined;
@@ -257,18 +259,22 @@ export class Process {
       wait(
         (value) => {
           if (!this.wakes(reject)) return;
-          this.journaling?.woke(value);
+          this.resumed(value);
           resolve(value);
         },
         (error) => {
           if (!this.wakes(reject)) return;
           const recover = this.recover as ((error: unknown) => T) | undefined;
-          if (!recover) return reject(error);
+          if (!recover) {
+            this.noteTurn();
+            return reject(error);
+          }
           try {
             const recovered = recover(error);
-            this.journaling?.woke(recovered);
+            this.resumed(recovered);
             resolve(recovered);
           } catch (unrecoverable) {
+            this.noteTurn();
             reject(unrecoverable);
           }
         },
@@ -300,24 +306,45 @@ export class Process {
     for (const start of spawned) queueMicrotask(start);
   }
 
-  /** Whether the suspension `reject` ends is still on (not interrupted): it ends now. */
+  /**
+   * Whether the suspension `reject` ends is still on (not interrupted): it ends now, and
+   * its turn begins; the caller then marks the turn in the journal (resumed, noteTurn).
+   */
   private wakes(reject: (end: ProcessEnd) => void): boolean {
     if (this.interruptBlocked !== reject) return false;
     this.interruptBlocked = undefined;
     this.suspension = undefined;
     this.state = "running";
-    this.beginTurn();
+    this.turnStartedAt = this.startTurn();
     return true;
   }
 
   /**
-   * Its guest code starts to run: at its start and at each wake-up (the kernel and wakes
-   * call it). The same clock read is the start of the journal's records of the turn's
-   * calls, and the end of a call that waited (Journal.turn, PendingCall).
+   * It resumes with `value` from a wait: the journaled call it waited in is recorded
+   * (PendingCall), and that record, whose end is the turn's start, marks the turn in the
+   * journal; a wait in no such call (a preemption, a spawn's reply) marks it with a note.
+   */
+  private resumed(value: unknown): void {
+    if (this.journaling?.woke(value) !== true) this.noteTurn();
+  }
+
+  /**
+   * Its guest code starts to run at its start (the kernel calls it). The same clock read
+   * as at a wake-up: the start of the journal's records of the turn's calls.
    */
   beginTurn(): void {
+    this.turnStartedAt = this.startTurn();
+    this.noteTurn();
+  }
+
+  /** The clock read that starts a turn (for its CPU time, and the journal's starts), outside any other. */
+  private startTurn(): number {
     if (this.turnStartedAt !== -1) throw new Error(`pid ${this.pid} began a turn inside another`);
-    this.turnStartedAt = performance.now();
+    return performance.now();
+  }
+
+  /** The journal's note of this turn's start: where a record of a call that did not wait finds its start (Journal.turn). */
+  private noteTurn(): void {
     this.kernel.journal?.turn(this.turnStartedAt);
   }
 

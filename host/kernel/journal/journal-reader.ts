@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { ERRNO, MODULE_WASI, SYSCALLS, type ErrnoName } from "../../../abi/abi.ts";
-import { BUFFER_ARG, callOf, FILLS_BUFFER, FLAG_COMPONENT, FLAG_NONE, FLAG_PENDING, FLAG_SUSPENDED, flagsOf, isBuffer, LAYOUTS, pidOf, type Journal } from "./journal.ts";
-import { DURATION, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, WHO } from "./row-layout.ts";
+import { BUFFER_ARG, callIndexOf, callOf, FILLS_BUFFER, FLAG_COMPONENT, FLAG_NONE, FLAG_PENDING, FLAG_SUSPENDED, flagsOf, isBuffer, LAYOUTS, pidOf, type Journal } from "./journal.ts";
+import { DURATION, PEER, PEER_LAMPORT, PREFIX_IN_SEND, PREFIX_LEN, RESULT, WHO } from "./row-layout.ts";
 
 /** One journal record, decoded: what `onebox trace` shows and merges. */
 export interface JournalRecord {
@@ -41,6 +41,7 @@ export const MAX_PAGE_RECORDS = 4096;
 const ERRNO_NAMES = new Map<number, ErrnoName>(Object.entries(ERRNO).map(([name, e]) => [e.code, name as ErrnoName]));
 const SEND = "send";
 const RECV = "recv";
+const SEND_INDEX = callIndexOf(SEND);
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** A buffer's first bytes: as text when they are printable UTF-8, else hex. */
@@ -58,6 +59,29 @@ function shownBytes(bytes: Uint8Array, total: number): string {
 
 const textBuffers = new Set(["path", "name", "node", "from", "to", "old_path", "new_path", "args", "env"]);
 
+/**
+ * The kept first bytes, up to `valid`, of the buffer of the record at row `at`: its own,
+ * or for a recv of a message a core guest sent on this node (PREFIX_IN_SEND), its send's
+ * record's, found by the message's Lamport time; undefined when the ring no longer keeps
+ * that record.
+ */
+function keptPrefix(journal: Journal, at: number, callIndex: number, valid: number): Uint8Array | undefined {
+  const kept = journal.ints[at * 2 + PREFIX_LEN]!;
+  if (kept !== PREFIX_IN_SEND) {
+    const from = at * Float64Array.BYTES_PER_ELEMENT + LAYOUTS[callIndex]!.prefix;
+    return journal.prefix.subarray(from, from + Math.min(kept, valid));
+  }
+  const sender = journal.ints[at * 2 + PEER]!;
+  const sendAt = journal.rowAtLamport(journal.rows[at + PEER_LAMPORT]!);
+  if (sendAt < 0) return undefined;
+  const who = journal.rows[sendAt + WHO]!;
+  // The message's Lamport time is its send's record's tick (recorder.ts): anything else there is a bug.
+  if (!(callOf(who) === SEND_INDEX && pidOf(who) === sender && flagsOf(who) === 0 && journal.rows[sendAt + RESULT] === 0)) {
+    throw new Error(`journal: the recv of ${sender}'s message finds a record of ${SYSCALLS[callOf(who)]?.name} by ${pidOf(who)} at its send's time`);
+  }
+  return keptPrefix(journal, sendAt, SEND_INDEX, valid);
+}
+
 function decodeArgs(journal: Journal, at: number, callIndex: number, flags: number, result: number): string {
   const def = SYSCALLS[callIndex]!;
   if (flags & FLAG_COMPONENT) return "(component)";
@@ -72,9 +96,8 @@ function decodeArgs(journal: Journal, at: number, callIndex: number, flags: numb
       const base = param.name.replace(/_ptr$/, "");
       const len = arg(i + 1) >>> 0;
       const valid = FILLS_BUFFER.has(callIndex) ? Math.max(0, Math.min(result, len)) : len;
-      const kept = Math.min(journal.ints[at * 2 + PREFIX_LEN]!, valid);
-      const from = at * Float64Array.BYTES_PER_ELEMENT + layout.prefix;
-      const shown = shownBytes(journal.prefix.subarray(from, from + kept), valid);
+      const kept = keptPrefix(journal, at, callIndex, valid);
+      const shown = kept === undefined ? "(its send's record is no longer kept)" : shownBytes(kept, valid);
       parts.push(textBuffers.has(base) ? `${base}=${shown}` : `${base}=${valid}B ${shown}`);
       i++;
     } else if (isBuffer(def, i)) {
@@ -99,6 +122,7 @@ export function readJournal(journal: Journal, node: string, since: number, max =
   let cut = to < journal.written;
   const records: JournalRecord[] = [];
   const rows = journal.rows;
+  const startOf = journal.startsFrom(from);
   for (let seq = from; seq < to; seq++) {
     const at = journal.rowOf(seq);
     journal.check(seq, at);
@@ -128,7 +152,7 @@ export function readJournal(journal: Journal, node: string, since: number, max =
       args: decodeArgs(journal, at, callIndex, flags, result),
       result,
       errno: failed ? (ERRNO_NAMES.get(Math.abs(result)) ?? `errno ${Math.abs(result)}`) : "",
-      startMs: performance.timeOrigin + journal.startOf(seq, at),
+      startMs: performance.timeOrigin + startOf(seq, at),
       durationUs: flags & FLAG_SUSPENDED ? rows[at + DURATION]! * 1000 : 0,
       lamport,
       msg,

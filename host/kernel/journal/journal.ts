@@ -141,9 +141,53 @@ export class Journal {
     return seq + 1 + this.bases.at(seq);
   }
 
-  /** When record `seq` (at row `at`) started: its own start if it waited, else its turn's. */
-  startOf(seq: number, at: number): number {
-    return flagsOf(this.rows[at + WHO]!) & FLAG_SUSPENDED ? this.rows[at + START]! : this.times.at(seq);
+  /** The row of the kept record at Lamport time `lamport` (a binary search: times grow with sequence numbers), or -1. */
+  rowAtLamport(lamport: number): number {
+    let low = this.oldest;
+    let high = this.written - 1;
+    while (low <= high) {
+      const mid = Math.floor((low + high) / 2);
+      const at = this.lamportOf(mid);
+      if (at === lamport) return this.rowOf(mid);
+      if (at < lamport) low = mid + 1;
+      else high = mid - 1;
+    }
+    return -1;
+  }
+
+  /**
+   * When each record from `from` on started, for a reader going through them in order:
+   * a waited call's own start; any other's, its turn's. A turn's start is noted (turn),
+   * except at a wake-up that records the call its process waited in: that record, whose
+   * end is the turn's start, is the note (Process.resumed). So a record's turn began at
+   * the later of the last note at or before it and the end of the last such record before
+   * it. `startOf(seq, at)` for record `seq` at row `at`, in increasing `seq`.
+   */
+  startsFrom(from: number): (seq: number, at: number) => number {
+    const rows = this.rows;
+    const marksTurn = (who: number): boolean => (flagsOf(who) & (FLAG_SUSPENDED | FLAG_COMPONENT)) === FLAG_SUSPENDED && !SPAWN_INDEXES.has(callOf(who));
+    const endAt = (at: number): number => rows[at + START]! + rows[at + DURATION]!;
+    let markSeq = -1;
+    let markEnd = 0;
+    // The last such record before `from`, back to the note in force there: one pass of at most the ring.
+    const back = Math.max(this.oldest, this.times.since(from));
+    for (let seq = from - 1; seq >= back; seq--) {
+      const at = this.rowOf(seq);
+      if (marksTurn(rows[at + WHO]!)) {
+        markSeq = seq;
+        markEnd = endAt(at);
+        break;
+      }
+    }
+    return (seq, at) => {
+      const who = rows[at + WHO]!;
+      if (marksTurn(who)) {
+        markSeq = seq;
+        markEnd = endAt(at);
+      }
+      if (flagsOf(who) & FLAG_SUSPENDED) return rows[at + START]!;
+      return markSeq >= this.times.since(seq) ? markEnd : this.times.at(seq);
+    };
   }
 
   /**
@@ -157,7 +201,7 @@ export class Journal {
     return low;
   }
 
-  /** A guest's turn began at `time` (performance.now(), read for its CPU time): the start of its calls that do not wait. */
+  /** A guest's turn began at `time` (performance.now(), read for its CPU time): the start of its calls that do not wait (startsFrom). */
   turn(time: number): void {
     this.times.note(this.written, time);
   }

@@ -36,12 +36,17 @@ export class PendingCall {
     this.seq = seq;
   }
 
-  /** The call returned `value` (its result, or the errno it was turned into). */
-  woke(value: unknown): void {
+  /**
+   * The call returned `value` (its result, or the errno it was turned into). Whether its
+   * record took the wake-up's row: then it marks its process's turn, whose start is its
+   * end (Journal.turnStarts); a spawn's fills the row it reserved, and the turn needs a note.
+   */
+  woke(value: unknown): boolean {
     const record = this.record;
-    if (record === undefined) return;
+    if (record === undefined) return false;
     this.record = undefined;
     record(this, typeof value === "number" ? value : 0);
+    return this.seq < 0;
   }
 
   /** The process ended while it waited: no record, and a spawn no longer holds the horizon. */

@@ -4,7 +4,7 @@ import type { Process } from "../process.ts";
 import { BUFFER_ARG, callIndexOf, FILLS_BUFFER, FLAG_COMPONENT, FLAG_SUSPENDED, HEAD, LAYOUTS, SPAWN_CALLS, whoOf, type Journal } from "./journal.ts";
 import { CLOCK_COUNT } from "./lamport.ts";
 import { PendingCall } from "./pending-call.ts";
-import { ARGS_DOUBLE, DURATION, JOURNAL_PREFIX, PEER, PEER_LAMPORT, PREFIX_LEN, RESULT, ROW, START, WHO } from "./row-layout.ts";
+import { ARGS_DOUBLE, DURATION, JOURNAL_PREFIX, PEER, PEER_LAMPORT, PREFIX_IN_SEND, PREFIX_LEN, RESULT, ROW, START, WHO } from "./row-layout.ts";
 
 /** Calls that can end their caller at once (ProcessEnd thrown through the entry): recorded before it unwinds. */
 const ENDS_CALLER = new Set(["exit", "proc_exit", "proc_raise", "kill"]);
@@ -129,20 +129,26 @@ const inPending = [(slot: number) => `pending.args[${slot}]`, (slot: number) => 
  * Code that completes the record of `def` at row `at` that returned `result`, after its
  * arguments (`arg(i)`: the i-th as a number): of a call with a buffer, its first bytes
  * (GuestMemory.peek), up to the bytes it read for a call that reads into its buffer; of
- * a recv, the message it took. The row's places are literals here: the same constants
+ * a recv, the message it took, whose first bytes are not copied again when its send's
+ * record on this node has them (PREFIX_IN_SEND). The row's places are literals here: the same constants
  * imported into a method are loaded and checked at every use. Comparisons, not
  * Math.min, which ran as a builtin call, not inlined.
  */
 function fillSource(def: Syscall, arg: (i: number) => string): string {
   const call = callIndexOf(def.name);
   const buffer = BUFFER_ARG[call]!;
-  return [
-    buffer < 0 ? "" : prefixSource(call, arg(buffer), FILLS_BUFFER.has(call) ? `(result < 0 ? 0 : result < ${arg(buffer + 1)} ? result : ${arg(buffer + 1)})` : arg(buffer + 1)),
-    def.name === "recv" ? `if (result >= 0) {
+  const prefix = buffer < 0 ? "" : prefixSource(call, arg(buffer), FILLS_BUFFER.has(call) ? `(result < 0 ? 0 : result < ${arg(buffer + 1)} ? result : ${arg(buffer + 1)})` : arg(buffer + 1));
+  if (def.name !== "recv") return prefix;
+  // A message a core guest sent on this node: its send's record has its first bytes.
+  return `if (result >= 0 && proc.recvInJournal) {
+      ints[at * 2 + ${PREFIX_LEN}] = ${PREFIX_IN_SEND};
+    } else {
+      ${prefix}
+    }
+    if (result >= 0) {
       ints[at * 2 + ${PEER}] = proc.recvFrom;
       rows[at + ${PEER_LAMPORT}] = proc.recvLamport;
-    }` : "",
-  ].join("\n    ");
+    }`;
 }
 
 /** Code that copies the first of the `len` bytes at `ptr` into the prefix of call `call`'s row at `at`, and how many into its PREFIX_LEN. */

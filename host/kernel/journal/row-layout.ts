@@ -20,8 +20,13 @@ export const JOURNAL_PREFIX = 48;
 /** Doubles of a row: pid, call and flags in one number (whoOf), and the result (a component's can pass 2^31). */
 export const WHO = 0;
 export const RESULT = 1;
-/** Int32s of a row: bytes of its first buffer kept in the prefix (calls with a buffer only). */
+/** Int32s of a row: bytes of its first buffer kept in the prefix (calls with a buffer only), or PREFIX_IN_SEND. */
 export const PREFIX_LEN = 4;
+/**
+ * PREFIX_LEN of a recv whose message's first bytes its send's record on this node keeps
+ * (Message.inJournal): the reader finds them there by the message's id.
+ */
+export const PREFIX_IN_SEND = -1;
 /** The int32 at which a call's arguments start. */
 const ARGS_FROM = 5;
 /** The double that holds a call's first argument: a waiting call's arguments are copied a double a step from it (PendingCall). */

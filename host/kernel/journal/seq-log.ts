@@ -44,8 +44,18 @@ export class SeqLog {
     this.count++;
   }
 
-  /** The value record `seq` was written under: the last entry at or before it (a binary search). */
+  /** The value record `seq` was written under: the last entry at or before it. */
   at(seq: number): number {
+    return this.entries[2 * this.slotOf(seq) + 1]!;
+  }
+
+  /** The sequence number from which that value holds (at or before `seq`). */
+  since(seq: number): number {
+    return this.entries[2 * this.slotOf(seq)]!;
+  }
+
+  /** The slot of the last entry at or before record `seq` (a binary search). */
+  private slotOf(seq: number): number {
     // Entries by age: the i-th oldest kept is in slot (first + i) % size.
     const kept = Math.min(this.count, this.size);
     const first = (this.last + 1 + this.size - kept) % this.size;
@@ -58,6 +68,6 @@ export class SeqLog {
       if (seqAt(mid) <= seq) low = mid;
       else high = mid - 1;
     }
-    return this.entries[2 * ((first + low) % this.size) + 1]!;
+    return (first + low) % this.size;
   }
 }

@@ -29,6 +29,7 @@ export function takeMessage(proc: Process, index: number): Message {
   proc.mailbox.remove(index);
   proc.recvFrom = message.sender;
   proc.recvLamport = message.lamport ?? 0;
+  proc.recvInJournal = message.inJournal;
   return message;
 }
 
@@ -41,10 +42,11 @@ function checkMessageSize(bytes: number): void {
 
 /** The message calls without guest pointers, for both kinds of guest. */
 export const messageOps = {
-  send(proc: Process, pid: number, tag: number, data: Uint8Array): void {
+  /** `inJournal`: the send's journal record keeps the first bytes of `data` (a core guest's, which copies them from its memory). */
+  send(proc: Process, pid: number, tag: number, data: Uint8Array, inJournal = false): void {
     if (tag < 0) fail("EINVAL", "tags below 0 are the system's");
     checkMessageSize(data.byteLength);
-    proc.kernel.send(proc.pid, pid, tag, data);
+    proc.kernel.send(proc.pid, pid, tag, data, inJournal);
   },
 
   /**
@@ -82,7 +84,7 @@ export const messageCalls = {
     // A bad pointer is EFAULT whatever its length; a good one is sized before it is copied out.
     proc.memory.probe(dataPtr, dataLen);
     checkMessageSize(dataLen);
-    messageOps.send(proc, pid, tag, proc.memory.copy(dataPtr, dataLen));
+    messageOps.send(proc, pid, tag, proc.memory.copy(dataPtr, dataLen), true);
     return 0;
   },
 
