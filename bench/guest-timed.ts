@@ -24,27 +24,42 @@ export interface GuestRun {
   readonly recorded?: boolean;
 }
 
-/** Run the bench guest with `args` on a fresh node in this process. */
-async function runHere(ctx: BenchContext, run: GuestRun, args: readonly string[], line: (text: string) => void): Promise<ExitInfo> {
-  const { kernel, guest } = await benchNode(ctx, run.component ? ctx.componentGuest() : ctx.guest(), run.journal);
+/** A node in this process with the bench guest loaded (benchNode). */
+export type BenchNode = Awaited<ReturnType<typeof benchNode>>;
+
+/** Run the bench guest with `args` on `node`. */
+async function runOn({ kernel, guest }: BenchNode, run: GuestRun, args: readonly string[], line: (text: string) => void): Promise<ExitInfo> {
   const recorder = run.recorded ? recorderFor(guest, args, kernel.limits.memoryPages, MAX_RECORD_BYTES) : undefined;
   const proc = startGuest(kernel, guest, args, line, recorder);
-  const info = await kernel.whenExited(proc.pid);
-  kernel.shutdown();
-  return info;
+  return kernel.whenExited(proc.pid);
+}
+
+/** Run the bench guest with `args` on a fresh node in this process. */
+async function runHere(ctx: BenchContext, run: GuestRun, args: readonly string[], line: (text: string) => void): Promise<ExitInfo> {
+  const node = await benchNode(ctx, run.component ? ctx.componentGuest() : ctx.guest(), run.journal);
+  try {
+    return await runOn(node, run, args, line);
+  } finally {
+    node.kernel.shutdown();
+  }
 }
 
 /**
- * Run the bench guest in one mode and turn its batch timings into per-call samples (ns).
- * Batches that warm the JIT are run first and dropped.
+ * Run the bench guest in one mode and turn its batch timings into per-call samples (ns):
+ * on `node` if given (run.journal is then that node's), else on a fresh node, or on the
+ * bench cluster (run.remote). Batches that warm the JIT are run first and dropped.
  */
-export async function guestSamples(ctx: BenchContext, run: GuestRun): Promise<number[]> {
+export async function guestSamples(ctx: BenchContext, run: GuestRun, node?: BenchNode): Promise<number[]> {
   const batches = ctx.quick ? run.batches.quick : run.batches.full;
   const warm = Math.max(2, Math.ceil((run.warmupCalls ?? 20_000) / run.calls));
   const lines: string[] = [];
   const args = [run.mode, String(warm + batches), String(run.calls), ...(run.args ?? [])];
   const collect = (line: string) => void lines.push(line);
-  const info = run.remote ? await (await ctx.cluster()).run(await ctx.guest(), args, collect) : await runHere(ctx, run, args, collect);
+  const info = run.remote
+    ? await (await ctx.cluster()).run(await ctx.guest(), args, collect)
+    : node
+      ? await runOn(node, run, args, collect)
+      : await runHere(ctx, run, args, collect);
   const failed = lines.find((l) => l.startsWith("error"));
   if (info.reason !== "NORMAL" || info.status !== 0 || failed) {
     throw new Error(`bench guest ${run.mode} ended ${info.reason.toLowerCase()} (${failed ?? info.text})`);

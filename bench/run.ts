@@ -20,7 +20,7 @@ export interface Result {
   readonly p99_ns: number | null;
   readonly ops_per_s: number | null;
   readonly floor: string | null;
-  /** median_ns / the floor's median_ns: the figure that matters. */
+  /** median_ns / the floor's median_ns, or the entry's own paired ratio (Measurement.ratio): the figure that matters. */
   readonly ratio: number | null;
   readonly target?: TargetVerdict;
   /** Why there are no figures: the entry is skipped, or it failed. */
@@ -56,7 +56,7 @@ function select(only: readonly string[]): Entry[] {
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
 function figures(entry: Entry, m: Measurement, floor: Measurement | undefined): Result {
-  const ratio = floor ? round(m.median_ns / floor.median_ns, 3) : null;
+  const ratio = m.ratio !== undefined ? round(m.ratio, 3) : floor ? round(m.median_ns / floor.median_ns, 3) : null;
   const capacity = m.extra?.capacity;
   return {
     name: entry.name,
