@@ -24,8 +24,10 @@ before(async () => {
   fs.writeFileSync(secretFile, "trace test secret");
   // node1 starts first, so its monotonic clock (time since its process began) is ahead of
   // the others': a child on node3 would read less than its parent without the spawn's floor.
-  nodes.push(await startNodeProcess("node1", { secretFile, heartbeatMs: 2000, cwd: dir }));
-  for (const name of ["node2", "node3"]) nodes.push(await startNodeProcess(name, { join: nodes[0]!.url, secretFile, heartbeatMs: 2000, cwd: dir }));
+  // Journals of four pages, so reading one to its end takes several reads (the default is one page).
+  const args = ["--journal", String(4 * MAX_PAGE_RECORDS)];
+  nodes.push(await startNodeProcess("node1", { secretFile, heartbeatMs: 2000, cwd: dir, args }));
+  for (const name of ["node2", "node3"]) nodes.push(await startNodeProcess(name, { join: nodes[0]!.url, secretFile, heartbeatMs: 2000, cwd: dir, args }));
 });
 
 after(async () => {
