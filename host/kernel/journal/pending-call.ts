@@ -39,7 +39,7 @@ export class PendingCall {
   /**
    * The call returned `value` (its result, or the errno it was turned into). Whether its
    * record took the wake-up's row: then it marks its process's turn, whose start is its
-   * end (Journal.turnStarts); a spawn's fills the row it reserved, and the turn needs a note.
+   * end (Journal.startsFrom); a spawn's fills the row it reserved, and the turn needs a note.
    */
   woke(value: unknown): boolean {
     const record = this.record;

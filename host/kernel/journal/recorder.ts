@@ -130,9 +130,9 @@ const inPending = [(slot: number) => `pending.args[${slot}]`, (slot: number) => 
  * arguments (`arg(i)`: the i-th as a number): of a call with a buffer, its first bytes
  * (GuestMemory.peek), up to the bytes it read for a call that reads into its buffer; of
  * a recv, the message it took, whose first bytes are not copied again when its send's
- * record on this node has them (PREFIX_IN_SEND). The row's places are literals here: the same constants
- * imported into a method are loaded and checked at every use. Comparisons, not
- * Math.min, which ran as a builtin call, not inlined.
+ * record on this node has them (PREFIX_IN_SEND). The row's places are literals here:
+ * the same constants imported into a method are loaded and checked at every use.
+ * Comparisons, not Math.min, which ran as a builtin call, not inlined.
  */
 function fillSource(def: Syscall, arg: (i: number) => string): string {
   const call = callIndexOf(def.name);
